@@ -1,0 +1,39 @@
+# make run  - set everything up and open the console on the embedded SQLite default
+# make test - set everything up and run the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed-stamp
+
+.PHONY: run test demo lint bench setup clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "finconsole needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[postgres,dev]'
+	@touch $(STAMP)
+
+config.toml: | $(STAMP)
+	$(BIN)/finconsole init
+
+run: $(STAMP) config.toml
+	$(BIN)/finconsole migrate
+	$(BIN)/finconsole
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+demo: $(STAMP)
+	$(BIN)/finconsole --config demo.toml demo-console
+
+lint: $(STAMP)
+	$(BIN)/ruff check
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

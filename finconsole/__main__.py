@@ -1,0 +1,3 @@
+from finconsole.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,64 @@
+"""The command line. Every subcommand prints what a service returns.
+
+Contract (DESIGN.md): exit 0 done, 1 error (one line on stderr), 2 usage, 3 done in part.
+Each command module has ``register(subparsers)``, which adds its parsers and sets ``func``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import peewee as pw
+
+from finconsole.cli import commands_register
+from finconsole.cli.context import Context
+from finconsole.core.errors import FinconsoleError
+
+COMMAND_MODULES = [commands_register]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="finconsole", description="The customer register console of a webshop."
+    )
+    parser.add_argument("--config", metavar="PATH", help="config file (default ./config.toml)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context(args.config)
+    try:
+        if args.command is None:
+            from finconsole.tui.run import run_console
+
+            return run_console(ctx)
+        return int(args.func(args, ctx) or 0)
+    except FinconsoleError as exc:
+        return fail(str(exc), exc.exit_code)
+    except pw.OperationalError as exc:
+        return fail(f"database error: {_first_line(exc)}")
+    except pw.DatabaseError as exc:
+        return fail(f"database error: {_first_line(exc)}")
+    except OSError as exc:
+        return fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+    except KeyboardInterrupt:
+        return fail("interrupted", 130)
+    finally:
+        ctx.close()
+
+
+def fail(message: str, code: int = 1) -> int:
+    print(f"finconsole: {message}", file=sys.stderr)
+    return code
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else exc.__class__.__name__

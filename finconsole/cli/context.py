@@ -1,0 +1,41 @@
+"""What every command needs: the config and, on first use, the database."""
+
+from __future__ import annotations
+
+import sys
+
+from finconsole.core import config as config_mod
+from finconsole.core import db
+from finconsole.core.actor import Actor
+
+
+class Context:
+    def __init__(self, config_path: str | None) -> None:
+        self.config_path = config_path
+        self._config: config_mod.Config | None = None
+        self._connected = False
+
+    @property
+    def config(self) -> config_mod.Config:
+        if self._config is None:
+            self._config = config_mod.load(self.config_path)
+        return self._config
+
+    def connect(self, *, migrate: bool = False) -> None:
+        """Open the configured database (once)."""
+        if not self._connected:
+            db.connect(self.config.database_url, migrate=migrate)
+            self._connected = True
+
+    @property
+    def actor(self) -> Actor:
+        return Actor.cli()
+
+    def close(self) -> None:
+        if self._connected:
+            db.close()
+            self._connected = False
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()

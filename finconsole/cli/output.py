@@ -1,0 +1,47 @@
+"""Printing service results: JSON for scripts, aligned text for people."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from finconsole.core.text import printable
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def print_json(rows: Any, out: TextIO = sys.stdout) -> None:
+    json.dump(rows, out, default=_default, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def print_table(
+    rows: Iterable[dict[str, Any]], columns: list[tuple[str, str]], out: TextIO = sys.stdout
+) -> None:
+    """Aligned columns; customer text is made printable (no control codes reach the terminal)."""
+    rows = list(rows)
+    cells = [[printable(_cell(row.get(key))) for key, _ in columns] for row in rows]
+    headers = [title for _, title in columns]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    out.write("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip() + "\n")
+    for r in cells:
+        out.write("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    return str(value)

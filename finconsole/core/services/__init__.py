@@ -1,0 +1,1 @@
+"""The domain API: the only door to data for both front ends."""

@@ -1,0 +1,234 @@
+"""Find customers from a name, email, phone, postcode, order number or tracking code.
+
+One tokenizer serves documents and queries alike: casefolded, accents removed, split on
+anything that is not a letter or digit. Every query word must prefix-match some token of the
+customer (``anna virt`` finds Anna Virtanen). Phone numbers are indexed as E.164 digits and
+national digits, and a query that looks like a phone number is joined into one digit token,
+so ``040 123 4567``, ``0401234567`` and ``+358401234567`` all find the same person.
+
+SQLite: a contentless FTS5 table with ``secure-delete`` (deleting a row removes its terms for
+good, which erasure relies on) and prefix indexes. PostgreSQL: a ``search_term`` table with a
+``text_pattern_ops`` index. User text never reaches MATCH unquoted: tokens are letters and
+digits only, each double-quoted.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+import peewee as pw
+
+from finconsole.core import permissions
+from finconsole.core.actor import Actor
+from finconsole.core.db import is_sqlite
+from finconsole.core.models import Address, Customer, Order, Parcel, database
+
+FTS_TABLE = "customer_fts"
+TERM_TABLE = "search_term"
+MAX_QUERY_TOKENS = 8
+MAX_LIMIT = 500
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_PHONE_QUERY = re.compile(r"^\+?[\d\s\-().]{3,}$")
+
+
+# --- tokenizing ------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Casefold and strip accents: 'Äänekoski' -> 'aanekoski', 'Søren' -> 'soren'."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return text.replace("ø", "o").replace("æ", "ae").replace("ß", "ss").replace("đ", "d")
+
+
+def tokens(text: str | None) -> list[str]:
+    if not text:
+        return []
+    return [t for t in _NON_ALNUM.split(fold(text)) if t]
+
+
+def phone_tokens(e164: str | None) -> list[str]:
+    """'+358401234567' -> ['358401234567', '0401234567']."""
+    if not e164:
+        return []
+    digits = e164.lstrip("+")
+    out = [digits]
+    if digits.startswith("358"):
+        out.append("0" + digits[3:])
+    return out
+
+
+def identifier_tokens(code: str | None) -> list[str]:
+    """Order numbers and tracking codes: their parts and the whole code run together."""
+    parts = tokens(code)
+    return parts + (["".join(parts)] if len(parts) > 1 else [])
+
+
+def customer_document(
+    customer: dict[str, Any], postcodes: Iterable[str] = (), codes: Iterable[str] = ()
+) -> str:
+    """The text indexed for a customer: a space-separated list of tokens."""
+    words: list[str] = []
+    words += tokens(customer.get("first_name"))
+    words += tokens(customer.get("last_name"))
+    email = customer.get("email") or ""
+    words += tokens(email)
+    words += identifier_tokens(email)
+    words += phone_tokens(customer.get("phone"))
+    for postcode in postcodes:
+        words += tokens(postcode)
+    for code in codes:
+        words += identifier_tokens(code)
+    return " ".join(dict.fromkeys(words))  # unique, order kept
+
+
+def query_tokens(query: str) -> list[str]:
+    """Turn anything a person can type into safe prefix tokens."""
+    query = query.strip()
+    if _PHONE_QUERY.match(query) and sum(ch.isdigit() for ch in query) >= 3:
+        digits = re.sub(r"\D", "", query)
+        if query.startswith("+"):
+            return [digits]
+        if digits.startswith("00"):
+            return [digits[2:]]
+        return [digits]
+    return list(dict.fromkeys(tokens(query)))[:MAX_QUERY_TOKENS]
+
+
+# --- index maintenance -----------------------------------------------------------------------
+
+
+def create_index(db: pw.Database) -> None:
+    """Create the search index (called by the first migration)."""
+    if is_sqlite(db):
+        db.execute_sql(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+            "doc, content='', contentless_delete=1, prefix='2 3 4', "
+            "tokenize='unicode61 remove_diacritics 2')"
+        )
+        # remove a deleted row's terms from the index at once, not at the next merge
+        db.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('secure-delete', 1)")
+    else:
+        db.execute_sql(
+            f"CREATE TABLE IF NOT EXISTS {TERM_TABLE} ("
+            "customer_id INTEGER NOT NULL REFERENCES customer(id) ON DELETE CASCADE, "
+            "term VARCHAR(254) NOT NULL)"
+        )
+        db.execute_sql(
+            f"CREATE INDEX IF NOT EXISTS search_term_prefix ON {TERM_TABLE} "
+            "(term text_pattern_ops, customer_id)"
+        )
+        db.execute_sql(
+            f"CREATE INDEX IF NOT EXISTS search_term_customer ON {TERM_TABLE} (customer_id)"
+        )
+
+
+def document_for(customer_id: int) -> str | None:
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        return None
+    postcodes = [
+        a.postcode for a in Address.select(Address.postcode).where(Address.customer == customer_id)
+    ]
+    codes = [
+        o.order_number
+        for o in Order.select(Order.order_number).where(Order.customer == customer_id)
+    ]
+    codes += [
+        p.tracking_code
+        for p in Parcel.select(Parcel.tracking_code)
+        .join(Order)
+        .where(Order.customer == customer_id)
+    ]
+    data = {
+        "first_name": customer.first_name,
+        "last_name": customer.last_name,
+        "email": customer.email,
+        "phone": customer.phone,
+    }
+    return customer_document(data, postcodes, codes)
+
+
+def reindex(customer_id: int) -> None:
+    """Bring one customer's index entry up to date (call inside the writing transaction)."""
+    remove(customer_id)
+    doc = document_for(customer_id)
+    if doc is not None:
+        write_documents([(customer_id, doc)])
+
+
+def write_documents(rows: list[tuple[int, str]]) -> None:
+    """Insert index entries for customers that have none yet (bulk: demo data, imports)."""
+    if not rows:
+        return
+    if is_sqlite():
+        database.cursor().executemany(f"INSERT INTO {FTS_TABLE}(rowid, doc) VALUES (?, ?)", rows)
+    else:
+        pairs = [(cid, term) for cid, doc in rows for term in doc.split()]
+        database.cursor().executemany(
+            f"INSERT INTO {TERM_TABLE}(customer_id, term) VALUES (%s, %s)", pairs
+        )
+
+
+def remove(customer_id: int) -> None:
+    """Delete a customer's index entry; with secure-delete its terms are gone for good."""
+    if is_sqlite():
+        database.execute_sql(f"DELETE FROM {FTS_TABLE} WHERE rowid = ?", (customer_id,))
+    else:
+        database.execute_sql(f"DELETE FROM {TERM_TABLE} WHERE customer_id = %s", (customer_id,))
+
+
+# --- querying ---------------------------------------------------------------------------------
+
+
+def matching_ids(
+    query: str, limit: int, after_id: int = 0, include_restricted: bool = False
+) -> list[int]:
+    """Customer ids matching every query word, ascending, after ``after_id``."""
+    words = query_tokens(query)
+    if not words:
+        return []
+    restricted_clause = "" if include_restricted else " AND c.restricted = {false}"
+    if is_sqlite():
+        match = " AND ".join(f'"{w}"*' for w in words)
+        sql = (
+            f"SELECT c.id FROM {FTS_TABLE} f JOIN customer c ON c.id = f.rowid "
+            f"WHERE {FTS_TABLE} MATCH ? AND f.rowid > ?"
+            + restricted_clause.format(false=0)
+            + " ORDER BY f.rowid LIMIT ?"
+        )
+        params: tuple = (match, after_id, limit)
+    else:
+        subqueries = " AND ".join(
+            f"c.id IN (SELECT customer_id FROM {TERM_TABLE} WHERE term LIKE %s)" for _ in words
+        )
+        sql = (
+            f"SELECT c.id FROM customer c WHERE {subqueries} AND c.id > %s"
+            + restricted_clause.format(false="false")
+            + " ORDER BY c.id LIMIT %s"
+        )
+        params = tuple(w + "%" for w in words) + (after_id, limit)
+    return [row[0] for row in database.execute_sql(sql, params)]
+
+
+def search(actor: Actor, query: str, *, limit: int = 50, after_id: int = 0) -> list[dict[str, Any]]:
+    """Customers matching ``query`` as summary rows, in id order, keyset-paged by ``after_id``.
+
+    An empty query returns the most recently updated customers (``after_id`` is ignored).
+    Restricted customers are found only by the register officer.
+    """
+    permissions.require(actor, "search_customers")
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    include_restricted = permissions.allowed(actor, "view_restricted")
+    if not query.strip():
+        from finconsole.core.services import customers
+
+        return customers.recent(actor, limit=limit)
+    ids = matching_ids(query, limit, after_id, include_restricted)
+    from finconsole.core.services.customers import summaries
+
+    return summaries(ids)

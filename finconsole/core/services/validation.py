@@ -1,0 +1,90 @@
+"""Field validators shared by every service and importer. Each returns the clean value or
+raises ``FieldError`` with a message that never repeats the rejected value."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f]{1,64}@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f.]{2,}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class FieldError(ValueError):
+    pass
+
+
+def text(value: object, *, max_length: int, required: bool = False, multiline: bool = False) -> str:
+    """Trimmed text without control characters (newlines only where ``multiline``)."""
+    clean = "" if value is None else str(value).strip()
+    if not multiline and ("\n" in clean or "\r" in clean):
+        raise FieldError("must be on one line")
+    if _CONTROL.search(clean.replace("\t", " ")):
+        raise FieldError("contains control characters")
+    if required and not clean:
+        raise FieldError("is required")
+    if len(clean) > max_length:
+        raise FieldError(f"is longer than {max_length} characters")
+    return clean
+
+
+def email(value: object) -> str | None:
+    """A syntactically valid address, domain lower-cased; empty -> None."""
+    raw = text(value, max_length=254)
+    if not raw:
+        return None
+    if not _EMAIL.match(raw) or ".." in raw:
+        raise FieldError("is not a valid email address")
+    local, domain = raw.rsplit("@", 1)
+    try:
+        domain = domain.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise FieldError("is not a valid email address") from None
+    return f"{local}@{domain}"
+
+
+def phone(value: object, region: str = "FI") -> str | None:
+    """E.164 with a Finnish default region: '040 123 4567' -> '+358401234567'; empty -> None."""
+    raw = text(value, max_length=40)
+    if not raw:
+        return None
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        raise FieldError("is not a phone number") from None
+    if not phonenumbers.is_valid_number(number):
+        raise FieldError("is not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(e164: str | None) -> str:
+    """How a stored number is shown: international format, readable."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def postcode(value: object, country: str = "FI") -> str:
+    raw = text(value, max_length=16)
+    if country == "FI" and raw and not re.fullmatch(r"\d{5}", raw):
+        raise FieldError("must be 5 digits")
+    return raw
+
+
+def country(value: object) -> str:
+    raw = text(value, max_length=2).upper() or "FI"
+    if not re.fullmatch(r"[A-Z]{2}", raw):
+        raise FieldError("must be a two-letter country code")
+    return raw
+
+
+def choice(value: object, allowed: tuple[str, ...]) -> str:
+    raw = text(value, max_length=32)
+    if raw not in allowed:
+        raise FieldError("must be one of " + ", ".join(allowed))
+    return raw

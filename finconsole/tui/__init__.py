@@ -1,0 +1,1 @@
+"""The Textual console. Calls the same services as the command line."""

@@ -1,0 +1,55 @@
+import pytest
+
+from finconsole.core import db as db_mod
+from finconsole.core import migrations
+from finconsole.core.errors import DatabaseError
+from finconsole.core.models import Meta
+
+
+def test_sqlite_pragmas(sqlite_db):
+    assert sqlite_db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert sqlite_db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert sqlite_db.execute_sql("PRAGMA secure_delete").fetchone()[0] == 1
+
+
+def test_schema_version_recorded(db):
+    assert migrations.schema_version(db) == migrations.CURRENT_VERSION
+
+
+def test_newer_database_is_refused(tmp_path):
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    db_mod.connect(url)
+    Meta.update(value="999").where(Meta.key == "schema_version").execute()
+    db_mod.close()
+    with pytest.raises(DatabaseError, match="newer than this finconsole"):
+        db_mod.connect(url)
+    db_mod.close()
+
+
+def test_older_database_needs_migrate_and_is_upgraded(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    db_mod.connect(url)
+    db_mod.close()
+    calls = []
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS + [calls.append])
+    monkeypatch.setattr(migrations, "CURRENT_VERSION", len(migrations.MIGRATIONS))
+    with pytest.raises(DatabaseError, match="run 'finconsole migrate'"):
+        db_mod.connect(url)
+    db_mod.close()
+    database = db_mod.connect(url, migrate=True)
+    assert len(calls) == 1
+    assert migrations.schema_version(database) == migrations.CURRENT_VERSION
+    db_mod.close()
+
+
+def test_missing_folder_and_bad_scheme(tmp_path):
+    with pytest.raises(DatabaseError, match="folder does not exist"):
+        db_mod.connect(f"sqlite:///{tmp_path / 'no' / 'x.db'}")
+    with pytest.raises(DatabaseError, match="must start with"):
+        db_mod.connect("mysql://x")
+
+
+def test_unreachable_postgres():
+    with pytest.raises(DatabaseError, match="cannot open the database"):
+        db_mod.connect("postgresql://nobody@127.0.0.1:1/none")
+    db_mod.close()
