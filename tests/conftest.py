@@ -14,7 +14,7 @@ import pytest
 from finconsole.core import clock as clock_mod
 from finconsole.core import config as config_mod
 from finconsole.core import db as db_mod
-from finconsole.core import keys
+from finconsole.core import keys, runtime
 from finconsole.core.actor import Actor
 from finconsole.core.models import ALL_MODELS
 
@@ -108,3 +108,13 @@ def config_file(tmp_path, db_url) -> Path:
     config_mod.write(path, data)
     keys.create_key_file(tmp_path / "finconsole.key")
     return path
+
+
+@pytest.fixture(autouse=True)
+def runtime_config(tmp_path):
+    """Every test runs with the default settings and a key file of its own."""
+    cfg = config_mod.Config(config_mod.defaults(), tmp_path / "config.toml")
+    keys.create_key_file(tmp_path / "finconsole.key")
+    runtime.set_config(cfg)
+    yield cfg
+    runtime.set_config(config_mod.Config(config_mod.defaults(), None))

@@ -55,9 +55,7 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     print(f"wrote {path}")
     print(f"database ready: {_describe(config.database_url)}")
     if created_key:
-        print(
-            f"created key file {key_path} (mode 0600): back it up apart from the database"
-        )
+        print(f"created key file {key_path} (mode 0600): back it up apart from the database")
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from finconsole.core import config as config_mod
-from finconsole.core import db
+from finconsole.core import db, runtime
 from finconsole.core.actor import Actor
 
 
@@ -19,6 +19,7 @@ class Context:
     def config(self) -> config_mod.Config:
         if self._config is None:
             self._config = config_mod.load(self.config_path)
+            runtime.set_config(self._config)
         return self._config
 
     def connect(self, *, migrate: bool = False) -> None:

@@ -1,13 +1,39 @@
-"""The Textual application."""
+"""The Textual application.
+
+``FinconsoleApp(config, actor=...)`` opens straight on the home screen as that actor (tests,
+and until login lands); without an actor the login flow decides who is using the console.
+"""
 
 from __future__ import annotations
 
+import importlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual.app import App
+from textual.binding import Binding
 
-from finconsole.core.actor import Actor
+from finconsole.core import runtime
+from finconsole.core.actor import OFFICER, SUPPORT, Actor
 from finconsole.core.config import Config
+
+BOTH = (OFFICER, SUPPORT)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A screen reachable from anywhere: one line each, added by each area."""
+
+    name: str
+    key: str
+    title: str
+    target: str  # "module:Class" with a no-argument constructor
+    roles: tuple[str, ...] = BOTH
+
+
+NAV: list[NavEntry] = [
+    NavEntry("register", "f2", "Register", "finconsole.tui.screens.register:RegisterScreen"),
+]
 
 
 class FinconsoleApp(App):
@@ -17,9 +43,29 @@ class FinconsoleApp(App):
     def __init__(self, config: Config, actor: Actor | None = None) -> None:
         super().__init__()
         self.config = config
-        self.actor = actor or Actor(user_id=None, username="console", role="officer", channel="tui")
+        runtime.set_config(config)
+        self.actor = actor or Actor(user_id=None, username="console", role=OFFICER, channel="tui")
+        for entry in NAV:
+            self.bind(entry.key, f"navigate('{entry.name}')", description=entry.title)
 
     def on_mount(self) -> None:
-        from finconsole.tui.screens.register import RegisterScreen
+        self.action_navigate("register")
 
-        self.push_screen(RegisterScreen())
+    def nav_entries(self) -> list[NavEntry]:
+        """The screens this user may open."""
+        return [e for e in NAV if self.actor.role in e.roles]
+
+    def action_navigate(self, name: str) -> None:
+        entry = next((e for e in self.nav_entries() if e.name == name), None)
+        if entry is None:
+            self.notify("Not available for your role.", severity="warning")
+            return
+        module, _, cls = entry.target.partition(":")
+        screen_cls = getattr(importlib.import_module(module), cls)
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen_cls())
+        else:
+            self.push_screen(screen_cls())
+
+
+__all__ = ["FinconsoleApp", "NAV", "NavEntry", "Binding"]
