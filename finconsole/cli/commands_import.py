@@ -14,7 +14,9 @@ from finconsole.core.services.import_result import ImportResult, write_rejects
 
 # KIND -> "module:function"; each function is
 #   import_file(actor, path, *, progress=None) -> ImportResult
-IMPORTERS: dict[str, str] = {}
+IMPORTERS: dict[str, str] = {
+    "tracking": "finconsole.core.services.tracking_import:import_file",
+}
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -130,6 +130,10 @@ def validate(raw: dict[str, Any], where: str = "config") -> dict[str, Any]:
             if not isinstance(value, FREE_SECTIONS[section]):
                 kind = "table" if FREE_SECTIONS[section] is dict else "array of tables"
                 raise ConfigError(f"{where}: [{section}] must be a {kind}")
+            if section == "carriers":
+                from finconsole.core.services.carriers import validate_config
+
+                validate_config(value, where)
             data[section] = copy.deepcopy(value)
             continue
         if section not in SCHEMA:

@@ -25,6 +25,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "create_order": BOTH,
     "update_order": BOTH,
     "update_order_billing": OFFICER_ONLY,  # invoice and collection status
+    # parcels (tracking, lost-parcel follow-up, claims)
+    "view_parcel": BOTH,
+    "create_parcel": BOTH,
+    "follow_parcels": BOTH,  # queues, the lost rule, the overdue list
+    "manage_claim": BOTH,
+    "import_tracking": OFFICER_ONLY,
+    "view_carrier_performance": OFFICER_ONLY,
+    "purge_tracking_events": OFFICER_ONLY,
 }
 
 

@@ -1,0 +1,124 @@
+import json
+
+import pytest
+
+from finconsole.core.errors import PermissionDenied, ValidationError
+from finconsole.core.models import Parcel, TrackingEvent
+from finconsole.core.services import tracking_import
+from finconsole.core.services.import_result import write_rejects
+from tests.parcel_helpers import at, make_parcel
+
+CSV = """tracking_code,time,event_code,location,description
+rr 123456785 fi,2026-03-10T09:00:00+02:00,68,,pre-information
+RR123456785FI,2026-03-11T10:00:00Z,31,Vantaa,in transport
+RR123456785FI,2026-03-12T08:30:00+02:00,91,Kallio,at the post office
+RR999999995FI,2026-03-12T08:30:00+02:00,22,Nowhere,no such parcel
+RR123456785FI,2026-03-12T09:00:00+02:00,12,Kallio,unknown code
+RR123456785FI,2026-03-12 09:00,22,Kallio,no zone
+"""
+
+
+@pytest.fixture
+def parcel(db, officer, clock):
+    return make_parcel(officer, code="RR123456785FI")
+
+
+def test_csv_import_is_idempotent_and_reports_rejects(parcel, officer, tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text(CSV)
+    result = tracking_import.import_file(officer, path)
+    assert (result.created, result.unchanged) == (3, 0)
+    assert [(r.line, r.reason) for r in result.rejects] == [
+        (5, "unknown tracking code"),
+        (6, "unknown event code '12' for posti"),
+        (7, "time must be ISO 8601 with a zone (Z or +02:00)"),
+    ]
+    row = Parcel.get_by_id(parcel["id"])
+    assert row.status == "available_for_pickup"
+    assert row.last_event_at == at(12, 6).replace(minute=30)  # 08:30 +02:00
+    assert row.shipped_at == at(11, 10)
+    assert row.pickup_deadline == at(19, 6).replace(minute=30)
+    again = tracking_import.import_file(officer, path)
+    assert (again.created, again.unchanged, again.rejected) == (0, 3, 3)
+    assert TrackingEvent.select().count() == 3
+    out = tmp_path / "rejects.csv"
+    write_rejects(out, again.rejects)
+    assert out.read_text().splitlines()[1].startswith("5,unknown tracking code,RR999999995FI")
+
+
+def test_jsonl_import_with_status_words_and_carrier(parcel, officer, tmp_path):
+    lines = [
+        {
+            "tracking_code": "RR123456785FI",
+            "time": "2026-03-11T10:00:00+00:00",
+            "status": "in_transit",
+        },
+        {
+            "tracking_code": "RR123456785FI",
+            "carrier": "posti",
+            "occurred_at": "2026-03-13T10:00:00+02:00",
+            "event_code": "22",
+            "location": "Kallio\x00",
+        },
+        {
+            "tracking_code": "RR123456785FI",
+            "carrier": "ups",
+            "time": "2026-03-13T10:00:00Z",
+            "status": "delivered",
+        },
+        "not an object",
+    ]
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n\n{broken\n")
+    result = tracking_import.import_file(officer, path)
+    assert result.created == 2
+    assert [(r.line, r.reason) for r in result.rejects] == [
+        (3, "unknown tracking code"),
+        (4, "is not a JSON object"),
+        (6, "is not a JSON object"),
+    ]
+    row = Parcel.get_by_id(parcel["id"])
+    assert row.status == "delivered" and row.delivered_at == at(13, 8)
+    assert row.pickup_deadline is None
+    event = TrackingEvent.get(TrackingEvent.code == "22")
+    assert event.location == "Kallio"
+    assert tracking_import.import_file(officer, path).created == 0
+
+
+def test_late_older_event_does_not_change_status(parcel, officer, tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("tracking_code,time,status\nRR123456785FI,2026-03-13T10:00:00Z,delivered\n")
+    tracking_import.import_file(officer, path)
+    path.write_text("tracking_code,time,event_code\nRR123456785FI,2026-03-11T10:00:00Z,31\n")
+    tracking_import.import_file(officer, path)
+    row = Parcel.get_by_id(parcel["id"])
+    assert row.status == "delivered" and row.shipped_at == at(11, 10)
+
+
+def test_file_without_needed_columns(parcel, officer, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("code,when\nx,y\n")
+    with pytest.raises(ValidationError, match="tracking_code"):
+        tracking_import.import_file(officer, path)
+    path.write_text("")
+    with pytest.raises(ValidationError, match="empty"):
+        tracking_import.import_file(officer, path)
+
+
+def test_ambiguous_code_needs_carrier(db, officer, clock, tmp_path):
+    make_parcel(officer, code="ABCD12345", carrier="other")
+    make_parcel(officer, code="ABCD12345", carrier="budbee")
+    path = tmp_path / "a.csv"
+    path.write_text(
+        "tracking_code,carrier,time,status\n"
+        "ABCD12345,,2026-03-13T10:00:00Z,delivered\n"
+        "ABCD12345,Budbee,2026-03-13T10:00:00Z,delivered\n"
+    )
+    result = tracking_import.import_file(officer, path)
+    assert result.created == 1
+    assert [r.line for r in result.rejects] == [2]
+
+
+def test_support_may_not_import(db, support, tmp_path):
+    with pytest.raises(PermissionDenied):
+        tracking_import.import_file(support, tmp_path / "x.csv")
