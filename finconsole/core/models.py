@@ -150,6 +150,15 @@ class Parcel(BaseModel):
     suspected_lost_at = pw.DateTimeField(null=True, index=True)
     created_at = pw.DateTimeField(default=_now)
 
+    class Meta:
+        # the parcels queues read one status in time order (keyset pages), and carrier
+        # performance reads a period of handovers
+        indexes = (
+            (("status", "last_event_at", "id"), False),
+            (("status", "pickup_deadline", "id"), False),
+            (("shipped_at",), False),
+        )
+
 
 class TrackingEvent(BaseModel):
     parcel = pw.ForeignKeyField(Parcel, backref="events", on_delete="CASCADE")
@@ -175,6 +184,9 @@ class Claim(BaseModel):
     closed_at = pw.DateTimeField(null=True, index=True)
     notes = pw.TextField(default="")
     opened_by = pw.CharField(max_length=80, default="")
+
+    class Meta:
+        indexes = ((("closed_at", "deadline", "id"), False),)  # open claims, soonest first
 
 
 # --- data-subject requests, disclosures, inquiries ------------------------------------------

@@ -33,6 +33,15 @@ class NavEntry:
 
 NAV: list[NavEntry] = [
     NavEntry("register", "f2", "Register", "finconsole.tui.screens.register:RegisterScreen"),
+    # parcels: follow-up queues (both roles), carrier performance (officer)
+    NavEntry("parcels", "f3", "Parcels", "finconsole.tui.screens.parcels:ParcelsScreen"),
+    NavEntry(
+        "carrier_performance",
+        "f5",
+        "Carriers",
+        "finconsole.tui.screens.carrier_performance:CarrierPerformanceScreen",
+        (OFFICER,),
+    ),
 ]
 
 

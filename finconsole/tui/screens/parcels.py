@@ -1,0 +1,183 @@
+"""Parcels: the follow-up queues (in transit, awaiting pickup, suspected lost, open claims).
+
+Keys 1-4 switch queue; PageDown/PageUp page (keyset pages of 200); Enter opens the customer
+(or the parcel when the customer screen is not available); ``t`` opens the parcel and its
+timeline; ``r`` applies the lost rule again and reloads.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from finconsole.core.db import thread_connection
+from finconsole.core.errors import FinconsoleError
+from finconsole.core.services import parcels
+from finconsole.tui.safe import literal
+
+PAGE_SIZE = 200
+TITLES = {
+    "in_transit": "In transit",
+    "awaiting_pickup": "Awaiting pickup",
+    "suspected_lost": "Suspected lost",
+    "open_claims": "Open claims",
+}
+COLUMNS = ("Customer", "Order", "Carrier", "Tracking code", "Status", "When")
+CUSTOMER_SCREEN = "finconsole.tui.screens.customer:CustomerScreen"
+
+
+def _when(queue: str, row: dict[str, Any]) -> str:
+    """The column the queue is sorted by, as a short date."""
+    value = {
+        "in_transit": row.get("last_event_at"),
+        "awaiting_pickup": row.get("pickup_deadline"),
+        "suspected_lost": row.get("suspected_lost_at"),
+        "open_claims": (row.get("claim") or {}).get("deadline"),
+    }[queue]
+    if value is None:
+        return ""
+    return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else value.isoformat()
+
+
+def customer_screen_class():
+    """The console engineer's customer screen, when it is installed."""
+    module, _, name = CUSTOMER_SCREEN.partition(":")
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+class ParcelsScreen(Screen):
+    DEFAULT_CSS = """
+    ParcelsScreen #queues { height: 1; padding: 0 1; background: $boost; }
+    ParcelsScreen #parcel-table { height: 1fr; }
+    ParcelsScreen #parcels-status { height: 1; color: $text-muted; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("1", "show_queue('in_transit')", "In transit"),
+        Binding("2", "show_queue('awaiting_pickup')", "Pickup"),
+        Binding("3", "show_queue('suspected_lost')", "Lost?"),
+        Binding("4", "show_queue('open_claims')", "Claims"),
+        Binding("enter", "open_customer", "Customer", show=False),
+        Binding("t", "open_parcel", "Parcel"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("pagedown", "next_page", "Next page", show=False),
+        Binding("pageup", "previous_page", "Prev page", show=False),
+    ]
+
+    def __init__(self, queue: str = "in_transit") -> None:
+        super().__init__()
+        self.queue = queue
+        self.pages: list[tuple | None] = [None]  # the keyset start of each page seen
+        self.rows: list[dict[str, Any]] = []
+        self.counts: dict[str, int] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="queues", markup=False)
+        yield DataTable(id="parcel-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="parcels-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns(*COLUMNS)
+        self.refresh_queues(flag=True)
+
+    # --- loading ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="parcels")
+    def refresh_queues(self, flag: bool = False) -> None:
+        """Counts and the current page; with ``flag`` the lost rule runs first."""
+        try:
+            with thread_connection():
+                if flag:
+                    parcels.flag_suspected(self.app.actor)
+                counts = parcels.counts(self.app.actor)
+                rows = parcels.queue(
+                    self.app.actor, self.queue, after=self.pages[-1], limit=PAGE_SIZE
+                )
+        except FinconsoleError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.show_rows, counts, rows)
+
+    def show_rows(self, counts: dict[str, int], rows: list[dict[str, Any]]) -> None:
+        self.counts, self.rows = counts, rows
+        tabs = "  ".join(
+            f"{'▶' if name == self.queue else ' '}{i} {title} ({counts.get(name, 0)})"
+            for i, (name, title) in enumerate(TITLES.items(), start=1)
+        )
+        self.query_one("#queues", Static).update(tabs)
+        table = self.query_one(DataTable)
+        table.clear()
+        table.add_rows(
+            [
+                literal(row["customer_name"]),
+                literal(row["order_number"]),
+                literal(row["carrier_name"]),
+                literal(row["tracking_code"]),
+                literal(row["status"].replace("_", " ")),
+                literal(_when(self.queue, row)),
+            ]
+            for row in rows
+        )
+        self.query_one("#parcels-status", Static).update(
+            f"{TITLES[self.queue]}: {len(rows)} shown, page {len(self.pages)}"
+            " | Enter customer  t parcel  PgDn/PgUp pages"
+        )
+        table.focus()
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def action_show_queue(self, name: str) -> None:
+        self.queue = name
+        self.pages = [None]
+        self.refresh_queues()
+
+    def action_refresh(self) -> None:
+        self.refresh_queues(flag=True)
+
+    def action_next_page(self) -> None:
+        if len(self.rows) == PAGE_SIZE:
+            self.pages.append(self.rows[-1]["key"])
+            self.refresh_queues()
+
+    def action_previous_page(self) -> None:
+        if len(self.pages) > 1:
+            self.pages.pop()
+            self.refresh_queues()
+
+    def selected(self) -> dict[str, Any] | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row is None or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_customer()
+
+    def action_open_customer(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        screen_cls = customer_screen_class()
+        if screen_cls is None:
+            self.action_open_parcel()
+            return
+        self.app.push_screen(screen_cls(row["customer_id"]))
+
+    def action_open_parcel(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        from finconsole.tui.screens.parcel import ParcelScreen
+
+        self.app.push_screen(ParcelScreen(row["id"]), lambda _: self.refresh_queues())

@@ -1,0 +1,162 @@
+
+from textual.widgets import DataTable, Input, Select, Static
+from textual_plotext import PlotextPlot
+
+from finconsole.core.config import Config, defaults
+from finconsole.core.models import AuditEvent, Claim, Parcel
+from finconsole.tui.app import FinconsoleApp
+from finconsole.tui.screens.carrier_performance import CarrierPerformanceScreen
+from finconsole.tui.screens.parcel import CloseClaimDialog, ParcelScreen
+from finconsole.tui.screens.parcels import ParcelsScreen
+from finconsole.tui.widgets.confirm import ConfirmDialog
+from tests.parcel_helpers import at, make_parcel
+
+
+async def settle(app, pilot):
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def stale_parcel(actor, name="[bold]Eve[/]"):
+    from finconsole.core.services import customers, orders
+
+    customer = customers.create(actor, {"first_name": name, "last_name": "Virtanen"})
+    order = orders.create(actor, customer["id"], {"order_number": f"FS-{name[:3]}-{id(name)}"})
+    parcel = make_parcel(actor, order, shipped_at=at(1))
+    Parcel.update(status="in_transit", last_event_at=at(2)).where(
+        Parcel.id == parcel["id"]
+    ).execute()
+    return parcel
+
+
+async def test_parcels_queues_and_claim_open_to_closed(db, support, clock, monkeypatch):
+    monkeypatch.setattr("finconsole.tui.screens.parcels.CUSTOMER_SCREEN", "nowhere:Missing")
+    parcel = stale_parcel(support)
+    fresh = make_parcel(support, shipped_at=at(14))
+    Parcel.update(status="in_transit", last_event_at=at(15, 9)).where(
+        Parcel.id == fresh["id"]
+    ).execute()
+    app = FinconsoleApp(Config(defaults(), None), actor=support)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ParcelsScreen)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 2  # in transit, stalest first
+        assert "[bold]Eve[/] Virtanen" in str(table.get_row_at(0)[0])
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert table.row_count == 1
+        assert "Suspected lost (1)" in str(screen.query_one("#queues", Static).render())
+        await pilot.press("enter")  # no customer screen installed: the parcel opens
+        await settle(app, pilot)
+        assert isinstance(app.screen, ParcelScreen)
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(app, pilot)
+        claim = Claim.get(Claim.parcel == parcel["id"])
+        assert claim.closed_at is None and claim.opened_by == "sanna"
+        await pilot.press("i")
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert Claim.get_by_id(claim.id).customer_informed_at is not None
+        await pilot.press("x")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, CloseClaimDialog)
+        await pilot.press("ctrl+s")  # no outcome chosen yet: stays open
+        assert app.screen is dialog
+        dialog.query_one(Select).value = "reshipped"
+        dialog.query_one(Input).value = "sent a new one"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        closed = Claim.get_by_id(claim.id)
+        assert (closed.outcome, closed.notes) == ("reshipped", "sent a new one")
+        assert "Last closed claim" in str(app.screen.query_one("#claim-facts", Static).render())
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ParcelsScreen)
+        assert app.screen.query_one(DataTable).row_count == 0  # lost now: no longer in the queue
+    actions = {e.action for e in AuditEvent.select()}
+    assert {"open_claim", "claim_customer_informed", "close_claim"} <= actions
+
+
+async def test_enter_opens_customer_screen_when_installed(db, officer, clock, monkeypatch):
+    from textual.screen import Screen
+
+    opened = []
+
+    class FakeCustomer(Screen):
+        def __init__(self, customer_id):
+            super().__init__()
+            opened.append(customer_id)
+
+    import finconsole.tui.screens.parcels as module
+
+    monkeypatch.setattr(module, "customer_screen_class", lambda: FakeCustomer)
+    parcel = stale_parcel(officer)
+    app = FinconsoleApp(Config(defaults(), None), actor=officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(ParcelsScreen("suspected_lost"))
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert opened == [Parcel.get_by_id(parcel["id"]).order.customer_id]
+
+
+async def test_declined_confirm_opens_no_claim(db, officer, clock):
+    parcel = stale_parcel(officer)
+    app = FinconsoleApp(Config(defaults(), None), actor=officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(ParcelScreen(parcel["id"]))
+        await settle(app, pilot)
+        await pilot.press("x")  # nothing to close
+        await pilot.press("o")
+        await pilot.press("n")
+        await settle(app, pilot)
+    assert Claim.select().count() == 0
+
+
+async def test_support_cannot_open_carrier_performance(db, support, clock):
+    app = FinconsoleApp(Config(defaults(), None), actor=support)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, CarrierPerformanceScreen)
+
+
+async def test_carrier_performance_table_and_chart(db, officer, clock):
+    p1 = make_parcel(officer, shipped_at=at(1))
+    Parcel.update(delivered_at=at(3)).where(Parcel.id == p1["id"]).execute()
+    make_parcel(officer, code="1Z999AA10123456784", shipped_at=at(2))
+    app = FinconsoleApp(Config(defaults(), None), actor=officer)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, CarrierPerformanceScreen)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 2
+        assert [str(c) for c in table.get_row_at(0)][:4] == ["Posti", "1", "1", "2.0"]
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert screen.chart == "median"
+        assert screen.query_one(PlotextPlot) is not None
+        screen.query_one("#since", Input).value = "2026-03-05"
+        screen.query_one("#since", Input).focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert table.row_count == 0
+        screen.query_one("#until", Input).value = "garbage"
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert table.row_count == 0
