@@ -141,7 +141,7 @@ class Parcel(BaseModel):
     tracking_code = pw.CharField(max_length=64, index=True)
     # pending | info_received | in_transit | out_for_delivery | attempt_failed |
     # available_for_pickup | delivered | exception | returned_to_sender | lost
-    status = pw.CharField(max_length=24, default="pending", index=True)
+    status = pw.CharField(max_length=24, default="pending")  # indexed with last_event_at below
     shipped_at = pw.DateTimeField(null=True)
     expected_at = pw.DateTimeField(null=True)
     delivered_at = pw.DateTimeField(null=True)

@@ -1,4 +1,3 @@
-
 from textual.widgets import DataTable, Input, Select, Static
 from textual_plotext import PlotextPlot
 

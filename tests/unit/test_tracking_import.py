@@ -122,3 +122,28 @@ def test_ambiguous_code_needs_carrier(db, officer, clock, tmp_path):
 def test_support_may_not_import(db, support, tmp_path):
     with pytest.raises(PermissionDenied):
         tracking_import.import_file(support, tmp_path / "x.csv")
+
+
+def test_import_agrees_with_derive(parcel, officer, tmp_path):
+    """The import's SQL and ``parcels.derive`` are the same rule."""
+    import random
+
+    from finconsole.core.services import parcels
+
+    rng = random.Random(3)
+    codes = ["68", "13", "31", "45", "56", "71", "22", "20", "91"]
+    lines = ["tracking_code,time,event_code"]
+    for _ in range(30):
+        day, hour = rng.randint(1, 14), rng.choice([8, 9])
+        lines.append(f"RR123456785FI,2026-03-{day:02d}T{hour:02d}:00:00Z,{rng.choice(codes)}")
+    path = tmp_path / "random.csv"
+    path.write_text("\n".join(lines) + "\n")
+    tracking_import.import_file(officer, path)
+    events = [
+        {"occurred_at": e.occurred_at, "status": e.status, "id": e.id}
+        for e in TrackingEvent.select()
+    ]
+    expected = parcels.derive(events, 7)
+    row = Parcel.get_by_id(parcel["id"])
+    for name, value in expected.items():
+        assert getattr(row, name) == value, name

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import operator
+from functools import reduce
 from typing import Any
 
 import peewee as pw
@@ -153,26 +155,41 @@ def create(
 # --- status from events ------------------------------------------------------------------------
 
 
-def derive(events: list[dict[str, Any]], pickup_days: int) -> dict[str, Any]:
-    """Status, times and pickup deadline from a parcel's events (any order).
+_HANDED_OVER = frozenset(carriers.HANDED_OVER)
 
-    The latest event by time decides the status; events at the same moment count in the order
-    they arrived (their id). Used by the import (on SQL aggregates) and by tests.
+
+def fold(events) -> tuple[str, Any, Any, Any, Any]:
+    """(status, last event, handover, first delivery, last pickup notice) from
+    ``(occurred_at, status)`` pairs in time order (ties in arrival order).
+
+    The one rule for a parcel's state: the latest event decides the status. Times pass
+    through untouched, so the import can fold raw database values.
     """
-    if not events:
-        return {"status": "pending", "last_event_at": None}
+    status, last, handed, delivered, pickup = "pending", None, None, None, None
+    for occurred_at, event_status in events:
+        status, last = event_status, occurred_at
+        if handed is None and event_status in _HANDED_OVER:
+            handed = occurred_at
+        if event_status == "delivered" and delivered is None:
+            delivered = occurred_at
+        elif event_status == "available_for_pickup":
+            pickup = occurred_at
+    return status, last, handed, delivered, pickup
+
+
+def derive(events: list[dict[str, Any]], pickup_days: int) -> dict[str, Any]:
+    """Status, times and pickup deadline from a parcel's events (dicts, any order)."""
     ordered = sorted(events, key=lambda e: (e["occurred_at"], e.get("id") or 0))
-    latest = ordered[-1]
-    result: dict[str, Any] = {"status": latest["status"], "last_event_at": latest["occurred_at"]}
-    handed = [e["occurred_at"] for e in ordered if e["status"] in carriers.HANDED_OVER]
-    delivered = [e["occurred_at"] for e in ordered if e["status"] == "delivered"]
-    pickup = [e["occurred_at"] for e in ordered if e["status"] == "available_for_pickup"]
-    result["shipped_at"] = handed[0] if handed else None
-    result["delivered_at"] = delivered[0] if delivered else None
-    result["pickup_deadline"] = (
-        pickup[-1] + pickup_days * DAY if latest["status"] == "available_for_pickup" else None
-    )
-    return result
+    status, last, handed, delivered, pickup = fold((e["occurred_at"], e["status"]) for e in ordered)
+    return {
+        "status": status,
+        "last_event_at": last,
+        "shipped_at": handed,
+        "delivered_at": delivered,
+        "pickup_deadline": (
+            pickup + pickup_days * DAY if status == "available_for_pickup" and pickup else None
+        ),
+    }
 
 
 # --- the lost rule ---------------------------------------------------------------------------
@@ -213,25 +230,26 @@ def _lost_condition(name: str, rules: dict[str, int], now: dt.datetime) -> pw.Ex
 
 
 def flag_suspected(actor: Actor) -> int:
-    """Flag every parcel the lost rule now catches; returns how many were newly flagged."""
+    """Flag every parcel the lost rule now catches; returns how many were newly flagged.
+
+    One UPDATE over the parcels under way (the status index), each carrier's rule OR-ed.
+    """
     permissions.require(actor, "follow_parcels")
     now = clock.now()
-    rules = carriers.all_settings()
     unflagged = Parcel.suspected_lost_at.is_null() | (
         Parcel.last_event_at >= Parcel.suspected_lost_at
     )
-    flagged = 0
+    rules = [_lost_condition(name, r, now) for name, r in carriers.all_settings().items()]
     with write_transaction():
-        for name, carrier_rules in rules.items():
-            flagged += (
-                Parcel.update(suspected_lost_at=now)
-                .where(
-                    Parcel.status.in_(carriers.ACTIVE_STATUSES)
-                    & unflagged
-                    & _lost_condition(name, carrier_rules, now)
-                )
-                .execute()
+        flagged = (
+            Parcel.update(suspected_lost_at=now)
+            .where(
+                Parcel.status.in_(carriers.ACTIVE_STATUSES)
+                & unflagged
+                & reduce(operator.or_, rules)
             )
+            .execute()
+        )
         if flagged:
             audit.record(actor, "flag_suspected_lost", "parcel", None, fields=["suspected_lost_at"])
     return flagged
@@ -325,18 +343,23 @@ def _in_transit(actor: Actor, after: tuple | None, limit: int) -> list[dict[str,
     ]
 
 
+COUNT_CAP = 999
+
+
 def counts(actor: Actor) -> dict[str, int]:
-    """How many parcels each queue holds (shown on the queue tabs)."""
+    """How many parcels each queue holds, counted up to ``COUNT_CAP + 1`` (shown as "999+"):
+    an exact count of a large queue would cost more than the page itself."""
     permissions.require(actor, "follow_parcels")
     from finconsole.core.services import claims
 
     base = _base(actor)
-    return {
-        "in_transit": base.where(Parcel.status.in_(carriers.ACTIVE_STATUSES)).count(),
-        "awaiting_pickup": base.where(Parcel.status == "available_for_pickup").count(),
-        "suspected_lost": _suspected(actor).count(),
-        "open_claims": claims.open_claims_query(actor).count(),
+    queries = {
+        "in_transit": base.where(Parcel.status.in_(carriers.ACTIVE_STATUSES)),
+        "awaiting_pickup": base.where(Parcel.status == "available_for_pickup"),
+        "suspected_lost": _suspected(actor),
+        "open_claims": claims.open_claims_query(actor),
     }
+    return {name: query.limit(COUNT_CAP + 1).count() for name, query in queries.items()}
 
 
 # --- retention -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import operator
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ COLUMNS = {
     "description": ("description",),
 }
 MAX_LENGTH = {"location": 200, "description": 500}
+FIELDS = tuple(COLUMNS)  # a row is a tuple of these, "" when the file lacks the column
 INSERT_COLUMNS = ("parcel_id", "occurred_at", "code", "status", "location", "description")
 
 
@@ -46,7 +48,7 @@ def import_file(actor: Actor, path: Path, *, progress: Progress | None = None) -
     total = path.stat().st_size
     result = ImportResult()
     importer = _Importer(result)
-    batch: list[tuple[int, dict[str, str]]] = []
+    batch: list[tuple[int, tuple[str, ...]]] = []
     rows_done = 0
     for line, row, done in _read(path):
         batch.append((line, row))
@@ -69,8 +71,19 @@ def import_file(actor: Actor, path: Path, *, progress: Progress | None = None) -
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _read(path: Path) -> Iterator[tuple[int, dict[str, str], int]]:
-    """(line number, row with our column names, bytes read so far) for CSV or JSON Lines."""
+Row = tuple[str, ...]  # FIELDS, with the tracking code already normalised
+
+
+def _normalised(values: list[str]) -> Row:
+    values[0] = "".join(values[0].split()).upper()
+    return tuple(values)
+
+
+def _read(path: Path) -> Iterator[tuple[int, Row, int]]:
+    """(line number, row, bytes read so far) for CSV or JSON Lines.
+
+    A line that is no JSON object comes as a row of one element: the reason.
+    """
     with path.open("rb") as fh:
         head = fh.read(4096).lstrip(b"\xef\xbb\xbf").lstrip()
         fh.seek(0)
@@ -93,7 +106,7 @@ class _Lines:
             yield raw.decode("utf-8-sig" if self.done == len(raw) else "utf-8", errors="replace")
 
 
-def _read_csv(fh) -> Iterator[tuple[int, dict[str, str], int]]:
+def _read_csv(fh) -> Iterator[tuple[int, Row, int]]:
     lines = _Lines(fh)
     reader = csv.reader(lines)
     header = next(reader, None)
@@ -101,12 +114,15 @@ def _read_csv(fh) -> Iterator[tuple[int, dict[str, str], int]]:
         raise ValidationError({"file": "is empty"})
     index = _column_index([h.strip().lower() for h in header])
     width = len(header)
+    # a missing column reads the "" appended after the row's cells
+    pick = operator.itemgetter(*(index.get(name, width) for name in FIELDS))
     for cells in reader:
         if not cells or not any(cells):
             continue
         if len(cells) < width:
             cells += [""] * (width - len(cells))
-        yield reader.line_num, {name: cells[i] for name, i in index.items()}, lines.done
+        cells.append("")
+        yield reader.line_num, _normalised(list(pick(cells))), lines.done
 
 
 def _column_index(header: list[str]) -> dict[str, int]:
@@ -122,7 +138,7 @@ def _column_index(header: list[str]) -> dict[str, int]:
     return index
 
 
-def _read_jsonl(fh) -> Iterator[tuple[int, dict[str, str], int]]:
+def _read_jsonl(fh) -> Iterator[tuple[int, Row, int]]:
     lines = _Lines(fh)
     for number, text in enumerate(lines, start=1):
         if not text.strip():
@@ -132,14 +148,14 @@ def _read_jsonl(fh) -> Iterator[tuple[int, dict[str, str], int]]:
         except ValueError:
             obj = None
         if not isinstance(obj, dict):
-            yield number, {"_error": "is not a JSON object"}, lines.done
+            yield number, ("is not a JSON object",), lines.done
             continue
         low = {str(k).strip().lower(): v for k, v in obj.items()}
-        row = {}
-        for name, aliases in COLUMNS.items():
+        values = []
+        for aliases in COLUMNS.values():
             value = next((low[a] for a in aliases if a in low), None)
-            row[name] = "" if value is None else str(value)
-        yield number, row, lines.done
+            values.append("" if value is None else str(value))
+        yield number, _normalised(values), lines.done
 
 
 # --- checking and writing ------------------------------------------------------------------
@@ -156,7 +172,9 @@ def _parse_time(value: str) -> dt.datetime | None:
 
 
 def _clean_text(value: str, limit: int) -> str:
-    return value.replace("\x00", "").strip()[:limit]
+    if "\x00" in value:
+        value = value.replace("\x00", "")  # PostgreSQL refuses NUL in text
+    return value.strip()[:limit]
 
 
 class _Importer:
@@ -164,12 +182,13 @@ class _Importer:
         self.result = result
         self.parcels: dict[str, list[tuple[int, str]]] = {}  # code -> [(id, carrier)]
         self.sqlite = is_sqlite()
+        self.statuses: dict[tuple[str, str], str | None] = {}  # (carrier, code) -> status
         self.pickup_days = {
             name: carriers.settings(name)["pickup_days"] for name in carriers.CARRIERS
         }
 
-    def run(self, batch: list[tuple[int, dict[str, str]]]) -> None:
-        self._lookup({carriers.normalise(row.get("tracking_code")) for _, row in batch})
+    def run(self, batch: list[tuple[int, Row]]) -> None:
+        self._lookup({row[0] for _, row in batch if len(row) > 1})
         events = []
         for line, row in batch:
             event = self._event(line, row)
@@ -183,52 +202,53 @@ class _Importer:
         self.result.created += created
         self.result.unchanged += len(events) - created
 
-    def _reject(self, line: int, reason: str, row: dict[str, str]) -> None:
-        raw = {k: v for k, v in row.items() if not k.startswith("_")}
+    def _reject(self, line: int, reason: str, row: Row) -> None:
+        raw = dict(zip(FIELDS, row)) if len(row) > 1 else {}
         self.result.rejects.append(Reject(line=line, reason=reason, raw=raw))
 
-    def _event(self, line: int, row: dict[str, str]) -> tuple | None:
-        if "_error" in row:
-            self._reject(line, row["_error"], row)
+    def _event(self, line: int, row: Row) -> tuple | None:
+        if len(row) == 1:
+            self._reject(line, row[0], row)
             return None
-        code = carriers.normalise(row.get("tracking_code"))
-        parcel = self._parcel(line, row, code)
+        code, wanted, occurred, event_code, status_word, location, description = row
+        parcel = self._parcel(line, row, code, wanted)
         if parcel is None:
             return None
         parcel_id, carrier = parcel
-        at = _parse_time(row.get("occurred_at", ""))
+        at = _parse_time(occurred)
         if at is None:
             self._reject(line, "time must be ISO 8601 with a zone (Z or +02:00)", row)
             return None
-        event_code = (row.get("code") or "").strip()
-        status = carrier_events.status_for(carrier, event_code or row.get("status") or "")
+        given = event_code.strip() or status_word.strip()
+        key = (carrier, given)
+        status = self.statuses.get(key)
         if status is None:
-            given = event_code or row.get("status") or ""
-            self._reject(line, f"unknown event code '{given[:32]}' for {carrier}", row)
-            return None
-        stored_at = str(at) if self.sqlite else at
+            status = self.statuses[key] = carrier_events.status_for(carrier, given)
+            if status is None:
+                self._reject(line, f"unknown event code '{given[:32]}' for {carrier}", row)
+                return None
         return (
             parcel_id,
-            stored_at,
-            (event_code or status)[:32],
+            str(at) if self.sqlite else at,
+            (event_code.strip() or status)[:32],
             status,
-            _clean_text(row.get("location") or "", MAX_LENGTH["location"]),
-            _clean_text(row.get("description") or "", MAX_LENGTH["description"]),
+            _clean_text(location, MAX_LENGTH["location"]),
+            _clean_text(description, MAX_LENGTH["description"]),
         )
 
-    def _parcel(self, line: int, row: dict[str, str], code: str) -> tuple[int, str] | None:
-        candidates = self.parcels.get(code, [])
-        wanted = (row.get("carrier") or "").strip().lower()
+    def _parcel(self, line: int, row: Row, code: str, wanted: str) -> tuple[int, str] | None:
+        candidates = self.parcels.get(code, ())
         if wanted:
+            wanted = wanted.strip().lower()
             candidates = [c for c in candidates if c[1] == wanted]
+        if len(candidates) == 1:
+            return candidates[0]
         if not candidates:
             reason = "tracking code missing" if not code else "unknown tracking code"
             self._reject(line, reason, row)
-            return None
-        if len(candidates) > 1:
+        else:
             self._reject(line, "tracking code belongs to several parcels: give the carrier", row)
-            return None
-        return candidates[0]
+        return None
 
     def _lookup(self, codes: set[str]) -> None:
         """Find the parcels of codes not seen yet, a few hundred codes a query."""
@@ -274,42 +294,51 @@ def _as_time(value: Any) -> dt.datetime | None:
 
 
 def refresh_parcels(parcel_ids: set[int], pickup_days: dict[str, int]) -> None:
-    """Recompute status, last event, handover, delivery and pickup deadline from the events.
+    """Recompute status, last event, handover, delivery and pickup deadline from the events
+    with ``parcels.fold``, the one rule for a parcel's state."""
+    from finconsole.core.services.parcels import fold
 
-    The same rule as ``parcels.derive``, done in SQL aggregates over the unique index.
-    """
     p = database.param
-    handed = ", ".join(f"'{s}'" for s in carriers.HANDED_OVER)
     ids = sorted(parcel_ids)
+    sqlite = is_sqlite()
     for start in range(0, len(ids), LOOKUP_CHUNK):
         chunk = ids[start : start + LOOKUP_CHUNK]
-        sub = "SELECT {} FROM tracking_event e WHERE e.parcel_id = p.id"
-        sql = (
-            f"SELECT p.id, p.carrier, p.shipped_at, ({sub.format('max(e.occurred_at)')}), "
-            f"({sub.format('e.status')} ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1), "
-            f"({sub.format('min(e.occurred_at)')} AND e.status IN ({handed})), "
-            f"({sub.format('min(e.occurred_at)')} AND e.status = 'delivered'), "
-            f"({sub.format('max(e.occurred_at)')} AND e.status = 'available_for_pickup') "
-            f"FROM parcel p WHERE p.id IN ({', '.join([p] * len(chunk))})"
-        )
+        marks = ", ".join([p] * len(chunk))
+        parcels = database.execute_sql(
+            "SELECT id, carrier, shipped_at, status, last_event_at, delivered_at, pickup_deadline "
+            f"FROM parcel WHERE id IN ({marks})",
+            chunk,
+        ).fetchall()
+        rows = database.execute_sql(
+            "SELECT parcel_id, occurred_at, status FROM tracking_event "
+            f"WHERE parcel_id IN ({marks}) ORDER BY parcel_id, occurred_at, id",
+            chunk,
+        ).fetchall()
+        by_parcel: dict[int, list] = {}
+        for pid, occurred_at, status in rows:
+            by_parcel.setdefault(pid, []).append((occurred_at, status))
         updates = []
-        for pid, carrier, known, last, status, shipped, delivered, pickup in database.execute_sql(
-            sql, chunk
-        ).fetchall():
-            # the earliest handover wins, be it the shop's own date or the carrier's first event
-            handovers = [t for t in (_as_time(known), _as_time(shipped)) if t is not None]
-            deadline = None
-            if status == "available_for_pickup" and pickup is not None:
-                deadline = _as_time(pickup) + dt.timedelta(days=pickup_days.get(carrier, 7))
-            updates.append(
-                [status, last, min(handovers, default=None), _as_time(delivered), deadline, pid]
-            )
-        if is_sqlite():
-            for row in updates:
-                row[1:5] = [None if v is None else str(v) for v in row[1:5]]
+        for pid, carrier, shipped_before, *current in parcels:
+            state = fold(by_parcel.get(pid, ()))
+            row = _update_row(pid, state, shipped_before, pickup_days.get(carrier, 7))
+            if sqlite:
+                row = [None if v is None else str(v) for v in row[:5]] + [pid]
+                current = [None if v is None else str(v) for v in current]
+            # an unchanged parcel is not rewritten: each write touches several indexes
+            if [row[0], row[1], row[3], row[4]] != current or row[2] != shipped_before:
+                updates.append(row)
         database.cursor().executemany(
-            f"UPDATE parcel SET status = {p}, last_event_at = {p}, "
-            f"shipped_at = {p}, delivered_at = {p}, "
-            f"pickup_deadline = {p} WHERE id = {p}",
+            f"UPDATE parcel SET status = {p}, last_event_at = {p}, shipped_at = {p}, "
+            f"delivered_at = {p}, pickup_deadline = {p} WHERE id = {p}",
             updates,
         )
+
+
+def _update_row(pid: int, state: tuple, shipped_before: Any, pickup_days: int) -> list:
+    status, last, handed, delivered, pickup = state
+    # the earliest handover wins, be it the shop's own date or the carrier's first event
+    handovers = [_as_time(t) for t in (shipped_before, handed) if t is not None]
+    deadline = None
+    if status == "available_for_pickup" and pickup is not None:
+        deadline = _as_time(pickup) + dt.timedelta(days=pickup_days)
+    return [status, last, min(handovers, default=None), delivered, deadline, pid]

@@ -45,6 +45,10 @@ def _when(queue: str, row: dict[str, Any]) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else value.isoformat()
 
 
+def _count(value: int) -> str:
+    return f"{parcels.COUNT_CAP}+" if value > parcels.COUNT_CAP else str(value)
+
+
 def customer_screen_class():
     """The console engineer's customer screen, when it is installed."""
     module, _, name = CUSTOMER_SCREEN.partition(":")
@@ -90,28 +94,31 @@ class ParcelsScreen(Screen):
         self.query_one(DataTable).add_columns(*COLUMNS)
         self.refresh_queues(flag=True)
 
+    # The queues show at once; the lost rule (seconds on a big register) runs after them and
+    # the page reloads when it flagged anything.
+
     # --- loading ---------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="parcels")
     def refresh_queues(self, flag: bool = False) -> None:
-        """Counts and the current page; with ``flag`` the lost rule runs first."""
+        """The current page and the counts; with ``flag`` the lost rule runs afterwards."""
         try:
             with thread_connection():
-                if flag:
-                    parcels.flag_suspected(self.app.actor)
-                counts = parcels.counts(self.app.actor)
-                rows = parcels.queue(
-                    self.app.actor, self.queue, after=self.pages[-1], limit=PAGE_SIZE
-                )
+                self._load()
+                if flag and parcels.flag_suspected(self.app.actor):
+                    self._load()
         except FinconsoleError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-            return
+
+    def _load(self) -> None:
+        rows = parcels.queue(self.app.actor, self.queue, after=self.pages[-1], limit=PAGE_SIZE)
+        counts = parcels.counts(self.app.actor)
         self.app.call_from_thread(self.show_rows, counts, rows)
 
     def show_rows(self, counts: dict[str, int], rows: list[dict[str, Any]]) -> None:
         self.counts, self.rows = counts, rows
         tabs = "  ".join(
-            f"{'▶' if name == self.queue else ' '}{i} {title} ({counts.get(name, 0)})"
+            f"{'▶' if name == self.queue else ' '}{i} {title} ({_count(counts.get(name, 0))})"
             for i, (name, title) in enumerate(TITLES.items(), start=1)
         )
         self.query_one("#queues", Static).update(tabs)
