@@ -147,3 +147,21 @@ def test_import_agrees_with_derive(parcel, officer, tmp_path):
     row = Parcel.get_by_id(parcel["id"])
     for name, value in expected.items():
         assert getattr(row, name) == value, name
+
+
+def test_progress_and_undecodable_bytes(parcel, officer, tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(
+        b"tracking_code,time,event_code,location\n"
+        b"RR123456785FI,2026-03-11T10:00:00Z,31,J\xe4rvenp\xe4\xe4\n"
+    )
+    calls = []
+    result = tracking_import.import_file(officer, path, progress=lambda *a: calls.append(a))
+    assert result.created == 1
+    assert calls[-1] == (1, path.stat().st_size, path.stat().st_size)
+    assert TrackingEvent.get().location == "J\ufffdrvenp\ufffd\ufffd"
+
+
+def test_missing_file_is_a_clear_error(db, officer, tmp_path):
+    with pytest.raises(FileNotFoundError):
+        tracking_import.import_file(officer, tmp_path / "nope.csv")

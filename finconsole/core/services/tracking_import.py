@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import operator
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +24,14 @@ from finconsole.core import permissions
 from finconsole.core.actor import Actor
 from finconsole.core.db import is_sqlite, write_transaction
 from finconsole.core.errors import ValidationError
-from finconsole.core.models import Parcel, TrackingEvent, database
+from finconsole.core.models import TrackingEvent, database
 from finconsole.core.services import audit, carrier_events, carriers
 from finconsole.core.services.import_result import ImportResult, Progress, Reject
 
 BATCH = 20_000
-LOOKUP_CHUNK = 500
+LOOKUP_CHUNK = 500  # parcels a status refresh query
+CODE_CHUNK = 2000  # tracking codes a lookup query
+IMPORT_CACHE_KIB = 131072  # SQLite page cache while importing: the indexes stay in memory
 COLUMNS = {
     "tracking_code": ("tracking_code", "tracking_number", "tracking", "shipment"),
     "carrier": ("carrier",),
@@ -47,6 +51,27 @@ def import_file(actor: Actor, path: Path, *, progress: Progress | None = None) -
     path = Path(path)
     total = path.stat().st_size
     result = ImportResult()
+    with _large_cache():
+        _import_rows(path, result, progress, total)
+    with write_transaction():
+        audit.record(actor, "import_tracking", "tracking_event", None)
+    return result
+
+
+@contextmanager
+def _large_cache() -> Iterator[None]:
+    if not is_sqlite():
+        yield
+        return
+    before = database.execute_sql("PRAGMA cache_size").fetchone()[0]
+    database.execute_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        database.execute_sql(f"PRAGMA cache_size = {int(before)}")
+
+
+def _import_rows(path: Path, result: ImportResult, progress: Progress | None, total: int) -> None:
     importer = _Importer(result)
     batch: list[tuple[int, tuple[str, ...]]] = []
     rows_done = 0
@@ -63,9 +88,6 @@ def import_file(actor: Actor, path: Path, *, progress: Progress | None = None) -
         rows_done += len(batch)
     if progress:
         progress(rows_done, total, total)
-    with write_transaction():
-        audit.record(actor, "import_tracking", "tracking_event", None)
-    return result
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -93,22 +115,13 @@ def _read(path: Path) -> Iterator[tuple[int, Row, int]]:
             yield from _read_csv(fh)
 
 
-class _Lines:
-    """Decoded lines of a binary file, counting bytes (for progress)."""
-
-    def __init__(self, fh) -> None:
-        self.fh = fh
-        self.done = 0
-
-    def __iter__(self) -> Iterator[str]:
-        for raw in self.fh:
-            self.done += len(raw)
-            yield raw.decode("utf-8-sig" if self.done == len(raw) else "utf-8", errors="replace")
+def _text(fh) -> io.TextIOWrapper:
+    """The binary file as text; undecodable bytes become U+FFFD rather than stop the import."""
+    return io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline="")
 
 
 def _read_csv(fh) -> Iterator[tuple[int, Row, int]]:
-    lines = _Lines(fh)
-    reader = csv.reader(lines)
+    reader = csv.reader(_text(fh))
     header = next(reader, None)
     if not header:
         raise ValidationError({"file": "is empty"})
@@ -122,7 +135,7 @@ def _read_csv(fh) -> Iterator[tuple[int, Row, int]]:
         if len(cells) < width:
             cells += [""] * (width - len(cells))
         cells.append("")
-        yield reader.line_num, _normalised(list(pick(cells))), lines.done
+        yield reader.line_num, _normalised(list(pick(cells))), fh.tell()
 
 
 def _column_index(header: list[str]) -> dict[str, int]:
@@ -139,8 +152,7 @@ def _column_index(header: list[str]) -> dict[str, int]:
 
 
 def _read_jsonl(fh) -> Iterator[tuple[int, Row, int]]:
-    lines = _Lines(fh)
-    for number, text in enumerate(lines, start=1):
+    for number, text in enumerate(_text(fh), start=1):
         if not text.strip():
             continue
         try:
@@ -148,14 +160,14 @@ def _read_jsonl(fh) -> Iterator[tuple[int, Row, int]]:
         except ValueError:
             obj = None
         if not isinstance(obj, dict):
-            yield number, ("is not a JSON object",), lines.done
+            yield number, ("is not a JSON object",), fh.tell()
             continue
         low = {str(k).strip().lower(): v for k, v in obj.items()}
         values = []
         for aliases in COLUMNS.values():
             value = next((low[a] for a in aliases if a in low), None)
             values.append("" if value is None else str(value))
-        yield number, _normalised(values), lines.done
+        yield number, _normalised(values), fh.tell()
 
 
 # --- checking and writing ------------------------------------------------------------------
@@ -251,16 +263,19 @@ class _Importer:
         return None
 
     def _lookup(self, codes: set[str]) -> None:
-        """Find the parcels of codes not seen yet, a few hundred codes a query."""
+        """Find the parcels of codes not seen yet, in sorted chunks (index locality)."""
         todo = sorted(c for c in codes if c and c not in self.parcels)
-        for start in range(0, len(todo), LOOKUP_CHUNK):
-            chunk = todo[start : start + LOOKUP_CHUNK]
+        p = database.param
+        for start in range(0, len(todo), CODE_CHUNK):
+            chunk = todo[start : start + CODE_CHUNK]
             for code in chunk:
                 self.parcels[code] = []
-            query = Parcel.select(Parcel.id, Parcel.carrier, Parcel.tracking_code).where(
-                Parcel.tracking_code.in_(chunk)
+            cursor = database.execute_sql(
+                "SELECT tracking_code, id, carrier FROM parcel "
+                f"WHERE tracking_code IN ({', '.join([p] * len(chunk))})",
+                chunk,
             )
-            for parcel_id, carrier, code in query.tuples():
+            for code, parcel_id, carrier in cursor:
                 self.parcels[code].append((parcel_id, carrier))
 
     def _insert(self, events: list[tuple]) -> int:
