@@ -49,7 +49,7 @@ async def test_parcels_queues_and_claim_open_to_closed(db, support, clock, monke
         await pilot.press("3")
         await settle(app, pilot)
         assert table.row_count == 1
-        assert "Suspected lost (1)" in str(screen.query_one("#queues", Static).render())
+        assert "Lost? (1)" in str(screen.query_one("#queues", Static).render())
         await pilot.press("enter")  # no customer screen installed: the parcel opens
         await settle(app, pilot)
         assert isinstance(app.screen, ParcelScreen)

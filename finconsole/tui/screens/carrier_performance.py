@@ -29,7 +29,7 @@ def _percent(share: float) -> str:
 class CarrierPerformanceScreen(Screen):
     DEFAULT_CSS = """
     CarrierPerformanceScreen #period { height: 3; padding: 0 1; }
-    CarrierPerformanceScreen #period Input { width: 16; }
+    CarrierPerformanceScreen #period Input { width: 18; }
     CarrierPerformanceScreen #period Label { padding: 1 1 0 1; }
     CarrierPerformanceScreen #performance { height: auto; max-height: 12; }
     CarrierPerformanceScreen #chart { height: 1fr; min-height: 8; }

@@ -28,6 +28,12 @@ TITLES = {
     "suspected_lost": "Suspected lost",
     "open_claims": "Open claims",
 }
+SHORT_TITLES = {
+    "in_transit": "Transit",
+    "awaiting_pickup": "Pickup",
+    "suspected_lost": "Lost?",
+    "open_claims": "Claims",
+}
 COLUMNS = ("Customer", "Order", "Carrier", "Tracking code", "Status", "When")
 CUSTOMER_SCREEN = "finconsole.tui.screens.customer:CustomerScreen"
 
@@ -42,7 +48,7 @@ def _when(queue: str, row: dict[str, Any]) -> str:
     }[queue]
     if value is None:
         return ""
-    return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else value.isoformat()
+    return value.strftime("%Y-%m-%d") if hasattr(value, "hour") else value.isoformat()
 
 
 def _count(value: int) -> str:
@@ -119,7 +125,7 @@ class ParcelsScreen(Screen):
         self.counts, self.rows = counts, rows
         tabs = "  ".join(
             f"{'▶' if name == self.queue else ' '}{i} {title} ({_count(counts.get(name, 0))})"
-            for i, (name, title) in enumerate(TITLES.items(), start=1)
+            for i, (name, title) in enumerate(SHORT_TITLES.items(), start=1)
         )
         self.query_one("#queues", Static).update(tabs)
         table = self.query_one(DataTable)
