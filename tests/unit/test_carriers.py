@@ -143,6 +143,10 @@ def test_config_file_with_carriers_loads(tmp_path):
         ("budbee", "DELIVERED", "delivered"),
         ("matkahuolto", "out-for-delivery", "out_for_delivery"),
         ("posti", "lost", "lost"),
+        ("matkahuolto", "NOUD", "available_for_pickup"),
+        ("matkahuolto", "luo", "delivered"),
+        ("postnord", "UL", "delivered"),
+        ("postnord", "AN", "available_for_pickup"),
         ("posti", "12", None),
         ("ups", "ZZ", None),
     ],
@@ -155,3 +159,21 @@ def test_every_mapping_uses_the_vocabulary():
     for table in carrier_events.EVENT_CODES.values():
         assert set(table.values()) <= set(carriers.STATUSES)
     assert set(carrier_events.EVENT_CODES) == set(carriers.CARRIERS)
+
+
+def test_codes_shaped_like_the_demo_data_validate():
+    """The demo generator's formats (foundation): each must pass our validators."""
+    mh = "701234567890"
+    pn = "37123456712345678"
+    codes = {
+        "posti": [
+            "JJFI12345678123456789",
+            "CP12345678" + str(carriers.s10_check_digit("12345678")) + "FI",
+        ],
+        "dhl": [f"{123456789}{123456789 % 7}"],
+        "postnord": [f"00{pn}{carriers.gs1_check_digit(pn)}"],
+        "matkahuolto": [f"{mh}{carriers.gs1_check_digit(mh)}"],
+    }
+    for carrier, values in codes.items():
+        for code in values:
+            assert carriers.validate(carrier, code) == (carrier, code)

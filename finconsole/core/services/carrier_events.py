@@ -50,6 +50,7 @@ DHL = {
     "NH": "attempt_failed",  # not home
     "CA": "attempt_failed",  # closed on arrival
     "OH": "exception",  # on hold
+    "MS": "exception",  # missorted
     "RT": "returned_to_sender",
     "OK": "delivered",
 }
@@ -76,12 +77,42 @@ GENERIC = {
     "RETURN_TO_SENDER": "returned_to_sender",
 }
 
+# Short codes in the PostNord and Matkahuolto exports this shop receives (and the demo data).
+POSTNORD = {
+    "EE": "info_received",
+    "AA": "in_transit",
+    "AL": "in_transit",
+    "UT": "in_transit",
+    "UD": "out_for_delivery",
+    "NA": "attempt_failed",
+    "AN": "available_for_pickup",
+    "AV": "available_for_pickup",
+    "UL": "delivered",
+    "ER": "exception",
+    "RE": "returned_to_sender",
+    **GENERIC,
+}
+MATKAHUOLTO = {
+    "ENN": "info_received",  # ennakkotieto
+    "NOU": "in_transit",  # noudettu lähettäjältä
+    "LAS": "in_transit",  # lastattu
+    "KUL": "in_transit",  # kuljetuksessa
+    "JAK": "out_for_delivery",  # jakelussa
+    "YRI": "attempt_failed",  # jakeluyritys
+    "NOUD": "available_for_pickup",  # noudettavissa
+    "ILM": "available_for_pickup",  # saapumisilmoitus
+    "LUO": "delivered",  # luovutettu
+    "POIK": "exception",  # poikkeama
+    "PAL": "returned_to_sender",  # palautetaan
+    **GENERIC,
+}
+
 EVENT_CODES: dict[str, dict[str, str]] = {
     "posti": POSTI,
     "ups": UPS,
     "dhl": DHL,
-    "matkahuolto": GENERIC,
-    "postnord": GENERIC,
+    "matkahuolto": MATKAHUOLTO,
+    "postnord": POSTNORD,
     "schenker": GENERIC,
     "gls": GENERIC,
     "budbee": GENERIC,
