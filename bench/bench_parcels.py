@@ -191,20 +191,30 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--parcels", type=int, default=2_000_000)
     parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--db", type=Path, help="database file (default: a temporary one)")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        help="keep the register in this file; an existing one is reused (events and claims "
+        "are cleared first); default: a temporary file",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench_parcels_"))
     path = args.db or folder / "bench.db"
+    reuse = path.exists()
     clock.set_clock(clock.FixedClock(NOW.replace(tzinfo=dt.UTC)))
     db_mod.connect(f"sqlite:///{path}")
-    rng = random.Random(7)
-    start = time.perf_counter()
-    build_register(args.customers, args.parcels, rng)
-    database.execute_sql("ANALYZE")
-    print(
-        f"register: {args.customers:,} customers, {args.parcels:,} parcels built in "
-        f"{time.perf_counter() - start:.0f} s"
-    )
+    if reuse:
+        reset_register()
+        args.parcels = parcels_total()
+        print(f"register reused from {path} ({args.parcels:,} parcels)")
+    else:
+        start = time.perf_counter()
+        build_register(args.customers, args.parcels, random.Random(7))
+        database.execute_sql("ANALYZE")
+        print(
+            f"register: {args.customers:,} customers, {args.parcels:,} parcels built in "
+            f"{time.perf_counter() - start:.0f} s"
+        )
     events_file = folder / "events.csv"
     rows = write_events(events_file, args.events, args.parcels)
     bench_import(events_file, rows)

@@ -146,6 +146,8 @@ def create(
             status=status,
             shipped_at=shipped_at,
             expected_at=expected_at,
+            # the handover is the first thing known: queues sort by it until events come
+            last_event_at=shipped_at,
         )
         search.reindex(order.customer_id)
         audit.record(actor, "create_parcel", "parcel", parcel.id, customer_id=order.customer_id)
