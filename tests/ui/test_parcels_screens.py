@@ -91,9 +91,9 @@ async def test_enter_opens_customer_screen_when_installed(db, officer, clock, mo
     opened = []
 
     class FakeCustomer(Screen):
-        def __init__(self, customer_id):
+        def __init__(self, customer_id, *, order_id=None, parcel_id=None):
             super().__init__()
-            opened.append(customer_id)
+            opened.append((customer_id, order_id, parcel_id))
 
     import finconsole.tui.screens.parcels as module
 
@@ -106,7 +106,14 @@ async def test_enter_opens_customer_screen_when_installed(db, officer, clock, mo
         await settle(app, pilot)
         await pilot.press("enter")
         await pilot.pause()
-        assert opened == [Parcel.get_by_id(parcel["id"]).order.customer_id]
+        order = Parcel.get_by_id(parcel["id"]).order
+        assert opened == [(order.customer_id, order.id, parcel["id"])]
+        app.pop_screen()
+        app.push_screen(ParcelScreen(parcel["id"]))
+        await settle(app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert opened[-1] == (order.customer_id, order.id, parcel["id"])
 
 
 async def test_declined_confirm_opens_no_claim(db, officer, clock):

@@ -167,3 +167,23 @@ def test_purge_tracking_events(db, officer, clock):
     assert TrackingEvent.select().where(TrackingEvent.parcel == old["id"]).count() == 0
     assert TrackingEvent.select().where(TrackingEvent.parcel == recent["id"]).count() == 2
     assert parcels.purge_tracking_events(officer) == 0
+
+
+def test_get_find_and_for_order(db, officer, support, clock):
+    order = make_order(officer)
+    parcel = make_parcel(officer, order, code="JJFI 1234 5678 9012", shipped_at=at(1))
+    _add_events(parcel["id"], (2, "in_transit"), (3, "out_for_delivery"))
+    data = parcels.get(support, parcel["id"])
+    assert (data["order_id"], data["order_number"]) == (order["id"], order["order_number"])
+    assert [e["status"] for e in data["events"]] == ["out_for_delivery", "in_transit"]
+    assert data["follow_up"] == "no_event" and data["claims"] == []
+    assert [p["id"] for p in parcels.find_by_code(support, "jjfi123456789012")] == [parcel["id"]]
+    assert [p["id"] for p in parcels.for_order(support, order["id"])] == [parcel["id"]]
+    with pytest.raises(NotFound):
+        parcels.get(support, 424242)
+    with pytest.raises(NotFound):
+        parcels.for_order(support, 424242)
+    hidden = make_order(officer, restricted=True)
+    make_parcel(officer, hidden, code="JJFI99999999999")
+    assert parcels.find_by_code(support, "JJFI99999999999") == []
+    assert len(parcels.find_by_code(officer, "JJFI99999999999")) == 1

@@ -60,7 +60,7 @@ def deadline_for(
 
 def _parcel(actor: Actor, parcel_id: int) -> tuple[Parcel, int]:
     row = (
-        Parcel.select(Parcel, Order.customer, Order.restricted)
+        Parcel.select(Parcel, Order.id, Order.customer, Order.restricted)
         .join(Order)
         .where(Parcel.id == parcel_id)
         .first()

@@ -66,7 +66,7 @@ def event_dict(event: TrackingEvent) -> dict[str, Any]:
 
 def _visible_parcel(actor: Actor, parcel_id: int) -> Parcel:
     row = (
-        Parcel.select(Parcel, Order.customer, Order.restricted, Order.order_number)
+        Parcel.select(Parcel, Order.id, Order.customer, Order.restricted, Order.order_number)
         .join(Order)
         .where(Parcel.id == parcel_id)
         .first()

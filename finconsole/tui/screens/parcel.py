@@ -243,13 +243,10 @@ class ParcelScreen(Screen):
     def action_open_customer(self) -> None:
         if self.parcel is None:
             return
-        from finconsole.tui.screens.parcels import customer_screen_class
+        from finconsole.tui.screens.parcels import open_customer
 
-        screen_cls = customer_screen_class()
-        if screen_cls is None:
+        if not open_customer(self.app, self.parcel):
             self.notify("The customer screen is not available.", severity="warning")
-            return
-        self.app.push_screen(screen_cls(self.parcel["customer_id"]))
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -64,6 +64,19 @@ def customer_screen_class():
         return None
 
 
+def open_customer(app, row: dict[str, Any]) -> bool:
+    """Push the customer screen on the row's order and parcel; False when there is none."""
+    screen_cls = customer_screen_class()
+    if screen_cls is None:
+        return False
+    try:
+        screen = screen_cls(row["customer_id"], order_id=row["order_id"], parcel_id=row["id"])
+    except TypeError:  # a customer screen that cannot land on an order
+        screen = screen_cls(row["customer_id"])
+    app.push_screen(screen)
+    return True
+
+
 class ParcelsScreen(Screen):
     DEFAULT_CSS = """
     ParcelsScreen #queues { height: 1; padding: 0 1; background: $boost; }
@@ -179,13 +192,8 @@ class ParcelsScreen(Screen):
 
     def action_open_customer(self) -> None:
         row = self.selected()
-        if row is None:
-            return
-        screen_cls = customer_screen_class()
-        if screen_cls is None:
+        if row is not None and not open_customer(self.app, row):
             self.action_open_parcel()
-            return
-        self.app.push_screen(screen_cls(row["customer_id"]))
 
     def action_open_parcel(self) -> None:
         row = self.selected()
