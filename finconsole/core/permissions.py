@@ -25,6 +25,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "create_order": BOTH,
     "update_order": BOTH,
     "update_order_billing": OFFICER_ONLY,  # invoice and collection status
+    # access control (auth): staff accounts and the audit trail
+    "manage_users": OFFICER_ONLY,  # create, list, disable, unlock, reset TOTP
+    "view_audit": OFFICER_ONLY,  # read and verify the audit trail
 }
 
 
