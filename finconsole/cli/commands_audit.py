@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from finconsole.cli.context import Context
 from finconsole.cli.output import print_table
@@ -58,5 +59,6 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
             ("fields", "Fields"),
             ("outcome", "Outcome"),
         ],
+        out=sys.stdout,  # the current stream (tests capture it)
     )
     return 0
