@@ -167,6 +167,9 @@ class FinconsoleApp(App):
             return False
         if action == "logout" and self.actor is None:
             return False
+        if action == "navigate" and parameters:
+            # Hide the keys of screens this role may not open (the action refuses them too).
+            return parameters[0] in {e.name for e in self.nav_entries()}
         return True
 
     def action_change_password(self) -> None:

@@ -135,6 +135,9 @@ class FirstRunScreen(Screen):
         if event.button.id == "continue" and self.actor is not None:
             self.app.start_session(self.actor)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "restart" or self.actor is None
+
     def action_restart(self) -> None:
         if self.actor is None:
             self.setup, self.password = None, ""
