@@ -15,7 +15,7 @@ import unicodedata
 
 from finconsole.core import clock, runtime
 from finconsole.core.actor import Actor
-from finconsole.core.db import write_transaction
+from finconsole.core.db import is_sqlite, write_transaction
 from finconsole.core.errors import AuthenticationFailed, NotFound, ValidationError
 from finconsole.core.models import RecoveryCode, User
 from finconsole.core.services import audit
@@ -35,7 +35,7 @@ def login(username: str, password: str, code: str, *, channel: str = "tui") -> A
     """The logged-in ``Actor``; raises ``AuthenticationFailed`` for any kind of failure."""
     name = unicodedata.normalize("NFC", username) if isinstance(username, str) else ""
     with write_transaction():
-        user = User.get_or_none(User.username == name) if name else None
+        user = _locked_row(User.username == name) if name else None
         actor = _check(user, password, code, channel, action="login")
         if actor is not None:
             User.update(last_login_at=clock.now()).where(User.id == user.id).execute()
@@ -47,7 +47,7 @@ def login(username: str, password: str, code: str, *, channel: str = "tui") -> A
 def reauthenticate(actor: Actor, password: str, code: str) -> Actor:
     """Continue a locked session: the password and a fresh code again."""
     with write_transaction():
-        user = User.get_or_none(User.id == actor.user_id) if actor.user_id else None
+        user = _locked_row(User.id == actor.user_id) if actor.user_id else None
         checked = _check(user, password, code, actor.channel, action="session_unlock")
     if checked is None:
         raise AuthenticationFailed()
@@ -61,7 +61,7 @@ def change_password(actor: Actor, old_password: str, code: str, new_password: st
         raise ValidationError({"new_password": problem})
     new_hash = cred.hash_password(new_password)
     with write_transaction():
-        user = User.get_or_none(User.id == actor.user_id) if actor.user_id else None
+        user = _locked_row(User.id == actor.user_id) if actor.user_id else None
         checked = _check(user, old_password, code, actor.channel, action="password_change")
         if checked is not None:
             now = clock.now()
@@ -85,6 +85,15 @@ def require_user(username: str) -> User:
 
 
 # --- the one check behind every way in -------------------------------------------------------
+
+
+def _locked_row(condition) -> User | None:
+    """The user row, locked for this transaction: two consoles checking the same code (or
+    counting failures) at once are serialised. SQLite's IMMEDIATE transaction already is."""
+    query = User.select().where(condition)
+    if not is_sqlite():
+        query = query.for_update()
+    return query.first()
 
 
 def _check(user: User | None, password: str, code: str, channel: str, *, action: str):

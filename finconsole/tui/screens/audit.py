@@ -16,8 +16,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from finconsole.core.db import thread_connection
-from finconsole.core.errors import FinconsoleError
 from finconsole.tui.safe import literal
+from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 
 PAGE_SIZE = 200
 COLUMNS = ("When (UTC)", "Who", "Action", "Target", "Cust.", "Fields", "Outcome")
@@ -96,8 +96,8 @@ class AuditScreen(Screen):
         try:
             with thread_connection():
                 rows = audit.search(self.app.actor, **filters, before_id=before_id, limit=PAGE_SIZE)
-        except FinconsoleError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+        except SERVICE_ERRORS as exc:
+            self.app.call_from_thread(self.notify, error_text(exc), severity="error", markup=False)
             return
         self.app.call_from_thread(self.show_rows, rows)
 

@@ -16,9 +16,10 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from finconsole.core.actor import Actor
 from finconsole.core.db import thread_connection
-from finconsole.core.errors import FinconsoleError, ValidationError
+from finconsole.core.errors import ValidationError
 from finconsole.core.services import credentials, users
 from finconsole.core.services.credentials import TotpSetup
+from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 
 
 class FirstRunScreen(Screen):
@@ -82,7 +83,7 @@ class FirstRunScreen(Screen):
         try:
             self.setup = users.first_officer_setup(username, password)
         except ValidationError as exc:
-            self.error(str(exc))
+            self.error(error_text(exc))
             return
         self.password = password
         self.query_one("#qr", Static).update(credentials.qr_text(self.setup.uri))
@@ -111,8 +112,8 @@ class FirstRunScreen(Screen):
                 actor, codes = users.create_first_officer(
                     setup.username, self.password, setup.secret, code
                 )
-        except FinconsoleError as exc:
-            self.app.call_from_thread(self.code_refused, str(exc))
+        except SERVICE_ERRORS as exc:
+            self.app.call_from_thread(self.code_refused, error_text(exc))
             return
         self.app.call_from_thread(self.show_codes, actor, codes)
 

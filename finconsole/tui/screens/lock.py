@@ -13,9 +13,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from finconsole.core.db import thread_connection
-from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import auth
 from finconsole.tui.screens.login import CODE_PLACEHOLDER
+from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 
 
 class LockScreen(Screen):
@@ -55,8 +55,8 @@ class LockScreen(Screen):
         try:
             with thread_connection():
                 actor = auth.reauthenticate(self.app.actor, password, code)
-        except FinconsoleError as exc:
-            self.app.call_from_thread(self.failed, str(exc))
+        except SERVICE_ERRORS as exc:
+            self.app.call_from_thread(self.failed, error_text(exc))
             return
         self.app.call_from_thread(self.app.unlock_session, actor)
 

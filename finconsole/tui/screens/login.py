@@ -10,8 +10,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from finconsole.core.db import thread_connection
-from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import auth
+from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 
 CODE_PLACEHOLDER = "6-digit code, or a recovery code"
 
@@ -57,8 +57,8 @@ class LoginScreen(Screen):
         try:
             with thread_connection():
                 actor = auth.login(username, password, code, channel="tui")
-        except FinconsoleError as exc:
-            self.app.call_from_thread(self.failed, str(exc))
+        except SERVICE_ERRORS as exc:
+            self.app.call_from_thread(self.failed, error_text(exc))
             return
         self.app.call_from_thread(self.app.start_session, actor)
 

@@ -10,9 +10,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from finconsole.core.db import thread_connection
-from finconsole.core.errors import FinconsoleError, ValidationError
+from finconsole.core.errors import ValidationError
 from finconsole.core.services import auth
 from finconsole.tui.screens.login import CODE_PLACEHOLDER
+from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 
 FIELDS = ("old", "code", "new", "again")
 
@@ -60,8 +61,8 @@ class ChangePasswordScreen(ModalScreen[bool]):
         except ValidationError as exc:
             self.app.call_from_thread(self.show_error, f"New password {exc.fields['new_password']}")
             return
-        except FinconsoleError as exc:
-            self.app.call_from_thread(self.show_error, str(exc))
+        except SERVICE_ERRORS as exc:
+            self.app.call_from_thread(self.show_error, error_text(exc))
             return
         self.app.call_from_thread(self.done)
 
