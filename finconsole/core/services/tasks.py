@@ -22,9 +22,9 @@ PUBLISH_INQUIRY = "publish_inquiry"
 INFORM_RECIPIENTS = "inform_recipients"
 
 TITLES = {
-    TELL_CUSTOMER: "Tell the customer of an authority inquiry",
-    PUBLISH_INQUIRY: "Publish a general authority inquiry",
-    INFORM_RECIPIENTS: "Inform recipients (Art 19)",
+    TELL_CUSTOMER: "Tell customer: inquiry",
+    PUBLISH_INQUIRY: "Publish inquiry",
+    INFORM_RECIPIENTS: "Inform recipients",
 }
 
 
