@@ -128,6 +128,13 @@ def test_bad_input_names_each_field(officer, customer):
     assert "future" in fields["disclosed_at"]
 
 
+def test_unknown_field_message_never_repeats_what_looks_like_data(officer, customer):
+    with pytest.raises(ValidationError) as err:
+        disclosures.record(officer, _data(customer, data_fields="aino@example.fi"))
+    assert "aino" not in str(err.value)
+    assert "not a field the register stores" in err.value.fields["data_fields"]
+
+
 def test_ambiguous_field_name_lists_the_choices(officer, customer):
     with pytest.raises(ValidationError) as err:
         disclosures.record(officer, _data(customer, data_fields="status"))

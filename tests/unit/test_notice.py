@@ -105,6 +105,21 @@ def test_english_notice_is_the_translation(officer):
     assert "Rekisteri" not in text
 
 
+def test_english_has_the_same_structure_as_finnish():
+    cfg = config_mod.Config(config_mod.defaults(), None)
+    fi, en = notice.description_blocks(cfg, "fi"), notice.description_blocks(cfg, "en")
+    assert [kind for kind, _ in fi] == [kind for kind, _ in en]
+    fi_bullets = [v for k, v in fi if k == "bullets"]
+    en_bullets = [v for k, v in en if k == "bullets"]
+    assert [len(b) for b in fi_bullets] == [len(b) for b in en_bullets]
+
+
+def test_bad_financial_year_end_is_a_config_error(officer):
+    with pytest.raises(ConfigError) as err:
+        notice.generate(officer, config=_config(retention={"financial_year_end": "13-40"}))
+    assert "financial_year_end" in str(err.value)
+
+
 def test_markdown_format(officer):
     text = notice.generate(officer, fmt="markdown")
     assert text.startswith("# Rekisteriseloste\n")

@@ -8,6 +8,7 @@ classified here (personal, with a description, or technical); a test enforces it
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from finconsole.core import models
@@ -228,4 +229,6 @@ def resolve(name: str) -> str:
         return matches[0]
     if matches:
         raise KeyError(f"'{clean}' is ambiguous: use one of {', '.join(sorted(matches))}")
-    raise KeyError(f"'{clean}' is not a field the register stores")
+    # echo only what looks like a field name: an error message must never repeat personal data
+    shown = f"'{clean}'" if re.fullmatch(r"[a-z_.]{1,40}", clean) else "a name given"
+    raise KeyError(f"{shown} is not a field the register stores")

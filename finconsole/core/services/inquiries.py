@@ -103,6 +103,8 @@ def record(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
             inquiry.id,
             fields=[k for k in ("authority", "reference", "description") if d[k]],
         )
+        for customer_id in d["customer_ids"]:  # each customer's own trail shows the inquiry
+            audit.record(actor, "inquiry_subject", "inquiry", inquiry.id, customer_id=customer_id)
     result = inquiry_dict(inquiry)
     result["task_ids"] = task_ids
     return result

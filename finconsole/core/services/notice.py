@@ -11,6 +11,7 @@ The Art 30 record of processing is built from the same sources in ``processing_r
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 from finconsole.core import permissions, runtime
 from finconsole.core.actor import Actor
 from finconsole.core.config import Config
-from finconsole.core.errors import FinconsoleError, ValidationError
+from finconsole.core.errors import ConfigError, FinconsoleError, ValidationError
 from finconsole.core.services import datafields, processors
 from finconsole.core.services.customers import OBJECTIONS
 
@@ -297,10 +298,15 @@ def _erasure_promise(n: Names) -> str:
 
 
 def _year_end(config: Config, lang: str) -> str:
-    month, _, day = config["retention"]["financial_year_end"].partition("-")
+    value = config["retention"]["financial_year_end"]
+    try:
+        month, day = (int(part) for part in value.split("-"))
+        dt.date(2000, month, day)  # a leap year: 02-29 is a valid year end
+    except ValueError:
+        raise ConfigError("'retention.financial_year_end' must be MM-DD, e.g. 12-31") from None
     if lang == "fi":
-        return f"{int(day)}.{int(month)}."
-    return f"{calendar.month_name[int(month)]} {int(day)}"
+        return f"{day}.{month}."
+    return f"{calendar.month_name[month]} {day}"
 
 
 def erasure_policy(config: Config, lang: str) -> str:
