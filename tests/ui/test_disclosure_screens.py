@@ -55,6 +55,8 @@ async def test_record_disclosure_refused_then_allowed(db, officer, clock):
         table = app.screen.query_one(DataTable)
         assert table.row_count == 1
         assert "Perintä Oy" in str(table.get_row_at(0)[1])
+        detail = str(app.screen.query_one("#detail", Static).render())
+        assert "Customer told 2026-03-01" in detail and "customer.last_name" in detail
 
 
 async def test_authority_without_court_order_shows_rule(db, officer, clock):

@@ -15,6 +15,7 @@ from finconsole.core.db import thread_connection
 from finconsole.core.errors import FinconsoleError, ValidationError
 from finconsole.core.services import disclosures
 from finconsole.core.services.disclosures import DisclosureRefused
+from finconsole.core.text import printable
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.form import FormField, show_errors
 
@@ -22,6 +23,10 @@ KIND_OPTIONS = [(disclosures.KIND_TITLES[k].capitalize(), k) for k in disclosure
 
 
 class DisclosuresScreen(Screen):
+    DEFAULT_CSS = """
+    DisclosuresScreen #disclosures { height: 1fr; }
+    DisclosuresScreen #detail { height: auto; max-height: 6; padding: 0 1; }
+    """
     BINDINGS = [
         Binding("n", "new", "Record disclosure"),
         Binding("ctrl+r", "reload", "Reload"),
@@ -31,7 +36,12 @@ class DisclosuresScreen(Screen):
         yield Header()
         yield Static("Disclosures, newest first. n records a new one.", id="status", markup=False)
         yield DataTable(id="disclosures", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="detail", markup=False)
         yield Footer()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[dict] = []
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -49,6 +59,7 @@ class DisclosuresScreen(Screen):
         self.app.call_from_thread(self.show, rows)
 
     def show(self, rows: list[dict]) -> None:
+        self.rows = rows
         table = self.query_one(DataTable)
         table.clear()
         for r in rows:
@@ -59,9 +70,34 @@ class DisclosuresScreen(Screen):
                 literal(r["customer_id"] if r["customer_id"] is not None else "erased"),
                 literal(", ".join(f.partition(".")[2] for f in r["data_fields"])),
             )
+        self.show_detail()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        """What the table has no room for: basis, notice, court order, who recorded it."""
+        row = self.query_one(DataTable).cursor_row
+        if not self.rows or row is None or row >= len(self.rows):
+            self.query_one("#detail", Static).update("")
+            return
+        self.query_one("#detail", Static).update(printable(detail_text(self.rows[row])))
 
     def action_new(self) -> None:
         self.app.push_screen(DisclosureForm(), lambda saved: saved and self.load())
+
+
+def detail_text(d: dict) -> str:
+    parts = [f"Disclosure {d['id']} to {d['recipient_name']}: {', '.join(d['data_fields'])}."]
+    if d["customer_told_at"]:
+        parts.append(f"Customer told {d['customer_told_at'].isoformat()}.")
+    if d["court"]:
+        order = d["court_order_date"].isoformat() if d["court_order_date"] else ""
+        parts.append(f"Court order: {d['court']} {order} case {d['court_case_number']}.")
+    if d["legal_basis"]:
+        parts.append(f"Legal basis: {d['legal_basis']}.")
+    parts.append(f"Recorded by {d['created_by']}.")
+    return " ".join(parts)
 
 
 class DisclosureForm(Screen[bool]):
