@@ -11,6 +11,7 @@ The rules (each refusal names the one that stopped it):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from finconsole.core import clock, permissions, runtime
@@ -69,7 +70,7 @@ def clean(data: dict[str, Any]) -> dict[str, Any]:
     when the input is well formed but a rule forbids the disclosure."""
     errors: dict[str, str] = {n: "is not a disclosure field" for n in set(data) - set(INPUT_FIELDS)}
     out: dict[str, Any] = {}
-    checks = {
+    checks: dict[str, Callable[[Any], Any]] = {
         "recipient_name": lambda x: v.text(x, max_length=200, required=True),
         "recipient_kind": lambda x: v.choice(x, KINDS),
         "legal_basis": lambda x: v.text(x, max_length=2000, multiline=True),
@@ -99,7 +100,7 @@ def _past_date(value: object, required: bool = False) -> dt.date | None:
     return day
 
 
-def _data_fields(value: object) -> list[str]:
+def _data_fields(value: Any) -> list[str]:
     names = value.split(",") if isinstance(value, str) else list(value or [])
     names = [str(n) for n in names if str(n).strip()]
     if not names:

@@ -6,6 +6,7 @@ the inquiry and creates the "tell the customer" tasks, due the day it is recorde
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from finconsole.core import clock, permissions, runtime
@@ -23,7 +24,7 @@ INPUT_FIELDS = ("authority", "received_at", "scope", "reference", "description",
 def clean(data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {n: "is not an inquiry field" for n in set(data) - set(INPUT_FIELDS)}
     out: dict[str, Any] = {}
-    checks = {
+    checks: dict[str, Callable[[Any], Any]] = {
         "authority": lambda x: v.text(x, max_length=200, required=True),
         "received_at": lambda x: dates.parse(x, required=True),
         "scope": lambda x: v.choice(x, SCOPES),
@@ -47,7 +48,7 @@ def clean(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _customer_ids(value: object) -> list[int]:
+def _customer_ids(value: Any) -> list[int]:
     items = (
         value.replace(";", ",").replace(" ", ",").split(",") if isinstance(value, str) else value
     )
