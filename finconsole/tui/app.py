@@ -40,7 +40,20 @@ class NavEntry:
 
 NAV: list[NavEntry] = [
     NavEntry("register", "f2", "Register", "finconsole.tui.screens.register:RegisterScreen"),
-    NavEntry("audit", "f8", "Audit", "finconsole.tui.screens.audit:AuditScreen", (OFFICER,)),
+    # disclosures, inquiries, tasks, register description (officer only)
+    NavEntry("tasks", "f6", "Tasks", "finconsole.tui.screens.tasks:TasksScreen", (OFFICER,)),
+    NavEntry(
+        "disclosures",
+        "f7",
+        "Disclosures",
+        "finconsole.tui.screens.disclosures:DisclosuresScreen",
+        (OFFICER,),
+    ),
+    NavEntry(
+        "inquiry", "f8", "Inquiry", "finconsole.tui.screens.inquiry:InquiryScreen", (OFFICER,)
+    ),
+    NavEntry("notice", "f9", "Notice", "finconsole.tui.screens.notice:NoticeScreen", (OFFICER,)),
+    NavEntry("audit", "f10", "Audit", "finconsole.tui.screens.audit:AuditScreen", (OFFICER,)),
 ]
 
 # Actions that need a logged-in, unlocked session (the lock screen must not be bypassed).
@@ -51,7 +64,7 @@ class FinconsoleApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "finconsole"
     BINDINGS = [
-        Binding("f9", "change_password", "Password"),
+        Binding("ctrl+o", "change_password", "Password"),
         Binding("f12", "logout", "Log out"),
     ]
 

@@ -31,7 +31,7 @@ async def test_filter_by_user_customer_action_and_date(db, clock, officer, monke
     monkeypatch.setattr(audit_screen, "PAGE_SIZE", 4)
     app = FinconsoleApp(runtime.get_config(), actor=officer)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f8")
+        await pilot.press("f10")
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, AuditScreen)
@@ -66,6 +66,6 @@ async def test_filter_by_user_customer_action_and_date(db, clock, officer, monke
 async def test_support_cannot_open_the_audit_screen(db, support):
     app = FinconsoleApp(runtime.get_config(), actor=support)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f8")
+        await pilot.press("f10")
         await settle(app, pilot)
         assert not isinstance(app.screen, AuditScreen)

@@ -129,7 +129,7 @@ async def test_idle_lock_hides_data_and_returns_to_the_same_place(anna, clock):
         await settle(app, pilot)
         assert isinstance(app.screen, LockScreen) and not app.screen.is_modal
         assert not app.screen.query(DataTable)  # nothing of the register is drawn
-        for key in ("f2", "f9", "ctrl+p"):  # nothing gets around the lock
+        for key in ("f2", "f10", "ctrl+o", "ctrl+p"):  # nothing gets around the lock
             await pilot.press(key)
             await pilot.pause()
             assert isinstance(app.screen, LockScreen)
@@ -202,7 +202,7 @@ async def test_change_own_password(anna, clock):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         await log_in(app, pilot, setup=anna)
-        await pilot.press("f9")
+        await pilot.press("ctrl+o")
         await pilot.pause()
         assert isinstance(app.screen, ChangePasswordScreen)
         clock.advance(seconds=30)

@@ -7,6 +7,7 @@ A case runs against a small world (a customer, a restricted customer, an order, 
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,11 +15,22 @@ from typing import Any
 
 import pytest
 
+from finconsole.core import clock as clock_mod
 from finconsole.core.actor import ROLES, Actor
 from finconsole.core.errors import NotFound, PermissionDenied
 from finconsole.core.models import Customer
 from finconsole.core.permissions import PERMISSIONS
-from finconsole.core.services import audit, customers, orders, search, users
+from finconsole.core.services import (
+    audit,
+    customers,
+    disclosures,
+    inquiries,
+    notice,
+    orders,
+    search,
+    tasks,
+    users,
+)
 
 _numbers = itertools.count(1)
 
@@ -45,6 +57,31 @@ def _version(customer_id: int) -> int:
 
 def _order_version(order_id: int) -> int:
     return orders.get(Actor.system(), order_id)["version"]
+
+
+def _disclosure(w: World) -> dict[str, Any]:
+    today = clock_mod.today()
+    return {
+        "customer_id": w.customer_id,
+        "recipient_name": "Perintä Oy",
+        "recipient_kind": "debt_collection",
+        "data_fields": "first_name, last_name",
+        "customer_told_at": today - dt.timedelta(days=14),
+        "disclosed_at": today,
+    }
+
+
+def _inquiry(w: World) -> dict[str, Any]:
+    return {
+        "authority": "Helsingin poliisilaitos",
+        "received_at": clock_mod.today().isoformat(),
+        "scope": "one",
+        "customer_ids": [w.customer_id],
+    }
+
+
+def _new_task(w: World) -> int:
+    return inquiries.record(w.officer, _inquiry(w))["task_ids"][0]
 
 
 CASES: dict[str, Case] = {
@@ -76,6 +113,14 @@ CASES: dict[str, Case] = {
             a, w.order_id, _order_version(w.order_id), {"invoice_status": "open"}
         )
     ),
+    # disclosures, authority inquiries, tasks, register description
+    "record_disclosure": Case(lambda a, w: disclosures.record(a, _disclosure(w))),
+    "view_disclosures": Case(lambda a, w: disclosures.list_disclosures(a)),
+    "record_inquiry": Case(lambda a, w: inquiries.record(a, _inquiry(w))),
+    "view_inquiries": Case(lambda a, w: inquiries.list_inquiries(a)),
+    "view_tasks": Case(lambda a, w: tasks.open_tasks(a)),
+    "complete_task": Case(lambda a, w: tasks.mark_done(a, _new_task(w))),
+    "generate_notice": Case(lambda a, w: notice.generate(a)),
     # access control
     "manage_users": Case(lambda a, w: users.list_users(a)),
     "view_audit": Case(lambda a, w: audit.search(a)),
@@ -83,7 +128,7 @@ CASES: dict[str, Case] = {
 
 
 @pytest.fixture
-def world(db, officer) -> World:
+def world(db, officer, clock) -> World:
     customer = customers.create(officer, {"first_name": "Anna", "last_name": "Virtanen"})
     hidden = customers.create(officer, {"first_name": "Ville", "last_name": "Virtanen"})
     Customer.update(restricted=True).where(Customer.id == hidden["id"]).execute()
