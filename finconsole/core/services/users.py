@@ -14,9 +14,9 @@ import peewee as pw
 
 from finconsole.core import clock, permissions
 from finconsole.core.actor import OFFICER, ROLES, Actor
-from finconsole.core.db import write_transaction
+from finconsole.core.db import is_sqlite, write_transaction
 from finconsole.core.errors import Conflict, ValidationError
-from finconsole.core.models import RecoveryCode, User
+from finconsole.core.models import RecoveryCode, User, database
 from finconsole.core.services import audit, auth
 from finconsole.core.services import credentials as cred
 from finconsole.core.services import validation as v
@@ -103,6 +103,8 @@ def create_first_officer(
         raise ValidationError({"code": "does not match: check the authenticator's clock"})
     password_hash = cred.hash_password(password)
     with write_transaction():
+        if not is_sqlite():  # two first-run consoles at once: only one may create an officer
+            database.execute_sql('LOCK TABLE "user" IN SHARE ROW EXCLUSIVE MODE')
         if auth.user_exists():
             raise Conflict("the register already has users: log in instead")
         user, codes = _insert(username, OFFICER, password_hash, secret)
