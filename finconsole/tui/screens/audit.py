@@ -23,10 +23,10 @@ PAGE_SIZE = 200
 COLUMNS = ("When (UTC)", "Who", "Action", "Target", "Cust.", "Fields", "Outcome")
 FILTERS = (
     ("f-user", "user"),
-    ("f-customer", "customer id"),
+    ("f-customer", "customer"),
     ("f-action", "action"),
-    ("f-since", "from YYYY-MM-DD"),
-    ("f-until", "to YYYY-MM-DD"),
+    ("f-since", "from date"),
+    ("f-until", "to date"),
 )
 
 

@@ -37,7 +37,7 @@ class ChangePasswordScreen(ModalScreen[bool]):
             yield Input(id="new", password=True, max_length=1024)
             yield Label("New password again")
             yield Input(id="again", password=True, max_length=1024)
-            yield Static("", id="password-error", markup=False)
+            yield Static("Enter: next field · Esc: cancel", id="password-error", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#old", Input).focus()
