@@ -212,3 +212,26 @@ async def test_change_own_password(anna, clock):
         assert isinstance(app.screen, RegisterScreen)
     clock.advance(seconds=30)
     assert auth.login("anna", new, cred.current_code(anna.secret)).username == "anna"
+
+
+async def test_the_idle_timer_locks_by_itself(anna, clock):
+    app = FinconsoleApp(runtime.get_config(), idle_check_seconds=0.05)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await log_in(app, pilot, setup=anna)
+        clock.advance(minutes=15)
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, LockScreen)
+
+
+async def test_first_run_goes_to_login_if_another_console_won(db, clock):
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        await submit(app, pilot, "again", username="kaj", password=PASSWORD, again=PASSWORD)
+        users.create(Actor.cli(), "eeva", "officer", PASSWORD)  # the other console
+        await submit(app, pilot, "code", code=cred.current_code(screen.setup.secret))
+        await settle(app, pilot)
+        assert isinstance(app.screen, LoginScreen) and app.actor is None
+        assert not User.select().where(User.username == "kaj").exists()

@@ -16,7 +16,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from finconsole.core.actor import Actor
 from finconsole.core.db import thread_connection
-from finconsole.core.errors import ValidationError
+from finconsole.core.errors import Conflict, ValidationError
 from finconsole.core.services import credentials, users
 from finconsole.core.services.credentials import TotpSetup
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
@@ -112,6 +112,10 @@ class FirstRunScreen(Screen):
                 actor, codes = users.create_first_officer(
                     setup.username, self.password, setup.secret, code
                 )
+        except Conflict as exc:  # another console created the first officer meanwhile
+            self.app.call_from_thread(self.notify, str(exc), severity="warning", markup=False)
+            self.app.call_from_thread(self.app.show_entry_screen)
+            return
         except SERVICE_ERRORS as exc:
             self.app.call_from_thread(self.code_refused, error_text(exc))
             return
