@@ -135,6 +135,11 @@ def validate(raw: dict[str, Any], where: str = "config") -> dict[str, Any]:
 
                 validate_config(value, where)
             data[section] = copy.deepcopy(value)
+            if section == "processors":
+                # imported here: the service reads the runtime config, which imports this module
+                from finconsole.core.services import processors
+
+                processors.validate(value, where)
             continue
         if section not in SCHEMA:
             raise ConfigError(f"{where}: unknown section [{section}]")

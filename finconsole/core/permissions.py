@@ -33,6 +33,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "import_tracking": OFFICER_ONLY,
     "view_carrier_performance": OFFICER_ONLY,
     "purge_tracking_events": OFFICER_ONLY,
+    # disclosures, authority inquiries, tasks, register description
+    "record_disclosure": OFFICER_ONLY,
+    "view_disclosures": OFFICER_ONLY,
+    "record_inquiry": OFFICER_ONLY,
+    "view_inquiries": OFFICER_ONLY,
+    "view_tasks": OFFICER_ONLY,
+    "complete_task": OFFICER_ONLY,
+    "generate_notice": OFFICER_ONLY,
+    # access control (auth): staff accounts and the audit trail
+    "manage_users": OFFICER_ONLY,  # create, list, disable, unlock, reset TOTP
+    "view_audit": OFFICER_ONLY,  # read and verify the audit trail
 }
 
 
