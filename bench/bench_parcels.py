@@ -184,6 +184,9 @@ def bench_queues() -> None:
             f"{verdict}"
         )
     print(f"queue counts: {timed(lambda: parcels.counts(SUPPORT), 3):.0f} ms")
+    start = time.perf_counter()
+    rows = parcels.overdue(OFFICER)
+    print(f"parcels overdue: {len(rows):,} rows in {(time.perf_counter() - start):.1f} s")
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ RR123456785FI,2026-03-12T08:30:00+02:00,91,Kallio,at the post office
 RR999999995FI,2026-03-12T08:30:00+02:00,22,Nowhere,no such parcel
 RR123456785FI,2026-03-12T09:00:00+02:00,12,Kallio,unknown code
 RR123456785FI,2026-03-12 09:00,22,Kallio,no zone
+RR123456785FI,2026-03-12T09:00:00+02:00,Aino Lahti,Kallio,a name in the code column
 """
 
 
@@ -32,6 +33,7 @@ def test_csv_import_is_idempotent_and_reports_rejects(parcel, officer, tmp_path)
         (5, "unknown tracking code"),
         (6, "unknown event code '12' for posti"),
         (7, "time must be ISO 8601 with a zone (Z or +02:00)"),
+        (8, "no event code or status posti knows"),
     ]
     row = Parcel.get_by_id(parcel["id"])
     assert row.status == "available_for_pickup"
@@ -39,7 +41,7 @@ def test_csv_import_is_idempotent_and_reports_rejects(parcel, officer, tmp_path)
     assert row.shipped_at == at(11, 10)
     assert row.pickup_deadline == at(19, 6).replace(minute=30)
     again = tracking_import.import_file(officer, path)
-    assert (again.created, again.unchanged, again.rejected) == (0, 3, 3)
+    assert (again.created, again.unchanged, again.rejected) == (0, 3, 4)
     assert TrackingEvent.select().count() == 3
     out = tmp_path / "rejects.csv"
     write_rejects(out, again.rejects)

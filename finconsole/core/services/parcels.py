@@ -399,6 +399,7 @@ def overdue(actor: Actor) -> list[dict[str, Any]]:
 
     flag_suspected(actor)
     now = clock.now()
+    all_rules = carriers.all_settings()
     rows: list[dict[str, Any]] = []
     open_claim = Claim.select(Claim.parcel).where(Claim.closed_at.is_null())
     for parcel in (
@@ -406,9 +407,10 @@ def overdue(actor: Actor) -> list[dict[str, Any]]:
         .where(Parcel.id.not_in(open_claim))
         .order_by(Parcel.suspected_lost_at, Parcel.id)
     ):
-        reason = follow_up(parcel, now, carriers.settings(parcel.carrier)) or "no_event"
+        rules = all_rules.get(parcel.carrier, all_rules["other"])
+        reason = follow_up(parcel, now, rules) or "no_event"
         rows.append(_overdue_row("suspected_lost", _row(parcel, None), reason=reason))
-    for name, rules in carriers.all_settings().items():
+    for name, rules in all_rules.items():
         query = _base(actor).where(
             (Parcel.carrier == name)
             & (Parcel.status == "available_for_pickup")

@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import json
 import operator
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -183,6 +184,16 @@ def _parse_time(value: str) -> dt.datetime | None:
     return at.astimezone(dt.UTC).replace(tzinfo=None)
 
 
+_CODE_SHAPE = re.compile(r"[0-9A-Za-z_\-]{1,16}")
+
+
+def _unknown_code(given: str, carrier: str) -> str:
+    """Name the code only when it looks like one: a misplaced column could hold a name."""
+    if _CODE_SHAPE.fullmatch(given):
+        return f"unknown event code '{given}' for {carrier}"
+    return f"no event code or status {carrier} knows"
+
+
 def _clean_text(value: str, limit: int) -> str:
     if "\x00" in value:
         value = value.replace("\x00", "")  # PostgreSQL refuses NUL in text
@@ -237,7 +248,7 @@ class _Importer:
         if status is None:
             status = self.statuses[key] = carrier_events.status_for(carrier, given)
             if status is None:
-                self._reject(line, f"unknown event code '{given[:32]}' for {carrier}", row)
+                self._reject(line, _unknown_code(given, carrier), row)
                 return None
         return (
             parcel_id,
