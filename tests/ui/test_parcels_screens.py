@@ -166,3 +166,44 @@ async def test_carrier_performance_table_and_chart(db, officer, clock):
         await pilot.press("ctrl+r")
         await settle(app, pilot)
         assert table.row_count == 0
+
+
+async def test_queue_pages(db, officer, clock, monkeypatch):
+    monkeypatch.setattr("finconsole.tui.screens.parcels.PAGE_SIZE", 2)
+    for day in (3, 4, 5):
+        parcel = make_parcel(officer, shipped_at=at(day))
+        Parcel.update(status="in_transit").where(Parcel.id == parcel["id"]).execute()
+    app = FinconsoleApp(Config(defaults(), None), actor=officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(ParcelsScreen())
+        await settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 2
+        await pilot.press("right_square_bracket")
+        await settle(app, pilot)
+        assert table.row_count == 1
+        assert "page 2" in str(app.screen.query_one("#parcels-status", Static).render())
+        await pilot.press("right_square_bracket")  # no further page
+        await settle(app, pilot)
+        assert table.row_count == 1
+        await pilot.press("left_square_bracket")
+        await settle(app, pilot)
+        assert table.row_count == 2
+
+
+async def test_database_failure_is_one_line(db, officer, clock, monkeypatch):
+    import peewee as pw
+
+    def broken(*args, **kwargs):
+        raise pw.OperationalError("disk I/O error\nDETAIL: something personal")
+
+    monkeypatch.setattr("finconsole.core.services.parcels.queue", broken)
+    app = FinconsoleApp(Config(defaults(), None), actor=officer)
+    shown = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        monkeypatch.setattr(app, "notify", lambda message, **kw: shown.append(message))
+        app.push_screen(ParcelsScreen())
+        await settle(app, pilot)
+    assert shown == ["database error: disk I/O error"]

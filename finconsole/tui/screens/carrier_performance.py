@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import peewee as pw
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +19,7 @@ from finconsole.core.db import thread_connection
 from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import carrier_stats
 from finconsole.tui.safe import literal
+from finconsole.tui.screens.parcels import failure_message
 
 DEFAULT_DAYS = 90
 
@@ -82,8 +84,10 @@ class CarrierPerformanceScreen(Screen):
         try:
             with thread_connection():
                 rows = carrier_stats.performance(self.app.actor, since, until)
-        except FinconsoleError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+        except (FinconsoleError, pw.DatabaseError) as exc:
+            self.app.call_from_thread(
+                self.notify, failure_message(exc), severity="error", markup=False
+            )
             return
         self.app.call_from_thread(self.show, rows, since, until)
 

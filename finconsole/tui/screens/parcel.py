@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import peewee as pw
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +21,7 @@ from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import claims, parcels
 from finconsole.core.text import printable
 from finconsole.tui.safe import literal
+from finconsole.tui.screens.parcels import failure_message
 from finconsole.tui.widgets.confirm import ConfirmDialog
 
 OUTCOME_LABELS = {
@@ -120,8 +122,10 @@ class ParcelScreen(Screen):
         try:
             with thread_connection():
                 parcel = parcels.get(self.app.actor, self.parcel_id)
-        except FinconsoleError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+        except (FinconsoleError, pw.DatabaseError) as exc:
+            self.app.call_from_thread(
+                self.notify, failure_message(exc), severity="error", markup=False
+            )
             return
         self.app.call_from_thread(self.show, parcel)
 
@@ -181,8 +185,10 @@ class ParcelScreen(Screen):
         try:
             with thread_connection():
                 call()
-        except FinconsoleError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+        except (FinconsoleError, pw.DatabaseError) as exc:
+            self.app.call_from_thread(
+                self.notify, failure_message(exc), severity="error", markup=False
+            )
             return
         self.app.call_from_thread(self.notify, message, markup=False)
         self.app.call_from_thread(self.load)

@@ -1,6 +1,6 @@
 """Parcels: the follow-up queues (in transit, awaiting pickup, suspected lost, open claims).
 
-Keys 1-4 switch queue; PageDown/PageUp page (keyset pages of 200); Enter opens the customer
+Keys 1-4 switch queue; ] and [ page (keyset pages of 200); Enter opens the customer
 (or the parcel when the customer screen is not available); ``t`` opens the parcel and its
 timeline; ``r`` applies the lost rule again and reloads.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+import peewee as pw
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -49,6 +50,15 @@ def _when(queue: str, row: dict[str, Any]) -> str:
     if value is None:
         return ""
     return value.strftime("%Y-%m-%d") if hasattr(value, "hour") else value.isoformat()
+
+
+def failure_message(exc: Exception) -> str:
+    """What a worker tells the user: our errors as they are, a database error by its first
+    line only (PostgreSQL's detail lines can quote values)."""
+    if isinstance(exc, FinconsoleError):
+        return str(exc)
+    lines = str(exc).strip().splitlines()
+    return "database error: " + (lines[0] if lines else type(exc).__name__)
 
 
 def _count(value: int) -> str:
@@ -91,8 +101,9 @@ class ParcelsScreen(Screen):
         Binding("enter", "open_customer", "Customer", show=False),
         Binding("t", "open_parcel", "Parcel"),
         Binding("r", "refresh", "Refresh"),
-        Binding("pagedown", "next_page", "Next page", show=False),
-        Binding("pageup", "previous_page", "Prev page", show=False),
+        # PageUp/PageDown scroll the table itself; these move between pages of 200
+        Binding("right_square_bracket", "next_page", "Next page"),
+        Binding("left_square_bracket", "previous_page", "Prev page"),
     ]
 
     def __init__(self, queue: str = "in_transit") -> None:
@@ -126,8 +137,10 @@ class ParcelsScreen(Screen):
                 self._load()
                 if flag and parcels.flag_suspected(self.app.actor):
                     self._load()
-        except FinconsoleError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+        except (FinconsoleError, pw.DatabaseError) as exc:
+            self.app.call_from_thread(
+                self.notify, failure_message(exc), severity="error", markup=False
+            )
 
     def _load(self) -> None:
         rows = parcels.queue(self.app.actor, self.queue, after=self.pages[-1], limit=PAGE_SIZE)
@@ -156,7 +169,7 @@ class ParcelsScreen(Screen):
         )
         self.query_one("#parcels-status", Static).update(
             f"{TITLES[self.queue]}: {len(rows)} shown, page {len(self.pages)}"
-            " | Enter customer  t parcel  PgDn/PgUp pages"
+            " | Enter customer  t parcel  ] [ pages"
         )
         table.focus()
 
