@@ -14,7 +14,12 @@ from finconsole.core.services.import_result import ImportResult, write_rejects
 
 # KIND -> "module:function"; each function is
 #   import_file(actor, path, *, progress=None) -> ImportResult
-IMPORTERS: dict[str, str] = {}
+IMPORTERS: dict[str, str] = {
+    "shopify-customers": "finconsole.core.services.shop_import:import_shopify_customers",
+    "shopify-orders": "finconsole.core.services.shop_import:import_shopify_orders",
+    "woocommerce-customers": "finconsole.core.services.shop_import:import_woocommerce_customers",
+    "woocommerce-orders": "finconsole.core.services.shop_import:import_woocommerce_orders",
+}
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -25,6 +25,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "create_order": BOTH,
     "update_order": BOTH,
     "update_order_billing": OFFICER_ONLY,  # invoice and collection status
+    # import (shop exports): bulk writes of personal data are the officer's
+    "import_shop_data": OFFICER_ONLY,
 }
 
 

@@ -49,6 +49,8 @@ def phone(value: object, region: str = "FI") -> str | None:
     raw = text(value, max_length=40)
     if not raw:
         return None
+    if region == "FI" and (fast := _finnish_e164(raw)):
+        return fast
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
@@ -56,6 +58,39 @@ def phone(value: object, region: str = "FI") -> str | None:
     if not phonenumbers.is_valid_number(number):
         raise FieldError("is not a valid phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _fi_patterns() -> list[tuple[re.Pattern, tuple[int, ...]]]:
+    meta = phonenumbers.PhoneMetadata.metadata_for_region("FI")
+    return [
+        (re.compile(desc.national_number_pattern), tuple(desc.possible_length))
+        for desc in (meta.mobile, meta.fixed_line)
+    ]
+
+
+_FI_PATTERNS = _fi_patterns()
+_FI_GENERAL = re.compile(
+    phonenumbers.PhoneMetadata.metadata_for_region("FI").general_desc.national_number_pattern
+)
+_SEPARATORS = re.compile(r"[\s\-().]")
+
+
+def _finnish_e164(raw: str) -> str | None:
+    """A fast yes for ordinary Finnish mobile and landline numbers (imports validate a
+    million of them); None means "ask phonenumbers", which stays the authority."""
+    digits = _SEPARATORS.sub("", raw)
+    if digits.startswith("+358"):
+        national = digits[4:]
+    elif digits.startswith("0") and not digits.startswith("00"):
+        national = digits[1:]
+    else:
+        return None
+    if not national.isdigit() or not _FI_GENERAL.fullmatch(national):
+        return None
+    for pattern, lengths in _FI_PATTERNS:
+        if len(national) in lengths and pattern.fullmatch(national):
+            return "+358" + national
+    return None
 
 
 def format_phone(e164: str | None) -> str:
