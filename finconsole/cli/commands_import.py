@@ -49,6 +49,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         print(f"... and {result.rejected - 20} more rejected rows", file=sys.stderr)
     if args.rejects and result.rejects:
         write_rejects(args.rejects, result.rejects)
+        args.rejects.chmod(0o600)  # the rejected rows hold personal data
         print(f"rejected rows written to {args.rejects}")
     print(result.summary())
     return 3 if result.rejected else 0

@@ -33,6 +33,9 @@ class NavEntry:
 
 NAV: list[NavEntry] = [
     NavEntry("register", "f2", "Register", "finconsole.tui.screens.register:RegisterScreen"),
+    NavEntry(
+        "import", "f9", "Import", "finconsole.tui.screens.import_screen:ImportScreen", (OFFICER,)
+    ),
 ]
 
 

@@ -7,14 +7,12 @@ a re-ordered or extended export reads the same.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from finconsole.core.services import validation as v
 from finconsole.core.services.shop_csv import (
     CsvSource,
-    cell,
     money_cents,
     quantity,
     says_no,
@@ -61,7 +59,10 @@ class Row:
         self.errors: dict[str, str] = {}
 
     def get(self, name: str) -> str:
-        return cell(self.row, self.columns.get(name))
+        index = self.columns.get(name)
+        if index is None or index >= len(self.row):
+            return ""
+        return self.row[index].strip()
 
     def check(self, name: str, parse, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -404,7 +405,3 @@ def same_order(kind: str, r: Row, record: OrderRecord) -> bool:
     key = r.get("name") if kind == "shopify" else shop_id(r.get("id"))
     current = record.order_number if kind == "shopify" else (record.shop_ref or "").split(":")[-1]
     return bool(key) and key == current
-
-
-def when(record: OrderRecord) -> dt.datetime:
-    return record.fields["ordered_at"]

@@ -253,10 +253,3 @@ def _write_updates(customer_rows: list, address_updates: list, address_inserts: 
         address_updates,
     )
     w.insert_many("address", (*w.ADDRESS_COLUMNS, "is_default", "version"), address_inserts)
-
-
-def reject(result: ImportResult, source: CsvSource, line: int, row: list[str], why: str) -> None:
-    result.rejects.append(Reject(line, why, source.raw(row)))
-
-
-__all__ = ["KINDS", "IMPORTERS", "import_file", "RowRejected"]

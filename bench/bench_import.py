@@ -1,0 +1,116 @@
+"""Import N Shopify customer rows and compare with sqlite3's own ``.import`` of the same CSV.
+
+    python -m bench.bench_import [--rows 1000000] [--keep DIR]
+
+Prints both times, the ratio (target: at most 3x) and the peak memory of this process
+(target: under 300 MB whatever the file size: the import streams).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FIRST = ["Aino", "Väinö", "Eetu", "Sanna", "Mikko", "Helmi", "Kalle", "Siiri", "Åsa", "Örjan"]
+LAST = ["Virtanen", "Mäkinen", "Hämäläinen", "Korhonen", "Nieminen", "Söderholm", "Öhman"]
+CITIES = [("Helsinki", "00730"), ("Tampere", "33100"), ("Oulu", "90100"), ("Jyväskylä", "40100")]
+
+
+def write_csv(path: Path, rows: int, seed: int = 8) -> None:
+    from tests.fixtures.make_shop_exports import SHOPIFY_CUSTOMER_HEADER
+
+    rng = random.Random(seed)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(SHOPIFY_CUSTOMER_HEADER)
+        for i in range(1, rows + 1):
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            city, zipcode = rng.choice(CITIES)
+            writer.writerow(
+                [
+                    f"'{10_000_000 + i}",
+                    first,
+                    last,
+                    f"asiakas{i}@esimerkki.fi",
+                    "no" if i % 5 == 0 else "yes",
+                    "",
+                    f"Kauppakatu {i % 90 + 1}",
+                    "",
+                    city,
+                    "",
+                    "FI",
+                    f"'{zipcode}",
+                    "",
+                    f"+35840{i % 10_000_000:07d}",
+                    "no",
+                    "12.50",
+                    "1",
+                    "",
+                    "no",
+                    "",
+                ]
+            )
+
+
+def time_sqlite3_import(csv_path: Path, work: Path) -> float:
+    target = work / "bare.db"
+    script = f".mode csv\n.import '{csv_path}' customers\n"
+    start = time.perf_counter()
+    subprocess.run(["sqlite3", str(target)], input=script, text=True, check=True)
+    return time.perf_counter() - start
+
+
+def time_finconsole_import(csv_path: Path, work: Path) -> tuple[float, str]:
+    from finconsole.core import config, db, keys, runtime
+    from finconsole.core.actor import Actor
+    from finconsole.core.services import shop_import
+
+    keys.create_key_file(work / "finconsole.key")
+    runtime.set_config(config.Config(config.defaults(), work / "config.toml"))
+    db.connect(f"sqlite:///{work / 'finconsole.db'}", migrate=True)
+    start = time.perf_counter()
+    result = shop_import.import_file(Actor.cli(), "shopify-customers", csv_path)
+    elapsed = time.perf_counter() - start
+    db.close()
+    return elapsed, result.summary()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = parser.parse_args(argv)
+    if shutil.which("sqlite3") is None:
+        print("the sqlite3 command-line shell is needed for the baseline", file=sys.stderr)
+        return 1
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench_import_"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        csv_path = work / "customers.csv"
+        write_csv(csv_path, args.rows)
+        size_mb = csv_path.stat().st_size / 1e6
+        baseline = time_sqlite3_import(csv_path, work)
+        ours, summary = time_finconsole_import(csv_path, work)
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"rows: {args.rows:,} ({size_mb:.0f} MB CSV)")
+        print(f"sqlite3 .import into a bare table: {baseline:.2f} s")
+        print(f"finconsole import shopify-customers: {ours:.2f} s ({args.rows / ours:,.0f} rows/s)")
+        print(f"  {summary}")
+        print(f"ratio: {ours / baseline:.2f}x (target <= 3x)")
+        print(f"peak RSS of this process: {peak_mb:.0f} MB (target < 300 MB)")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
