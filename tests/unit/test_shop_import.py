@@ -263,3 +263,46 @@ def test_progress_is_reported(db, officer, tmp_path):
     )
     rows, done, total = calls[-1]
     assert rows == 303 and done == total == SHOPIFY_CUSTOMERS.stat().st_size
+
+
+def test_restricted_customer_is_not_changed_by_an_import(db, officer, tmp_path):
+    run(officer, "shopify-customers", SHOPIFY_CUSTOMERS)
+    held = Customer.get(Customer.shop_ref == "shopify:7000006")
+    Customer.update(restricted=True).where(Customer.id == held.id).execute()
+
+    def rename(row):
+        if row["Customer ID"] == "'7000006":
+            row["First Name"] = "Uusi"
+
+    result = run(
+        officer, "shopify-customers", rewrite(SHOPIFY_CUSTOMERS, tmp_path / "r.csv", rename)
+    )
+    assert (result.updated, result.unchanged) == (0, 300)
+    assert Customer.get_by_id(held.id).first_name == held.first_name
+
+
+def test_duplicate_rows_in_one_file_make_one_customer(db, officer, tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text(
+        "Customer ID,First Name,Last Name,Email,Phone\n"
+        "'1,Aino,Mäki,aino@esimerkki.fi,\n"
+        "'1,Aino,Mäki-Uusi,aino@esimerkki.fi,0401234567\n",
+        encoding="utf-8",
+    )
+    result = run(officer, "shopify-customers", path)
+    assert (result.created, result.updated) == (1, 1)
+    customer = Customer.get()
+    assert (customer.last_name, customer.phone) == ("Mäki-Uusi", "+358401234567")
+
+
+def test_audit_chain_stays_valid_after_bulk_events(db, officer):
+    from finconsole.core.models import AuditEvent
+    from finconsole.core.services import audit
+
+    run(officer, "shopify-customers", SHOPIFY_CUSTOMERS)
+    events = list(AuditEvent.select().order_by(AuditEvent.id))
+    assert len(events) == 301  # one per customer, one for the run
+    previous = audit.GENESIS
+    for event in events:
+        assert event.prev_hash == previous and audit._digest(event) == event.hash
+        previous = event.hash

@@ -136,20 +136,6 @@ SHOPIFY_CUSTOMER_COLUMNS = {
 }
 
 
-def shopify_customer(r: Row, line: int) -> CustomerRecord:
-    ref = shop_id(r.get("id"))
-    if not ref:
-        raise RowRejected("Customer ID is missing")
-    if not r.get("phone") and r.get("address_phone"):
-        r.columns = {**r.columns, "phone": r.columns["address_phone"]}
-    record = person(r, "", f"shopify:{ref}", line)
-    record.address = address(r, "")
-    record.note = r.check("note", v.text, r.get("note"), max_length=2000, multiline=True) or ""
-    record.marketing_no = says_no(r.get("marketing"))
-    r.reject_if_errors()
-    return record
-
-
 SHOPIFY_ORDER_REQUIRED = {
     "name": ("Name",),
     "email": ("Email",),
@@ -290,17 +276,6 @@ WOO_CUSTOMER_COLUMNS = {
     "city": ("billing_city",),
     "country": ("billing_country",),
 }
-
-
-def woo_customer(r: Row, line: int) -> CustomerRecord:
-    ref = shop_id(r.get("id"))
-    if not ref:
-        raise RowRejected("customer_id is missing")
-    record = person(r, "", f"woocommerce:{ref}", line)
-    record.address = address(r, "")
-    record.marketing_no = says_no(r.get("marketing"))
-    r.reject_if_errors()
-    return record
 
 
 WOO_ORDER_REQUIRED = {

@@ -13,7 +13,7 @@ a marketing objection; an import never withdraws one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from finconsole.core import clock, permissions
@@ -22,11 +22,12 @@ from finconsole.core.db import write_transaction
 from finconsole.core.services import audit, search
 from finconsole.core.services import shop_formats as fmt
 from finconsole.core.services import shop_writer as w
-from finconsole.core.services.import_result import ImportResult, Progress, Reject
+from finconsole.core.services.import_result import ImportResult, Progress
 from finconsole.core.services.shop_csv import CsvSource
-from finconsole.core.services.shop_formats import CustomerRecord, Row, RowRejected
+from finconsole.core.services.shop_customer_rows import CustomerReader
+from finconsole.core.services.shop_formats import CustomerRecord, RowRejected
 
-CHUNK = 2000
+CHUNK = 10000
 PROGRESS_EVERY = 1000
 KINDS = ("shopify-customers", "shopify-orders", "woocommerce-customers", "woocommerce-orders")
 
@@ -41,7 +42,7 @@ def import_shopify_customers(
         "Shopify customer",
         fmt.SHOPIFY_CUSTOMER_REQUIRED,
         fmt.SHOPIFY_CUSTOMER_COLUMNS,
-        fmt.shopify_customer,
+        ("shopify:", "Customer ID"),
     )
 
 
@@ -55,7 +56,7 @@ def import_woocommerce_customers(
         "WooCommerce customer",
         fmt.WOO_CUSTOMER_REQUIRED,
         fmt.WOO_CUSTOMER_COLUMNS,
-        fmt.woo_customer,
+        ("woocommerce:", "customer_id"),
     )
 
 
@@ -100,13 +101,13 @@ def _import_customers(
     label: str,
     required: dict[str, tuple[str, ...]],
     columns: dict[str, tuple[str, ...]],
-    mapper: Callable[[Row, int], CustomerRecord],
+    ref: tuple[str, str],  # shop_ref prefix, name of the id column
 ) -> ImportResult:
     permissions.require(actor, "import_shop_data")
     result = ImportResult()
     with CsvSource(Path(path)) as source:
         source.require(label, required)
-        column_index = fmt.column_map(source, columns)
+        reader = CustomerReader(fmt.column_map(source, columns), *ref)
         chunk: list[CustomerRecord] = []
         keys: set[str] = set()
         rows = 0
@@ -115,9 +116,9 @@ def _import_customers(
             if progress and rows % PROGRESS_EVERY == 0:
                 progress(rows, source.bytes_done, source.bytes_total)
             try:
-                record = mapper(Row(column_index, row), line)
+                record = reader(row, line)
             except RowRejected as exc:
-                result.rejects.append(Reject(line, str(exc), source.raw(row)))
+                w.add_reject(result, source, line, row, str(exc))
                 continue
             record_keys = {k for k in (record.shop_ref, record.email) if k}
             if record_keys & keys or len(chunk) >= CHUNK:
@@ -217,7 +218,7 @@ def update_customers(actor: Actor, pairs: Sequence[tuple[CustomerRecord, dict]])
         cid = stored["id"]
         changes = w.merge(record, stored)
         old_address = addresses.get(cid)
-        address = w.address_changes(record, old_address)
+        address = w.address_changes(record, old_address, stored["restricted"])
         if not changes and not address:
             continue
         new = {**stored, **changes}

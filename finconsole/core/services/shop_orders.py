@@ -20,7 +20,7 @@ from finconsole.core.models import Customer, Order, OrderLine, Parcel
 from finconsole.core.services import search
 from finconsole.core.services import shop_formats as fmt
 from finconsole.core.services import shop_writer as w
-from finconsole.core.services.import_result import ImportResult, Progress, Reject
+from finconsole.core.services.import_result import ImportResult, Progress
 from finconsole.core.services.shop_csv import CsvSource
 from finconsole.core.services.shop_formats import CustomerRecord, OrderRecord, Row, RowRejected
 
@@ -96,7 +96,7 @@ def _orders(
             current, failed_key = None, None
             current = mapper(r, line)
         except RowRejected as exc:
-            result.rejects.append(Reject(line, str(exc), source.raw(row)))
+            w.add_reject(result, source, line, row, str(exc))
             if current is not None and fmt.same_order(kind, r, current):
                 current = None  # an order is imported whole or not at all
             failed_key = key or None

@@ -10,6 +10,7 @@ values), so addresses, search entries and audit events can be written in bulk to
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterable, Sequence
 from types import SimpleNamespace
 from typing import Any
@@ -19,6 +20,8 @@ from finconsole.core.actor import Actor
 from finconsole.core.db import is_sqlite
 from finconsole.core.models import AuditEvent, ErasureLedger, database
 from finconsole.core.services import audit, ledger
+from finconsole.core.services.import_result import ImportResult, Reject
+from finconsole.core.services.shop_csv import CsvSource
 from finconsole.core.services.shop_formats import CustomerRecord
 
 CUSTOMER_COLUMNS = (
@@ -112,14 +115,14 @@ def erased_records(records: Iterable[CustomerRecord]) -> set[int]:
 # --- existing customers -----------------------------------------------------------------------
 
 _EXISTING = (
-    "SELECT id, shop_ref, first_name, last_name, email, phone, objection_marketing_at "
-    "FROM customer WHERE {key} IN ({{}})"
+    "SELECT id, shop_ref, first_name, last_name, email, phone, objection_marketing_at, "
+    "restricted FROM customer WHERE {key} IN ({{}})"
 )
 
 
 def existing_customers(records: Sequence[CustomerRecord]) -> dict[int, dict[str, Any]]:
     """``id(record)`` -> the stored customer it matches: by the shop's id first, then email."""
-    names = ("id", "shop_ref", *SHOP_FIELDS, "objection_marketing_at")
+    names = ("id", "shop_ref", *SHOP_FIELDS, "objection_marketing_at", "restricted")
     by_ref = {
         row[1]: dict(zip(names, row))
         for row in select_in(
@@ -176,7 +179,9 @@ def new_customer_rows(records: Sequence[CustomerRecord], ids: Sequence[int]) -> 
 def merge(record: CustomerRecord, stored: dict[str, Any]) -> dict[str, Any]:
     """The stored customer's new values: the export's non-empty values win; an empty cell
     never clears what finconsole holds; an objection is set, never cleared."""
-    changes = {}
+    changes: dict[str, Any] = {}
+    if stored["restricted"]:
+        return changes  # restricted (Art 18, erasure hold): only stored, an import changes nothing
     for name in SHOP_FIELDS:
         value = getattr(record, name)
         if value and value != stored[name]:
@@ -188,8 +193,10 @@ def merge(record: CustomerRecord, stored: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def address_changes(record: CustomerRecord, stored: dict[str, Any] | None) -> dict[str, Any]:
-    if not record.address:
+def address_changes(
+    record: CustomerRecord, stored: dict[str, Any] | None, restricted: bool = False
+) -> dict[str, Any]:
+    if not record.address or restricted:
         return {}
     if stored is None:
         return dict(record.address)
@@ -253,3 +260,15 @@ def as_datetime(value: Any) -> dt.datetime | None:
     if value is None or isinstance(value, dt.datetime):
         return value
     return dt.datetime.fromisoformat(str(value))
+
+
+# Rejected rows keep their cells for the rejects file; past this many only line and reason
+# are kept, so that a file rejected wholesale cannot exhaust memory.
+RAW_REJECTS_KEPT = 20_000
+
+
+def add_reject(
+    result: ImportResult, source: CsvSource, line: int, row: list[str], why: str
+) -> None:
+    raw = source.raw(row) if result.rejected < RAW_REJECTS_KEPT else {}
+    result.rejects.append(Reject(line, sys.intern(why), raw))
