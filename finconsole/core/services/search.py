@@ -57,7 +57,13 @@ def _fold_unicode(text: str) -> str:
 def tokens(text: str | None) -> list[str]:
     if not text:
         return []
-    return [t for t in _NON_ALNUM.split(fold(text)) if t]
+    return list(_tokens(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[str, ...]:
+    """Cached: an import indexes the same first and last names over and over."""
+    return tuple(t for t in _NON_ALNUM.split(fold(text)) if t)
 
 
 def phone_tokens(e164: str | None) -> list[str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from finconsole.core import clock, permissions
+from finconsole.core import permissions
 from finconsole.core.actor import Actor
 from finconsole.core.db import write_transaction
 from finconsole.core.services import audit, search
@@ -213,7 +213,7 @@ def update_customers(actor: Actor, pairs: Sequence[tuple[CustomerRecord, dict]])
     """Apply what changed to stored customers; returns how many changed."""
     addresses = w.default_addresses([stored["id"] for _, stored in pairs])
     customer_rows, address_updates, address_inserts, events, reindex = [], [], [], [], []
-    now = clock.now()
+    now = w.db_now()
     for record, stored in pairs:
         cid = stored["id"]
         changes = w.merge(record, stored)

@@ -154,8 +154,15 @@ def default_addresses(customer_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     return out
 
 
-def new_customer_rows(records: Sequence[CustomerRecord], ids: Sequence[int]) -> list[tuple]:
+def db_now() -> Any:
+    """The current time as the driver stores it. SQLite's adapter would format the same
+    datetime once per row and column; formatting it once saves a second per million rows."""
     now = clock.now()
+    return now.isoformat(" ") if is_sqlite() else now
+
+
+def new_customer_rows(records: Sequence[CustomerRecord], ids: Sequence[int]) -> list[tuple]:
+    now = db_now()
     return [
         (
             cid,
@@ -215,6 +222,7 @@ def audit_many(actor: Actor, events: Sequence[tuple[str, str, int, int, Iterable
     last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
     prev = last.hash if last else audit.GENESIS
     now = clock.now()
+    stored_now = now.isoformat(" ") if is_sqlite() else now
     rows = []
     for action, target_type, target_id, customer_id, fields in events:
         # a plain namespace: ``_digest`` reads attributes only, and a model costs 10x more
@@ -232,7 +240,8 @@ def audit_many(actor: Actor, events: Sequence[tuple[str, str, int, int, Iterable
         )
         digest = audit._digest(event)
         rows.append(
-            (now, actor.username, actor.channel, action, target_type, target_id, customer_id)
+            (stored_now, actor.username, actor.channel, action, target_type, target_id)
+            + (customer_id,)
             + (event.fields, "ok", prev, digest)
         )
         prev = digest

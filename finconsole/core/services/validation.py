@@ -39,6 +39,11 @@ def email(value: object) -> str | None:
     if not _EMAIL.match(raw) or ".." in raw:
         raise FieldError("is not a valid email address")
     local, domain = raw.rsplit("@", 1)
+    if domain.isascii():
+        # what the idna codec checks of an ASCII domain, without its per-label machinery
+        if not all(0 < len(label) < 64 for label in domain.split(".")):
+            raise FieldError("is not a valid email address")
+        return f"{local}@{domain.lower()}"
     try:
         domain = domain.encode("idna").decode("ascii").lower()
     except UnicodeError:
