@@ -15,7 +15,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -83,7 +83,7 @@ class CsvSource:
         self.delimiter = sniff_delimiter(header_line)
         header = next(csv.reader([header_line], delimiter=self.delimiter), [])
         self.header = [h.replace("\ufeff", "").strip() for h in header]
-        self.columns = {}
+        self.columns: dict[str, int] = {}
         for index, name in enumerate(self.header):
             self.columns.setdefault(normal_header(name), index)
 
@@ -99,7 +99,7 @@ class CsvSource:
                 return index
         return None
 
-    def require(self, kind: str, required: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    def require(self, kind: str, required: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
         """Indexes of the required columns; ``ImportFormatError`` naming every missing one."""
         found = {name: self.find(*aliases) for name, aliases in required.items()}
         missing = [aliases[0] for name, aliases in required.items() if found[name] is None]

@@ -76,12 +76,12 @@ class CustomerReader:
         errors: dict[str, str] = {}
         first = _text(first, "first_name", errors)
         last = _text(last, "last_name", errors)
-        email = _check(v.email, email, "email", errors) if email else None
-        phone = shop_id(phone or address_phone)
-        phone = _check(v.phone, phone, "phone", errors) if phone else None
-        if not (first or last or email) and not errors:
+        clean_email = _check(v.email, email, "email", errors) if email else None
+        raw_phone = shop_id(phone or address_phone)
+        clean_phone = _check(v.phone, raw_phone, "phone", errors) if raw_phone else None
+        if not (first or last or clean_email) and not errors:
             raise RowRejected("email and name are both missing")
-        record = CustomerRecord(line, self.ref_prefix + ref, first, last, email, phone)
+        record = CustomerRecord(line, self.ref_prefix + ref, first, last, clean_email, clean_phone)
         record.address = self._address(cells[8:], errors)
         record.note = _text(note, "note", errors, max_length=2000, multiline=True)
         record.marketing_no = says_no(marketing)

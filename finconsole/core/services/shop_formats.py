@@ -7,6 +7,7 @@ a re-ordered or extended export reads the same.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,7 +77,7 @@ class Row:
             raise RowRejected("; ".join(f"{k}: {m}" for k, m in self.errors.items()))
 
 
-def column_map(source: CsvSource, aliases: dict[str, tuple[str, ...]]) -> dict[str, int | None]:
+def column_map(source: CsvSource, aliases: Mapping[str, tuple[str, ...]]) -> dict[str, int | None]:
     return {name: source.find(*names) for name, names in aliases.items()}
 
 

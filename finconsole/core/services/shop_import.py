@@ -13,7 +13,7 @@ a marketing objection; an import never withdraws one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from finconsole.core import permissions
@@ -99,8 +99,8 @@ def _import_customers(
     path: Path,
     progress: Progress | None,
     label: str,
-    required: dict[str, tuple[str, ...]],
-    columns: dict[str, tuple[str, ...]],
+    required: Mapping[str, tuple[str, ...]],
+    columns: Mapping[str, tuple[str, ...]],
     ref: tuple[str, str],  # shop_ref prefix, name of the id column
 ) -> ImportResult:
     permissions.require(actor, "import_shop_data")

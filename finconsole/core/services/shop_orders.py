@@ -9,7 +9,7 @@ Orders of an erased person are skipped and counted.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ ORDER_FIELDS = (
         for part in ("name", "street", "postcode", "city", "country")
     ),
 )
-FORMATS = {
+FORMATS: dict[str, tuple[str, Mapping[str, tuple[str, ...]], Mapping[str, tuple[str, ...]]]] = {
     "shopify": ("Shopify order", fmt.SHOPIFY_ORDER_REQUIRED, fmt.SHOPIFY_ORDER_COLUMNS),
     "woocommerce": ("WooCommerce order", fmt.WOO_ORDER_REQUIRED, fmt.WOO_ORDER_COLUMNS),
 }
@@ -277,7 +277,7 @@ def _add_parcels(order_id: int, codes: list[str]) -> list[str]:
 def identify_parcel(code: str) -> tuple[str, str]:
     """(normalised code, carrier): the parcels service decides when it is installed."""
     try:
-        from finconsole.core.services import carriers  # built by the parcels area
+        from finconsole.core.services import carriers  # type: ignore[attr-defined]
     except ImportError:
         return "".join(code.split()).upper(), "unknown"
     normal = carriers.normalise(code)

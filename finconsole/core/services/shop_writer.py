@@ -238,7 +238,7 @@ def audit_many(actor: Actor, events: Sequence[tuple[str, str, int, int, Iterable
             outcome="ok",
             prev_hash=prev,
         )
-        digest = audit._digest(event)
+        digest = audit._digest(event)  # type: ignore[arg-type]
         rows.append(
             (stored_now, actor.username, actor.channel, action, target_type, target_id)
             + (customer_id,)
