@@ -306,3 +306,22 @@ def test_audit_chain_stays_valid_after_bulk_events(db, officer):
     for event in events:
         assert event.prev_hash == previous and audit._digest(event) == event.hash
         previous = event.hash
+
+
+def test_a_bad_line_item_rejects_the_rows_before_it_too(db, officer, tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "Name,Email,Created at,Total,Lineitem name,Lineitem quantity,Lineitem price\r\n"
+        "#1,aino@esimerkki.fi,2026-03-01 10:00:00 +0200,10.00,Juliste,1,5.00\r\n"
+        "#1,aino@esimerkki.fi,,,Pehmo,kaksi,5.00\r\n"
+        "#1,aino@esimerkki.fi,,,Manga,1,5.00\r\n"
+        "#2,ville@esimerkki.fi,2026-03-01 11:00:00 +0200,3.00,Tarra,1,3.00\r\n",
+        encoding="utf-8",
+    )
+    result = run(officer, "shopify-orders", path)
+    assert [(r.line, r.reason) for r in result.rejects] == [
+        (2, "belongs to an order rejected on a later line"),
+        (3, "Lineitem quantity: is not a number"),
+        (4, "belongs to an order rejected on an earlier line"),
+    ]
+    assert [o.order_number for o in Order.select()] == ["#2"]

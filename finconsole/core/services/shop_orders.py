@@ -25,6 +25,7 @@ from finconsole.core.services.shop_csv import CsvSource
 from finconsole.core.services.shop_formats import CustomerRecord, OrderRecord, Row, RowRejected
 
 CHUNK = 200
+LATER_LINE = "belongs to an order rejected on a later line"
 ORDER_FIELDS = (
     "ordered_at",
     "paid_at",
@@ -76,6 +77,7 @@ def _orders(
     """Group line-item rows into orders; a bad row rejects its whole order."""
     mapper = fmt.shopify_order if kind == "shopify" else fmt.woo_order
     current: OrderRecord | None = None
+    current_rows: list[tuple[int, list[str]]] = []  # the rows of ``current``, for rejects
     failed_key: str | None = None  # later items of a rejected order are rejected with it
     rows = 0
     for line, row in source:
@@ -88,17 +90,22 @@ def _orders(
             if failed_key is not None and key == failed_key:
                 raise RowRejected("belongs to an order rejected on an earlier line")
             if current is not None and fmt.same_order(kind, r, current):
+                current_rows.append((line, row))
                 fmt.add_shopify_item(current, r)
                 r.reject_if_errors()
                 continue
             if current is not None:
                 yield current
-            current, failed_key = None, None
+            current, current_rows, failed_key = None, [], None
             current = mapper(r, line)
+            current_rows = [(line, row)]
         except RowRejected as exc:
-            w.add_reject(result, source, line, row, str(exc))
             if current is not None and fmt.same_order(kind, r, current):
-                current = None  # an order is imported whole or not at all
+                # an order is imported whole or not at all: its earlier rows go with it
+                for early_line, early_row in current_rows[:-1]:
+                    w.add_reject(result, source, early_line, early_row, LATER_LINE)
+                current, current_rows = None, []
+            w.add_reject(result, source, line, row, str(exc))
             failed_key = key or None
     if current is not None:
         yield current
