@@ -24,6 +24,8 @@ from finconsole.core.services import validation as v
 
 SNIFF_DELIMITERS = (",", ";", "\t")
 _BUFFER = 1 << 16
+# A record longer than this is a stray quote swallowing the rest of the file, not a note.
+MAX_RECORD_LINES = 200
 csv.field_size_limit(1 << 24)
 
 
@@ -116,6 +118,11 @@ class CsvSource:
             for row in reader:
                 start = previous_end + 1
                 previous_end = reader.line_num + 1
+                if previous_end - start > MAX_RECORD_LINES:
+                    raise ImportFormatError(
+                        f"line {start}: a quoted field is never closed, so the rest of the file "
+                        "cannot be read (rows before it were imported)"
+                    )
                 if not row or (len(row) == 1 and not row[0].strip()):
                     continue
                 yield start, row
