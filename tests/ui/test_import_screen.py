@@ -48,3 +48,18 @@ async def test_support_cannot_open_the_import_screen(db, support):
         app.action_navigate("import")
         await pilot.pause()
         assert not isinstance(app.screen, ImportScreen)
+
+
+async def test_leaving_the_screen_while_importing_is_safe(db, officer):
+    app = FinconsoleApp(Config(defaults(), None), actor=officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_navigate("import")
+        await pilot.pause()
+        app.screen.query_one("#path", Input).value = str(FIXTURES / "shopify_customers.csv")
+        await pilot.press("ctrl+r")
+        app.action_navigate("register")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        assert any("created 300" in str(n.message) for n in app._notifications)
+    assert Customer.select().count() == 300

@@ -110,17 +110,25 @@ class ImportScreen(Screen):
             self.app.call_from_thread(self.show_result, result)
 
     def show_progress(self, rows: int, done: int, total: int) -> None:
+        if not self.is_attached:
+            return  # the officer moved on; the import carries on and reports when done
         self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
         self.query_one("#summary", Static).update(f"{rows:,} rows read...")
 
     def show_failure(self, message: str) -> None:
         self.running = False
+        if not self.is_attached:
+            self.app.notify(f"Import failed: {message}", severity="error", markup=False)
+            return
         self.query_one("#progress", ProgressBar).update(total=1, progress=0)
         self.query_one("#summary", Static).update(f"Nothing imported: {message}")
         self.notify(message, severity="error", markup=False)
 
     def show_result(self, result: ImportResult) -> None:
         self.running = False
+        self.app.notify("Import finished: " + result.summary(), markup=False)
+        if not self.is_attached:
+            return
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=bar.total or 1, progress=bar.total or 1)
         self.query_one("#summary", Static).update("Done: " + result.summary())
@@ -133,4 +141,3 @@ class ImportScreen(Screen):
         self.query_one("#rejects", Static).update(
             ("Rejected rows:\n" + "\n".join(lines)) if lines else "No rows were rejected."
         )
-        self.notify("Import finished: " + result.summary(), markup=False)
