@@ -325,3 +325,41 @@ def test_a_bad_line_item_rejects_the_rows_before_it_too(db, officer, tmp_path):
         (4, "belongs to an order rejected on an earlier line"),
     ]
     assert [o.order_number for o in Order.select()] == ["#2"]
+
+
+def test_newer_order_export_updates_status_lines_and_parcels(db, officer, tmp_path):
+    run(officer, "shopify-orders", SHOPIFY_ORDERS)
+    before = Order.get(Order.order_number == "#1004")
+
+    def ship(row):
+        if row["Name"] == "#1004" and row["Financial Status"]:
+            row["Fulfillment Status"] = "fulfilled"
+            row["Tracking Number"] = "JJFI 6431 2345 0099 999"
+            row["Lineitem quantity"] = "3"
+
+    newer = rewrite(SHOPIFY_ORDERS, tmp_path / "o.csv", ship, delimiter=";")
+    result = run(officer, "shopify-orders", newer)
+    assert counts(result) == (0, 1, 119, 0, 3)
+    after = Order.get_by_id(before.id)
+    assert after.fulfilment_status == "fulfilled" and after.version == before.version + 1
+    assert after.lines.order_by(OrderLine.id).first().quantity == 3
+    assert Parcel.get(Parcel.order == after).tracking_code == "JJFI643123450099999"
+    assert customer_ids_for("JJFI643123450099999", officer) == [after.customer_id]
+
+
+def customer_ids_for(query, actor):
+    return [r["id"] for r in search.search(actor, query)]
+
+
+def test_same_order_twice_in_a_file_is_one_order(db, officer, tmp_path):
+    path = tmp_path / "o.csv"
+    path.write_text(
+        "Name,Email,Created at,Total,Lineitem name,Id\n"
+        "#1,aino@esimerkki.fi,2026-03-01 10:00,10.00,Juliste,11\n"
+        "#2,ville@esimerkki.fi,2026-03-01 11:00,3.00,Tarra,12\n"
+        "#1,aino@esimerkki.fi,2026-03-01 10:00,12.00,Juliste,11\n",
+        encoding="utf-8",
+    )
+    result = run(officer, "shopify-orders", path)
+    assert (result.created, result.updated) == (2, 1)
+    assert Order.get(Order.order_number == "#1").total_cents == 1200

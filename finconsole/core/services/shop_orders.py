@@ -16,7 +16,7 @@ from typing import Any
 from finconsole.core import clock, permissions
 from finconsole.core.actor import Actor
 from finconsole.core.db import write_transaction
-from finconsole.core.models import Customer, Order, OrderLine, Parcel
+from finconsole.core.models import Customer, Order, OrderLine
 from finconsole.core.services import search
 from finconsole.core.services import shop_formats as fmt
 from finconsole.core.services import shop_writer as w
@@ -24,7 +24,10 @@ from finconsole.core.services.import_result import ImportResult, Progress
 from finconsole.core.services.shop_csv import CsvSource
 from finconsole.core.services.shop_formats import CustomerRecord, OrderRecord, Row, RowRejected
 
-CHUNK = 200
+CHUNK = 500
+ORDER_TABLE = '"order"'  # a reserved word in SQL
+LINE_COLUMNS = ("order_id", "product", "quantity", "unit_price_cents")
+PARCEL_COLUMNS = ("order_id", "carrier", "tracking_code", "status", "created_at")
 LATER_LINE = "belongs to an order rejected on a later line"
 ORDER_FIELDS = (
     "ordered_at",
@@ -42,6 +45,11 @@ ORDER_FIELDS = (
         for part in ("name", "street", "postcode", "city", "country")
     ),
 )
+ORDER_COLUMNS = (
+    ("id", "customer_id", "order_number", "shop_ref")
+    + ORDER_FIELDS
+    + ("invoiced_at", "collection_status", "restricted", "created_at", "updated_at", "version")
+)
 FORMATS: dict[str, tuple[str, Mapping[str, tuple[str, ...]], Mapping[str, tuple[str, ...]]]] = {
     "shopify": ("Shopify order", fmt.SHOPIFY_ORDER_REQUIRED, fmt.SHOPIFY_ORDER_COLUMNS),
     "woocommerce": ("WooCommerce order", fmt.WOO_ORDER_REQUIRED, fmt.WOO_ORDER_COLUMNS),
@@ -55,11 +63,15 @@ def import_orders(actor: Actor, path: Path, progress: Progress | None, kind: str
     with CsvSource(path) as source:
         source.require(label, required)
         chunk: list[OrderRecord] = []
+        keys: set[str] = set()
         for order in _orders(source, fmt.column_map(source, columns), kind, result, progress):
-            chunk.append(order)
-            if len(chunk) >= CHUNK:
+            order_keys = {k for k in (order.shop_ref, order.order_number) if k}
+            if order_keys & keys or len(chunk) >= CHUNK:
+                # the same order twice in one chunk: write the first before reading the second
                 write_order_chunk(actor, chunk, result)
-                chunk = []
+                chunk, keys = [], set()
+            chunk.append(order)
+            keys |= order_keys
         write_order_chunk(actor, chunk, result)
     from finconsole.core.services.shop_import import _audit_run
 
@@ -122,13 +134,22 @@ def write_order_chunk(actor: Actor, orders: Sequence[OrderRecord], result: Impor
         result.skipped_erased += len(orders) - len(live)
         stored = _stored_orders(live)
         owners, new_customers = _owners(actor, live, stored)
-        touched: set[int] = set()
         events: list[tuple] = []
-        for order in live:
-            outcome = _upsert(order, stored.get(id(order)), owners[id(order)], events)
-            setattr(result, outcome, getattr(result, outcome) + 1)
-            if outcome != "unchanged":
-                touched.add(owners[id(order)])
+        parcels: list[tuple] = []
+        new = [o for o in live if id(o) not in stored]
+        _create_orders(new, owners, events, parcels)
+        result.created += len(new)
+        touched = {owners[id(o)] for o in new}
+        old = [(o, stored[id(o)]) for o in live if id(o) in stored]
+        lines_of = _stored_lines([row.id for _, row in old])
+        codes_of = _stored_codes([row.id for _, row in old])
+        for order, row in old:
+            changed = _update_order(order, row, lines_of, codes_of, events, parcels)
+            result.updated += changed
+            result.unchanged += not changed
+            if changed:
+                touched.add(row.customer_id)
+        w.insert_many("parcel", PARCEL_COLUMNS, parcels)
         _refresh_search(touched, new_customers)
         w.audit_many(actor, events)
 
@@ -204,81 +225,95 @@ def _record_objections(actor, buyers, matched, owners, orders) -> None:
         )
 
 
-def _upsert(order: OrderRecord, stored: Order | None, customer_id: int, events: list) -> str:
-    """Create or update one order; returns 'created', 'updated' or 'unchanged'."""
-    if stored is None:
-        row = Order.create(
-            customer=customer_id,
-            order_number=order.order_number,
-            shop_ref=order.shop_ref,
-            **order.fields,
-            invoiced_at=order.fields["ordered_at"]
-            if order.fields["invoice_status"] != "none"
-            else None,
+def _create_orders(
+    orders: Sequence[OrderRecord], owners: dict[int, int], events: list, parcels: list
+) -> None:
+    """Insert new orders with their lines in bulk; their parcels are added to ``parcels``."""
+    ids = w.allocate_ids(ORDER_TABLE, len(orders))
+    now = w.db_now()
+    rows = []
+    for order, oid in zip(orders, ids):
+        fields = order.fields
+        invoiced = fields["ordered_at"] if fields["invoice_status"] != "none" else None
+        rows.append(
+            (oid, owners[id(order)], order.order_number, order.shop_ref)
+            + tuple(fields[k] for k in ORDER_FIELDS)
+            + (invoiced, "none", False, now, now, 1)
         )
-        OrderLine.insert_many(
-            [
-                {"order": row.id, "product": p, "quantity": q, "unit_price_cents": c}
-                for p, q, c in order.lines
-            ]
-        ).execute() if order.lines else None
-        parcels = _add_parcels(row.id, order.tracking)
-        events.append(("import_order", "order", row.id, customer_id, ["order", *parcels]))
-        return "created"
+        new_parcels = _parcel_rows(oid, order.tracking, set())
+        parcels += new_parcels
+        fields_named = ["order", "lines"] + (["parcel"] if new_parcels else [])
+        events.append(("import_order", "order", oid, owners[id(order)], fields_named))
+    w.insert_many(ORDER_TABLE, ORDER_COLUMNS, rows)
+    w.insert_many(
+        "order_line",
+        LINE_COLUMNS,
+        [(oid, *line) for order, oid in zip(orders, ids) for line in order.lines],
+    )
+
+
+def _update_order(
+    order: OrderRecord,
+    stored: Order,
+    lines_of: dict[int, list[tuple[str, int, int]]],
+    codes_of: dict[int, set[str]],
+    events: list,
+    parcels: list,
+) -> bool:
+    """Bring a stored order up to date; True if anything changed."""
     if stored.restricted:
-        return "unchanged"  # kept under an erasure hold: the import does not revive it
+        return False  # kept under an erasure hold: the import does not revive it
     changed = [k for k in ORDER_FIELDS if getattr(stored, k) != order.fields[k]]
+    values: dict[str, Any] = {k: order.fields[k] for k in changed}
     if order.shop_ref and stored.shop_ref != order.shop_ref:
         changed.append("shop_ref")
-    lines_changed = _replace_lines(stored.id, order.lines)
-    parcels = _add_parcels(stored.id, order.tracking)
-    if not (changed or lines_changed or parcels):
-        return "unchanged"
-    values: dict[str, Any] = {k: order.fields[k] for k in changed if k != "shop_ref"}
-    if "shop_ref" in changed:
         values["shop_ref"] = order.shop_ref
+    if lines_of.get(stored.id, []) != order.lines:
+        changed.append("lines")
+        OrderLine.delete().where(OrderLine.order == stored.id).execute()
+        w.insert_many("order_line", LINE_COLUMNS, [(stored.id, *line) for line in order.lines])
+    new_parcels = _parcel_rows(stored.id, order.tracking, codes_of.get(stored.id, set()))
+    if new_parcels:
+        changed.append("parcel")
+        parcels += new_parcels
+    if not changed:
+        return False
     Order.update(**values, updated_at=clock.now(), version=Order.version + 1).where(
         Order.id == stored.id
     ).execute()
-    fields = changed + (["lines"] if lines_changed else []) + parcels
-    events.append(("import_update_order", "order", stored.id, customer_id, fields))
-    return "updated"
-
-
-def _replace_lines(order_id: int, lines: list[tuple[str, int, int]]) -> bool:
-    current = [
-        (x.product, x.quantity, x.unit_price_cents)
-        for x in OrderLine.select().where(OrderLine.order == order_id).order_by(OrderLine.id)
-    ]
-    if current == lines:
-        return False
-    OrderLine.delete().where(OrderLine.order == order_id).execute()
-    if lines:
-        OrderLine.insert_many(
-            [
-                {"order": order_id, "product": p, "quantity": q, "unit_price_cents": c}
-                for p, q, c in lines
-            ]
-        ).execute()
+    events.append(("import_update_order", "order", stored.id, stored.customer_id, changed))
     return True
 
 
-def _add_parcels(order_id: int, codes: list[str]) -> list[str]:
-    """A parcel for each tracking code the order does not have yet."""
-    if not codes:
-        return []
-    have = {
-        p.tracking_code for p in Parcel.select(Parcel.tracking_code).where(Parcel.order == order_id)
-    }
-    added = []
+def _stored_lines(order_ids: Sequence[int]) -> dict[int, list[tuple[str, int, int]]]:
+    out: dict[int, list[tuple[str, int, int]]] = {}
+    query = (
+        "SELECT order_id, product, quantity, unit_price_cents FROM order_line "
+        "WHERE order_id IN ({}) ORDER BY order_id, id"
+    )
+    for oid, product, qty, cents in w.select_in(query, order_ids):
+        out.setdefault(oid, []).append((product, qty, cents))
+    return out
+
+
+def _stored_codes(order_ids: Sequence[int]) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = {}
+    query = "SELECT order_id, tracking_code FROM parcel WHERE order_id IN ({})"
+    for oid, code in w.select_in(query, order_ids):
+        out.setdefault(oid, set()).add(code)
+    return out
+
+
+def _parcel_rows(order_id: int, codes: list[str], have: set[str]) -> list[tuple]:
+    """Rows for the tracking codes the order has no parcel for yet."""
+    rows = []
+    now = w.db_now()
     for code in codes:
         normal, carrier = identify_parcel(code)
-        if normal in have:
-            continue
-        Parcel.create(order=order_id, carrier=carrier, tracking_code=normal)
-        have.add(normal)
-        added.append("parcel")
-    return added[:1]
+        if normal not in have:
+            have.add(normal)
+            rows.append((order_id, carrier, normal, "pending", now))
+    return rows
 
 
 def identify_parcel(code: str) -> tuple[str, str]:
