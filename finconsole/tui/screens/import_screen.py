@@ -35,13 +35,13 @@ class ImportScreen(Screen):
     ImportScreen #form { height: auto; padding: 0 1; }
     ImportScreen #kind { width: 30; }
     ImportScreen #path { width: 1fr; }
-    ImportScreen ProgressBar { padding: 1 1 0 1; }
+    ImportScreen ProgressBar { margin: 1 1 0 1; }
     ImportScreen #summary { padding: 1 1 0 1; }
     ImportScreen #rejects { padding: 0 1; height: 1fr; overflow-y: auto; }
     """
     BINDINGS = [
         Binding("ctrl+r", "run_import", "Run import"),
-        Binding("ctrl+k", "focus_kind", "Kind"),
+        Binding("ctrl+t", "focus_kind", "Kind"),
         Binding("ctrl+o", "focus_path", "File path"),
     ]
 
@@ -62,7 +62,9 @@ class ImportScreen(Screen):
             yield Input(placeholder="/path/to/export.csv", id="path")
         yield ProgressBar(total=None, show_eta=True, id="progress")
         yield Static(
-            "Choose the kind, type the path, press Enter or Ctrl+R.", id="summary", markup=False
+            "Kind: Ctrl+T, path: Ctrl+O; Enter or Ctrl+R runs the import.",
+            id="summary",
+            markup=False,
         )
         yield Static("", id="rejects", markup=False)
         yield Footer()
