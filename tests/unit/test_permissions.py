@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,11 +29,13 @@ from finconsole.core.services import (
     notice,
     orders,
     search,
+    shop_import,
     tasks,
     users,
 )
 
 _numbers = itertools.count(1)
+_SHOP_EXPORT = Path(__file__).parent.parent / "fixtures" / "shopify_customers.csv"
 
 
 @dataclass
@@ -124,6 +127,10 @@ CASES: dict[str, Case] = {
     # access control
     "manage_users": Case(lambda a, w: users.list_users(a)),
     "view_audit": Case(lambda a, w: audit.search(a)),
+    # import (shop exports)
+    "import_shop_data": Case(
+        lambda a, w: shop_import.import_file(a, "shopify-customers", _SHOP_EXPORT)
+    ),
 }
 
 
