@@ -25,6 +25,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "create_order": BOTH,
     "update_order": BOTH,
     "update_order_billing": OFFICER_ONLY,  # invoice and collection status
+    # foundation: demo register
+    "generate_demo": OFFICER_ONLY,
 }
 
 

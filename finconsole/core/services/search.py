@@ -174,6 +174,21 @@ def write_documents(rows: list[tuple[int, str]]) -> None:
         )
 
 
+def start_bulk_load() -> None:
+    """Before many ``write_documents`` calls in one transaction: no merging while loading."""
+    if is_sqlite():
+        database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('automerge', 0)")
+
+
+def finish_bulk_load() -> None:
+    """After a bulk load: merge the index into one segment (fastest to query), merge on."""
+    if is_sqlite():
+        database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')")
+        database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('automerge', 4)")
+    else:
+        database.execute_sql(f"ANALYZE {TERM_TABLE}")
+
+
 def remove(customer_id: int) -> None:
     """Delete a customer's index entry; with secure-delete its terms are gone for good."""
     if is_sqlite():
