@@ -72,10 +72,12 @@ def generate(
         writer = _SqliteWriter() if is_sqlite() else _PostgresWriter()
         done = 0
         for rows, documents in _chunks_ahead(recipe, customers):
-            for table in TABLES:
-                writer.insert(table, rows[table])
-                result.rows[table] += len(rows[table])
-            search.write_documents(documents)
+            # raw cursor calls: map driver errors (a full disk) to peewee's, as execute_sql does
+            with pw.__exception_wrapper__:
+                for table in TABLES:
+                    writer.insert(table, rows[table])
+                    result.rows[table] += len(rows[table])
+                search.write_documents(documents)
             done += len(documents)
             if progress:
                 progress(done, customers)
