@@ -230,12 +230,17 @@ class _load_settings:
 
 
 def _analyze() -> None:
-    """Fresh planner statistics: the tables grew from nothing to their full size."""
+    """Fresh planner statistics: the tables grew from nothing to their full size.
+
+    On PostgreSQL, VACUUM also sets the visibility map, without which the search's index-only
+    scans fetch every heap row (3-4x slower after a bulk COPY).
+    """
     try:
         if is_sqlite():
             database.execute_sql("PRAGMA analysis_limit = 1000")
             database.execute_sql("ANALYZE")
         else:
-            database.execute_sql("ANALYZE")
+            tables = ", ".join(f'"{t}"' for t in TABLES) + f", {search.TERM_TABLE}"
+            database.execute_sql(f"VACUUM (ANALYZE) {tables}")
     except pw.DatabaseError:
         pass  # statistics are an optimisation; the data is committed
