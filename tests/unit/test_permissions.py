@@ -18,12 +18,13 @@ import pytest
 
 from finconsole.core import clock as clock_mod
 from finconsole.core.actor import ROLES, Actor
-from finconsole.core.errors import NotFound, PermissionDenied
+from finconsole.core.errors import Conflict, NotFound, PermissionDenied
 from finconsole.core.models import Customer
 from finconsole.core.permissions import PERMISSIONS
 from finconsole.core.services import (
     audit,
     customers,
+    demo,
     disclosures,
     inquiries,
     notice,
@@ -83,6 +84,14 @@ def _inquiry(w: World) -> dict[str, Any]:
     }
 
 
+def _demo(actor: Actor) -> None:
+    """The world has customers, so an allowed actor gets past the permission to the Conflict."""
+    try:
+        demo.generate(actor, 1)
+    except Conflict:
+        pass
+
+
 def _new_task(w: World) -> int:
     return inquiries.record(w.officer, _inquiry(w))["task_ids"][0]
 
@@ -127,6 +136,8 @@ CASES: dict[str, Case] = {
     # access control
     "manage_users": Case(lambda a, w: users.list_users(a)),
     "view_audit": Case(lambda a, w: audit.search(a)),
+    # foundation
+    "generate_demo": Case(lambda a, w: _demo(a)),
     # import (shop exports)
     "import_shop_data": Case(
         lambda a, w: shop_import.import_file(a, "shopify-customers", _SHOP_EXPORT)
