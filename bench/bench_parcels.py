@@ -189,7 +189,7 @@ def bench_queues() -> None:
     print(f"parcels overdue: {len(rows):,} rows in {(time.perf_counter() - start):.1f} s")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--parcels", type=int, default=2_000_000)
@@ -200,7 +200,7 @@ def main() -> None:
         help="keep the register in this file; an existing one is reused (events and claims "
         "are cleared first); default: a temporary file",
     )
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="bench_parcels_"))
     path = args.db or folder / "bench.db"
     reuse = path.exists()
@@ -226,7 +226,8 @@ def main() -> None:
     for leftover in folder.iterdir():
         leftover.unlink()
     folder.rmdir()
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
