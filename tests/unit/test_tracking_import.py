@@ -167,3 +167,14 @@ def test_progress_and_undecodable_bytes(parcel, officer, tmp_path):
 def test_missing_file_is_a_clear_error(db, officer, tmp_path):
     with pytest.raises(FileNotFoundError):
         tracking_import.import_file(officer, tmp_path / "nope.csv")
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_spreadsheet_delimiters(parcel, officer, tmp_path, delimiter):
+    path = tmp_path / "excel.csv"
+    header = delimiter.join(["Tracking_Code", "Time", "Event_Code", "Location"])
+    line = delimiter.join(["RR123456785FI", "2026-03-11T10:00:00Z", "31", "Vantaa, Finland"])
+    path.write_text(f"\ufeff{header}\n{line}\n", encoding="utf-8")
+    result = tracking_import.import_file(officer, path)
+    assert (result.created, result.rejected) == (1, 0)
+    assert TrackingEvent.get().location == "Vantaa, Finland"

@@ -113,7 +113,7 @@ def _read(path: Path) -> Iterator[tuple[int, Row, int]]:
         if path.suffix.lower() in (".jsonl", ".ndjson", ".json") or head.startswith(b"{"):
             yield from _read_jsonl(fh)
         else:
-            yield from _read_csv(fh)
+            yield from _read_csv(fh, _delimiter(head))
 
 
 def _text(fh) -> io.TextIOWrapper:
@@ -121,8 +121,15 @@ def _text(fh) -> io.TextIOWrapper:
     return io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline="")
 
 
-def _read_csv(fh) -> Iterator[tuple[int, Row, int]]:
-    reader = csv.reader(_text(fh))
+def _delimiter(head: bytes) -> str:
+    """Comma, or the semicolon / tab a spreadsheet wrote, judged by the header line."""
+    first = head.split(b"\n", 1)[0]
+    counts = {d: first.count(d.encode()) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: (counts[d], d == ","))
+
+
+def _read_csv(fh, delimiter: str = ",") -> Iterator[tuple[int, Row, int]]:
+    reader = csv.reader(_text(fh), delimiter=delimiter)
     header = next(reader, None)
     if not header:
         raise ValidationError({"file": "is empty"})
