@@ -145,7 +145,7 @@ class Parcel(BaseModel):
     shipped_at = pw.DateTimeField(null=True)
     expected_at = pw.DateTimeField(null=True)
     delivered_at = pw.DateTimeField(null=True)
-    last_event_at = pw.DateTimeField(null=True, index=True)
+    last_event_at = pw.DateTimeField(null=True)  # indexed with status below
     pickup_deadline = pw.DateTimeField(null=True)
     suspected_lost_at = pw.DateTimeField(null=True, index=True)
     created_at = pw.DateTimeField(default=_now)

@@ -326,10 +326,13 @@ def _as_time(value: Any) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value)
 
 
+STATE_COLUMNS = ("status", "last_event_at", "shipped_at", "delivered_at", "pickup_deadline")
+
+
 def refresh_parcels(parcel_ids: set[int], pickup_days: dict[str, int]) -> None:
     """Recompute status, last event, handover, delivery and pickup deadline from the events
     with ``parcels.fold``, the one rule for a parcel's state."""
-    from finconsole.core.services.parcels import fold
+    from finconsole.core.services.parcels import fold as state_of
 
     p = database.param
     ids = sorted(parcel_ids)
@@ -350,21 +353,27 @@ def refresh_parcels(parcel_ids: set[int], pickup_days: dict[str, int]) -> None:
         by_parcel: dict[int, list] = {}
         for pid, occurred_at, status in rows:
             by_parcel.setdefault(pid, []).append((occurred_at, status))
-        updates = []
-        for pid, carrier, shipped_before, *current in parcels:
-            state = fold(by_parcel.get(pid, ()))
-            row = _update_row(pid, state, shipped_before, pickup_days.get(carrier, 7))
+        # Only the columns that changed are written, grouped by which ones: SQLite rewrites
+        # an index whenever its column is SET, even to the same value.
+        groups: dict[tuple[str, ...], list[list]] = {}
+        for pid, carrier, *current in parcels:
+            row = _update_row(
+                pid, state_of(by_parcel.get(pid, ())), current[0], pickup_days.get(carrier, 7)
+            )
             if sqlite:
                 row = [None if v is None else str(v) for v in row[:5]] + [pid]
                 current = [None if v is None else str(v) for v in current]
-            # an unchanged parcel is not rewritten: each write touches several indexes
-            if [row[0], row[1], row[3], row[4]] != current or row[2] != shipped_before:
-                updates.append(row)
-        database.cursor().executemany(
-            f"UPDATE parcel SET status = {p}, last_event_at = {p}, shipped_at = {p}, "
-            f"delivered_at = {p}, pickup_deadline = {p} WHERE id = {p}",
-            updates,
-        )
+            before = dict(zip(STATE_COLUMNS, [current[1], current[2], current[0], *current[3:]]))
+            changed = tuple(c for c, v in zip(STATE_COLUMNS, row) if before[c] != v)
+            if changed:
+                groups.setdefault(changed, []).append(
+                    [v for c, v in zip(STATE_COLUMNS, row) if c in changed] + [pid]
+                )
+        for columns, updates in groups.items():
+            assignments = ", ".join(f"{c} = {p}" for c in columns)
+            database.cursor().executemany(
+                f"UPDATE parcel SET {assignments} WHERE id = {p}", updates
+            )
 
 
 def _update_row(pid: int, state: tuple, shipped_before: Any, pickup_days: int) -> list:
