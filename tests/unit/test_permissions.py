@@ -108,13 +108,14 @@ def _parcel(w: World) -> int:
     return parcels.create(w.officer, w.order_id, code)["id"]
 
 
-def _tracking_file() -> Any:
+def _import_empty_tracking_file(actor: Actor) -> Any:
     import tempfile
     from pathlib import Path
 
-    path = Path(tempfile.mkdtemp()) / "events.csv"
-    path.write_text("tracking_code,time,status\n")
-    return path
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "events.csv"
+        path.write_text("tracking_code,time,status\n")
+        return tracking_import.import_file(actor, path)
 
 
 CASES: dict[str, Case] = {
@@ -159,7 +160,7 @@ CASES: dict[str, Case] = {
     "create_parcel": Case(lambda a, w: _parcel(World(a, w.customer_id, 0, w.order_id))),
     "follow_parcels": Case(lambda a, w: parcels.queue(a, "in_transit")),
     "manage_claim": Case(lambda a, w: claims.open_claim(a, _parcel(w))),
-    "import_tracking": Case(lambda a, w: tracking_import.import_file(a, _tracking_file())),
+    "import_tracking": Case(lambda a, w: _import_empty_tracking_file(a)),
     "view_carrier_performance": Case(
         lambda a, w: carrier_stats.performance(a, dt.date(2026, 1, 1), dt.date(2026, 3, 1))
     ),
