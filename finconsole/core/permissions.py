@@ -25,6 +25,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "create_order": BOTH,
     "update_order": BOTH,
     "update_order_billing": OFFICER_ONLY,  # invoice and collection status
+    # erasure, retention, backups (erasure area)
+    "preview_erasure": OFFICER_ONLY,
+    "erase_customer": OFFICER_ONLY,
+    "run_retention": OFFICER_ONLY,
+    "backup_database": OFFICER_ONLY,
+    "restore_database": OFFICER_ONLY,
 }
 
 
