@@ -44,6 +44,7 @@ from finconsole.core.models import (
     database,
 )
 from finconsole.core.services import audit, holds, ledger, search
+from finconsole.core.services.erasure_letter import reply_letter  # noqa: F401 (part of the API)
 from finconsole.core.services.holds import Hold
 
 ERASE = "erase"
