@@ -286,3 +286,33 @@ def test_failing_job_is_reported_and_others_run(db, officer, clock, monkeypatch)
 
 
 KEEP = erasure.KEEP
+
+
+def test_postgres_tables_are_vacuumed_after_erasure(db, officer, clock):
+    from finconsole.core.db import is_sqlite
+    from finconsole.core.models import database
+
+    if is_sqlite():
+        pytest.skip("PostgreSQL path")
+    cid = make_customer(officer)
+    erasure.erase(officer, cid)
+    sql = "SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = %s"
+    for table in ("customer", "address", "search_term", "request"):
+        assert database.execute_sql(sql, (table,)).fetchone()[0] is not None
+
+
+def test_reply_letter_in_both_languages(db, officer, clock):
+    cid = make_customer(officer, language="en")
+    add_order(cid, "N-20", invoice="paid", ordered=dt.datetime(2026, 2, 1))
+    add_order(cid, "N-21", invoice="none", collection="active", with_parcel=False)
+    result = erasure.erase(officer, cid)
+    english = erasure.reply_letter(result)
+    assert "Accounting Act (1336/1997) chapter 2 section 10" in english
+    assert "Order N-20" in english and "Kept until 2032-12-31" in english
+    assert "debt collection" in english and "until the matter is settled" in english
+    assert "your postal addresses" in english
+    finnish = erasure.reply_letter(result, "fi")
+    assert "Säilytetään 31.12.2032 asti" in finnish and "saatava on perinnässä" in finnish
+    assert "Finanime Sekai" in finnish and "tietosuojavaltuutetulle" in finnish
+    for text in (english, finnish):
+        assert "zqxw" not in text.lower()

@@ -133,6 +133,8 @@ class ErasureScreen(Screen):
         else:
             when = f" on {result.completes_on}" if result.completes_on else " when settled"
             text = f"Erased in part: held records are restricted and will be erased{when}."
+        if not result.permanent:
+            text += " Warning: another session kept the database log busy; run retention."
         self.set_status(text)
         self.notify(text, markup=False)
 
