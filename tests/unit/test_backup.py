@@ -128,3 +128,28 @@ def test_postgres_gets_pg_dump_guidance(db, officer, tmp_path):
         backup.backup(officer, tmp_path / "x.db")
     with pytest.raises(FinconsoleError, match="pg_dump"):
         backup.restore(officer, tmp_path / "x.db")
+
+
+def test_restore_finishes_a_partial_erasure_completed_after_the_backup(
+    sqlite_db, officer, clock, tmp_path
+):
+    cid = make_customer(officer)
+    order = add_order(cid, "B-coll", invoice="none", collection="active")
+    erasure.erase(officer, cid)  # partial, before the backup
+    clock.advance(minutes=1)
+    backup.backup(officer, tmp_path / "b.db")
+    Order.update(collection_status="closed").where(Order.id == order.id).execute()
+    from finconsole.core.services import retention
+
+    assert retention.run(officer).done["complete_erasures"] == 1
+    clock.advance(minutes=1)
+    done = backup.restore(officer, tmp_path / "b.db")  # the copy still has the shell and order
+    assert done["replayed"] == 1
+    assert Customer.select().count() == 0 and Order.select().count() == 0
+
+
+def test_an_erased_customer_id_is_never_reused(sqlite_db, officer, clock):
+    cid = make_customer(officer)
+    erasure.erase(officer, cid)
+    newcomer = customers.create(officer, {"first_name": "New", "last_name": "Person"})["id"]
+    assert newcomer > cid

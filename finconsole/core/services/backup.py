@@ -214,11 +214,12 @@ def _sql_value(value: Any) -> Any:
 
 
 def resume(actor: Actor) -> int:
-    """Re-apply every ledger entry made since the restored backup was taken; clear the flag.
+    """Re-apply the carried-over ledger to the restored data; clear the flag.
 
-    Entries made before it are already reflected in the backup (and a customer id freed by
-    such an erasure may since belong to someone else, so those are not replayed).
-    Returns how many customers were erased again.
+    Replayed: every erasure made since the backup was taken, and every erasure completed
+    since whose held part (a restricted shell) the backup still holds. An erasure completed
+    before the backup is not replayed onto a full customer row: on SQLite that id may since
+    belong to someone else. Returns how many customers were erased again.
     """
     permissions.require(actor, "restore_database")
     since_text = _meta(RESTORE_SINCE)
@@ -227,12 +228,23 @@ def resume(actor: Actor) -> int:
     since = dt.datetime.fromisoformat(since_text)
     erased = 0
     with write_transaction():
-        entries = ErasureLedger.select().where(ErasureLedger.erased_at >= since)
-        for entry in entries.order_by(ErasureLedger.id):
-            if Customer.select().where(Customer.id == entry.customer_id).exists():
+        for entry in ErasureLedger.select().order_by(ErasureLedger.id):
+            customer = Customer.get_or_none(Customer.id == entry.customer_id)
+            if customer is None:
+                continue
+            if entry.erased_at >= since or (entry.status == "complete" and _is_shell(customer)):
                 erasure.replay(entry.customer_id, complete=entry.status == "complete")
                 erased += 1
         Meta.delete().where(Meta.key.in_([RESTORE_PENDING, RESTORE_SINCE])).execute()
         audit.record(actor, "restore_database", "database", fields=["erasure_ledger"])
     erasure.make_permanent()
     return erased
+
+
+def _is_shell(customer: Customer) -> bool:
+    """What a partial erasure leaves: restricted, no name and no identifiers."""
+    return (
+        customer.restricted
+        and not (customer.first_name or customer.last_name)
+        and not (customer.email or customer.phone or customer.shop_ref)
+    )
