@@ -16,7 +16,7 @@ async def settle(app, pilot):
 
 
 def status(app) -> str:
-    return str(app.screen.query_one("#status", Static).render())
+    return str(app.screen.query_one("#erasure-status", Static).render())
 
 
 def cells(app) -> list[str]:
@@ -38,7 +38,7 @@ async def test_preview_then_confirmed_partial_erasure(db, officer, clock, runtim
         await open_screen(app, pilot, cid)
         rows = cells(app)
         assert any("order T-1" in r and "keep" in r and "2032-12-31" in r for r in rows)
-        assert any(r.startswith("your name") and "erase" in r for r in rows)
+        assert any(r.startswith("name, email") and "erase" in r for r in rows)
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)

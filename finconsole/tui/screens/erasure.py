@@ -13,16 +13,26 @@ from textual.widgets import DataTable, Footer, Header, Static
 from finconsole.core.db import thread_connection
 from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import erasure
-from finconsole.core.services.erasure_letter import KIND_TEXT
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.confirm import ConfirmDialog
 
 COLUMNS = ("Data", "Action", "Why", "Until")
 # The reply letter spells the law out; at 80 columns the table names it.
 SHORT_REASON = {
-    "voucher": "Accounting Act 1336/1997 2:10 voucher",
+    "voucher": "Accounting Act 2:10",
     "open_invoice": "open invoice",
-    "collection": "debt collection case",
+    "collection": "debt collection",
+}
+SHORT_KIND = {
+    "contact": "name, email, phone, note",
+    "objections": "objection history",
+    "addresses": "addresses",
+    "orders": "orders with no hold",
+    "parcels": "parcels",
+    "tracking_events": "tracking events",
+    "shipping_details": "delivery details, kept orders",
+    "request_text": "request texts",
+    "search_index": "search index entry",
 }
 
 
@@ -30,7 +40,7 @@ class ErasureScreen(Screen):
     DEFAULT_CSS = """
     ErasureScreen #title { padding: 0 1; text-style: bold; }
     ErasureScreen #items { height: 1fr; }
-    ErasureScreen #status { padding: 0 1; height: auto; }
+    ErasureScreen #erasure-status { padding: 0 1; height: auto; }
     """
     BINDINGS = [
         Binding("e", "erase", "Erase…"),
@@ -48,7 +58,7 @@ class ErasureScreen(Screen):
         yield Header()
         yield Static(f"Erasure of customer #{self.customer_id}", id="title", markup=False)
         yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
-        yield Static("Loading the preview…", id="status", markup=False)
+        yield Static("Loading the preview…", id="erasure-status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -85,13 +95,13 @@ class ErasureScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         for item in result.erased:
-            what = KIND_TEXT.get(item.kind, (item.kind,))[0]
+            what = SHORT_KIND.get(item.kind, item.kind)
             table.add_row(literal(f"{what} ({item.count})"), literal("erase"), literal(""),
                           literal(""))  # fmt: skip
         for item in result.kept:
-            until = item.until.isoformat() if item.until else "until settled"
+            until = item.until.isoformat() if item.until else "settled"
             table.add_row(
-                literal(f"order {item.ref}: buyer, billing address, lines"),
+                literal(f"order {item.ref}: billing data"),
                 literal("keep"),
                 literal(SHORT_REASON.get(item.reason, item.reason)),
                 literal(until),
@@ -145,7 +155,7 @@ class ErasureScreen(Screen):
         self.notify(message, severity="error", markup=False)
 
     def set_status(self, text: str) -> None:
-        self.query_one("#status", Static).update(text)
+        self.query_one("#erasure-status", Static).update(text)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
