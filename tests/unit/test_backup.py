@@ -18,6 +18,8 @@ def test_backup_is_private_and_refuses_to_overwrite(sqlite_db, officer, clock, t
     done = backup.backup(officer, path)
     assert done["bytes"] > 0 and os.stat(path).st_mode & 0o777 == 0o600
     assert backup.inspect(path)["taken_at"] == dt.datetime(2026, 3, 15, 12, 0)
+    assert path.read_bytes()[18:20] == b"\x01\x01"  # rollback-journal format: one file
+    assert not (tmp_path / "b1.db-wal").exists()
     with pytest.raises(ValidationError):
         backup.backup(officer, path)
     with pytest.raises(ValidationError):

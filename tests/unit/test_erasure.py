@@ -316,3 +316,21 @@ def test_reply_letter_in_both_languages(db, officer, clock):
     assert "Finanime Sekai" in finnish and "tietosuojavaltuutetulle" in finnish
     for text in (english, finnish):
         assert "zqxw" not in text.lower()
+
+
+def test_other_areas_erasers_run_in_the_same_transaction(db, officer, clock, monkeypatch):
+    seen = []
+    monkeypatch.setattr(erasure, "ERASERS", [lambda cid: seen.append(cid)])
+    cid = make_customer(officer)
+    erasure.erase(officer, cid)
+    assert seen == [cid]
+
+    def failing(cid):
+        raise ValidationError({"x": "boom"})
+
+    monkeypatch.setattr(erasure, "ERASERS", [failing])
+    other = make_customer(officer, suffix="x")
+    with pytest.raises(ValidationError):
+        erasure.erase(officer, other)
+    assert Customer.get_by_id(other).first_name  # rolled back: nothing half-erased
+    assert ErasureLedger.select().count() == 1

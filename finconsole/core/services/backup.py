@@ -117,6 +117,7 @@ def backup(actor: Actor, path: Path) -> dict[str, Any]:
                 (TAKEN_AT, taken_at.isoformat()),
             )
             target.commit()
+            target.execute("PRAGMA journal_mode=DELETE")  # the backup is one self-contained file
         finally:
             target.close()
         os.replace(tmp, path)
