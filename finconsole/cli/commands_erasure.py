@@ -16,7 +16,7 @@ from finconsole.cli import context as context_mod
 from finconsole.cli.context import Context
 from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import backup, erasure, retention
-from finconsole.core.services.erasure_letter import KIND_TEXT, REASON_TEXT
+from finconsole.core.services.erasure_letter import KIND_SHORT, REASON_SHORT, kept_by_order
 
 
 class UsageError(FinconsoleError):
@@ -67,18 +67,15 @@ def confirm(question: str, yes: bool, flag_hint: str) -> None:
 # --- erase ------------------------------------------------------------------------------------
 
 
-def describe(item: erasure.Item) -> str:
-    what = KIND_TEXT[item.kind][0] if item.kind in KIND_TEXT else item.kind
-    if item.action == erasure.ERASE:
-        return f"  erase  {item.kind} ({item.count}): {what}"
-    reason = REASON_TEXT[item.reason][0]
-    until = f"until {item.until.isoformat()}" if item.until else "until the case is settled"
-    return f"  keep   order {item.ref}: billing name and address, lines, totals, {until} ({reason})"
-
-
 def print_items(result: erasure.ErasureResult) -> None:
-    for item in result.erased + result.kept:
-        print(describe(item))
+    for item in result.erased:
+        print(f"  erase  {KIND_SHORT.get(item.kind, item.kind)} ({item.count})")
+    for ref, items in kept_by_order(result.kept).items():
+        holds = "; ".join(
+            f"{REASON_SHORT[i.reason]} until {i.until.isoformat() if i.until else 'settled'}"
+            for i in items
+        )
+        print(f"  keep   order {ref} (billing name and address, lines, totals): {holds}")
 
 
 def cmd_erase(args: argparse.Namespace, ctx: Context) -> int:

@@ -31,7 +31,11 @@ def test_preview_prints_and_changes_nothing(db, config_file, officer, clock, cap
     add_order(cid, "C-1", invoice="paid", ordered=dt.datetime(2026, 2, 1))
     assert run(config_file, "erase", str(cid), "--preview") == 0
     out = capsys.readouterr().out
-    assert "erase  contact" in out and "keep   order C-1" in out and "2032-12-31" in out
+    assert (
+        "erase  name, email, phone, note (1)" in out
+        and "keep   order C-1" in out
+        and "2032-12-31" in out
+    )
     assert "Accounting Act" in out
     assert Customer.get_by_id(cid).first_name
 

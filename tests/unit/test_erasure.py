@@ -334,3 +334,12 @@ def test_other_areas_erasers_run_in_the_same_transaction(db, officer, clock, mon
         erasure.erase(officer, other)
     assert Customer.get_by_id(other).first_name  # rolled back: nothing half-erased
     assert ErasureLedger.select().count() == 1
+
+
+def test_preview_of_a_shell_lists_only_what_is_left(db, officer, clock):
+    cid = make_customer(officer)
+    add_order(cid, "N-30", invoice="paid")
+    erasure.erase(officer, cid)
+    again = erasure.preview(officer, cid)
+    assert {i.kind for i in again.erased} == {"search_index"}
+    assert [i.ref for i in again.kept] == ["N-30"]

@@ -233,19 +233,12 @@ def resume(actor: Actor) -> int:
             customer = Customer.get_or_none(Customer.id == entry.customer_id)
             if customer is None:
                 continue
-            if entry.erased_at >= since or (entry.status == "complete" and _is_shell(customer)):
+            if entry.erased_at >= since or (
+                entry.status == "complete" and erasure.is_shell(customer)
+            ):
                 erasure.replay(entry.customer_id, complete=entry.status == "complete")
                 erased += 1
         Meta.delete().where(Meta.key.in_([RESTORE_PENDING, RESTORE_SINCE])).execute()
         audit.record(actor, "restore_database", "database", fields=["erasure_ledger"])
     erasure.make_permanent()
     return erased
-
-
-def _is_shell(customer: Customer) -> bool:
-    """What a partial erasure leaves: restricted, no name and no identifiers."""
-    return (
-        customer.restricted
-        and not (customer.first_name or customer.last_name)
-        and not (customer.email or customer.phone or customer.shop_ref)
-    )

@@ -137,8 +137,9 @@ def _plan(customer: Customer, today: dt.date, *, ignore_holds: bool = False) -> 
 def _items(customer: Customer, orders: list[Order], free: list[int], held: dict) -> list[Item]:
     order_ids = [o.id for o in orders]
     parcels = Parcel.select(Parcel.id).where(Parcel.order.in_(order_ids))
+    held_orders = [o for o in orders if o.id in held]
     counts = {
-        "contact": 1,
+        "contact": 0 if is_shell(customer) else 1,
         "objections": sum(
             1
             for name in ("marketing", "statistics", "profiling")
@@ -152,7 +153,9 @@ def _items(customer: Customer, orders: list[Order], free: list[int], held: dict)
             if order_ids
             else 0
         ),
-        "shipping_details": len(held),
+        "shipping_details": sum(
+            1 for o in held_orders if any(getattr(o, name) for name in SHIPPING_FIELDS)
+        ),
         "request_text": Request.select().where(Request.customer == customer.id).count(),
         "search_index": 1,
     }
@@ -162,6 +165,15 @@ def _items(customer: Customer, orders: list[Order], free: list[int], held: dict)
             Item("order_record", 1, KEEP, h.code, h.order_number, h.until) for h in order_holds
         ]
     return items
+
+
+def is_shell(customer: Customer) -> bool:
+    """What a partial erasure leaves: restricted, no name, no identifiers, no note."""
+    return (
+        customer.restricted
+        and not (customer.first_name or customer.last_name or customer.note)
+        and not (customer.email or customer.phone or customer.shop_ref)
+    )
 
 
 def preview(actor: Actor, customer_id: int) -> ErasureResult:

@@ -53,6 +53,33 @@ REASON_TEXT = {
     "collection": ("the claim is in debt collection", "saatava on perinnässä"),
 }
 
+# Officer-facing labels (command line, console), short enough for 80 columns.
+KIND_SHORT = {
+    "contact": "name, email, phone, note",
+    "objections": "objection history",
+    "addresses": "addresses",
+    "orders": "orders with no hold",
+    "parcels": "parcels",
+    "tracking_events": "tracking events",
+    "shipping_details": "delivery details, kept orders",
+    "request_text": "request texts",
+    "search_index": "search index entry",
+}
+REASON_SHORT = {
+    "voucher": "Accounting Act 2:10",
+    "open_invoice": "open invoice",
+    "collection": "debt collection",
+}
+
+
+def kept_by_order(items: list[Item]) -> dict[str, list[Item]]:
+    """The kept items grouped by order number, in order: one order may have several holds."""
+    grouped: dict[str, list[Item]] = {}
+    for item in items:
+        grouped.setdefault(item.ref, []).append(item)
+    return grouped
+
+
 TEXT = {
     "subject": ("Your request to erase your personal data", "Pyyntösi poistaa henkilötietosi"),
     "reference": ("our reference", "viitteemme"),
@@ -77,8 +104,8 @@ TEXT = {
     ),
     "until": ("Kept until {date}.", "Säilytetään {date} asti."),
     "until_settled": (
-        "Kept until the matter is settled.",
-        "Säilytetään, kunnes asia on hoidettu.",
+        "Kept (also) until the matter is settled.",
+        "Säilytetään (myös), kunnes asia on hoidettu.",
     ),
     "later": (
         "We will erase this data without a further request when the period ends or the matter "
@@ -107,14 +134,13 @@ def _date(value: dt.date, lang: str) -> str:
     return f"{value.day}.{value.month}.{value.year}" if lang == "fi" else value.isoformat()
 
 
-def _kept_lines(item: Item, lang: str) -> list[str]:
-    lines = [
-        "- "
-        + _t(TEXT, "order", lang).format(ref=item.ref, reason=_t(REASON_TEXT, item.reason, lang))
-    ]
-    if item.until is not None:
-        lines.append("  " + _t(TEXT, "until", lang).format(date=_date(item.until, lang)))
-    else:
+def _kept_lines(ref: str, items: list[Item], lang: str) -> list[str]:
+    reasons = "; ".join(_t(REASON_TEXT, i.reason, lang) for i in items)
+    lines = ["- " + _t(TEXT, "order", lang).format(ref=ref, reason=reasons)]
+    dated = [i.until for i in items if i.until is not None]
+    if dated:
+        lines.append("  " + _t(TEXT, "until", lang).format(date=_date(max(dated), lang)))
+    if len(dated) < len(items):
         lines.append("  " + _t(TEXT, "until_settled", lang))
     return lines
 
@@ -142,8 +168,8 @@ def reply_letter(result: ErasureResult, lang: str | None = None) -> str:
     out.append("")
     if result.kept:
         out.append(_t(TEXT, "kept", lang))
-        for item in result.kept:
-            out += _kept_lines(item, lang)
+        for ref, items in kept_by_order(result.kept).items():
+            out += _kept_lines(ref, items, lang)
         out += ["", _t(TEXT, "later", lang)]
     else:
         out.append(_t(TEXT, "nothing_kept", lang))

@@ -13,27 +13,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 from finconsole.core.db import thread_connection
 from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import erasure
+from finconsole.core.services.erasure_letter import KIND_SHORT, REASON_SHORT
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.confirm import ConfirmDialog
 
 COLUMNS = ("Data", "Action", "Why", "Until")
-# The reply letter spells the law out; at 80 columns the table names it.
-SHORT_REASON = {
-    "voucher": "Accounting Act 2:10",
-    "open_invoice": "open invoice",
-    "collection": "debt collection",
-}
-SHORT_KIND = {
-    "contact": "name, email, phone, note",
-    "objections": "objection history",
-    "addresses": "addresses",
-    "orders": "orders with no hold",
-    "parcels": "parcels",
-    "tracking_events": "tracking events",
-    "shipping_details": "delivery details, kept orders",
-    "request_text": "request texts",
-    "search_index": "search index entry",
-}
 
 
 class ErasureScreen(Screen):
@@ -95,7 +79,7 @@ class ErasureScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         for item in result.erased:
-            what = SHORT_KIND.get(item.kind, item.kind)
+            what = KIND_SHORT.get(item.kind, item.kind)
             table.add_row(literal(f"{what} ({item.count})"), literal("erase"), literal(""),
                           literal(""))  # fmt: skip
         for item in result.kept:
@@ -103,7 +87,7 @@ class ErasureScreen(Screen):
             table.add_row(
                 literal(f"order {item.ref}: billing data"),
                 literal("keep"),
-                literal(SHORT_REASON.get(item.reason, item.reason)),
+                literal(REASON_SHORT.get(item.reason, item.reason)),
                 literal(until),
             )
 
