@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import peewee as pw
 
-from finconsole.cli import commands_erasure, commands_import, commands_register
+from finconsole.cli import commands_erasure, commands_import, commands_notice, commands_register
 from finconsole.cli.context import Context
 from finconsole.core.errors import FinconsoleError
 
@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     commands_register,
     commands_import,
     commands_erasure,
+    commands_notice,
 ]
 
 

@@ -238,11 +238,15 @@ def test_request_without_customer_link_is_cleared(db, officer, clock):
 
 
 def test_disclosure_recipients_get_an_art19_task(db, officer, clock):
+    from finconsole.core.models import Disclosure
+
     cid = make_customer(officer)
     disclosure = add_disclosure(cid)
+    assert ("disclosures", ERASE, "") in kinds(erasure.preview(officer, cid).erased)
     erasure.erase(officer, cid)
-    task = Task.get(Task.disclosure == disclosure.id)
-    assert task.kind == "inform_recipients" and "Art 19" in task.description
+    task = Task.get(Task.kind == "inform_recipients")
+    assert "Perintä Oy" in task.description and f"disclosure {disclosure.id}" in task.description
+    assert task.customer_id is None and not Disclosure.select().exists()
 
 
 def test_support_may_not_preview_erase_or_run_retention(db, officer, support, clock):
@@ -286,6 +290,7 @@ def test_failing_job_is_reported_and_others_run(db, officer, clock, monkeypatch)
 
 
 KEEP = erasure.KEEP
+ERASE = erasure.ERASE
 
 
 def test_postgres_tables_are_vacuumed_after_erasure(db, officer, clock):

@@ -43,7 +43,7 @@ from finconsole.core.models import (
     TrackingEvent,
     database,
 )
-from finconsole.core.services import audit, holds, ledger, search
+from finconsole.core.services import audit, disclosures, holds, ledger, search
 from finconsole.core.services.erasure_letter import reply_letter  # noqa: F401 (part of the API)
 from finconsole.core.services.holds import Hold
 
@@ -60,6 +60,7 @@ TOUCHED_TABLES = [
     "claim",
     "request",
     "task",
+    "disclosure",
     search.TERM_TABLE,
 ]
 REQUEST_TEXT_FIELDS = ("subject_description", "details", "identity_method")
@@ -157,6 +158,7 @@ def _items(customer: Customer, orders: list[Order], free: list[int], held: dict)
             1 for o in held_orders if any(getattr(o, name) for name in SHIPPING_FIELDS)
         ),
         "request_text": Request.select().where(Request.customer == customer.id).count(),
+        "disclosures": Disclosure.select().where(Disclosure.customer == customer.id).count(),
         "search_index": 1,
     }
     items = [Item(kind, n, ERASE) for kind, n in counts.items() if n]
@@ -339,20 +341,13 @@ def _clear_request_texts(customer_id: int, request: Request | None) -> None:
 
 
 def _neutralise_tasks(customer_id: int) -> None:
-    """Task notes may quote the person; Art 19 recipients of disclosures are to be told."""
+    """Task notes may quote the person. Recipients of earlier disclosures get an Art 19 task
+    (recipient and date only), then the disclosure records about the person go."""
     Task.update(description=f"customer #{customer_id} was erased; details removed").where(
         Task.customer == customer_id
     ).execute()
-    for disclosure in Disclosure.select().where(Disclosure.customer == customer_id):
-        Task.create(
-            kind="inform_recipients",
-            disclosure=disclosure.id,
-            description=(
-                f"GDPR Art 19: tell the recipient of disclosure #{disclosure.id} that the data "
-                f"of customer #{customer_id} was erased"
-            ),
-            due=clock.today() + dt.timedelta(days=30),
-        )
+    disclosures.after_erasure(customer_id)
+    Disclosure.delete().where(Disclosure.customer == customer_id).execute()
 
 
 # --- requests and the ledger ------------------------------------------------------------------

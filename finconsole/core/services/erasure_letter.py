@@ -39,6 +39,10 @@ KIND_TEXT = {
         "what was written down about you in your requests, and how your identity was checked",
         "pyyntöihisi kirjatut tiedot sinusta ja henkilöllisyytesi tarkistustapa",
     ),
+    "disclosures": (
+        "our records of disclosing your data (each recipient will be told of the erasure)",
+        "kirjauksemme tietojesi luovutuksista (kullekin vastaanottajalle kerrotaan poistosta)",
+    ),
     "search_index": ("your entry in our search index", "tietosi hakuhakemistostamme"),
 }
 
@@ -63,6 +67,7 @@ KIND_SHORT = {
     "tracking_events": "tracking events",
     "shipping_details": "delivery details, kept orders",
     "request_text": "request texts",
+    "disclosures": "disclosure records (Art 19 tasks)",
     "search_index": "search index entry",
 }
 REASON_SHORT = {
