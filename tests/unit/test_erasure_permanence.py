@@ -102,3 +102,40 @@ def test_retention_completion_leaves_no_byte(sqlite_db, officer, clock, tmp_path
 
     assert retention.run(officer).done["complete_erasures"] == 1
     assert found(tmp_path / "test.db", [FIRST, LAST, STREET, EMAIL, PHONE[1:]]) == []
+
+
+def test_earlier_values_of_an_edited_customer_are_gone_too(sqlite_db, officer, clock, tmp_path):
+    cid = make_customer(officer, suffix="q")
+    before = customers.get(officer, cid, audit_view=False)
+    customers.update(
+        officer,
+        cid,
+        before["version"],
+        {"first_name": "Zqxwrenamedfirst", "email": "zqxw.renamedmail@example.fi"},
+    )
+    erasure.erase(officer, cid)
+    values = [FIRST + "q", "q" + EMAIL, "Zqxwrenamedfirst", "zqxw.renamedmail@example.fi"]
+    assert found(tmp_path / "test.db", values) == []
+    data = raw_bytes(tmp_path / "test.db")
+    assert b"renamedfirst" not in data and b"renamedmail" not in data
+
+
+def test_a_reader_blocking_the_checkpoint_is_reported_and_retention_finishes(
+    sqlite_db, officer, clock, tmp_path, monkeypatch
+):
+    from peewee import sqlite3
+
+    from finconsole.core.services import retention
+
+    monkeypatch.setattr(erasure, "CHECKPOINT_TRIES", 2)
+    cid = populate(officer)
+    reader = sqlite3.connect(str(tmp_path / "test.db"), isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM customer").fetchone()  # holds a snapshot
+    result = erasure.erase(officer, cid)
+    assert result.status == "complete" and not result.permanent
+    assert found(tmp_path / "test.db", distinctive_values())  # still in the WAL's old frames
+    reader.execute("COMMIT")
+    reader.close()
+    retention.run(officer)
+    assert found(tmp_path / "test.db", distinctive_values()) == []
