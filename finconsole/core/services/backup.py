@@ -23,7 +23,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from peewee import sqlite3  # the SQLite module peewee uses (pysqlite3 when installed)
+from peewee import sqlite3  # type: ignore[attr-defined]  # pysqlite3 when installed
 
 from finconsole.core import clock, migrations, permissions
 from finconsole.core.actor import Actor
