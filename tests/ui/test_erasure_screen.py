@@ -94,3 +94,41 @@ async def test_support_sees_a_refusal(db, officer, support, clock, runtime_confi
         await pilot.pause()
         assert isinstance(app.screen, ErasureScreen)
     assert Customer.get_by_id(cid).email
+
+
+async def test_erasure_from_a_request_closes_it(db, officer, clock, runtime_config):
+    from finconsole.core.models import Request
+    from tests.unit.erasure_helpers import add_request
+
+    cid = make_customer(officer)
+    add_request(cid, "R-2026-0077")
+    app = FinconsoleApp(runtime_config, actor=officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(ErasureScreen(cid, request_ref="R-2026-0077"))
+        await settle(app, pilot)
+        assert "R-2026-0077" in str(app.screen.query_one("#title", Static).render())
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert "Nothing about this customer remains" in status(app)
+    assert Request.get().status == "done"
+
+
+async def test_an_error_is_shown_not_raised(db, officer, clock, runtime_config):
+    from tests.unit.erasure_helpers import add_request
+
+    cid = make_customer(officer)
+    add_request(cid, "R-2026-0078", verified=False)
+    app = FinconsoleApp(runtime_config, actor=officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(ErasureScreen(cid, request_ref="R-2026-0078"))
+        await settle(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert "identity is not verified" in status(app)
+    assert Customer.get_by_id(cid).email

@@ -86,7 +86,9 @@ def add_order(
     return order
 
 
-def add_request(customer_id: int | None, reference: str, kind: str = "erasure") -> Request:
+def add_request(
+    customer_id: int | None, reference: str, kind: str = "erasure", verified: bool = True
+) -> Request:
     return Request.create(
         reference=reference,
         customer=customer_id,
@@ -94,6 +96,7 @@ def add_request(customer_id: int | None, reference: str, kind: str = "erasure") 
         subject_description=REQUEST_TEXT,
         details=REQUEST_TEXT,
         identity_method=REQUEST_TEXT,
+        identity_verified=verified,
         received_at=dt.date(2026, 3, 10),
         channel="phone",
         deadline=dt.date(2026, 4, 10),

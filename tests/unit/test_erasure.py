@@ -223,6 +223,9 @@ def test_unknown_customer_and_request_errors(db, officer, clock):
     add_request(other, "R-2026-0010")
     with pytest.raises(ValidationError):
         erasure.erase(officer, cid, request_ref="R-2026-0010")
+    add_request(cid, "R-2026-0012", verified=False)
+    with pytest.raises(ValidationError, match="identity is not verified"):
+        erasure.erase(officer, cid, request_ref="R-2026-0012")
     Request.update(status="done").where(Request.reference == "R-2026-0010").execute()
     with pytest.raises(Conflict):
         erasure.erase(officer, other, request_ref="R-2026-0010")

@@ -364,6 +364,9 @@ def _erasure_request(reference: str, customer_id: int) -> Request:
         raise ValidationError({"request": "belongs to another customer"})
     if request.status in ("done", "refused"):
         raise Conflict(f"request {request.reference} is already closed")
+    if not request.identity_verified:
+        # an impostor's request must not erase someone: verify first (requests screen)
+        raise ValidationError({"request": "the requester's identity is not verified yet"})
     return request
 
 

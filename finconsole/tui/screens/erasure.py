@@ -32,15 +32,20 @@ class ErasureScreen(Screen):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, customer_id: int) -> None:
+    def __init__(self, customer_id: int, request_ref: str | None = None) -> None:
+        """``request_ref``: the erasure request this closes (from the requests screen)."""
         super().__init__()
         self.customer_id = customer_id
+        self.request_ref = request_ref
         self.preview: erasure.ErasureResult | None = None
         self.done = False
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(f"Erasure of customer #{self.customer_id}", id="title", markup=False)
+        title = f"Erasure of customer #{self.customer_id}"
+        if self.request_ref:
+            title += f" (request {self.request_ref})"
+        yield Static(title, id="title", markup=False)
         yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
         yield Static("Loading the preview…", id="erasure-status", markup=False)
         yield Footer()
@@ -113,7 +118,9 @@ class ErasureScreen(Screen):
     def run_erasure(self) -> None:
         try:
             with thread_connection():
-                result = erasure.erase(self.app.actor, self.customer_id)
+                result = erasure.erase(
+                    self.app.actor, self.customer_id, request_ref=self.request_ref
+                )
         except FinconsoleError as exc:
             self.app.call_from_thread(self.show_error, str(exc))
             return
