@@ -89,7 +89,8 @@ def test_partial_erasure_exit_3_prints_what_and_until(
     assert "erasure partial" in out and "keep   order C-2" in out and "2032-12-31" in out
     assert "waiting_for_hold" in out and "2033-01-01" in out
     text = letter.read_text()
-    assert "kirjanpitolaki (1336/1997) 2 luku 10 §" in text and "31.12.2032" in text
+    assert "kirjanpitolaki (1336/1997) 2 luku 10 §" in text and "säilytetään 6 vuotta" in text
+    assert "Säilytetään 31.12.2032 asti." in text
     assert "Zqxw" not in text
 
 

@@ -317,7 +317,8 @@ def test_reply_letter_in_both_languages(db, officer, clock):
     english = erasure.reply_letter(result)
     assert "Accounting Act (1336/1997) chapter 2 section 10" in english
     assert "Order N-20" in english and "Kept until 2032-12-31" in english
-    assert "debt collection" in english and "until the matter is settled" in english
+    assert "debt collection" in english and "Kept until the matter is settled." in english
+    assert "kept for 6 years from the end of the year" in english
     assert "your postal addresses" in english
     finnish = erasure.reply_letter(result, "fi")
     assert "Säilytetään 31.12.2032 asti" in finnish and "saatava on perinnässä" in finnish
@@ -351,3 +352,12 @@ def test_preview_of_a_shell_lists_only_what_is_left(db, officer, clock):
     again = erasure.preview(officer, cid)
     assert {i.kind for i in again.erased} == {"search_index"}
     assert [i.ref for i in again.kept] == ["N-30"]
+
+
+def test_letter_for_an_order_held_by_date_and_by_a_case(db, officer, clock):
+    cid = make_customer(officer)
+    add_order(cid, "N-40", invoice="open", collection="active")
+    text = erasure.reply_letter(erasure.erase(officer, cid), "fi")
+    assert "saatava on perinnässä" in text and "lasku on vielä maksamatta" in text
+    assert "Säilytetään 31.12.2032 asti, ja pidempään, jos asia ei ole" in text
+    assert "rekisteristämme (Finanime Sekain asiakasrekisteri)" in text

@@ -48,10 +48,10 @@ KIND_TEXT = {
 
 REASON_TEXT = {
     "voucher": (
-        "Accounting Act (1336/1997) chapter 2 section 10: bookkeeping vouchers are kept for six "
-        "years from the end of the year in which the financial year ended",
-        "kirjanpitolaki (1336/1997) 2 luku 10 §: kirjanpidon tositteet säilytetään kuusi vuotta "
-        "sen vuoden lopusta, jonka aikana tilikausi on päättynyt",
+        "Accounting Act (1336/1997) chapter 2 section 10: bookkeeping vouchers are kept for "
+        "{years} years from the end of the year in which the financial year ended",
+        "kirjanpitolaki (1336/1997) 2 luku 10 §: kirjanpidon tositteet säilytetään {years} "
+        "vuotta sen vuoden lopusta, jonka aikana tilikausi on päättynyt",
     ),
     "open_invoice": ("the invoice is still unpaid", "lasku on vielä maksamatta"),
     "collection": ("the claim is in debt collection", "saatava on perinnässä"),
@@ -91,8 +91,8 @@ TEXT = {
     "erased": (
         "We erased your personal data from the {register} on {date}. The following was erased "
         "permanently:",
-        "Poistimme henkilötietosi rekisteristä {register} {date}. Seuraavat tiedot poistettiin "
-        "pysyvästi:",
+        "Poistimme henkilötietosi rekisteristämme ({register}) {date}. Seuraavat tiedot "
+        "poistettiin pysyvästi:",
     ),
     "kept": (
         "The law or an open matter prevents us from erasing some data yet. We keep it only for "
@@ -109,8 +109,12 @@ TEXT = {
     ),
     "until": ("Kept until {date}.", "Säilytetään {date} asti."),
     "until_settled": (
-        "Kept (also) until the matter is settled.",
-        "Säilytetään (myös), kunnes asia on hoidettu.",
+        "Kept until the matter is settled.",
+        "Säilytetään, kunnes asia on hoidettu.",
+    ),
+    "until_both": (
+        "Kept until {date}, and longer if the matter is not settled by then.",
+        "Säilytetään {date} asti, ja pidempään, jos asia ei ole siihen mennessä hoidettu.",
     ),
     "later": (
         "We will erase this data without a further request when the period ends or the matter "
@@ -140,14 +144,17 @@ def _date(value: dt.date, lang: str) -> str:
 
 
 def _kept_lines(ref: str, items: list[Item], lang: str) -> list[str]:
-    reasons = "; ".join(_t(REASON_TEXT, i.reason, lang) for i in items)
+    years = runtime.settings("retention")["voucher_years"]
+    reasons = "; ".join(_t(REASON_TEXT, i.reason, lang).format(years=years) for i in items)
     lines = ["- " + _t(TEXT, "order", lang).format(ref=ref, reason=reasons)]
     dated = [i.until for i in items if i.until is not None]
-    if dated:
-        lines.append("  " + _t(TEXT, "until", lang).format(date=_date(max(dated), lang)))
-    if len(dated) < len(items):
-        lines.append("  " + _t(TEXT, "until_settled", lang))
-    return lines
+    if dated and len(dated) < len(items):
+        until = _t(TEXT, "until_both", lang).format(date=_date(max(dated), lang))
+    elif dated:
+        until = _t(TEXT, "until", lang).format(date=_date(max(dated), lang))
+    else:
+        until = _t(TEXT, "until_settled", lang)
+    return lines + ["  " + until]
 
 
 def reply_letter(result: ErasureResult, lang: str | None = None) -> str:
