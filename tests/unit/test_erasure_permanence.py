@@ -139,3 +139,21 @@ def test_a_reader_blocking_the_checkpoint_is_reported_and_retention_finishes(
     reader.close()
     retention.run(officer)
     assert found(tmp_path / "test.db", distinctive_values()) == []
+
+
+def test_other_jobs_deletions_are_made_permanent_by_the_run(
+    sqlite_db, officer, clock, tmp_path, monkeypatch
+):
+    from finconsole.core.models import TrackingEvent
+    from finconsole.core.services import retention
+
+    cid = make_customer(officer)
+    add_order(cid, "P-job", invoice="paid")
+
+    def purge(actor):
+        return TrackingEvent.delete().execute()
+
+    monkeypatch.setattr(retention, "JOBS", retention.JOBS + [retention.Job("purge", "x", purge)])
+    assert b"eventplace" in raw_bytes(tmp_path / "test.db")
+    assert retention.run(officer).done["purge"] == 1
+    assert b"eventplace" not in raw_bytes(tmp_path / "test.db")

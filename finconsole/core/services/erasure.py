@@ -434,7 +434,7 @@ def complete_due(actor: Actor) -> int:
     """Erase the held orders whose every hold ended; delete shells left with none.
 
     Returns how many customers' erasures completed. One transaction per customer, so a long
-    run never holds the write lock for long; one checkpoint (or vacuum) at the end.
+    run never holds the write lock for long; ``retention.run`` makes it permanent at the end.
     """
     permissions.require(actor, "run_retention")
     today = clock.today()
@@ -452,10 +452,7 @@ def complete_due(actor: Actor) -> int:
     )
     for row in empty:
         due.setdefault(row.id, [])
-    completed = sum(_complete_one(actor, cid, order_ids) for cid, order_ids in sorted(due.items()))
-    if due or is_sqlite():
-        make_permanent()  # also finishes an earlier erasure whose checkpoint a reader blocked
-    return completed
+    return sum(_complete_one(actor, cid, order_ids) for cid, order_ids in sorted(due.items()))
 
 
 def _complete_one(actor: Actor, customer_id: int, order_ids: list[int]) -> bool:

@@ -7,6 +7,8 @@ their own, e.g.::
 
 A job is ``run(actor) -> int`` (how many records it finished), reading the injected clock.
 One failing job does not stop the others; its error (one line, no personal data) is reported.
+After all jobs the run makes their deletions permanent (WAL checkpoint / VACUUM), so a job
+need not do that itself.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 
 from finconsole.core import permissions
 from finconsole.core.actor import Actor
+from finconsole.core.db import is_sqlite
 from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import erasure
 
@@ -60,6 +63,10 @@ def run(actor: Actor) -> RetentionReport:
             report.done[job.name] = job.run(actor)
         except FinconsoleError as exc:
             report.errors[job.name] = str(exc)
+    # One checkpoint (SQLite; cheap, and it also finishes an earlier erasure whose checkpoint a
+    # busy reader blocked) or one vacuum (PostgreSQL, when a job deleted something) for all jobs.
+    if is_sqlite() or any(report.done.values()):
+        erasure.make_permanent()
     return report
 
 
