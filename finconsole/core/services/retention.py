@@ -73,7 +73,9 @@ def run(actor: Actor) -> RetentionReport:
 def run_due(actor: Actor) -> RetentionReport | None:
     """For the console's start: run the jobs when an officer opens it; for support staff do
     nothing (returns None) rather than refuse, so their console still opens. Nothing is missed:
-    the jobs act on whatever has fallen due by the next officer start or cron run."""
+    the jobs act on whatever has fallen due by the next officer start or cron run.
+    In the console, call it from a thread worker (``thread_connection()``): a backlog of
+    thousands of completions takes tens of seconds."""
     if not permissions.allowed(actor, "run_retention"):
         return None
     return run(actor)
