@@ -133,11 +133,21 @@ def test_backup_and_restore_commands(db, config_file, officer, clock, capsys, te
     assert not Customer.select().where(Customer.id == cid).exists()
 
 
-def test_cli_refuses_a_pending_restore(db, config_file, officer, clock, capsys, terminal):
+def test_cli_refuses_a_pending_restore(
+    db, config_file, officer, clock, capsys, terminal, monkeypatch
+):
     sqlite_only()
     backup._set_meta(backup.RESTORE_PENDING, "1")
     backup._set_meta(backup.RESTORE_SINCE, "2026-03-15T12:00:00")
     assert run(config_file, "erase", "1", "--preview") == 1
+    assert "restore --resume" in capsys.readouterr().err
+    from finconsole.tui.app import FinconsoleApp
+
+    def must_not_open(self, **kwargs):
+        raise AssertionError("the console opened a database with a pending restore")
+
+    monkeypatch.setattr(FinconsoleApp, "run", must_not_open)
+    assert run(config_file) == 1  # the console refuses it too
     assert "restore --resume" in capsys.readouterr().err
     assert run(config_file, "restore", "--resume") == 0
     assert run(config_file, "restore") == 2
