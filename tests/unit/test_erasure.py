@@ -92,6 +92,8 @@ def test_full_erasure_deletes_every_row(db, officer, clock):
 def test_ledger_has_hashes_not_values(db, officer, clock):
     cid = make_customer(officer)
     erasure.erase(officer, cid)
+    with pytest.raises(NotFound, match=f"customer {cid} was erased on 2026-03-15"):
+        erasure.erase(officer, cid)
     row = ErasureLedger.get()
     assert row.customer_id == cid and row.status == "complete" and row.completes_on is None
     assert row.subject_hash == ledger.hash_identifier("email", EMAIL)

@@ -121,6 +121,14 @@ class _Plan:
 def _customer(customer_id: int) -> Customer:
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None:
+        erased = (
+            ErasureLedger.select(ErasureLedger.erased_at)
+            .where(ErasureLedger.customer_id == customer_id)
+            .order_by(ErasureLedger.id.desc())
+            .first()
+        )
+        if erased is not None:
+            raise NotFound(f"customer {customer_id} was erased on {erased.erased_at:%Y-%m-%d}")
         raise NotFound(f"no customer with id {customer_id}")
     return customer
 
