@@ -363,3 +363,13 @@ def test_letter_for_an_order_held_by_date_and_by_a_case(db, officer, clock):
     assert "saatava on perinnässä" in text and "lasku on vielä maksamatta" in text
     assert "Säilytetään 31.12.2032 asti, ja pidempään, jos asia ei ole" in text
     assert "rekisteristämme (Finanime Sekain asiakasrekisteri)" in text
+
+
+def test_completion_already_done_by_another_run_is_skipped(db, officer, clock):
+    cid = make_customer(officer)
+    add_order(cid, "N-50", invoice="none", collection="active")
+    erasure.erase(officer, cid)
+    Order.update(collection_status="closed").execute()
+    ErasureLedger.update(status="complete").execute()  # as if another run just finished it
+    assert erasure._complete_one(officer, cid, [o.id for o in Order.select()]) is False
+    assert Order.select().count() == 1  # nothing done twice

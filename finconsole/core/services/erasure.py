@@ -118,8 +118,13 @@ class _Plan:
 # --- planning (shared by preview and erase) ---------------------------------------------------
 
 
-def _customer(customer_id: int) -> Customer:
-    customer = Customer.get_or_none(Customer.id == customer_id)
+def _customer(customer_id: int, *, lock: bool = False) -> Customer:
+    """The customer; with ``lock`` (inside a write transaction) no other console erases or
+    edits them until it commits (SQLite's IMMEDIATE transaction already serialises writers)."""
+    query = Customer.select().where(Customer.id == customer_id)
+    if lock and not is_sqlite():
+        query = query.for_update()
+    customer = query.first()
     if customer is None:
         erased = (
             ErasureLedger.select(ErasureLedger.erased_at)
@@ -219,7 +224,7 @@ def erase(actor: Actor, customer_id: int, *, request_ref: str | None = None) -> 
     """
     permissions.require(actor, "erase_customer")
     with write_transaction():
-        customer = _customer(customer_id)
+        customer = _customer(customer_id, lock=True)
         request = _erasure_request(request_ref, customer_id) if request_ref else None
         plan = _plan(customer, clock.today())
         status = "partial" if plan.held else "complete"
@@ -465,14 +470,15 @@ def complete_due(actor: Actor) -> int:
 
 def _complete_one(actor: Actor, customer_id: int, order_ids: list[int]) -> bool:
     with write_transaction():
+        query = ErasureLedger.select().where(
+            (ErasureLedger.customer_id == customer_id) & (ErasureLedger.status == "partial")
+        )
+        row = (query if is_sqlite() else query.for_update()).first()
+        if row is None:
+            return False  # another run (cron, a console's start) finished it meanwhile
         _delete_parcels(order_ids)
         _delete_orders(order_ids)
         left = list(Order.select().where(Order.customer == customer_id))
-        row = (
-            ErasureLedger.select()
-            .where((ErasureLedger.customer_id == customer_id) & (ErasureLedger.status == "partial"))
-            .first()
-        )
         if left:
             remaining = [h for o in left for h in holds.holds_of(o)]
             row.completes_on = holds.erase_on(remaining)
