@@ -8,14 +8,13 @@ exit 0 everything erased, 3 holds kept part (printed with reasons and dates), 1 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from finconsole.cli import context as context_mod
 from finconsole.cli.context import Context
 from finconsole.core.errors import FinconsoleError
-from finconsole.core.services import backup, erasure, retention
+from finconsole.core.services import backup, erasure, erasure_letter, retention
 from finconsole.core.services.erasure_letter import KIND_SHORT, REASON_SHORT, kept_by_order
 
 
@@ -102,7 +101,7 @@ def cmd_erase(args: argparse.Namespace, ctx: Context) -> int:
         state = "done" if result.status == "complete" else "waiting_for_hold"
         print(f"request {result.request_ref}: {state}")
     if args.letter:
-        _write_private(args.letter, erasure.reply_letter(result, args.lang))
+        erasure_letter.save(erasure.reply_letter(result, args.lang), args.letter)
         print(f"reply letter written to {args.letter}")
     return 0 if result.status == "complete" else 3
 
@@ -111,12 +110,6 @@ def _later(result: erasure.ErasureResult) -> str:
     if result.completes_on:
         return f"held data is erased by 'finconsole retention run' from {result.completes_on}"
     return "held data is erased by 'finconsole retention run' once the invoice or case is settled"
-
-
-def _write_private(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
 
 
 # --- retention, backup, restore ---------------------------------------------------------------

@@ -132,3 +132,45 @@ async def test_an_error_is_shown_not_raised(db, officer, clock, runtime_config):
         await settle(app, pilot)
         assert "identity is not verified" in status(app)
     assert Customer.get_by_id(cid).email
+
+
+async def test_reply_letter_read_toggled_and_saved(db, officer, clock, runtime_config, tmp_path):
+    import os
+
+    from textual.widgets import Input
+
+    from finconsole.tui.screens.erasure_letter import ErasureLetterScreen
+
+    cid = make_customer(officer)  # language fi
+    add_order(cid, "T-9", invoice="paid", ordered=dt.datetime(2026, 2, 1))
+    app = FinconsoleApp(runtime_config, actor=officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot, cid)
+        await pilot.press("l")  # no letter before the erasure
+        await pilot.pause()
+        assert isinstance(app.screen, ErasureScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, ErasureLetterScreen)
+        text = str(app.screen.query_one("#letter-text", Static).render())
+        assert "Säilytetään 31.12.2032 asti." in text and "Tilaus T-9" in text
+        await pilot.press("t")
+        await pilot.pause()
+        assert "Kept until 2032-12-31." in str(
+            app.screen.query_one("#letter-text", Static).render()
+        )
+        await pilot.press("s")
+        await pilot.pause()
+        target = tmp_path / "reply.txt"
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Order T-9" in target.read_text()
+        assert os.stat(target).st_mode & 0o777 == 0o600
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ErasureScreen)

@@ -5,9 +5,12 @@ sends it to the address the request came from."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from finconsole.core import runtime
+from finconsole.core.errors import FinconsoleError
 
 if TYPE_CHECKING:
     from finconsole.core.services.erasure import ErasureResult, Item
@@ -190,3 +193,15 @@ def reply_letter(result: ErasureResult, lang: str | None = None) -> str:
     )
     out += ["", contact, "", c["contact_name"], c["name"]]
     return "\n".join(out) + "\n"
+
+
+def save(text: str, path: str | Path) -> Path:
+    """Write a letter readable by its owner only (it names what was held about a person)."""
+    target = Path(path).expanduser()
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise FinconsoleError(f"cannot write {target}: {exc.strerror}") from None
+    return target

@@ -11,11 +11,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from finconsole.core.db import thread_connection
-from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import erasure
 from finconsole.core.services.erasure_letter import KIND_SHORT, REASON_SHORT
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.confirm import ConfirmDialog
+from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 
 COLUMNS = ("Data", "Action", "Why", "Until")
 
@@ -28,6 +28,7 @@ class ErasureScreen(Screen):
     """
     BINDINGS = [
         Binding("e", "erase", "Erase…"),
+        Binding("l", "letter", "Reply letter"),
         Binding("r", "refresh", "Refresh"),
         Binding("escape", "back", "Back"),
     ]
@@ -39,6 +40,7 @@ class ErasureScreen(Screen):
         self.request_ref = request_ref
         self.preview: erasure.ErasureResult | None = None
         self.done = False
+        self.result: erasure.ErasureResult | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -65,8 +67,8 @@ class ErasureScreen(Screen):
         try:
             with thread_connection():
                 result = erasure.preview(self.app.actor, self.customer_id)
-        except FinconsoleError as exc:
-            self.app.call_from_thread(self.show_error, str(exc))
+        except SERVICE_ERRORS as exc:
+            self.app.call_from_thread(self.show_error, error_text(exc))
             return
         self.app.call_from_thread(self.show_preview, result)
 
@@ -121,23 +123,32 @@ class ErasureScreen(Screen):
                 result = erasure.erase(
                     self.app.actor, self.customer_id, request_ref=self.request_ref
                 )
-        except FinconsoleError as exc:
-            self.app.call_from_thread(self.show_error, str(exc))
+        except SERVICE_ERRORS as exc:
+            self.app.call_from_thread(self.show_error, error_text(exc))
             return
         self.app.call_from_thread(self.show_result, result)
 
     def show_result(self, result: erasure.ErasureResult) -> None:
         self.done = True
+        self.result = result
         self.show_items(result)
         if result.status == "complete":
-            text = "Erased. Nothing about this customer remains in the register."
+            text = "Erased. Nothing about this customer remains in the register. l: reply letter"
         else:
             when = f" on {result.completes_on}" if result.completes_on else " when settled"
-            text = f"Erased in part: held records are restricted and will be erased{when}."
+            text = f"Erased in part: held records are restricted, erased{when}. l: letter"
         if not result.permanent:
             text += " Warning: another session kept the database log busy; run retention."
         self.set_status(text)
         self.notify(text, markup=False)
+
+    def action_letter(self) -> None:
+        if self.result is None:
+            self.notify("The reply letter is written once the erasure is done.", markup=False)
+            return
+        from finconsole.tui.screens.erasure_letter import ErasureLetterScreen
+
+        self.app.push_screen(ErasureLetterScreen(self.result))
 
     # --- helpers ---------------------------------------------------------------------------
 
