@@ -34,11 +34,13 @@ from finconsole.core.services import (
     orders,
     retention,
     search,
+    shop_import,
     tasks,
     users,
 )
 
 _numbers = itertools.count(1)
+_SHOP_EXPORT = Path(__file__).parent.parent / "fixtures" / "shopify_customers.csv"
 
 
 @dataclass
@@ -162,6 +164,10 @@ CASES: dict[str, Case] = {
     # access control
     "manage_users": Case(lambda a, w: users.list_users(a)),
     "view_audit": Case(lambda a, w: audit.search(a)),
+    # import (shop exports)
+    "import_shop_data": Case(
+        lambda a, w: shop_import.import_file(a, "shopify-customers", _SHOP_EXPORT)
+    ),
 }
 
 
