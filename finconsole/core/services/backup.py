@@ -105,7 +105,6 @@ def backup(actor: Actor, path: Path) -> dict[str, Any]:
     if not path.parent.is_dir():
         raise ValidationError({"path": "its folder does not exist"})
     database_id()
-    audit.record(actor, "backup_database", "database")
     taken_at = clock.now()
     tmp = path.with_name(path.name + ".part")
     try:
@@ -124,6 +123,7 @@ def backup(actor: Actor, path: Path) -> dict[str, Any]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    audit.record(actor, "backup_database", "database")  # recorded once the file exists
     return {"path": str(path), "taken_at": taken_at, "bytes": path.stat().st_size}
 
 
