@@ -155,3 +155,12 @@ def test_an_erased_customer_id_is_never_reused(sqlite_db, officer, clock):
     erasure.erase(officer, cid)
     newcomer = customers.create(officer, {"first_name": "New", "last_name": "Person"})["id"]
     assert newcomer > cid
+
+
+def test_bulk_id_allocation_skips_erased_ids(sqlite_db, officer, clock):
+    from finconsole.core.services import shop_writer
+
+    cid = make_customer(officer)
+    erasure.erase(officer, cid)
+    assert shop_writer.allocate_ids("customer", 2) == [cid + 1, cid + 2]
+    assert shop_writer.allocate_ids("address", 1) == [1]  # tables without AUTOINCREMENT
