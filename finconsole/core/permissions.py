@@ -44,6 +44,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_audit": OFFICER_ONLY,  # read and verify the audit trail
     # import (shop exports): bulk writes of personal data are the officer's
     "import_shop_data": OFFICER_ONLY,
+    # foundation: demo register
+    "generate_demo": OFFICER_ONLY,
 }
 
 

@@ -20,13 +20,14 @@ import pytest
 from finconsole.core import clock as clock_mod
 from finconsole.core.actor import ROLES, Actor
 from finconsole.core.db import is_sqlite
-from finconsole.core.errors import FinconsoleError, NotFound, PermissionDenied
+from finconsole.core.errors import Conflict, FinconsoleError, NotFound, PermissionDenied
 from finconsole.core.models import Customer
 from finconsole.core.permissions import PERMISSIONS
 from finconsole.core.services import (
     audit,
     backup,
     customers,
+    demo,
     disclosures,
     erasure,
     inquiries,
@@ -86,6 +87,14 @@ def _inquiry(w: World) -> dict[str, Any]:
         "scope": "one",
         "customer_ids": [w.customer_id],
     }
+
+
+def _demo(actor: Actor) -> None:
+    """The world has customers, so an allowed actor gets past the permission to the Conflict."""
+    try:
+        demo.generate(actor, 1)
+    except Conflict:
+        pass
 
 
 def _new_task(w: World) -> int:
@@ -164,6 +173,8 @@ CASES: dict[str, Case] = {
     # access control
     "manage_users": Case(lambda a, w: users.list_users(a)),
     "view_audit": Case(lambda a, w: audit.search(a)),
+    # foundation
+    "generate_demo": Case(lambda a, w: _demo(a)),
     # import (shop exports)
     "import_shop_data": Case(
         lambda a, w: shop_import.import_file(a, "shopify-customers", _SHOP_EXPORT)
