@@ -25,6 +25,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "create_order": BOTH,
     "update_order": BOTH,
     "update_order_billing": OFFICER_ONLY,  # invoice and collection status
+    # data-subject requests, access exports, audiences (requests area)
+    "view_requests": BOTH,
+    "record_request": BOTH,  # e.g. from a phone call
+    "verify_request": BOTH,  # note how the identity was checked
+    "link_request": BOTH,  # link a request recorded without a customer
+    "execute_request": OFFICER_ONLY,
+    "refuse_request": OFFICER_ONLY,
+    "extend_request": OFFICER_ONLY,
+    "close_request": OFFICER_ONLY,
+    "restrict_customer": OFFICER_ONLY,
+    "export_customer": OFFICER_ONLY,
+    "export_audience": OFFICER_ONLY,
 }
 
 
