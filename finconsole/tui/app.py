@@ -33,6 +33,7 @@ class NavEntry:
 
 NAV: list[NavEntry] = [
     NavEntry("register", "f2", "Register", "finconsole.tui.screens.register:RegisterScreen"),
+    NavEntry("requests", "f4", "Requests", "finconsole.tui.screens.requests:RequestsScreen"),
 ]
 
 

@@ -277,3 +277,14 @@ def test_complete_by_reference(db, officer, clock):
     assert requests.complete(officer, req["reference"], "erased")["status"] == "done"
     with pytest.raises(NotFound):
         requests.complete(officer, "R-1999-0001", "x")
+
+
+def test_link_customer_validates(db, support, clock):
+    req = phone_request(support)
+    c = make_customer(support)
+    with pytest.raises(ValidationError, match="customer_id"):
+        requests.link_customer(support, req["id"], "")
+    with pytest.raises(ValidationError, match="no customer with id 42"):
+        requests.link_customer(support, req["id"], "42")
+    with pytest.raises(NotFound):
+        requests.link_customer(support, 999, str(c["id"]))

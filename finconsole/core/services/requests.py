@@ -323,12 +323,14 @@ def verify(
 
 
 def link_customer(
-    actor: Actor, request_id: int, customer_id: int, *, version: int | None = None
+    actor: Actor, request_id: int, customer_id: int | str, *, version: int | None = None
 ) -> dict[str, Any]:
     """Link a request recorded for an unknown person to the customer it turned out to be."""
     permissions.require(actor, "link_request")
     errors: dict[str, str] = {}
     cid = _clean_customer_id(customer_id, errors)
+    if cid is None:
+        errors.setdefault("customer_id", "give the customer id")
     if errors:
         raise ValidationError(errors)
     with write_transaction():
