@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import peewee as pw
 
-from finconsole.cli import commands_import, commands_register, commands_requests
+from finconsole.cli import commands_import, commands_notice, commands_register, commands_requests
 from finconsole.cli.context import Context
 from finconsole.core.errors import FinconsoleError
 
@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     commands_register,
     commands_import,
     commands_requests,
+    commands_notice,
 ]
 
 

@@ -37,6 +37,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "restrict_customer": OFFICER_ONLY,
     "export_customer": OFFICER_ONLY,
     "export_audience": OFFICER_ONLY,
+    # disclosures, authority inquiries, tasks, register description
+    "record_disclosure": OFFICER_ONLY,
+    "view_disclosures": OFFICER_ONLY,
+    "record_inquiry": OFFICER_ONLY,
+    "view_inquiries": OFFICER_ONLY,
+    "view_tasks": OFFICER_ONLY,
+    "complete_task": OFFICER_ONLY,
+    "generate_notice": OFFICER_ONLY,
 }
 
 

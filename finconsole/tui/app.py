@@ -34,6 +34,19 @@ class NavEntry:
 NAV: list[NavEntry] = [
     NavEntry("register", "f2", "Register", "finconsole.tui.screens.register:RegisterScreen"),
     NavEntry("requests", "f4", "Requests", "finconsole.tui.screens.requests:RequestsScreen"),
+    # disclosures, inquiries, tasks, register description (officer only)
+    NavEntry("tasks", "f6", "Tasks", "finconsole.tui.screens.tasks:TasksScreen", (OFFICER,)),
+    NavEntry(
+        "disclosures",
+        "f7",
+        "Disclosures",
+        "finconsole.tui.screens.disclosures:DisclosuresScreen",
+        (OFFICER,),
+    ),
+    NavEntry(
+        "inquiry", "f8", "Inquiry", "finconsole.tui.screens.inquiry:InquiryScreen", (OFFICER,)
+    ),
+    NavEntry("notice", "f9", "Notice", "finconsole.tui.screens.notice:NoticeScreen", (OFFICER,)),
 ]
 
 

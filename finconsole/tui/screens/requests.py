@@ -49,7 +49,7 @@ class RequestsScreen(RequestActions, Screen):
         Binding("enter", "open", "Open"),
         Binding("n", "new", "New"),
         *REQUEST_BINDINGS,
-        Binding("f5", "refresh", "Refresh", show=False),
+        Binding("ctrl+r", "refresh", "Refresh", show=False),
     ]
 
     def __init__(self) -> None:
