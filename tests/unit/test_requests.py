@@ -288,3 +288,33 @@ def test_link_customer_validates(db, support, clock):
         requests.link_customer(support, req["id"], "42")
     with pytest.raises(NotFound):
         requests.link_customer(support, 999, str(c["id"]))
+
+
+def test_execute_erasure_hands_over_to_erasure_service(db, officer, clock, monkeypatch):
+    import sys
+    import types
+
+    import finconsole.core.services as services_pkg
+
+    calls = []
+
+    def erase(actor, customer_id, *, request_ref=None):
+        calls.append((customer_id, request_ref))
+        return requests.complete(actor, request_ref, "erased everything")
+
+    fake = types.ModuleType("finconsole.core.services.erasure")
+    fake.erase = erase
+    monkeypatch.setitem(sys.modules, "finconsole.core.services.erasure", fake)
+    monkeypatch.setattr(services_pkg, "erasure", fake, raising=False)
+    c = make_customer(officer)
+    req = phone_request(
+        officer,
+        c["id"],
+        kind="erasure",
+        objection_purpose=None,
+        identity_method="id card",
+        identity_verified=True,
+    )
+    done = requests.execute(officer, req["id"])
+    assert calls == [(c["id"], req["reference"])]
+    assert done["status"] == "done" and done["outcome"] == "erased everything"

@@ -41,8 +41,10 @@ def eligible(purpose: str) -> pw.ModelSelect:
     """Customers that may be used for ``purpose``: no objection to it, not restricted."""
     if purpose not in PURPOSES:
         raise ValidationError({"purpose": "must be one of " + ", ".join(PURPOSES)})
-    objection = getattr(Customer, f"objection_{purpose}_at")
-    return Customer.select().where(objection.is_null(), Customer.restricted == False)  # noqa: E712
+    return Customer.select().where(
+        getattr(Customer, f"objection_{purpose}_at").is_null(),
+        Customer.restricted == False,  # noqa: E712
+    )
 
 
 def _batches(query: pw.ModelSelect) -> Iterator[list[Customer]]:

@@ -8,6 +8,7 @@ the services refuse them anyway). Executing dispatches by kind to one method eac
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from textual import work
@@ -35,7 +36,7 @@ REQUEST_BINDINGS = [
 EXECUTE_FLOWS = {
     "objection": "execute_confirmed",
     "restriction": "execute_confirmed",
-    "erasure": "execute_confirmed",
+    "erasure": "execute_erasure",
     "rectification": "execute_with_outcome",
     "access": "execute_export",
     "portability": "execute_export",
@@ -48,6 +49,15 @@ CONFIRM_QUESTIONS = {
     "erasure": "Erase this customer now? What no law or open case holds is erased "
     "permanently and cannot be restored.",
 }
+
+
+def _erasure_screen() -> type | None:
+    try:
+        from finconsole.tui.screens.erasure import ErasureScreen
+    except ImportError:
+        return None
+    params = inspect.signature(ErasureScreen.__init__).parameters
+    return ErasureScreen if "request_ref" in params else None
 
 
 class RequestActions:
@@ -151,6 +161,15 @@ class RequestActions:
                 self.run_execute(req)
 
         self.app.push_screen(ConfirmDialog(f"{req['reference']}: {question}"), answered)
+
+    def execute_erasure(self, req: dict[str, Any]) -> None:
+        """The erasure area's preview screen when it takes the request, else a confirmation."""
+        screen_cls = _erasure_screen()
+        if screen_cls is None:
+            self.execute_confirmed(req)
+            return
+        screen = screen_cls(req["customer_id"], request_ref=req["reference"])
+        self.app.push_screen(screen, lambda _: self.reload())
 
     def execute_with_outcome(self, req: dict[str, Any]) -> None:
         actor = self.app.actor
