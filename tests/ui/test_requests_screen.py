@@ -233,3 +233,23 @@ async def test_unverified_request_is_linked_before_execute(anna, officer, clock)
         await settle(app, pilot)
         assert isinstance(app.screen, RequestsScreen)
         assert Request.get().customer_id == anna["id"]
+
+
+async def test_export_dialog_for_customer_screen(anna, officer, clock, tmp_path):
+    from finconsole.tui.screens.export import export_customer_dialog
+
+    results = []
+    app = FinconsoleApp(Config(defaults(), None), actor=officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(export_customer_dialog(officer, anna["id"]), results.append)
+        await settle(app, pilot)
+        app.screen.query_one("#format", Select).value = "json"
+        await pilot.pause()
+        path = app.screen.query_one("#path", Input)
+        assert path.value.endswith(f"customer-{anna['id']}.json")
+        path.value = str(tmp_path / "anna.json")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    assert results == [tmp_path / "anna.json"]
+    assert '"last_name": "Virtanen"' in (tmp_path / "anna.json").read_text()
