@@ -91,10 +91,13 @@ def test_text_letter_in_finnish_and_english(anna, officer):
     assert "Tietopyyntö" in fi and "Finanime Sekai (2787109-2)" in fi
     assert "Tilastointi: kielletty 2026-03-15" in fi and "Markkinointi: ei kieltoa" in fi
     assert "Totoro plush" in fi and "JJFI123" in fi and "Perintä Oy" in fi
-    assert "sanna: view_customer" in fi and "Kaj Söderholm" in fi
+    assert "sanna: katsoi tietojasi" in fi and "Kaj Söderholm" in fi
+    assert "tietojen tarkastus" in fi and "maksettu" in fi and "toimitettu" in fi
+    assert all(len(line) <= 78 for line in fi.splitlines())
     en = export.export_customer(officer, anna["id"], fmt="text", lang="en")
     assert "Access request" in en and "Statistics: objected since 2026-03-15" in en
     assert "Staff accounts that viewed or changed your data" in en
+    assert "sanna: viewed your data" in en
 
 
 def test_export_is_audited_officer_only(anna, officer, support):

@@ -65,6 +65,13 @@ def test_urgency_markers():
     assert requests.urgency(D(2026, 3, 1), "done", today) == ""
 
 
+def test_finnish_dates_accepted(db, officer, clock):
+    req = phone_request(officer, subject_description="x", received_at="31.1.2026")
+    assert req["deadline"] == D(2026, 2, 28)
+    with pytest.raises(ValidationError, match="received_at: is not a date"):
+        phone_request(officer, subject_description="x", received_at="31.2.2026")
+
+
 def test_received_in_future_refused(db, officer, clock):
     with pytest.raises(ValidationError) as err:
         phone_request(officer, subject_description="x", received_at="2026-03-16")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from typing import Any
 
 from finconsole.core.text import printable
 
 TEXTS: dict[str, dict[str, str]] = {
     "fi": {
+        "lang": "fi",
         "title": "Tietopyyntö: tiedot, jotka rekisterissä on sinusta",
         "intro": (
             "Pyysit saada tietää, mitä tietoja {register} sisältää sinusta. Alla ovat kaikki "
@@ -51,6 +53,7 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
     },
     "en": {
+        "lang": "en",
         "title": "Access request: the data the register holds about you",
         "intro": (
             "You asked what data {register} holds about you. Below is everything the register "
@@ -95,6 +98,96 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+# Codes the register stores, in words for the letter; an unknown code is shown as it is.
+WORDS: dict[str, dict[str, str]] = {
+    "fi": {
+        "erasure": "poisto",
+        "access": "tietojen tarkastus",
+        "portability": "tietojen siirto",
+        "rectification": "korjaus",
+        "objection": "kielto",
+        "restriction": "käsittelyn rajoitus",
+        "new": "vastaanotettu",
+        "verifying": "henkilöllisyyttä tarkistetaan",
+        "in_progress": "käsittelyssä",
+        "waiting_for_hold": "osa tiedoista säilytetään lain vuoksi",
+        "done": "valmis",
+        "refused": "hylätty",
+        "postal": "postiosoite",
+        "billing": "laskutusosoite",
+        "shipping": "toimitusosoite",
+        "fi": "suomi",
+        "en": "englanti",
+        "view_customer": "katsoi tietojasi",
+        "create_customer": "loi asiakastietosi",
+        "update_customer": "muutti tietojasi",
+        "add_address": "lisäsi osoitteen",
+        "update_address": "muutti osoitetta",
+        "create_order": "kirjasi tilauksen",
+        "update_order": "muutti tilausta",
+        "set_objection": "kirjasi kiellon",
+        "withdraw_objection": "poisti kiellon",
+        "record_request": "kirjasi pyyntösi",
+        "export_customer": "toimitti kopion tiedoistasi",
+        "verify_request": "tarkisti henkilöllisyytesi",
+        "link_request": "yhdisti pyyntösi asiakastietoihin",
+        "execute_request": "toteutti pyyntösi",
+        "extend_request": "pidensi vastausaikaa",
+        "refuse_request": "hylkäsi pyyntösi",
+        "close_request": "sulki pyyntösi",
+        "restrict_customer": "rajoitti käsittelyä",
+        "lift_restriction": "poisti käsittelyn rajoituksen",
+        "marketing": "markkinointi",
+        "statistics": "tilastointi",
+        "profiling": "profilointi",
+        "paid": "maksettu",
+        "open": "avoin",
+        "credited": "hyvitetty",
+        "delivered": "toimitettu",
+        "in_transit": "kuljetuksessa",
+        "pending": "odottaa",
+        "lost": "kadonnut",
+    },
+    "en": {
+        "access": "access",
+        "in_progress": "in progress",
+        "waiting_for_hold": "part of the data is kept by law",
+        "verifying": "identity being verified",
+        "new": "received",
+        "postal": "postal address",
+        "billing": "billing address",
+        "shipping": "shipping address",
+        "fi": "Finnish",
+        "en": "English",
+        "view_customer": "viewed your data",
+        "create_customer": "created your record",
+        "update_customer": "changed your data",
+        "add_address": "added an address",
+        "update_address": "changed an address",
+        "create_order": "recorded an order",
+        "update_order": "changed an order",
+        "set_objection": "recorded an objection",
+        "withdraw_objection": "withdrew an objection",
+        "record_request": "recorded your request",
+        "export_customer": "sent you a copy of your data",
+        "verify_request": "verified your identity",
+        "link_request": "linked your request to your record",
+        "execute_request": "carried out your request",
+        "extend_request": "extended the time to answer",
+        "refuse_request": "refused your request",
+        "close_request": "closed your request",
+        "restrict_customer": "restricted processing",
+        "lift_restriction": "lifted the restriction",
+    },
+}
+WIDTH = 78
+
+
+def _word(code: str | None, lang: str) -> str:
+    code = code or ""
+    return WORDS[lang].get(code, code.replace("_", " "))
+
+
 def _fmt(value: Any) -> str:
     if value is None or value == "":
         return "-"
@@ -114,16 +207,27 @@ def render_text(data: dict[str, Any], lang: str) -> str:
     t = TEXTS[lang]
     lines: list[str] = []
     lines += _header(data, t, lang)
-    lines += _contact(data, t)
-    lines += _section(t["addresses"], [_address(a) for a in data["addresses"]], t)
+    lines += _contact(data, t, lang)
+    lines += _section(t["addresses"], [_address(a, lang) for a in data["addresses"]], t)
     lines += _section(t["orders"], [x for o in data["orders"] for x in _order(o, t)], t)
-    lines += _section(t["requests"], [_request(r) for r in data["requests"]], t)
+    lines += _section(t["requests"], [_request(r, lang) for r in data["requests"]], t)
     lines += _section(t["disclosures"], [_disclosure(d) for d in data["disclosures"]], t)
     lines += _section(t["inquiries"], [_inquiry(i) for i in data["authority_inquiries"]], t)
     lines += _section(t["objections"], _objections(data["objections"], t), t)
-    lines += _section(t["record_access"], [_access(e) for e in data["record_access"]], t)
-    lines += ["", t["closing"], ""]
+    lines += _section(t["record_access"], [_access(e, lang) for e in data["record_access"]], t)
+    lines += ["", *_wrap(t["closing"]), ""]
     return "\n".join(lines)
+
+
+def _wrap(text: str, indent: str = "") -> list[str]:
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + "  " if indent else "",
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [indent]
 
 
 def _header(data: dict[str, Any], t: dict[str, str], lang: str) -> list[str]:
@@ -138,20 +242,20 @@ def _header(data: dict[str, Any], t: dict[str, str], lang: str) -> list[str]:
         t["title"],
         "=" * len(t["title"]),
         "",
-        t["intro"].format(register=register, date=_fmt(data["generated_at"].date())),
+        *_wrap(t["intro"].format(register=register, date=_fmt(data["generated_at"].date()))),
         "",
-        f"{t['controller']}: {c['name']}, {c['street']}, {c['postcode']} {c['city']}",
-        f"{t['contact']}: {c['contact_name']}, {c['contact_email']}, {c['contact_phone']}",
+        *_wrap(f"{t['controller']}: {c['name']}, {c['street']}, {c['postcode']} {c['city']}"),
+        *_wrap(f"{t['contact']}: {c['contact_name']}, {c['contact_email']}, {c['contact_phone']}"),
     ]
 
 
-def _contact(data: dict[str, Any], t: dict[str, str]) -> list[str]:
+def _contact(data: dict[str, Any], t: dict[str, str], lang: str) -> list[str]:
     c = data["customer"]
     items = [
         f"{t['name']}: {_fmt(c['first_name'])} {_fmt(c['last_name'])}",
         f"{t['email']}: {_fmt(c['email'])}",
         f"{t['phone']}: {_fmt(c['phone'])}",
-        f"{t['language']}: {_fmt(c['language'])}",
+        f"{t['language']}: {_word(c['language'], lang)}",
         f"{t['created']}: {_fmt(c['created_at'])}",
     ]
     if c["note"]:
@@ -162,20 +266,20 @@ def _contact(data: dict[str, Any], t: dict[str, str]) -> list[str]:
 
 
 def _section(title: str, items: list[str], t: dict[str, str]) -> list[str]:
-    body = [f"  {item}" for item in items] or [f"  ({t['none']})"]
+    body = [line for item in items for line in _wrap(item, "  ")] or [f"  ({t['none']})"]
     return ["", title, "-" * len(title), *body]
 
 
-def _address(a: dict[str, Any]) -> str:
+def _address(a: dict[str, Any], lang: str) -> str:
     parts = [a["street"], a["street2"], f"{a['postcode']} {a['city']}".strip(), a["country"]]
-    return f"{a['kind']}: " + ", ".join(_fmt(p) for p in parts if p)
+    return f"{_word(a['kind'], lang)}: " + ", ".join(_fmt(p) for p in parts if p)
 
 
 def _order(o: dict[str, Any], t: dict[str, str]) -> list[str]:
     out = [
         f"{t['order']} {_fmt(o['order_number'])}, {_fmt(o['ordered_at'])}, "
         f"{t['total']} {_money(o['total_cents'], o['currency'])}, "
-        f"{t['invoice']}: {o['invoice_status']}"
+        f"{t['invoice']}: {_word(o['invoice_status'], t['lang'])}"
     ]
     for side in ("billing", "shipping"):
         fields = [o[f"{side}_{p}"] for p in ("name", "street", "postcode", "city", "country")]
@@ -186,21 +290,23 @@ def _order(o: dict[str, Any], t: dict[str, str]) -> list[str]:
         out.append(f"  {line['quantity']} x {_fmt(line['product'])} ({price})")
     for p in o["parcels"]:
         out.append(
-            f"  {t['parcel']} {_fmt(p['carrier'])} {_fmt(p['tracking_code'])}: {p['status']}"
+            f"  {t['parcel']} {_fmt(p['carrier'])} {_fmt(p['tracking_code'])}: "
+            f"{_word(p['status'], t['lang'])}"
         )
         for e in p["events"]:
             out.append(
-                f"    {_fmt(e['occurred_at'])} {_fmt(e['status'])} {_fmt(e['location'])} "
-                f"{_fmt(e['description'])}".rstrip(" -")
+                f"    {_fmt(e['occurred_at'])} {_word(e['status'], t['lang'])} "
+                f"{_fmt(e['location'])} {_fmt(e['description'])}".rstrip(" -")
             )
         for c in p["claims"]:
             out.append(f"    {t['claim']}: {_fmt(c['opened_at'])} {_fmt(c['outcome'])}")
     return out
 
 
-def _request(r: dict[str, Any]) -> str:
-    purpose = f" ({r['objection_purpose']})" if r["objection_purpose"] else ""
-    text = f"{r['reference']} {r['kind']}{purpose}, {_fmt(r['received_at'])}: {r['status']}"
+def _request(r: dict[str, Any], lang: str) -> str:
+    purpose = f" ({_word(r['objection_purpose'], lang)})" if r["objection_purpose"] else ""
+    kind, status = _word(r["kind"], lang), _word(r["status"], lang)
+    text = f"{r['reference']} {kind}{purpose}, {_fmt(r['received_at'])}: {status}"
     detail = r["outcome"] or r["refusal_reason"]
     return f"{text}; {_fmt(detail)}" if detail else text
 
@@ -225,6 +331,6 @@ def _objections(objections: dict[str, Any], t: dict[str, str]) -> list[str]:
     ]
 
 
-def _access(e: dict[str, Any]) -> str:
+def _access(e: dict[str, Any], lang: str) -> str:
     fields = f" ({', '.join(e['fields'])})" if e["fields"] else ""
-    return f"{_fmt(e['at'])} {_fmt(e['staff'])}: {e['action']}{fields}"
+    return f"{_fmt(e['at'])} {_fmt(e['staff'])}: {_word(e['action'], lang)}{fields}"

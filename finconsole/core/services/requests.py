@@ -24,7 +24,7 @@ from finconsole.core.actor import Actor
 from finconsole.core.db import is_sqlite, write_transaction
 from finconsole.core.errors import Conflict, FinconsoleError, NotFound, ValidationError
 from finconsole.core.models import Customer, Request, database
-from finconsole.core.services import audit, customers
+from finconsole.core.services import audit, customers, dates
 from finconsole.core.services import validation as v
 
 KINDS = ("erasure", "access", "portability", "rectification", "objection", "restriction")
@@ -165,16 +165,11 @@ def for_customer(customer_id: int) -> list[dict[str, Any]]:
 
 
 def _clean_date(value: Any, name: str, errors: dict[str, str]) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
+    """ISO 2026-03-15 or Finnish 15.3.2026, as the officer types it."""
     try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors[name] = "must be a date YYYY-MM-DD"
+        return dates.parse(value)
+    except v.FieldError as exc:
+        errors[name] = str(exc)
         return None
 
 
@@ -201,18 +196,17 @@ def clean_request(data: dict[str, Any]) -> dict[str, Any]:
     elif purpose:
         errors["objection_purpose"] = "only an objection has a purpose"
     clean["objection_purpose"] = purpose
-    for name, limit, multiline in (
+    texts = (
         ("subject_description", 2000, True),
         ("details", 4000, True),
         ("identity_method", 500, False),
-    ):
-        clean[name] = _checked(
-            errors,
-            name,
-            lambda n=name, lim=limit, ml=multiline: v.text(
-                data.get(n), max_length=lim, multiline=ml
-            ),
-        )
+    )
+    for name, limit, multiline in texts:
+        try:
+            clean[name] = v.text(data.get(name), max_length=limit, multiline=multiline)
+        except v.FieldError as exc:
+            errors[name] = str(exc)
+            clean[name] = ""
     clean["identity_verified"] = bool(data.get("identity_verified"))
     received = _clean_date(data.get("received_at"), "received_at", errors) or clock.today()
     if received > clock.today():
@@ -335,7 +329,7 @@ def link_customer(
         raise ValidationError(errors)
     with write_transaction():
         req = _open(request_id, version)
-        req.customer = cid
+        req.customer_id = cid
         return _save(actor, req, "link_request", ["customer"])
 
 
@@ -363,7 +357,7 @@ def extend(
     limit = runtime.settings("requests")["max_extension_months"]
     if not isinstance(months, int) or not 1 <= months <= limit:
         errors["months"] = f"must be 1 to {limit}"
-    if errors:
+    if errors or told is None:
         raise ValidationError(errors)
     with write_transaction():
         req = _open(request_id, version)
@@ -467,7 +461,7 @@ Executor = Callable[[Actor, Request, dict[str, Any]], tuple[str, str]]
 
 
 def _execute_objection(actor: Actor, req: Request, options: dict[str, Any]) -> tuple[str, str]:
-    customers.set_objection(actor, req.customer_id, req.objection_purpose, True)
+    customers.set_objection(actor, req.customer_id, req.objection_purpose or "", True)
     return "done", f"objection to {req.objection_purpose} recorded"
 
 

@@ -70,7 +70,7 @@ class RequestFormScreen(Screen):
             yield Select(
                 CHANNEL_OPTIONS, value="phone", allow_blank=False, id="channel", compact=True
             )
-            yield Label("Received on (YYYY-MM-DD)")
+            yield Label("Received on (date)")
             yield Input(clock.today().isoformat(), id="received", compact=True)
             yield Label("Customer id (empty: not found)")
             customer = "" if self.customer_id is None else str(self.customer_id)

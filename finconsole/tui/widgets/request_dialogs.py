@@ -49,7 +49,7 @@ class ExtendDialog(ActionDialog):
         yield Select(options, value=options[-1][1], allow_blank=False, id="months", compact=True)
         yield label("Reason (told to the person)")
         yield Input(id="reason", compact=True)
-        yield label("Date the person was told (YYYY-MM-DD, within the first month)")
+        yield label("Date the person was told (within the first month)")
         yield Input(clock.today().isoformat(), id="told", compact=True)
 
     def values(self) -> dict[str, Any]:
