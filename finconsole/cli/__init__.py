@@ -12,7 +12,14 @@ from collections.abc import Sequence
 
 import peewee as pw
 
-from finconsole.cli import commands_import, commands_notice, commands_register, commands_requests
+from finconsole.cli import (
+    commands_audit,
+    commands_import,
+    commands_notice,
+    commands_register,
+    commands_requests,
+    commands_user,
+)
 from finconsole.cli.context import Context
 from finconsole.core.errors import FinconsoleError
 
@@ -21,6 +28,8 @@ COMMAND_MODULES = [
     commands_import,
     commands_requests,
     commands_notice,
+    commands_user,
+    commands_audit,
 ]
 
 
