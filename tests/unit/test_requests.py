@@ -295,6 +295,9 @@ def test_link_customer_validates(db, support, clock):
         requests.link_customer(support, req["id"], "42")
     with pytest.raises(NotFound):
         requests.link_customer(support, 999, str(c["id"]))
+    Customer.update(restricted=True).where(Customer.id == c["id"]).execute()
+    with pytest.raises(ValidationError, match="no customer with id"):
+        requests.link_customer(support, req["id"], c["id"])
 
 
 def test_execute_erasure_hands_over_to_erasure_service(db, officer, clock, monkeypatch):

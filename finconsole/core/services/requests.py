@@ -74,7 +74,9 @@ def urgency(due: dt.date, status: str, today: dt.date | None = None) -> str:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def request_dict(req: Request, actor: Actor | None = None) -> dict[str, Any]:
+def request_dict(
+    req: Request, actor: Actor | None = None, customers_by_id: dict[int, Customer] | None = None
+) -> dict[str, Any]:
     data = {
         name: getattr(req, name)
         for name in (
@@ -105,14 +107,19 @@ def request_dict(req: Request, actor: Actor | None = None) -> dict[str, Any]:
     data["customer_id"] = req.customer_id
     data["due"] = due_date(req)
     data["urgency"] = urgency(data["due"], req.status)
-    data["customer_name"] = _customer_label(req, actor)
+    data["customer_name"] = _customer_label(req, actor, customers_by_id)
     return data
 
 
-def _customer_label(req: Request, actor: Actor | None) -> str:
+def _customer_label(
+    req: Request, actor: Actor | None, customers_by_id: dict[int, Customer] | None
+) -> str:
     if req.customer_id is None:
         return ""
-    customer = Customer.get_or_none(Customer.id == req.customer_id)
+    if customers_by_id is not None:
+        customer = customers_by_id.get(req.customer_id)
+    else:
+        customer = Customer.get_or_none(Customer.id == req.customer_id)
     if customer is None:
         return ""
     if customer.restricted and not (actor and permissions.allowed(actor, "view_restricted")):
@@ -152,7 +159,11 @@ def list_open(actor: Actor, *, limit: int = 500) -> list[dict[str, Any]]:
         .order_by(due, Request.id)
         .limit(limit)
     )
-    return [request_dict(req, actor) for req in query]
+    rows = list(query)
+    ids = {req.customer_id for req in rows if req.customer_id is not None}
+    fields = (Customer.id, Customer.first_name, Customer.last_name, Customer.restricted)
+    names = {c.id: c for c in Customer.select(*fields).where(Customer.id.in_(list(ids)))}
+    return [request_dict(req, actor, names) for req in rows]
 
 
 def for_customer(customer_id: int) -> list[dict[str, Any]]:
@@ -181,7 +192,7 @@ def _checked(errors: dict[str, str], name: str, check: Callable[[], Any]) -> Any
         return None
 
 
-def clean_request(data: dict[str, Any]) -> dict[str, Any]:
+def clean_request(data: dict[str, Any], actor: Actor) -> dict[str, Any]:
     """Validate a new request; raises ``ValidationError`` naming every bad field."""
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {
@@ -212,7 +223,7 @@ def clean_request(data: dict[str, Any]) -> dict[str, Any]:
     if received > clock.today():
         errors["received_at"] = "must not be in the future"
     clean["received_at"] = received
-    clean["customer"] = _clean_customer_id(data.get("customer_id"), errors)
+    clean["customer"] = _clean_customer_id(data.get("customer_id"), errors, actor)
     if clean["customer"] is None and not clean["subject_description"]:
         errors["subject_description"] = "describe who asked when no customer is linked"
     if clean["identity_verified"] and not clean["identity_method"]:
@@ -222,7 +233,8 @@ def clean_request(data: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def _clean_customer_id(value: Any, errors: dict[str, str]) -> int | None:
+def _clean_customer_id(value: Any, errors: dict[str, str], actor: Actor) -> int | None:
+    """A customer id the actor may see (a restricted customer does not exist for support)."""
     if value in (None, ""):
         return None
     try:
@@ -230,7 +242,10 @@ def _clean_customer_id(value: Any, errors: dict[str, str]) -> int | None:
     except (TypeError, ValueError):
         errors["customer_id"] = "must be a customer id (a number)"
         return None
-    if not Customer.select().where(Customer.id == customer_id).exists():
+    query = Customer.select().where(Customer.id == customer_id)
+    if not permissions.allowed(actor, "view_restricted"):
+        query = query.where(Customer.restricted == False)  # noqa: E712
+    if not query.exists():
         errors["customer_id"] = f"no customer with id {customer_id}"
         return None
     return customer_id
@@ -254,7 +269,7 @@ def _next_reference(year: int) -> str:
 def record(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     """Record an incoming request. The deadline runs from ``received_at`` (default today)."""
     permissions.require(actor, "record_request")
-    clean = clean_request(data)
+    clean = clean_request(data, actor)
     if clean["identity_verified"]:
         status = "in_progress"
     else:
@@ -322,7 +337,7 @@ def link_customer(
     """Link a request recorded for an unknown person to the customer it turned out to be."""
     permissions.require(actor, "link_request")
     errors: dict[str, str] = {}
-    cid = _clean_customer_id(customer_id, errors)
+    cid = _clean_customer_id(customer_id, errors, actor)
     if cid is None:
         errors.setdefault("customer_id", "give the customer id")
     if errors:
