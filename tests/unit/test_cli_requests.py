@@ -80,3 +80,16 @@ def test_requests_list(setup, capsys):
     assert "R-2026-0001" in out and "access" in out
     assert run(setup, "requests", "--json") == 0
     assert json.loads(capsys.readouterr().out)[0]["reference"] == "R-2026-0001"
+
+
+def test_audience_unwritable_path_is_one_line_and_leaves_nothing(setup, tmp_path, capsys):
+    target = tmp_path / "missing" / "list.csv"
+    assert run(setup, "audience", "--purpose", "marketing", "-o", str(target)) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("finconsole: ")
+    assert not target.parent.exists()
+
+
+def test_requests_list_empty(db, db_url, config_file, capsys):
+    assert main(["--config", str(config_file), "requests"]) == 0
+    assert capsys.readouterr().out.strip() == "no open requests"
