@@ -152,10 +152,10 @@ def one_export_ms(customer_id: int) -> float:
     return (time.perf_counter() - start) / 20 * 1000
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench requests")
     parser.add_argument("--customers", type=int, default=1_000_000)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         runtime.set_config(Config(defaults(), Path(tmp) / "config.toml"))
         keys.create_key_file(Path(tmp) / "finconsole.key")
@@ -180,7 +180,8 @@ def main() -> None:
     print(f"ratio marketing/baseline:      {mkt_s / base_s:.2f}x")
     print(f"ratio statistics/baseline:     {st_s / base_s:.2f}x")
     print(f"access export (JSON), 8 orders, 32 events: {export_ms:.1f} ms")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -14,6 +14,7 @@ import peewee as pw
 
 from finconsole.cli import (
     commands_audit,
+    commands_demo,
     commands_import,
     commands_notice,
     commands_register,
@@ -30,6 +31,7 @@ COMMAND_MODULES = [
     commands_notice,
     commands_user,
     commands_audit,
+    commands_demo,
 ]
 
 

@@ -48,6 +48,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # access control (auth): staff accounts and the audit trail
     "manage_users": OFFICER_ONLY,  # create, list, disable, unlock, reset TOTP
     "view_audit": OFFICER_ONLY,  # read and verify the audit trail
+    # import (shop exports): bulk writes of personal data are the officer's
+    "import_shop_data": OFFICER_ONLY,
+    # foundation: demo register
+    "generate_demo": OFFICER_ONLY,
 }
 
 

@@ -12,19 +12,21 @@ import io
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from finconsole.core import clock as clock_mod
 from finconsole.core.actor import ROLES, Actor
-from finconsole.core.errors import NotFound, PermissionDenied
+from finconsole.core.errors import Conflict, NotFound, PermissionDenied
 from finconsole.core.models import Customer
 from finconsole.core.permissions import PERMISSIONS
 from finconsole.core.services import (
     audience,
     audit,
     customers,
+    demo,
     disclosures,
     export,
     inquiries,
@@ -32,11 +34,13 @@ from finconsole.core.services import (
     orders,
     requests,
     search,
+    shop_import,
     tasks,
     users,
 )
 
 _numbers = itertools.count(1)
+_SHOP_EXPORT = Path(__file__).parent.parent / "fixtures" / "shopify_customers.csv"
 
 
 @dataclass
@@ -95,6 +99,14 @@ def _new_request(w: World, *, linked: bool = True, verified: bool = False) -> in
         "identity_verified": verified,
     }
     return requests.record(w.officer, data)["id"]
+
+
+def _demo(actor: Actor) -> None:
+    """The world has customers, so an allowed actor gets past the permission to the Conflict."""
+    try:
+        demo.generate(actor, 1)
+    except Conflict:
+        pass
 
 
 def _new_task(w: World) -> int:
@@ -161,6 +173,12 @@ CASES: dict[str, Case] = {
     # access control
     "manage_users": Case(lambda a, w: users.list_users(a)),
     "view_audit": Case(lambda a, w: audit.search(a)),
+    # foundation
+    "generate_demo": Case(lambda a, w: _demo(a)),
+    # import (shop exports)
+    "import_shop_data": Case(
+        lambda a, w: shop_import.import_file(a, "shopify-customers", _SHOP_EXPORT)
+    ),
 }
 
 
