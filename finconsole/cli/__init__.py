@@ -19,6 +19,7 @@ from finconsole.cli import (
     commands_import,
     commands_notice,
     commands_register,
+    commands_requests,
     commands_user,
 )
 from finconsole.cli.context import Context
@@ -28,6 +29,7 @@ COMMAND_MODULES = [
     commands_register,
     commands_import,
     commands_erasure,
+    commands_requests,
     commands_notice,
     commands_user,
     commands_audit,

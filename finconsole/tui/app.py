@@ -40,6 +40,7 @@ class NavEntry:
 
 NAV: list[NavEntry] = [
     NavEntry("register", "f2", "Register", "finconsole.tui.screens.register:RegisterScreen"),
+    NavEntry("requests", "f4", "Requests", "finconsole.tui.screens.requests:RequestsScreen"),
     # disclosures, inquiries, tasks, register description (officer only)
     NavEntry("tasks", "f6", "Tasks", "finconsole.tui.screens.tasks:TasksScreen", (OFFICER,)),
     NavEntry(

@@ -8,6 +8,7 @@ A case runs against a small world (a customer, a restricted customer, an order, 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import tempfile
 from collections.abc import Callable
@@ -24,15 +25,18 @@ from finconsole.core.errors import Conflict, FinconsoleError, NotFound, Permissi
 from finconsole.core.models import Customer
 from finconsole.core.permissions import PERMISSIONS
 from finconsole.core.services import (
+    audience,
     audit,
     backup,
     customers,
     demo,
     disclosures,
     erasure,
+    export,
     inquiries,
     notice,
     orders,
+    requests,
     retention,
     search,
     shop_import,
@@ -87,6 +91,19 @@ def _inquiry(w: World) -> dict[str, Any]:
         "scope": "one",
         "customer_ids": [w.customer_id],
     }
+
+
+def _new_request(w: World, *, linked: bool = True, verified: bool = False) -> int:
+    data = {
+        "kind": "objection",
+        "objection_purpose": "marketing",
+        "channel": "phone",
+        "customer_id": w.customer_id if linked else None,
+        "subject_description": "" if linked else "caller",
+        "identity_method": "id card" if verified else "",
+        "identity_verified": verified,
+    }
+    return requests.record(w.officer, data)["id"]
 
 
 def _demo(actor: Actor) -> None:
@@ -170,6 +187,26 @@ CASES: dict[str, Case] = {
     "run_retention": Case(lambda a, w: retention.run(a)),
     "backup_database": Case(_backup),
     "restore_database": Case(_restore),
+    # data-subject requests, access exports, audiences
+    "view_requests": Case(lambda a, w: requests.list_open(a)),
+    "record_request": Case(
+        lambda a, w: requests.record(
+            a, {"kind": "access", "channel": "phone", "customer_id": w.customer_id}
+        )
+    ),
+    "verify_request": Case(lambda a, w: requests.verify(a, _new_request(w), "id card", True)),
+    "link_request": Case(
+        lambda a, w: requests.link_customer(a, _new_request(w, linked=False), w.customer_id)
+    ),
+    "execute_request": Case(lambda a, w: requests.execute(a, _new_request(w, verified=True))),
+    "refuse_request": Case(lambda a, w: requests.refuse(a, _new_request(w), "duplicate")),
+    "extend_request": Case(
+        lambda a, w: requests.extend(a, _new_request(w), 1, "complex", clock_mod.today())
+    ),
+    "close_request": Case(lambda a, w: requests.close(a, _new_request(w), "answered")),
+    "restrict_customer": Case(lambda a, w: requests.set_restricted(a, w.customer_id, True)),
+    "export_customer": Case(lambda a, w: export.export_customer(a, w.customer_id)),
+    "export_audience": Case(lambda a, w: audience.write_csv(a, "marketing", io.StringIO())),
     # access control
     "manage_users": Case(lambda a, w: users.list_users(a)),
     "view_audit": Case(lambda a, w: audit.search(a)),
