@@ -15,10 +15,12 @@ import peewee as pw
 from finconsole.cli import (
     commands_audit,
     commands_demo,
+    commands_erasure,
     commands_import,
     commands_notice,
     commands_parcels,
     commands_register,
+    commands_requests,
     commands_user,
 )
 from finconsole.cli.context import Context
@@ -27,6 +29,8 @@ from finconsole.core.errors import FinconsoleError
 COMMAND_MODULES = [
     commands_register,
     commands_import,
+    commands_erasure,
+    commands_requests,
     commands_notice,
     commands_user,
     commands_audit,

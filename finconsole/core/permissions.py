@@ -33,6 +33,24 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "import_tracking": OFFICER_ONLY,
     "view_carrier_performance": OFFICER_ONLY,
     "purge_tracking_events": OFFICER_ONLY,
+    # erasure, retention, backups (erasure area)
+    "preview_erasure": OFFICER_ONLY,
+    "erase_customer": OFFICER_ONLY,
+    "run_retention": OFFICER_ONLY,
+    "backup_database": OFFICER_ONLY,
+    "restore_database": OFFICER_ONLY,
+    # data-subject requests, access exports, audiences (requests area)
+    "view_requests": BOTH,
+    "record_request": BOTH,  # e.g. from a phone call
+    "verify_request": BOTH,  # note how the identity was checked
+    "link_request": BOTH,  # link a request recorded without a customer
+    "execute_request": OFFICER_ONLY,
+    "refuse_request": OFFICER_ONLY,
+    "extend_request": OFFICER_ONLY,
+    "close_request": OFFICER_ONLY,
+    "restrict_customer": OFFICER_ONLY,
+    "export_customer": OFFICER_ONLY,
+    "export_audience": OFFICER_ONLY,
     # disclosures, authority inquiries, tasks, register description
     "record_disclosure": OFFICER_ONLY,
     "view_disclosures": OFFICER_ONLY,

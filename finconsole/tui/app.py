@@ -49,6 +49,7 @@ NAV: list[NavEntry] = [
         "finconsole.tui.screens.carrier_performance:CarrierPerformanceScreen",
         (OFFICER,),
     ),
+    NavEntry("requests", "f4", "Requests", "finconsole.tui.screens.requests:RequestsScreen"),
     # disclosures, inquiries, tasks, register description (officer only)
     NavEntry("tasks", "f6", "Tasks", "finconsole.tui.screens.tasks:TasksScreen", (OFFICER,)),
     NavEntry(

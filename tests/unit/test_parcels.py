@@ -187,3 +187,15 @@ def test_get_find_and_for_order(db, officer, support, clock):
     make_parcel(officer, hidden, code="JJFI99999999999")
     assert parcels.find_by_code(support, "JJFI99999999999") == []
     assert len(parcels.find_by_code(officer, "JJFI99999999999")) == 1
+
+
+def test_retention_run_purges_tracking_events(db, officer, clock):
+    from finconsole.core import runtime
+    from finconsole.core.services import retention
+
+    parcel = make_parcel(officer)
+    _add_events(parcel["id"], (1, "in_transit"), (2, "delivered"))
+    Parcel.update(delivered_at=at(2)).where(Parcel.id == parcel["id"]).execute()
+    runtime.settings("retention")["tracking_event_days"] = 10
+    report = retention.run(officer)
+    assert report.done["purge_tracking_events"] == 2 and report.ok

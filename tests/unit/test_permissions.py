@@ -8,7 +8,9 @@ A case runs against a small world (a customer, a restricted customer, an order, 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,20 +20,27 @@ import pytest
 
 from finconsole.core import clock as clock_mod
 from finconsole.core.actor import ROLES, Actor
-from finconsole.core.errors import Conflict, NotFound, PermissionDenied
+from finconsole.core.db import is_sqlite
+from finconsole.core.errors import Conflict, FinconsoleError, NotFound, PermissionDenied
 from finconsole.core.models import Customer
 from finconsole.core.permissions import PERMISSIONS
 from finconsole.core.services import (
+    audience,
     audit,
+    backup,
     carrier_stats,
     claims,
     customers,
     demo,
     disclosures,
+    erasure,
+    export,
     inquiries,
     notice,
     orders,
     parcels,
+    requests,
+    retention,
     search,
     shop_import,
     tasks,
@@ -88,6 +97,19 @@ def _inquiry(w: World) -> dict[str, Any]:
     }
 
 
+def _new_request(w: World, *, linked: bool = True, verified: bool = False) -> int:
+    data = {
+        "kind": "objection",
+        "objection_purpose": "marketing",
+        "channel": "phone",
+        "customer_id": w.customer_id if linked else None,
+        "subject_description": "" if linked else "caller",
+        "identity_method": "id card" if verified else "",
+        "identity_verified": verified,
+    }
+    return requests.record(w.officer, data)["id"]
+
+
 def _demo(actor: Actor) -> None:
     """The world has customers, so an allowed actor gets past the permission to the Conflict."""
     try:
@@ -116,6 +138,32 @@ def _import_empty_tracking_file(actor: Actor) -> Any:
         path = Path(folder) / "events.csv"
         path.write_text("tracking_code,time,status\n")
         return tracking_import.import_file(actor, path)
+
+
+def _sqlite_only(call: Callable[[], Any]) -> Any:
+    """Backups are SQLite's: on PostgreSQL an allowed actor gets pg_dump guidance instead."""
+    try:
+        return call()
+    except FinconsoleError as exc:
+        if isinstance(exc, PermissionDenied) or is_sqlite():
+            raise
+        return None
+
+
+def _backup(a: Actor, w: World) -> Any:
+    with tempfile.TemporaryDirectory() as folder:
+        return _sqlite_only(lambda: backup.backup(a, Path(folder) / "backup.db"))
+
+
+def _restore(a: Actor, w: World) -> Any:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "backup.db"
+        _sqlite_only(lambda: backup.backup(w.officer, path))
+        return _sqlite_only(lambda: backup.restore(a, path))
+
+
+def _new_customer(w: World) -> int:
+    return customers.create(w.officer, {"last_name": f"Erased{next(_numbers)}"})["id"]
 
 
 CASES: dict[str, Case] = {
@@ -165,6 +213,32 @@ CASES: dict[str, Case] = {
         lambda a, w: carrier_stats.performance(a, dt.date(2026, 1, 1), dt.date(2026, 3, 1))
     ),
     "purge_tracking_events": Case(lambda a, w: parcels.purge_tracking_events(a)),
+    # erasure, retention, backups
+    "preview_erasure": Case(lambda a, w: erasure.preview(a, w.customer_id)),
+    "erase_customer": Case(lambda a, w: erasure.erase(a, _new_customer(w))),
+    "run_retention": Case(lambda a, w: retention.run(a)),
+    "backup_database": Case(_backup),
+    "restore_database": Case(_restore),
+    # data-subject requests, access exports, audiences
+    "view_requests": Case(lambda a, w: requests.list_open(a)),
+    "record_request": Case(
+        lambda a, w: requests.record(
+            a, {"kind": "access", "channel": "phone", "customer_id": w.customer_id}
+        )
+    ),
+    "verify_request": Case(lambda a, w: requests.verify(a, _new_request(w), "id card", True)),
+    "link_request": Case(
+        lambda a, w: requests.link_customer(a, _new_request(w, linked=False), w.customer_id)
+    ),
+    "execute_request": Case(lambda a, w: requests.execute(a, _new_request(w, verified=True))),
+    "refuse_request": Case(lambda a, w: requests.refuse(a, _new_request(w), "duplicate")),
+    "extend_request": Case(
+        lambda a, w: requests.extend(a, _new_request(w), 1, "complex", clock_mod.today())
+    ),
+    "close_request": Case(lambda a, w: requests.close(a, _new_request(w), "answered")),
+    "restrict_customer": Case(lambda a, w: requests.set_restricted(a, w.customer_id, True)),
+    "export_customer": Case(lambda a, w: export.export_customer(a, w.customer_id)),
+    "export_audience": Case(lambda a, w: audience.write_csv(a, "marketing", io.StringIO())),
     # access control
     "manage_users": Case(lambda a, w: users.list_users(a)),
     "view_audit": Case(lambda a, w: audit.search(a)),

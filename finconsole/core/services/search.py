@@ -6,11 +6,11 @@ customer (``anna virt`` finds Anna Virtanen). Phone numbers are indexed as E.164
 national digits, and a query that looks like a phone number is joined into one digit token,
 so ``040 123 4567``, ``0401234567`` and ``+358401234567`` all find the same person.
 
-SQLite: a contentless FTS5 table with ``secure-delete`` (deleting a row removes its terms for
-good, which erasure relies on) and prefix indexes for 1-4 characters: a prefix query
-longer than that merges the few terms it matches, a shorter one reads one prepared doclist, so
-even ``a`` or ``s k`` answer in well under a millisecond instead of merging every term that
-starts with the letter. PostgreSQL: a ``search_term`` table with a
+SQLite: an FTS5 table (not contentless: see ``create_index``) with ``secure-delete`` (deleting
+a row removes its terms for good, which erasure relies on) and prefix indexes for 1-4
+characters: a prefix query longer than that merges the few terms it matches, a shorter one reads
+one prepared doclist, so even ``a`` or ``s k`` answer in well under a millisecond instead of
+merging every term that starts with the letter. PostgreSQL: a ``search_term`` table with a
 ``text_pattern_ops`` index. User text never reaches MATCH unquoted: tokens are letters and
 digits only, each double-quoted.
 """
@@ -133,9 +133,11 @@ def create_index(db: pw.Database) -> None:
     """Create the search index (called by the first migration)."""
     if is_sqlite(db):
         db.execute_sql(
+            # Not contentless: a contentless_delete=1 table deletes by tombstone and keeps
+            # the terms in its segments even with secure-delete (measured on SQLite 3.51).
+            # With the document stored, secure-delete removes a deleted row's terms at once.
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-            "doc, content='', contentless_delete=1, prefix='1 2 3 4', "
-            "tokenize='unicode61 remove_diacritics 2')"
+            "doc, prefix='1 2 3 4', tokenize='unicode61 remove_diacritics 2')"
         )
         # remove a deleted row's terms from the index at once, not at the next merge
         db.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('secure-delete', 1)")

@@ -77,7 +77,13 @@ def allocate_ids(table: str, count: int) -> list[int]:
     if count == 0:
         return []
     if is_sqlite():
-        top = database.execute_sql(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]
+        # AUTOINCREMENT tables (customer) remember ids already handed out in sqlite_sequence:
+        # an erased customer's id must never come back with someone else's data.
+        top = database.execute_sql(
+            f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0), "
+            "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = ?), 0))",
+            (table,),
+        ).fetchone()[0]
         return list(range(top + 1, top + 1 + count))
     rows = database.execute_sql(
         f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
