@@ -36,9 +36,21 @@ NAV: list[NavEntry] = [
 ]
 
 
+def _console_commands():
+    from finconsole.tui.commands import ConsoleCommands
+
+    return ConsoleCommands
+
+
 class FinconsoleApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "finconsole"
+    COMMANDS = App.COMMANDS | {_console_commands}
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("f9", "menu", "Menu"),
+    ]
 
     def __init__(self, config: Config, actor: Actor | None = None) -> None:
         super().__init__()
@@ -66,6 +78,28 @@ class FinconsoleApp(App):
             self.switch_screen(screen_cls())
         else:
             self.push_screen(screen_cls())
+
+    def action_help(self) -> None:
+        from finconsole.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_menu(self) -> None:
+        from finconsole.tui.screens.menu import MenuScreen
+
+        if isinstance(self.screen, MenuScreen):
+            return
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.action_navigate(name)
+
+        self.push_screen(MenuScreen(), chosen)
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        """A notification that shows ``message`` literally (it may name customer fields)."""
+        self.notify(message, severity="error" if error else "information", markup=False)
 
 
 __all__ = ["FinconsoleApp", "NAV", "NavEntry", "Binding"]
