@@ -24,7 +24,46 @@ from finconsole.core.text import printable
 from finconsole.tui.safe import literal
 
 OBJECTIONS = (("marketing", "m"), ("statistics", "s"), ("profiling", "p"))
-TABS = ("details", "orders", "requests", "disclosures")
+# Column label and width; None takes what is left of the terminal's width (long text
+# is cut with an ellipsis instead of pushing the table wider than the screen).
+COLUMNS: dict[str, tuple[tuple[str, int | None], ...]] = {
+    "#addresses": (("Kind", 8), ("Street", None), ("Postcode", 8), ("City", 14), ("Country", 7)),
+    "#orders-table": (
+        ("Number", None),
+        ("Date", 10),
+        ("Total", 12),
+        ("Invoice", 8),
+        ("Collection", 10),
+        ("Fulfilment", 11),
+    ),
+    "#parcels": (
+        ("Carrier", 9),
+        ("Tracking code", 15),
+        ("Status", 11),
+        ("Last event", None),
+        ("When", 16),
+    ),
+    "#requests-table": (
+        ("Reference", 12),
+        ("Kind", None),
+        ("Received", 10),
+        ("Deadline", 10),
+        ("Status", 16),
+    ),
+    "#disclosures-table": (
+        ("Recipient", None),
+        ("Kind", 15),
+        ("Fields", 16),
+        ("Disclosed", 10),
+        ("Told", 10),
+    ),
+}
+
+
+def column_widths(spec: tuple[tuple[str, int | None], ...], total: int) -> list[int]:
+    fixed = sum(w for _, w in spec if w)
+    spare = max(total - 2 * len(spec) - 2 - fixed, 10)
+    return [w if w else spare for _, w in spec]
 
 
 def fmt_date(value: Any) -> str:
@@ -105,15 +144,11 @@ class CustomerScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        columns = {
-            "#addresses": ("Kind", "Street", "Postcode", "City", "Country"),
-            "#orders-table": ("Number", "Date", "Total", "Invoice", "Collection", "Fulfilment"),
-            "#parcels": ("Carrier", "Tracking code", "Status", "Last event", "When"),
-            "#requests-table": ("Reference", "Kind", "Received", "Deadline", "Status"),
-            "#disclosures-table": ("Recipient", "Kind", "Fields", "Disclosed", "Told"),
-        }
-        for selector, labels in columns.items():
-            self.query_one(selector, DataTable).add_columns(*labels)
+        width = self.app.size.width
+        for selector, spec in COLUMNS.items():
+            table = self.query_one(selector, DataTable)
+            for label, cells in zip(spec, column_widths(spec, width)):
+                table.add_column(label[0], width=cells)
         self.load(audit_view=True)
 
     # --- loading and painting -------------------------------------------------------------
@@ -301,12 +336,14 @@ class CustomerScreen(Screen):
     def action_reload(self) -> None:
         self.load(audit_view=False)
 
-    def _open_form(self, form, message_on_unchanged: str = "Nothing changed.") -> None:
+    def _open_form(self, form, *, land_on_order: bool = False) -> None:
         def done(result: dict | None) -> None:
             if result is None:
                 return
             if result.get("unchanged"):
-                self.app.say(message_on_unchanged)
+                self.app.say("Nothing changed.")
+            if land_on_order:
+                self.focus_order_id = result["id"]
             self.load(audit_view=False)
 
         self.app.push_screen(form, done)
@@ -341,7 +378,7 @@ class CustomerScreen(Screen):
         if self.data:
             from finconsole.tui.screens.order_new import NewOrderForm
 
-            self._open_form(NewOrderForm(self.customer_id))
+            self._open_form(NewOrderForm(self.customer_id), land_on_order=True)
 
     def _selected_order(self) -> dict[str, Any] | None:
         table = self.query_one("#orders-table", DataTable)

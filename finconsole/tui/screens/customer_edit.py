@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from finconsole.core.text import printable
-from finconsole.tui.widgets.form import Field, FormScreen
+from finconsole.tui.widgets.form import Field, FormScreen, shown
 
 CUSTOMER_FIELDS = (
     Field("first_name", "First name"),
@@ -24,8 +23,7 @@ ADDRESS_FIELDS = (
 )
 
 
-def display(value: Any) -> str:
-    return "" if value is None else printable(value)
+display = shown
 
 
 def changes_from(values: dict[str, str], original: dict[str, Any]) -> dict[str, str]:

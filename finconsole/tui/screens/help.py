@@ -12,7 +12,6 @@ from textual.widgets import Static
 from finconsole.tui.keys import screen_keys
 
 GENERAL = [
-    ("ctrl+p", "Command palette: every action of this screen, and the screens you may open"),
     ("tab / shift+tab", "Next / previous field or table"),
     ("arrows, home, end", "Move in tables and fields"),
     ("escape", "Back / close"),

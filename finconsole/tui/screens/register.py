@@ -62,9 +62,10 @@ class RegisterScreen(Screen):
         "Obj column: M marketing, S statistics, P profiling objection; R restricted.",
     )
     BINDINGS = [
+        # priority: the search box and the table bind PageUp/PageDown to scrolling themselves
+        Binding("pagedown", "next_page", "Next page", priority=True),
+        Binding("pageup", "previous_page", "Prev page", priority=True, show=False),
         Binding("ctrl+f,slash", "focus_search", "Search"),
-        Binding("pagedown", "next_page", "Next page"),
-        Binding("pageup", "previous_page", "Prev page"),
         Binding("ctrl+n", "new_customer", "New customer"),
         Binding("enter", "open_selected", "Open", show=False),
         Binding("ctrl+r", "refresh", "Refresh", show=False),
@@ -77,6 +78,7 @@ class RegisterScreen(Screen):
         self.landing: dict[str, Any] | None = None
         self.query_text = ""
         self.searches_painted = 0  # for tests and benchmarks: bumped after each paint
+        self.cursor_to_end = False  # paging back from the table lands on the page's last row
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -157,6 +159,9 @@ class RegisterScreen(Screen):
         table.add_rows(summary_cells(r) for r in rows)
         self.rows = rows
         self.landing = landing
+        if self.cursor_to_end and rows:
+            table.move_cursor(row=len(rows) - 1)
+        self.cursor_to_end = False
         del self.page_starts[page + 1 :]
         self._show_status(query, page)
         self.searches_painted += 1
@@ -191,6 +196,12 @@ class RegisterScreen(Screen):
         return (last["updated_at"], last["id"])
 
     def action_next_page(self) -> None:
+        """In the table, PageDown scrolls the page first; at its end (or from the search box)
+        it fetches the next page of the register."""
+        table = self.query_one(DataTable)
+        if table.has_focus and table.cursor_row < table.row_count - 1:
+            table.action_page_down()
+            return
         if len(self.rows) < PAGE_SIZE:
             self.app.bell()
             return
@@ -199,11 +210,16 @@ class RegisterScreen(Screen):
         self.start_search(page)
 
     def action_previous_page(self) -> None:
+        table = self.query_one(DataTable)
+        if table.has_focus and table.cursor_row > 0:
+            table.action_page_up()
+            return
         if len(self.page_starts) <= 1:
             self.app.bell()
             return
         self.page_starts.pop()
         self.start_search(len(self.page_starts) - 1)
+        self.cursor_to_end = table.has_focus
 
     def action_refresh(self) -> None:
         self.start_search(len(self.page_starts) - 1)

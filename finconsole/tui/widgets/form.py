@@ -25,6 +25,11 @@ from textual.widgets import Input, Label, Select, Static
 from finconsole.core.text import printable
 
 
+def shown(value: Any) -> str:
+    """How a stored value appears in a field (control characters made visible)."""
+    return "" if value is None else printable(value)
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -208,10 +213,12 @@ class FormScreen(ModalScreen[dict | None]):
         self.show_errors(errors)
         self.app.say("Not saved: fix the fields marked in red.", error=True)
 
-    def _conflicted(self, fields: list[str], mine: dict[str, str]) -> None:
+    def _conflicted(self, fields: list[str], values: dict[str, str]) -> None:
         from finconsole.tui.widgets.conflict import ConflictDialog
 
         self.saving = False
+        # Only what this user changed is re-applied; the rest follows the saved record.
+        mine = {k: v for k, v in values.items() if v != shown(self.original.get(k))}
 
         def decided(choice: str | None) -> None:
             if choice in ("reload", "reapply"):
@@ -239,5 +246,5 @@ class FormScreen(ModalScreen[dict | None]):
             self.show_errors({})
             self.app.say("Reloaded: the form shows what is saved now.")
         else:
-            self.set_values(mine)
+            self.set_values({**fresh, **mine})
             self.action_save()
