@@ -57,6 +57,8 @@ class FinconsoleApp(App):
         self.config = config
         runtime.set_config(config)
         self.actor = actor or Actor(user_id=None, username="console", role=OFFICER, channel="tui")
+        # No animations: over SSH they cost bandwidth and delay every paint.
+        self.animation_level = "none"
         for entry in NAV:
             self.bind(entry.key, f"navigate('{entry.name}')", description=entry.title)
 

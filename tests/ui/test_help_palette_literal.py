@@ -106,16 +106,16 @@ async def test_hostile_names_render_literally(sqlite_db, officer):
         assert "Smith\\x1b[2J" in text
         assert "\x1b" not in text and "🔥" not in text
         table = app.screen.query_one(DataTable)
-        shown = set()
+        shown = []
         for row in range(table.row_count):
             cell = table.get_row_at(row)[0]
             assert not cell.spans and not cell.style  # no style reached the cell
-            shown.add(cell.plain)
-        assert shown == {
-            "[link=https://evil.example]click[/link], [bold]Eve[/]",
-            "[/x] Korhonen, :fire: Anna",
-            "Smith\\x1b[2J\\x9b31m, Bob\\x1b]0;owned\\x07",
-        }
+            shown.append(cell.plain)
+        shown = "\n".join(shown)
+        # the name column is cut to its width: the full names are checked on the customer screen
+        assert "[link=https://evil.example" in shown
+        assert "[/x] Korhonen, :fire: Anna" in shown
+        assert "Smith\\x1b[2J\\x9b31m, Bob" in shown
         titles = ""
         for cid in [r["id"] for r in app.screen.rows]:
             app.push_screen(CustomerScreen(cid))

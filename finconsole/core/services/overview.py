@@ -8,10 +8,12 @@ from support, and a restricted customer is "not found" for them, as everywhere e
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from finconsole.core import permissions
 from finconsole.core.actor import Actor
+from finconsole.core.db import is_sqlite
 from finconsole.core.errors import NotFound
 from finconsole.core.models import (
     Address,
@@ -22,9 +24,10 @@ from finconsole.core.models import (
     Parcel,
     Request,
     TrackingEvent,
+    database,
 )
-from finconsole.core.services import audit
-from finconsole.core.services.customers import address_dict, customer_dict
+from finconsole.core.services import audit, search
+from finconsole.core.services.customers import OBJECTIONS, address_dict, customer_dict
 from finconsole.core.services.orders import order_dict
 
 
@@ -181,3 +184,90 @@ def locate(actor: Actor, query: str) -> dict[str, Any] | None:
     if owner is None or (owner.restricted and not see_restricted):
         return None
     return {"customer_id": hit.customer_id, "order_id": hit.id, "parcel_id": parcel_id}
+
+
+# --- the register's result pages ------------------------------------------------------------
+
+_ROW_SQL = (
+    "SELECT c.id, c.first_name, c.last_name, c.email, c.phone, c.objection_marketing_at,"
+    " c.objection_statistics_at, c.objection_profiling_at, c.restricted, c.updated_at,"
+    " (SELECT a.city FROM address a WHERE a.customer_id = c.id"
+    "  ORDER BY a.is_default DESC, a.id LIMIT 1),"
+    ' (SELECT MAX(o.ordered_at) FROM "order" o WHERE o.customer_id = c.id)'
+    " FROM customer c WHERE c.id IN ({marks})"
+)
+
+
+def _as_datetime(value: Any) -> dt.datetime | None:
+    """SQLite hands back computed datetimes as text; PostgreSQL as datetimes."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+def summary_rows(ids: list[int]) -> list[dict[str, Any]]:
+    """Results-table rows for ``ids`` (in that order) in one query, no audit (nothing is
+    opened). Keys: id, first_name, last_name, email, phone, city, last_order_at, flags,
+    updated_at."""
+    if not ids:
+        return []
+    mark = "?" if is_sqlite() else "%s"
+    sql = _ROW_SQL.format(marks=", ".join([mark] * len(ids)))
+    found = {}
+    for row in database.execute_sql(sql, list(ids)):
+        cid, first, last, email, phone, marketing, statistics, profiling, restricted = row[:9]
+        flags = [
+            name
+            for name, at in zip(OBJECTIONS, (marketing, statistics, profiling))
+            if at is not None
+        ] + (["restricted"] if restricted else [])
+        found[cid] = {
+            "id": cid,
+            "first_name": first,
+            "last_name": last,
+            "email": email,
+            "phone": phone,
+            "city": row[10] or "",
+            "last_order_at": _as_datetime(row[11]),
+            "flags": flags,
+            "updated_at": _as_datetime(row[9]),
+        }
+    return [found[cid] for cid in ids if cid in found]
+
+
+def recent_ids(actor: Actor, limit: int, before: tuple | None = None) -> list[int]:
+    """Most recently updated customers first; ``before`` = (updated_at, id) of the last row."""
+    query = Customer.select(Customer.id)
+    if not permissions.allowed(actor, "view_restricted"):
+        query = query.where(Customer.restricted == False)  # noqa: E712
+    if before is not None:
+        at, cid = before
+        query = query.where(
+            (Customer.updated_at < at) | ((Customer.updated_at == at) & (Customer.id < cid))
+        )
+    query = query.order_by(Customer.updated_at.desc(), Customer.id.desc()).limit(limit)
+    return [cid for (cid,) in query.tuples()]
+
+
+def register_page(
+    actor: Actor, query: str, *, start: Any = None, limit: int = 200
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """One page of the register for the console: (rows, landing).
+
+    An empty ``query`` pages the most recently updated customers (``start`` is the
+    (updated_at, id) keyset of the previous page's last row); otherwise the matches in id order
+    (``start`` is the last id seen). On the first page, a query that is exactly an order number
+    or tracking code also returns where it lands, and that customer comes first.
+    """
+    permissions.require(actor, "search_customers")
+    limit = max(1, min(int(limit), search.MAX_LIMIT))
+    if not query.strip():
+        return summary_rows(recent_ids(actor, limit, start)), None
+    landing = None
+    if start is None and any(ch.isdigit() for ch in query):
+        landing = locate(actor, query)
+    include_restricted = permissions.allowed(actor, "view_restricted")
+    ids = search.matching_ids(query, limit, start or 0, include_restricted)
+    if landing:
+        ids = [landing["customer_id"]] + [i for i in ids if i != landing["customer_id"]]
+    return summary_rows(ids), landing

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
-
 _EMAIL = re.compile(r"^[^@\s\x00-\x1f]{1,64}@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f.]{2,}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -49,6 +47,8 @@ def phone(value: object, region: str = "FI") -> str | None:
     raw = text(value, max_length=40)
     if not raw:
         return None
+    import phonenumbers  # ~120 ms of metadata: loaded on first use, not at console start
+
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
@@ -62,6 +62,8 @@ def format_phone(e164: str | None) -> str:
     """How a stored number is shown: international format, readable."""
     if not e164:
         return ""
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
