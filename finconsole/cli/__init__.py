@@ -12,13 +12,14 @@ from collections.abc import Sequence
 
 import peewee as pw
 
-from finconsole.cli import commands_import, commands_register
+from finconsole.cli import commands_import, commands_notice, commands_register
 from finconsole.cli.context import Context
 from finconsole.core.errors import FinconsoleError
 
 COMMAND_MODULES = [
     commands_register,
     commands_import,
+    commands_notice,
 ]
 
 

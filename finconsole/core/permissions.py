@@ -25,6 +25,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "create_order": BOTH,
     "update_order": BOTH,
     "update_order_billing": OFFICER_ONLY,  # invoice and collection status
+    # disclosures, authority inquiries, tasks, register description
+    "record_disclosure": OFFICER_ONLY,
+    "view_disclosures": OFFICER_ONLY,
+    "record_inquiry": OFFICER_ONLY,
+    "view_inquiries": OFFICER_ONLY,
+    "view_tasks": OFFICER_ONLY,
+    "complete_task": OFFICER_ONLY,
+    "generate_notice": OFFICER_ONLY,
 }
 
 

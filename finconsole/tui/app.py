@@ -33,6 +33,19 @@ class NavEntry:
 
 NAV: list[NavEntry] = [
     NavEntry("register", "f2", "Register", "finconsole.tui.screens.register:RegisterScreen"),
+    # disclosures, inquiries, tasks, register description (officer only)
+    NavEntry("tasks", "f6", "Tasks", "finconsole.tui.screens.tasks:TasksScreen", (OFFICER,)),
+    NavEntry(
+        "disclosures",
+        "f7",
+        "Disclosures",
+        "finconsole.tui.screens.disclosures:DisclosuresScreen",
+        (OFFICER,),
+    ),
+    NavEntry(
+        "inquiry", "f8", "Inquiry", "finconsole.tui.screens.inquiry:InquiryScreen", (OFFICER,)
+    ),
+    NavEntry("notice", "f9", "Notice", "finconsole.tui.screens.notice:NoticeScreen", (OFFICER,)),
 ]
 
 
@@ -49,7 +62,7 @@ class FinconsoleApp(App):
     BINDINGS = [
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help", "Help", show=False),
-        Binding("f9", "menu", "Menu"),
+        Binding("f10,ctrl+g", "menu", "Menu"),
     ]
 
     def __init__(self, config: Config, actor: Actor | None = None) -> None:

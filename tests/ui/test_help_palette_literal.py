@@ -72,7 +72,7 @@ async def test_menu_lists_nav_entries_for_the_role(sqlite_db, officer, support, 
         app = make_app(actor)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(app, pilot)
-            await pilot.press("f9")
+            await pilot.press("f10")
             await pilot.pause()
             assert isinstance(app.screen, MenuScreen)
             text = screen_text(app)

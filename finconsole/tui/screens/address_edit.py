@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from finconsole.tui.screens.customer_edit import changes_from, display, errors_of
-from finconsole.tui.widgets.form import Field, FormScreen
+from finconsole.tui.widgets.record_form import Field, FormScreen
 
 FIELDS = (
     Field("kind", "Kind", choices=("postal", "billing", "shipping")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from finconsole.tui.widgets.form import Field, FormScreen, shown
+from finconsole.tui.widgets.record_form import Field, FormScreen, shown
 
 CUSTOMER_FIELDS = (
     Field("first_name", "First name"),

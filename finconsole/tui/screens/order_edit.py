@@ -12,7 +12,7 @@ from finconsole.core.services.orders import (
     INVOICE_STATUSES,
 )
 from finconsole.tui.screens.customer_edit import changes_from, display
-from finconsole.tui.widgets.form import Field, FormScreen
+from finconsole.tui.widgets.record_form import Field, FormScreen
 
 FULFILMENT = Field("fulfilment_status", "Fulfilment", choices=FULFILMENT_STATUSES)
 BILLING = (

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from finconsole.core.services.orders import FULFILMENT_STATUSES
-from finconsole.tui.widgets.form import Field, FormScreen
+from finconsole.tui.widgets.record_form import Field, FormScreen
 
 FIELDS = (
     Field("order_number", "Order number", placeholder="e.g. P-1042"),
