@@ -94,6 +94,13 @@ class FinconsoleApp(App):
         else:
             self.push_screen(screen_cls())
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Screens the role may not open are not offered: not in the key bar, help or palette,
+        and their keys do nothing."""
+        if action == "navigate" and parameters:
+            return any(e.name == parameters[0] for e in self.nav_entries())
+        return True
+
     def action_help(self) -> None:
         from finconsole.tui.screens.help import HelpScreen
 

@@ -10,13 +10,17 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from finconsole.tui.keys import screen_keys
 
 
+# Offered elsewhere in the palette (navigation) or not worth a line (focus moves, copy).
+NOT_OFFERED = ("command_palette", "navigate(", "app.focus", "screen.copy", "quit")
+
+
 class ConsoleCommands(Provider):
     def _commands(self) -> list[tuple[str, str, object]]:
         app = self.app
         screen = self.screen
         out: list[tuple[str, str, object]] = []
         for row in screen_keys(screen):
-            if row.action.startswith(("command_palette", "navigate(")):
+            if row.action.startswith(NOT_OFFERED):
                 continue
             out.append(
                 (row.description, f"key {row.key}", partial(app.run_action, row.action, row.node))
