@@ -9,7 +9,6 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from finconsole.tui.keys import screen_keys
 
-
 # Offered elsewhere in the palette (navigation) or not worth a line (focus moves, copy).
 NOT_OFFERED = ("command_palette", "navigate(", "app.focus", "screen.copy", "quit")
 
