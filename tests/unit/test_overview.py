@@ -129,3 +129,37 @@ def test_locate_order_number_and_tracking_code(db, officer, clock):
     assert hit["customer_id"] == c["id"] and hit["parcel_id"] is not None
     assert overview.locate(officer, "virtanen") is None
     assert overview.locate(officer, "") is None
+
+
+def test_register_page_rows_paging_and_landing(db, officer, support, clock):
+    people = [
+        customers.create(
+            officer,
+            {"first_name": f"Anna{i}", "last_name": "Korhonen", "email": f"a{i}@example.fi"},
+            {"street": "Katu 1", "postcode": "00100", "city": f"City{i}"},
+        )
+        for i in range(5)
+    ]
+    orders.create(officer, people[2]["id"], {"order_number": "W-77", "ordered_at": T0})
+    customers.set_objection(officer, people[1]["id"], "marketing", True)
+    rows, landing = overview.register_page(officer, "korhonen", limit=3)
+    assert [r["id"] for r in rows] == [p["id"] for p in people[:3]]
+    assert rows[2]["last_order_at"] == T0 and rows[0]["city"] == "City0"
+    assert rows[1]["flags"] == ["marketing"] and landing is None
+    more, _ = overview.register_page(officer, "korhonen", start=rows[-1]["id"], limit=3)
+    assert [r["id"] for r in more] == [p["id"] for p in people[3:]]
+    recent, _ = overview.register_page(officer, "", limit=2)
+    # the fixed clock gives every row the same time: newest id first breaks the tie
+    assert [r["id"] for r in recent] == [people[4]["id"], people[3]["id"]]
+    older, _ = overview.register_page(
+        officer, "", start=(recent[-1]["updated_at"], recent[-1]["id"]), limit=10
+    )
+    assert {r["id"] for r in older} | {r["id"] for r in recent} == {p["id"] for p in people}
+    rows, landing = overview.register_page(support, "W-77")
+    assert landing["customer_id"] == people[2]["id"] and rows[0]["id"] == people[2]["id"]
+    Customer.update(restricted=True).where(Customer.id == people[0]["id"]).execute()
+    rows, _ = overview.register_page(support, "korhonen")
+    assert people[0]["id"] not in [r["id"] for r in rows]
+    rows, _ = overview.register_page(support, "")
+    assert people[0]["id"] not in [r["id"] for r in rows]
+    assert overview.summary_rows([]) == []

@@ -17,9 +17,9 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
+from textual.widgets import ContentSwitcher, DataTable, Static
 
 from finconsole.core.text import printable
 from finconsole.tui.safe import literal
@@ -61,6 +61,24 @@ COLUMNS: dict[str, tuple[tuple[str, int | None], ...]] = {
         ("Told", 10),
     ),
 }
+
+
+TAB_TITLES = (
+    ("details", "1 Details"),
+    ("orders", "2 Orders"),
+    ("requests", "3 Requests"),
+    ("disclosures", "4 Disclosures"),
+)
+
+
+def tab_bar(active: str) -> Text:
+    """The tab line: one Static instead of Textual's Tabs (a dozen widgets to restyle each
+    time the screen comes back)."""
+    line = Text(no_wrap=True)
+    for name, title in TAB_TITLES:
+        line.append(f" {title} ", style="bold reverse" if name == active else "")
+        line.append(" ")
+    return line
 
 
 def column_widths(spec: tuple[tuple[str, int | None], ...], total: int) -> list[int]:
@@ -147,24 +165,23 @@ class CustomerScreen(Screen):
             self.query_one("#contact", Static).update("")
             for table in self.query(DataTable):
                 table.clear()
-            self.query_one(TabbedContent).active = "details"
+            self._switch_to("details")
             self.load(audit_view=True)
 
     def compose(self) -> ComposeResult:
-        yield Header()
         yield Static("Loading...", id="customer-title", markup=False)
-        with TabbedContent(initial="details"):
-            with TabPane("1 Details", id="details"):
-                with VerticalScroll():
-                    yield Static("", id="contact")
-                    yield PagedTable(id="addresses", cursor_type="row")
-            with TabPane("2 Orders", id="orders"):
+        yield Static(tab_bar("details"), id="tab-bar")
+        with ContentSwitcher(initial="details"):
+            with VerticalScroll(id="details"):
+                yield Static("", id="contact")
+                yield PagedTable(id="addresses", cursor_type="row")
+            with Vertical(id="orders"):
                 yield PagedTable(id="orders-table", cursor_type="row")
                 yield Static("Parcels", id="parcels-title", markup=False)
                 yield PagedTable(id="parcels", cursor_type="row")
-            with TabPane("3 Requests", id="requests"):
+            with Vertical(id="requests"):
                 yield PagedTable(id="requests-table", cursor_type="row")
-            with TabPane("4 Disclosures", id="disclosures"):
+            with Vertical(id="disclosures"):
                 yield PagedTable(id="disclosures-table", cursor_type="row")
         yield KeyBar()
 
@@ -362,8 +379,12 @@ class CustomerScreen(Screen):
 
     def action_show_tab(self, name: str) -> None:
         # Focus must move into the pane too: focus left in a hidden pane switches back to it.
-        self.query_one(TabbedContent).active = name
-        self.query_one(f"#{name}", TabPane).query(DataTable).first().focus()
+        self._switch_to(name)
+        self.query_one(f"#{name}").query(DataTable).first().focus()
+
+    def _switch_to(self, name: str) -> None:
+        self.query_one(ContentSwitcher).current = name
+        self.query_one("#tab-bar", Static).update(tab_bar(name))
 
     def action_reload(self) -> None:
         self.load(audit_view=False)

@@ -17,7 +17,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
 from finconsole.core.text import printable
@@ -105,7 +105,6 @@ class RegisterScreen(Screen):
         self.widths: list[int] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
         yield SearchBox(
             placeholder="Find: name, email, phone, order number, tracking code", id="search"
         )
