@@ -46,7 +46,8 @@ class FormScreen(ModalScreen[dict | None]):
         border: round $accent; background: $panel; padding: 0 1;
     }
     FormScreen .form-title { text-style: bold; }
-    FormScreen .row { height: 1; margin-top: 1; }
+    FormScreen .row { height: 1; }
+    FormScreen .form-title { margin-bottom: 1; }
     FormScreen .row Label { width: 16; }
     FormScreen .row Input, FormScreen .row Select { width: 1fr; }
     FormScreen .error { color: $error; padding-left: 16; height: auto; }
