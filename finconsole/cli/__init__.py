@@ -12,7 +12,13 @@ from collections.abc import Sequence
 
 import peewee as pw
 
-from finconsole.cli import commands_import, commands_notice, commands_register
+from finconsole.cli import (
+    commands_audit,
+    commands_import,
+    commands_notice,
+    commands_register,
+    commands_user,
+)
 from finconsole.cli.context import Context
 from finconsole.core.errors import FinconsoleError
 
@@ -20,6 +26,8 @@ COMMAND_MODULES = [
     commands_register,
     commands_import,
     commands_notice,
+    commands_user,
+    commands_audit,
 ]
 
 

@@ -29,7 +29,8 @@ CURRENT_VERSION = len(MIGRATIONS)
 def schema_version(db: pw.Database) -> int:
     if not db.table_exists("meta"):
         return 0
-    row = models.Meta.get_or_none(models.Meta.key == VERSION_KEY)
+    with db.bind_ctx([models.Meta]):  # works before (or without) the proxy is initialised
+        row = models.Meta.get_or_none(models.Meta.key == VERSION_KEY)
     return int(row.value) if row else 0
 
 

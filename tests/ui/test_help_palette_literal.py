@@ -65,31 +65,31 @@ async def test_palette_hides_billing_from_support(sqlite_db, officer, support):
 async def test_menu_lists_nav_entries_for_the_role(sqlite_db, officer, support, monkeypatch):
     entries = [
         *app_mod.NAV,
-        app_mod.NavEntry("audit", "f5", "Audit trail", "x:Y", roles=("officer",)),
+        app_mod.NavEntry("claims", "f5", "Claims desk", "x:Y", roles=("officer",)),
     ]
     monkeypatch.setattr(app_mod, "NAV", entries)
     for actor, expect in ((officer, True), (support, False)):
         app = make_app(actor)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(app, pilot)
-            await pilot.press("f10")
+            await pilot.press("ctrl+g")
             await pilot.pause()
             assert isinstance(app.screen, MenuScreen)
             text = screen_text(app)
             assert "Register" in text
-            assert ("Audit trail" in text) is expect
+            assert ("Claims desk" in text) is expect
             await pilot.press("escape")
             await pilot.pause()
             await pilot.press("f1")
             await pilot.pause()
-            assert ("Audit trail" in screen_text(app)) is expect  # help lists allowed keys only
+            assert ("Claims desk" in screen_text(app)) is expect  # help lists allowed keys only
             await pilot.press("escape")
             await pilot.pause()
             if not expect:
                 await pilot.press("f5")  # support: the key does nothing
                 await pilot.pause()
                 assert type(app.screen).__name__ == "RegisterScreen"
-            await pilot.press("f10")
+            await pilot.press("ctrl+g")
             await pilot.pause()
             await pilot.press("enter")  # Register: already there, the menu closes
             await settle(app, pilot)

@@ -158,15 +158,25 @@ class CustomerScreen(Screen):
         one stays on it."""
         self.customer_id = customer_id
         self.focus_order_id, self.focus_parcel_id = order_id, parcel_id
+        if self.is_mounted:
+            self._forget()
+            self.load(audit_view=True)
+
+    def _forget(self) -> None:
+        """Drop what this screen shows of a customer."""
         self.data = None
         self.painted_at = None
-        if self.is_mounted:
-            self.query_one("#customer-title", Static).update("Loading...")
-            self.query_one("#contact", Static).update("")
-            for table in self.query(DataTable):
-                table.clear()
-            self._switch_to("details")
-            self.load(audit_view=True)
+        self.query_one("#customer-title", Static).update("Loading...")
+        self.query_one("#contact", Static).update("")
+        for table in self.query(DataTable):
+            table.clear()
+        self._switch_to("details")
+
+    def on_screen_suspend(self) -> None:
+        # Popped (not just covered by a form): the reusable screen keeps no personal data
+        # behind, e.g. after a log-out.
+        if self not in self.app.screen_stack and self.is_mounted:
+            self._forget()
 
     def compose(self) -> ComposeResult:
         yield Static("Loading...", id="customer-title", markup=False)
@@ -207,6 +217,8 @@ class CustomerScreen(Screen):
         from finconsole.core.services.validation import format_phone
 
         customer_id = self.customer_id
+        if self.app.actor is None:
+            return
         try:
             with thread_connection():
                 data = customer_overview(self.app.actor, customer_id, audit_view=audit_view)
@@ -368,10 +380,13 @@ class CustomerScreen(Screen):
     # --- actions --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        actor = self.app.actor
+        if actor is None:  # logged out or not yet in: nothing to do here
+            return False
         if action == "edit_billing":
             from finconsole.core import permissions
 
-            return permissions.allowed(self.app.actor, "update_order_billing")
+            return permissions.allowed(actor, "update_order_billing")
         return True
 
     def action_back(self) -> None:

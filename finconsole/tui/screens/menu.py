@@ -1,4 +1,4 @@
-"""Menu (F10 or ctrl+g): the screens this role may open, each with its key."""
+"""Menu (ctrl+g): the screens this role may open, each with its key."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ class MenuScreen(ModalScreen[str | None]):
     }
     MenuScreen OptionList { height: auto; max-height: 18; }
     """
-    BINDINGS = [Binding("escape,f10,ctrl+g", "close", "Close menu")]
+    BINDINGS = [Binding("escape,ctrl+g", "close", "Close menu")]
 
     def compose(self) -> ComposeResult:
         entries = self.app.nav_entries()

@@ -33,7 +33,8 @@ class OrderForm(FormScreen):
     def may_bill(self) -> bool:
         from finconsole.core import permissions
 
-        return permissions.allowed(self.app.actor, "update_order_billing")
+        actor = self.app.actor
+        return actor is not None and permissions.allowed(actor, "update_order_billing")
 
     def fields(self):
         if not self.may_bill():

@@ -170,6 +170,8 @@ class RegisterScreen(Screen):
         from finconsole.core.errors import FinconsoleError
 
         worker = get_current_worker()
+        if self.app.actor is None:  # the session ended meanwhile
+            return
         try:
             with thread_connection():
                 rows, landing = self._fetch(query, start)

@@ -187,6 +187,8 @@ class FormScreen(ModalScreen[dict | None]):
         from finconsole.core.errors import Conflict, FinconsoleError, ValidationError
 
         call = self.app.call_from_thread
+        if self.app.actor is None:  # the session ended meanwhile: nobody to act as
+            return
         try:
             with thread_connection():
                 result = self.persist(values)

@@ -1,0 +1,156 @@
+"""Every operation in PERMISSIONS, under every role, through the real service functions.
+
+To add an operation: add one entry to CASES that calls a service function which needs it.
+``test_every_operation_has_a_case`` fails until you do, so no operation goes untested.
+A case runs against a small world (a customer, a restricted customer, an order, a user).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from finconsole.core import clock as clock_mod
+from finconsole.core.actor import ROLES, Actor
+from finconsole.core.errors import NotFound, PermissionDenied
+from finconsole.core.models import Customer
+from finconsole.core.permissions import PERMISSIONS
+from finconsole.core.services import (
+    audit,
+    customers,
+    disclosures,
+    inquiries,
+    notice,
+    orders,
+    search,
+    tasks,
+    users,
+)
+
+_numbers = itertools.count(1)
+
+
+@dataclass
+class World:
+    officer: Actor
+    customer_id: int
+    restricted_id: int
+    order_id: int
+
+
+@dataclass(frozen=True)
+class Case:
+    run: Callable[[Actor, World], Any]
+    # What a role without the permission gets: PermissionDenied, or NotFound where the rule
+    # hides the record rather than refusing the call (restricted customers).
+    denied: type[Exception] = PermissionDenied
+
+
+def _version(customer_id: int) -> int:
+    return Customer.get_by_id(customer_id).version
+
+
+def _order_version(order_id: int) -> int:
+    return orders.get(Actor.system(), order_id)["version"]
+
+
+def _disclosure(w: World) -> dict[str, Any]:
+    today = clock_mod.today()
+    return {
+        "customer_id": w.customer_id,
+        "recipient_name": "Perintä Oy",
+        "recipient_kind": "debt_collection",
+        "data_fields": "first_name, last_name",
+        "customer_told_at": today - dt.timedelta(days=14),
+        "disclosed_at": today,
+    }
+
+
+def _inquiry(w: World) -> dict[str, Any]:
+    return {
+        "authority": "Helsingin poliisilaitos",
+        "received_at": clock_mod.today().isoformat(),
+        "scope": "one",
+        "customer_ids": [w.customer_id],
+    }
+
+
+def _new_task(w: World) -> int:
+    return inquiries.record(w.officer, _inquiry(w))["task_ids"][0]
+
+
+CASES: dict[str, Case] = {
+    # register
+    "search_customers": Case(lambda a, w: search.search(a, "virtanen")),
+    "view_customer": Case(lambda a, w: customers.get(a, w.customer_id)),
+    "create_customer": Case(lambda a, w: customers.create(a, {"last_name": "Korhonen"})),
+    "update_customer": Case(
+        lambda a, w: customers.update(
+            a, w.customer_id, _version(w.customer_id), {"note": f"n{next(_numbers)}"}
+        )
+    ),
+    "set_objection": Case(
+        lambda a, w: customers.set_objection(a, w.customer_id, "marketing", True)
+    ),
+    "view_restricted": Case(lambda a, w: customers.get(a, w.restricted_id), denied=NotFound),
+    # orders
+    "view_order": Case(lambda a, w: orders.get(a, w.order_id)),
+    "create_order": Case(
+        lambda a, w: orders.create(a, w.customer_id, {"order_number": f"P-{next(_numbers)}"})
+    ),
+    "update_order": Case(
+        lambda a, w: orders.update_status(
+            a, w.order_id, _order_version(w.order_id), {"fulfilment_status": "fulfilled"}
+        )
+    ),
+    "update_order_billing": Case(
+        lambda a, w: orders.update_status(
+            a, w.order_id, _order_version(w.order_id), {"invoice_status": "open"}
+        )
+    ),
+    # disclosures, authority inquiries, tasks, register description
+    "record_disclosure": Case(lambda a, w: disclosures.record(a, _disclosure(w))),
+    "view_disclosures": Case(lambda a, w: disclosures.list_disclosures(a)),
+    "record_inquiry": Case(lambda a, w: inquiries.record(a, _inquiry(w))),
+    "view_inquiries": Case(lambda a, w: inquiries.list_inquiries(a)),
+    "view_tasks": Case(lambda a, w: tasks.open_tasks(a)),
+    "complete_task": Case(lambda a, w: tasks.mark_done(a, _new_task(w))),
+    "generate_notice": Case(lambda a, w: notice.generate(a)),
+    # access control
+    "manage_users": Case(lambda a, w: users.list_users(a)),
+    "view_audit": Case(lambda a, w: audit.search(a)),
+}
+
+
+@pytest.fixture
+def world(db, officer, clock) -> World:
+    customer = customers.create(officer, {"first_name": "Anna", "last_name": "Virtanen"})
+    hidden = customers.create(officer, {"first_name": "Ville", "last_name": "Virtanen"})
+    Customer.update(restricted=True).where(Customer.id == hidden["id"]).execute()
+    order = orders.create(officer, customer["id"], {"order_number": "W-1"})
+    return World(officer, customer["id"], hidden["id"], order["id"])
+
+
+def test_every_operation_has_a_case():
+    missing = sorted(set(PERMISSIONS) - set(CASES))
+    assert not missing, f"add a case to tests/unit/test_permissions.py CASES for: {missing}"
+    assert not set(CASES) - set(PERMISSIONS), "CASES names an operation PERMISSIONS lacks"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("operation", sorted(PERMISSIONS))
+def test_operation_under_role(operation, role, world):
+    if operation not in CASES:
+        pytest.fail(f"no case for {operation!r}: add one to CASES")
+    case = CASES[operation]
+    actor = Actor(user_id=None, username=f"test-{role}", role=role, channel="tui")
+    if role in PERMISSIONS[operation]:
+        case.run(actor, world)  # must not raise
+    else:
+        with pytest.raises(case.denied):
+            case.run(actor, world)
