@@ -260,16 +260,25 @@ async def measure_console(url: str, target: int) -> dict:
 
 # --- start-up, as fresh processes --------------------------------------------------------------
 
-# Both programs leave at their first frame: the moment the first screen is on the terminal.
+# Both programs run headless at 80x24 and leave at the first frame of their first real screen.
 FIRST_FRAME = """
+import sys
 from textual.app import App
+SCREENS = set(sys.argv[2:])  # class names that count as the first screen; empty: any frame
 _display = App._display
 def _first_frame(self, screen, renderable):
     _display(self, screen, renderable)
-    if renderable is not None and not getattr(self, "_bench_done", False):
+    if renderable is None or getattr(self, "_bench_done", False):
+        return
+    if not SCREENS or type(self.screen).__name__ in SCREENS:
         self._bench_done = True
         self.exit()
 App._display = _first_frame
+_run = App.run
+def _run_headless(self, *args, **kwargs):
+    kwargs.update(headless=True, size=(80, 24))
+    return _run(self, *args, **kwargs)
+App.run = _run_headless
 """
 
 HELLO = (
@@ -279,24 +288,33 @@ from textual.widgets import Static
 class Hello(App):
     def compose(self):
         yield Static("hello")
-Hello().run(headless=True, size=(80, 24))
+Hello().run()
 """
 )
 
-# The same steps as ``finconsole`` (tui/run.py), with a support user instead of a login.
+# Exactly what ``finconsole --config PATH`` runs, to its entry screen (login, or the first-run
+# set-up when the register has no account yet).
 CONSOLE = (
     FIRST_FRAME
     + """
-import sys
+from finconsole.cli import main
+main(["--config", sys.argv[1]])
+"""
+)
+
+# The register as first screen (a session already open), for comparison.
+REGISTER = (
+    FIRST_FRAME
+    + """
 from finconsole.cli.context import Context
 from finconsole.core.actor import Actor
 ctx = Context(sys.argv[1])
 ctx.connect()
 from finconsole.tui.app import FinconsoleApp
-app = FinconsoleApp(ctx.config, actor=Actor(None, "bench", "support", "tui"))
-app.run(headless=True, size=(80, 24))
+FinconsoleApp(ctx.config, actor=Actor(None, "bench", "support", "tui")).run()
 """
 )
+ENTRY_SCREENS = ("LoginScreen", "FirstRunScreen")
 
 
 def time_processes(codes: list[tuple[str, ...]], runs: int = 9) -> list[float]:
@@ -346,7 +364,13 @@ def main(argv: list[str] | None = None) -> int:
 
         config_path = write_config(Path(folder), url)
         runtime.set_config(load(str(config_path)))
-        hello, console = time_processes([(HELLO,), (CONSOLE, str(config_path))])
+        hello, console, register = time_processes(
+            [
+                (HELLO, "-"),
+                (CONSOLE, str(config_path), *ENTRY_SCREENS),
+                (REGISTER, str(config_path), "RegisterScreen"),
+            ]
+        )
         result = asyncio.run(measure_console(url, target))
     keys_median = statistics.median(result["keystrokes"])
     keys_p90 = sorted(result["keystrokes"])[int(len(result["keystrokes"]) * 0.9)]
@@ -361,8 +385,11 @@ def main(argv: list[str] | None = None) -> int:
         f"ratio to 50 ms target {open_median / 0.050:.2f}"
     )
     print(
-        f"start -> first screen: console {ms(console)}, bare Textual hello {ms(hello)}; "
+        f"start -> login screen: finconsole {ms(console)}, bare Textual hello {ms(hello)}; "
         f"ratio {console / hello:.2f} (target <= 1.30)"
+    )
+    print(
+        f"start -> register (session given): {ms(register)}; ratio to hello {register / hello:.2f}"
     )
     print(
         f"resident memory while browsing: {result['rss']:.0f} MB (peak {result['rss_peak']:.0f}"

@@ -22,7 +22,6 @@ from finconsole.core import clock, runtime
 from finconsole.core.actor import OFFICER, SUPPORT, Actor
 from finconsole.core.config import Config
 from finconsole.core.db import thread_connection
-from finconsole.core.services import audit, auth
 
 BOTH = (OFFICER, SUPPORT)
 
@@ -107,6 +106,8 @@ class FinconsoleApp(App):
     def show_entry_screen(self) -> None:
         """The login screen, or the first-run set-up when no account exists yet."""
         with thread_connection():
+            from finconsole.core.services import auth  # in the worker: not at start-up
+
             has_users = auth.user_exists()
         module = "login:LoginScreen" if has_users else "first_run:FirstRunScreen"
         self.call_from_thread(self._open_entry, module)
@@ -148,6 +149,8 @@ class FinconsoleApp(App):
     @work(thread=True, group="session-audit")
     def _audit_session_event(self, actor: Actor, action: str) -> None:
         with thread_connection():
+            from finconsole.core.services import audit
+
             audit.record(actor, action, "user", actor.user_id)
 
     # --- idle lock and session length --------------------------------------------------------
