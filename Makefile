@@ -1,5 +1,7 @@
-# make run  - set everything up and open the console on the embedded SQLite default
-# make test - set everything up and run the whole test suite
+# make run   - set everything up and open the console on the embedded SQLite default
+# make test  - set everything up and run the whole test suite
+# make demo  - a demo register of 5,000 synthetic customers in demo.db, opened in the console
+# make bench - the benchmarks (python -m bench) at their default sizes
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
@@ -26,8 +28,17 @@ run: $(STAMP) config.toml
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-demo: $(STAMP)
-	$(BIN)/finconsole --config demo.toml demo-console
+demo.toml: | $(STAMP)
+	$(BIN)/finconsole --config demo.toml init --db sqlite:///demo.db
+
+demo: $(STAMP) demo.toml
+	$(BIN)/finconsole --config demo.toml migrate
+	@if $(BIN)/finconsole --config demo.toml find "" --limit 1 --json | grep -q '"id"'; then \
+		echo "demo.db already has customers: opening it"; \
+	else \
+		$(BIN)/finconsole --config demo.toml demo --customers 5000; \
+	fi
+	$(BIN)/finconsole --config demo.toml
 
 lint: $(STAMP)
 	$(BIN)/ruff check
@@ -36,4 +47,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache bench/out

@@ -21,9 +21,11 @@ from finconsole.core.errors import FinconsoleError
 COMMAND_MODULES = [
     "commands_register",
     "commands_import",
+    "commands_erasure",
     "commands_notice",
     "commands_user",
     "commands_audit",
+    "commands_demo",
 ]
 
 

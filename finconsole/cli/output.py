@@ -17,15 +17,17 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def print_json(rows: Any, out: TextIO = sys.stdout) -> None:
+def print_json(rows: Any, out: TextIO | None = None) -> None:
+    out = out or sys.stdout  # looked up now: tests and callers may have replaced it
     json.dump(rows, out, default=_default, ensure_ascii=False, indent=2)
     out.write("\n")
 
 
 def print_table(
-    rows: Iterable[dict[str, Any]], columns: list[tuple[str, str]], out: TextIO = sys.stdout
+    rows: Iterable[dict[str, Any]], columns: list[tuple[str, str]], out: TextIO | None = None
 ) -> None:
     """Aligned columns; customer text is made printable (no control codes reach the terminal)."""
+    out = out or sys.stdout
     rows = list(rows)
     cells = [[printable(_cell(row.get(key))) for key, _ in columns] for row in rows]
     headers = [title for _, title in columns]

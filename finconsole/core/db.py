@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ContextDecorator, contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -146,13 +146,39 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else exc.__class__.__name__
 
 
-def write_transaction():
-    """A transaction for a service that writes.
+def write_transaction() -> "_WriteTransaction":
+    """A transaction for a service that writes (a context manager or a decorator).
 
     On SQLite the outermost one begins IMMEDIATE, taking the write lock up front, so two
     consoles never read-then-write past each other (optimistic locks and the audit chain rely
     on it). Nested calls become savepoints.
     """
     if is_sqlite() and not database.in_transaction():
-        return database.atomic(lock_type="IMMEDIATE")
-    return database.atomic()
+        return _WriteTransaction(database.atomic(lock_type="IMMEDIATE"))
+    return _WriteTransaction(database.atomic())
+
+
+class _WriteTransaction(ContextDecorator):
+    """peewee's atomic(), but the error that ended the transaction is the one reported.
+
+    SQLite rolls a transaction back by itself on some errors (a full disk: SQLITE_FULL); the
+    ROLLBACK peewee then sends fails with "no transaction is active", which would hide the
+    real cause from the user.
+    """
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    def __enter__(self):
+        return self.inner.__enter__()
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            return self.inner.__exit__(exc_type, exc, tb)
+        except pw.DatabaseError as failure:
+            if exc is not None:
+                raise exc from None
+            cause = failure.__context__
+            if isinstance(cause, pw.DatabaseError) and "no transaction" in str(failure):
+                raise cause from None  # the COMMIT failed, then the ROLLBACK
+            raise

@@ -25,6 +25,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "create_order": BOTH,
     "update_order": BOTH,
     "update_order_billing": OFFICER_ONLY,  # invoice and collection status
+    # erasure, retention, backups (erasure area)
+    "preview_erasure": OFFICER_ONLY,
+    "erase_customer": OFFICER_ONLY,
+    "run_retention": OFFICER_ONLY,
+    "backup_database": OFFICER_ONLY,
+    "restore_database": OFFICER_ONLY,
     # disclosures, authority inquiries, tasks, register description
     "record_disclosure": OFFICER_ONLY,
     "view_disclosures": OFFICER_ONLY,
@@ -36,6 +42,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # access control (auth): staff accounts and the audit trail
     "manage_users": OFFICER_ONLY,  # create, list, disable, unlock, reset TOTP
     "view_audit": OFFICER_ONLY,  # read and verify the audit trail
+    # import (shop exports): bulk writes of personal data are the officer's
+    "import_shop_data": OFFICER_ONLY,
+    # foundation: demo register
+    "generate_demo": OFFICER_ONLY,
 }
 
 

@@ -53,6 +53,9 @@ NAV: list[NavEntry] = [
     ),
     NavEntry("notice", "f9", "Notice", "finconsole.tui.screens.notice:NoticeScreen", (OFFICER,)),
     NavEntry("audit", "f10", "Audit", "finconsole.tui.screens.audit:AuditScreen", (OFFICER,)),
+    NavEntry(
+        "import", "f11", "Import", "finconsole.tui.screens.import_screen:ImportScreen", (OFFICER,)
+    ),
 ]
 
 # Actions that need a logged-in, unlocked session (the lock screen must not be bypassed).

@@ -74,3 +74,16 @@ def test_write_drops_none(tmp_path):
     data["carriers"] = {"posti": {"lost_after_days": 14, "note": None}}
     config.write(tmp_path / "c.toml", data)
     assert config.load(str(tmp_path / "c.toml"))["carriers"] == {"posti": {"lost_after_days": 14}}
+
+
+def test_example_config_documents_every_setting():
+    import tomllib
+    from pathlib import Path
+
+    from finconsole.core import config as cfg
+
+    path = Path(__file__).resolve().parents[2] / "config.example.toml"
+    raw = tomllib.loads(path.read_text())
+    assert cfg.validate(raw, str(path)) == cfg.defaults()  # valid, and the defaults exactly
+    for section, keys in cfg.SCHEMA.items():
+        assert set(raw[section]) == set(keys), section

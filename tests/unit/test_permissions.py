@@ -9,30 +9,39 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from finconsole.core import clock as clock_mod
 from finconsole.core.actor import ROLES, Actor
-from finconsole.core.errors import NotFound, PermissionDenied
+from finconsole.core.db import is_sqlite
+from finconsole.core.errors import Conflict, FinconsoleError, NotFound, PermissionDenied
 from finconsole.core.models import Customer
 from finconsole.core.permissions import PERMISSIONS
 from finconsole.core.services import (
     audit,
+    backup,
     customers,
+    demo,
     disclosures,
+    erasure,
     inquiries,
     notice,
     orders,
+    retention,
     search,
+    shop_import,
     tasks,
     users,
 )
 
 _numbers = itertools.count(1)
+_SHOP_EXPORT = Path(__file__).parent.parent / "fixtures" / "shopify_customers.csv"
 
 
 @dataclass
@@ -80,8 +89,42 @@ def _inquiry(w: World) -> dict[str, Any]:
     }
 
 
+def _demo(actor: Actor) -> None:
+    """The world has customers, so an allowed actor gets past the permission to the Conflict."""
+    try:
+        demo.generate(actor, 1)
+    except Conflict:
+        pass
+
+
 def _new_task(w: World) -> int:
     return inquiries.record(w.officer, _inquiry(w))["task_ids"][0]
+
+
+def _sqlite_only(call: Callable[[], Any]) -> Any:
+    """Backups are SQLite's: on PostgreSQL an allowed actor gets pg_dump guidance instead."""
+    try:
+        return call()
+    except FinconsoleError as exc:
+        if isinstance(exc, PermissionDenied) or is_sqlite():
+            raise
+        return None
+
+
+def _backup(a: Actor, w: World) -> Any:
+    with tempfile.TemporaryDirectory() as folder:
+        return _sqlite_only(lambda: backup.backup(a, Path(folder) / "backup.db"))
+
+
+def _restore(a: Actor, w: World) -> Any:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "backup.db"
+        _sqlite_only(lambda: backup.backup(w.officer, path))
+        return _sqlite_only(lambda: backup.restore(a, path))
+
+
+def _new_customer(w: World) -> int:
+    return customers.create(w.officer, {"last_name": f"Erased{next(_numbers)}"})["id"]
 
 
 CASES: dict[str, Case] = {
@@ -121,9 +164,21 @@ CASES: dict[str, Case] = {
     "view_tasks": Case(lambda a, w: tasks.open_tasks(a)),
     "complete_task": Case(lambda a, w: tasks.mark_done(a, _new_task(w))),
     "generate_notice": Case(lambda a, w: notice.generate(a)),
+    # erasure, retention, backups
+    "preview_erasure": Case(lambda a, w: erasure.preview(a, w.customer_id)),
+    "erase_customer": Case(lambda a, w: erasure.erase(a, _new_customer(w))),
+    "run_retention": Case(lambda a, w: retention.run(a)),
+    "backup_database": Case(_backup),
+    "restore_database": Case(_restore),
     # access control
     "manage_users": Case(lambda a, w: users.list_users(a)),
     "view_audit": Case(lambda a, w: audit.search(a)),
+    # foundation
+    "generate_demo": Case(lambda a, w: _demo(a)),
+    # import (shop exports)
+    "import_shop_data": Case(
+        lambda a, w: shop_import.import_file(a, "shopify-customers", _SHOP_EXPORT)
+    ),
 }
 
 

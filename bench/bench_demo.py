@@ -1,0 +1,98 @@
+"""Demo register generation: wall time and peak memory, against a bare executemany baseline.
+
+python -m bench demo [--customers N] [--seed S]
+
+Runs ``finconsole demo`` in a child process on a fresh SQLite file (kept as
+bench/out/register_N_S.db, which ``bench search`` then reuses), sampling the resident memory of
+it and its helper process every 50 ms. The baseline inserts the same number of rows, as
+(integer, short text) pairs, with one executemany into a plain table without indexes, in a
+fresh file, in the same run: the floor any loader of that many rows stands on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+from bench.common import OUT, descendants, remove_sqlite, rss_mib
+
+try:
+    import pysqlite3 as sqlite3
+except ImportError:  # pragma: no cover
+    import sqlite3
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench demo")
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    OUT.mkdir(exist_ok=True)
+    seconds, peak, peak_main, rows, line = run_demo(args.customers, args.seed)
+    print(line)
+    print(f"demo: {args.customers:,} customers, {rows:,} rows in {seconds:.1f} s; peak memory "
+          f"{peak:.0f} MiB (main process {peak_main:.0f} MiB)")  # fmt: skip
+    base = baseline(rows)
+    print(f"baseline: bare executemany of {rows:,} rows into a plain table: {base:.1f} s")
+    print(f"ratio (demo / baseline): {seconds / base:.1f}x")
+    return 0
+
+
+def run_demo(customers: int, seed: int) -> tuple[float, float, float, int, str]:
+    path = OUT / f"register_{customers}_{seed}.db"
+    remove_sqlite(path)
+    config = OUT / f"bench_{customers}_{seed}.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{path.resolve()}"\n')
+    command = [sys.executable, "-m", "finconsole", "--config", str(config)]
+    subprocess.run(command + ["migrate"], check=True, capture_output=True)
+    started = time.monotonic()
+    child = subprocess.Popen(
+        command + ["demo", "--customers", str(customers), "--seed", str(seed)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    peak = peak_main = 0.0
+    while True:
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid:
+            break
+        main_rss = rss_mib(child.pid)
+        total = main_rss + sum(rss_mib(pid) for pid in descendants(child.pid))
+        peak, peak_main = max(peak, total), max(peak_main, main_rss)
+        time.sleep(0.05)
+    seconds = time.monotonic() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    output = child.stdout.read().strip() if child.stdout else ""
+    if child.returncode != 0:
+        raise SystemExit(f"finconsole demo failed ({child.returncode}): {output}")
+    # CPU time (both processes): what the run costs whatever else the machine is doing
+    print(f"cpu: {usage.ru_utime + usage.ru_stime:.1f} s (user {usage.ru_utime:.1f} s, "
+          f"system {usage.ru_stime:.1f} s)")  # fmt: skip
+    rows = sum(int(n.replace(",", "")) for n in re.findall(r"([\d,]+) [a-z ]+?(?:,|\))", output))
+    return seconds, peak, peak_main, rows, output
+
+
+def baseline(rows: int) -> float:
+    path = OUT / "baseline.db"
+    remove_sqlite(path)
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA journal_mode = wal")
+    con.execute("CREATE TABLE plain (id INTEGER PRIMARY KEY, value TEXT)")
+    started, cpu = time.monotonic(), time.process_time()
+    con.execute("BEGIN")
+    batch = 100_000
+    for start in range(0, rows, batch):
+        con.executemany(
+            "INSERT INTO plain VALUES (?, ?)",
+            ((i, "x") for i in range(start, min(rows, start + batch))),
+        )
+    con.execute("COMMIT")
+    seconds = time.monotonic() - started
+    print(f"baseline cpu: {time.process_time() - cpu:.1f} s")
+    con.close()
+    remove_sqlite(path)
+    return seconds

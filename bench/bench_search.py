@@ -1,0 +1,155 @@
+"""Search speed over a fixed mix of 200 realistic queries, against a LIKE '%q%' scan.
+
+python -m bench search [--customers N] [--seed S] [--pg URL] [--baseline-sample K]
+
+The mix (drawn with a fixed seed from the register itself): 1-2 letter and longer name
+prefixes, two-word names, emails and email prefixes, phone fragments in several formats,
+order numbers, tracking codes. Each query runs through ``search.search`` exactly as the
+console calls it (first page of 50, summaries included). The baseline is the obvious query
+without an index: every word must occur (LIKE '%w%') in a name, email, phone, postcode,
+order number or tracking code; it is run on every K-th query of the mix, because a scan of a
+million rows takes seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+
+from bench.common import describe, percentile, postgres_register, sqlite_register
+from finconsole.core import db
+from finconsole.core.actor import Actor
+from finconsole.core.models import Address, Customer, Order, Parcel, database
+from finconsole.core.services import search
+
+MIX = {"short_prefix": 30, "prefix": 30, "two_words": 40, "email": 30, "phone": 30}
+MIX.update(order=20, tracking=20)  # 200 in all
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench search")
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pg", metavar="URL", help="run on this PostgreSQL server instead")
+    parser.add_argument("--baseline-sample", type=int, default=10, metavar="K")
+    args = parser.parse_args(argv)
+    if args.pg:
+        url = postgres_register(args.pg, args.customers, args.seed)
+    else:
+        url = sqlite_register(args.customers, args.seed)
+    db.connect(url)
+    try:
+        queries = query_mix(args.seed)
+        actor = Actor.cli()
+        for q in queries[:20]:  # warm the cache as a console that has been open a while
+            search.search(actor, q)
+        indexed = [timed(lambda q=q: search.search(actor, q)) for q in queries]
+        report(indexed, queries, args.baseline_sample)
+    finally:
+        db.close()
+    return 0
+
+
+def timed(call) -> float:
+    started = time.perf_counter()
+    call()
+    return (time.perf_counter() - started) * 1000
+
+
+def report(indexed: list[float], queries: list[str], sample: int) -> None:
+    backend = "SQLite" if db.is_sqlite() else "PostgreSQL"
+    total = Customer.select().count()
+    print(f"{backend}, {total:,} customers")
+    print(f"indexed search: {describe(indexed)}")
+    for kind, start, end in _kinds():
+        part = indexed[start:end]
+        print(f"  {kind:<13} median {statistics.median(part):6.2f} ms  p95 "
+              f"{percentile(part, 0.95):6.2f} ms  e.g. {queries[start]!r}")  # fmt: skip
+    slow = sorted(zip(queries, indexed), key=lambda kv: -kv[1])[:5]
+    print("  slowest: " + ", ".join(f"{q!r} {ms:.1f} ms" for q, ms in slow))
+    picked = queries[::sample]
+    scans = [timed(lambda q=q: like_scan(q)) for q in picked]
+    same = indexed[::sample]
+    print(f"LIKE '%q%' scan: {describe(scans)} (every {sample}th query)")
+    ratio = statistics.median(scans) / statistics.median(same)
+    print(f"ratio (scan median / indexed median, same {len(picked)} queries): {ratio:,.0f}x")
+
+
+def _kinds():
+    start = 0
+    for kind, count in MIX.items():
+        yield kind, start, start + count
+        start += count
+
+
+def query_mix(seed: int) -> list[str]:
+    """200 queries drawn from the register with a fixed seed, grouped as in ``MIX``."""
+    rng = random.Random(seed)
+    top = Customer.select(Customer.id).order_by(Customer.id.desc()).first().id
+
+    def someone() -> Customer:
+        while True:
+            found = Customer.get_or_none(Customer.id == rng.randint(1, top))
+            if found is not None:
+                return found
+
+    out: list[str] = []
+    for _ in range(MIX["short_prefix"]):
+        c = someone()
+        out.append((c.last_name if rng.random() < 0.5 else c.first_name)[: rng.choice((1, 2))])
+    for _ in range(MIX["prefix"]):
+        c = someone()
+        out.append(c.last_name[: rng.randint(3, len(c.last_name))])
+    for _ in range(MIX["two_words"]):
+        c = someone()
+        out.append(f"{c.first_name} {c.last_name[: rng.randint(2, len(c.last_name))]}")
+    while len(out) < sum(list(MIX.values())[:4]):
+        email = someone().email
+        if email:
+            out.append(email if rng.random() < 0.5 else email[: rng.randint(4, len(email))])
+    while len(out) < sum(list(MIX.values())[:5]):
+        phone = someone().phone
+        if phone:
+            national = "0" + phone[4:]
+            out.append(
+                rng.choice([national, f"{national[:3]} {national[3:6]} {national[6:]}", phone,
+                            national[: rng.randint(5, 8)], f"+358 {phone[4:6]} {phone[6:9]}"])
+            )  # fmt: skip
+    orders = Order.select(Order.order_number).order_by(Order.id)
+    count = orders.count()
+    for _ in range(MIX["order"]):
+        out.append(orders.offset(rng.randrange(count)).limit(1).scalar())
+    parcels = Parcel.select(Parcel.tracking_code).order_by(Parcel.id)
+    count = parcels.count()
+    for _ in range(MIX["tracking"]):
+        out.append(parcels.offset(rng.randrange(count)).limit(1).scalar())
+    return out
+
+
+def like_scan(query: str, limit: int = 50) -> list[int]:
+    """The same question without an index: every word somewhere in the customer's fields."""
+    words = search.query_tokens(query) or [query]
+    mark = "?" if db.is_sqlite() else "%s"
+    one_word = (
+        f"(c.first_name LIKE {mark} OR c.last_name LIKE {mark} OR c.email LIKE {mark} "
+        f"OR c.phone LIKE {mark} "
+        f"OR EXISTS (SELECT 1 FROM address a WHERE a.customer_id = c.id "
+        f"AND a.postcode LIKE {mark}) "
+        f'OR EXISTS (SELECT 1 FROM "order" o WHERE o.customer_id = c.id '
+        f"AND o.order_number LIKE {mark}) "
+        f'OR EXISTS (SELECT 1 FROM "order" o JOIN parcel p ON p.order_id = o.id '
+        f"WHERE o.customer_id = c.id AND p.tracking_code LIKE {mark}))"
+    )
+    where = " AND ".join([one_word] * len(words))
+    params: list = []
+    for w in words:
+        params += [f"%{w}%"] * 7
+    sql = f"SELECT c.id FROM customer c WHERE {where} ORDER BY c.id LIMIT {int(limit)}"
+    if not db.is_sqlite():
+        sql = sql.replace(" LIKE ", " ILIKE ")
+    return [row[0] for row in database.execute_sql(sql, params)]
+
+
+__all__ = ["main", "query_mix", "like_scan", "Address"]

@@ -1,0 +1,97 @@
+import phonenumbers
+import pytest
+
+from finconsole.core.errors import Conflict, PermissionDenied, ValidationError
+from finconsole.core.models import Customer, Order, Parcel, TrackingEvent, User
+from finconsole.core.services import customers, demo, search
+from finconsole.core.services.demo_records import gs1_check_digit, s10_check_digit
+
+
+def test_s10_check_digit_matches_upu_examples():
+    assert s10_check_digit("47312482") == 9  # RR473124829GB, the UPU S10 worked example
+    assert s10_check_digit("12345678") == 5  # JJ123456785FI
+
+
+def test_gs1_check_digit():
+    assert gs1_check_digit("629104150021") == 3  # GTIN-13 6291041500213
+
+
+def test_demo_fills_a_realistic_register(db, officer, clock):
+    result = demo.generate(officer, 60, seed=7)
+    assert result.customers == 60 and Customer.select().count() == 60
+    assert Order.select().count() == result.rows["order"] > 60
+    assert not User.select().exists()  # the demo never creates accounts
+    for c in Customer.select():
+        assert c.first_name and c.last_name
+        if c.phone:
+            assert phonenumbers.is_valid_number(phonenumbers.parse(c.phone, None))
+    for p in Parcel.select():
+        code = p.tracking_code
+        if p.carrier == "posti" and not code.startswith("JJFI"):
+            assert code.endswith("FI") and int(code[10]) == s10_check_digit(code[2:10])
+    assert TrackingEvent.select().exists()
+    statuses = {o.invoice_status for o in Order.select()}
+    assert "paid" in statuses
+
+
+def test_demo_documents_match_the_search_index(db, officer, clock):
+    demo.generate(officer, 30, seed=3)
+    rows = demo_documents(seed=3, count=30, clock_now=clock.now())
+    for cid, doc in rows:
+        assert set(doc.split()) == set(search.document_for(cid).split())
+
+
+def demo_documents(seed, count, clock_now):
+    from finconsole.core.services.demo_records import RecordFactory
+
+    first = {t: 1 for t in demo.ID_TABLES}
+    return RecordFactory(seed, clock_now, first).chunk(count)[1]
+
+
+def test_same_seed_same_data(db, officer, clock):
+    from finconsole.core.services.demo_records import RecordFactory
+
+    first = {t: 1 for t in demo.ID_TABLES}
+    a = RecordFactory(11, clock.now(), first).chunk(25)
+    assert a == RecordFactory(11, clock.now(), first).chunk(25)
+    assert a != RecordFactory(12, clock.now(), first).chunk(25)
+    demo.generate(officer, 25, seed=11)
+    stored = [(c.id, c.first_name, c.last_name, c.email, c.phone) for c in Customer.select()]
+    assert stored == [row[:3] + row[3:5] for row in a[0]["customer"]]
+
+
+def test_demo_is_searchable(db, officer, clock):
+    demo.generate(officer, 200, seed=1)
+    someone = Customer.select().order_by(Customer.id).first()
+    found = search.search(officer, f"{someone.first_name} {someone.last_name[:3]}", limit=500)
+    assert someone.id in [r["id"] for r in found]
+    order = Order.select().first()
+    assert order.customer_id in [r["id"] for r in search.search(officer, order.order_number)]
+    parcel = Parcel.select().first()
+    owner = Order.get_by_id(parcel.order_id).customer_id
+    assert owner in [r["id"] for r in search.search(officer, parcel.tracking_code)]
+
+
+def test_refuses_a_register_with_customers(db, officer, clock):
+    customers.create(officer, {"first_name": "Real", "last_name": "Person"})
+    with pytest.raises(Conflict):
+        demo.generate(officer, 5)
+    assert Customer.select().count() == 1
+
+
+def test_support_may_not_and_counts_are_checked(db, officer, support):
+    with pytest.raises(PermissionDenied):
+        demo.generate(support, 5)
+    with pytest.raises(ValidationError):
+        demo.generate(officer, 0)
+
+
+def test_helper_process_path_gives_the_same_data(sqlite_db, officer, clock, monkeypatch, tmp_path):
+    monkeypatch.setattr(demo, "IN_PROCESS_LIMIT", 10)
+    monkeypatch.setattr(demo, "CHUNK", 20)
+    demo.generate(officer, 50, seed=5)
+    got = {c.id: (c.first_name, c.last_name, c.email) for c in Customer.select()}
+    expected = demo_documents(seed=5, count=50, clock_now=clock.now())
+    assert len(got) == 50 == len(expected)
+    for cid, doc in expected:
+        assert set(doc.split()) == set(search.document_for(cid).split())
