@@ -7,35 +7,27 @@ Each command module has ``register(subparsers)``, which adds its parsers and set
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 import peewee as pw
 
-from finconsole.cli import (
-    commands_audit,
-    commands_demo,
-    commands_erasure,
-    commands_import,
-    commands_notice,
-    commands_parcels,
-    commands_register,
-    commands_requests,
-    commands_user,
-)
 from finconsole.cli.context import Context
 from finconsole.core.errors import FinconsoleError
 
+# Command modules by name, imported only when a subcommand is parsed: opening the console
+# (no subcommand) must not pay for every command's imports (startup target, bench_console).
 COMMAND_MODULES = [
-    commands_register,
-    commands_import,
-    commands_erasure,
-    commands_requests,
-    commands_notice,
-    commands_user,
-    commands_audit,
-    commands_parcels,
-    commands_demo,
+    "commands_register",
+    "commands_import",
+    "commands_erasure",
+    "commands_requests",
+    "commands_notice",
+    "commands_user",
+    "commands_audit",
+    "commands_parcels",
+    "commands_demo",
 ]
 
 
@@ -45,14 +37,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--config", metavar="PATH", help="config file (default ./config.toml)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
-        module.register(sub)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"finconsole.cli.{name}").register(sub)
     return parser
 
 
+def console_config(argv: Sequence[str]) -> tuple[bool, str | None]:
+    """(True, config path) when ``argv`` only opens the console: nothing, or --config PATH."""
+    args = list(argv)
+    if not args:
+        return True, None
+    if len(args) == 2 and args[0] == "--config" and not args[1].startswith("-"):
+        return True, args[1]
+    if len(args) == 1 and args[0].startswith("--config=") and len(args[0]) > 9:
+        return True, args[0][len("--config=") :]
+    return False, None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    only_console, config_path = console_config(sys.argv[1:] if argv is None else argv)
+    if only_console:
+        args = argparse.Namespace(command=None, config=config_path)
+    else:
+        args = build_parser().parse_args(argv)
     ctx = Context(args.config)
     try:
         if args.command is None:

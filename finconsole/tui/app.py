@@ -22,7 +22,6 @@ from finconsole.core import clock, runtime
 from finconsole.core.actor import OFFICER, SUPPORT, Actor
 from finconsole.core.config import Config
 from finconsole.core.db import thread_connection
-from finconsole.core.services import audit, auth
 
 BOTH = (OFFICER, SUPPORT)
 
@@ -70,13 +69,23 @@ NAV: list[NavEntry] = [
 ]
 
 # Actions that need a logged-in, unlocked session (the lock screen must not be bypassed).
-SESSION_ACTIONS = {"navigate", "change_password", "command_palette"}
+SESSION_ACTIONS = {"navigate", "change_password", "command_palette", "menu"}
+
+
+def _console_commands():
+    from finconsole.tui.commands import ConsoleCommands
+
+    return ConsoleCommands
 
 
 class FinconsoleApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "finconsole"
+    COMMANDS = App.COMMANDS | {_console_commands}
     BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+g", "menu", "Menu"),
         Binding("ctrl+o", "change_password", "Password"),
         Binding("f12", "logout", "Log out"),
     ]
@@ -92,6 +101,8 @@ class FinconsoleApp(App):
         self.session_started = clock.now()
         self.last_activity = clock.now()
         self.idle_check_seconds = idle_check_seconds
+        # No animations: over SSH they cost bandwidth and delay every paint.
+        self.animation_level = "none"
         for entry in NAV:
             self.bind(entry.key, f"navigate('{entry.name}')", description=entry.title)
 
@@ -108,6 +119,8 @@ class FinconsoleApp(App):
     def show_entry_screen(self) -> None:
         """The login screen, or the first-run set-up when no account exists yet."""
         with thread_connection():
+            from finconsole.core.services import auth  # in the worker: not at start-up
+
             has_users = auth.user_exists()
         module = "login:LoginScreen" if has_users else "first_run:FirstRunScreen"
         self.call_from_thread(self._open_entry, module)
@@ -149,6 +162,8 @@ class FinconsoleApp(App):
     @work(thread=True, group="session-audit")
     def _audit_session_event(self, actor: Actor, action: str) -> None:
         with thread_connection():
+            from finconsole.core.services import audit
+
             audit.record(actor, action, "user", actor.user_id)
 
     # --- idle lock and session length --------------------------------------------------------
@@ -223,6 +238,28 @@ class FinconsoleApp(App):
             self.switch_screen(screen_cls())
         else:
             self.push_screen(screen_cls())
+
+    def action_help(self) -> None:
+        from finconsole.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_menu(self) -> None:
+        from finconsole.tui.screens.menu import MenuScreen
+
+        if isinstance(self.screen, MenuScreen) or not self.nav_entries():
+            return
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.action_navigate(name)
+
+        self.push_screen(MenuScreen(), chosen)
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        """A notification that shows ``message`` literally (it may name customer fields)."""
+        self.notify(message, severity="error" if error else "information", markup=False)
 
 
 __all__ = ["FinconsoleApp", "NAV", "NavEntry", "Binding"]

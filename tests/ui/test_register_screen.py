@@ -1,22 +1,142 @@
+import datetime as dt
+
 from textual.widgets import DataTable, Input
 
-from finconsole.core.config import Config, defaults
-from finconsole.core.services import customers
-from finconsole.tui.app import FinconsoleApp
+from finconsole.core.models import Customer, Parcel
+from finconsole.core.services import customers, orders
+from finconsole.tui.screens import register
+from finconsole.tui.screens.customer import CustomerScreen
+from finconsole.tui.screens.register import RegisterScreen
+
+from .helpers import make_app, screen_text, settle, type_text
 
 
-async def test_search_shows_literal_names(db, officer):
-    customers.create(officer, {"first_name": "[bold]Eve[/]", "last_name": "Virtanen"})
+def _people(officer, n, last="Korhonen"):
+    return [
+        customers.create(officer, {"first_name": f"P{i:03d}", "last_name": last}) for i in range(n)
+    ]
+
+
+async def test_search_as_you_type_narrows_results(db, officer):
+    customers.create(officer, {"first_name": "Eve", "last_name": "Virtanen"})
     customers.create(officer, {"first_name": "Anna", "last_name": "Korhonen"})
-    app = FinconsoleApp(Config(defaults(), None), actor=officer)
+    app = make_app(officer)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         table = app.screen.query_one(DataTable)
         assert table.row_count == 2
-        app.screen.query_one(Input).value = "virt"
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        assert "Recently updated customers" in screen_text(app)
+        await type_text(pilot, "virt")
+        await settle(app, pilot)
         assert table.row_count == 1
-        assert "[bold]Eve[/]" in str(table.get_row_at(0)[0])
+        assert "Virtanen, Eve" in screen_text(app)
+        assert "1 match" in screen_text(app)
+        await type_text(pilot, "x")
+        await settle(app, pilot)
+        assert table.row_count == 0
+        assert "No customer matches" in screen_text(app)
+
+
+async def test_one_letter_waits_for_more(sqlite_db, officer):
+    customers.create(officer, {"first_name": "Eve", "last_name": "Virtanen"})
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await type_text(pilot, "q")
+        await settle(app, pilot)
+        assert "Type 2+ characters" in screen_text(app)
+        assert app.screen.query_one(DataTable).row_count == 1
+
+
+async def test_paging_recent_and_query(db, officer, monkeypatch):
+    monkeypatch.setattr(register, "PAGE_SIZE", 5)
+    _people(officer, 12)
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        first_page = [r["id"] for r in screen.rows]
+        assert len(first_page) == 5
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        second_page = [r["id"] for r in screen.rows]
+        assert len(second_page) == 5 and not set(first_page) & set(second_page)
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        assert len(screen.rows) == 2 and "(page 3)" in screen_text(app)
+        await pilot.press("pageup", "pageup")
+        await settle(app, pilot)
+        assert [r["id"] for r in screen.rows] == first_page
+        await type_text(pilot, "korh")
+        await settle(app, pilot)
+        ids = [r["id"] for r in screen.rows]
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        more = [r["id"] for r in screen.rows]
+        assert min(more) > max(ids)
+        assert "(page 2)" in screen_text(app)
+
+
+async def test_down_moves_into_table_and_enter_opens(db, officer):
+    first = customers.create(officer, {"first_name": "Eve", "last_name": "Virtanen"})
+    customers.create(officer, {"first_name": "Anna", "last_name": "Korhonen"})
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.focused, Input)
+        await pilot.press("down")
+        table = app.screen.query_one(DataTable)
+        assert app.focused is table
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        assert app.screen.customer_id == first["id"]  # second row: updated earlier
+        assert "Virtanen" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, RegisterScreen)
+
+
+async def test_order_number_and_tracking_code_land(db, officer):
+    customers.create(officer, {"first_name": "Other", "last_name": "Person"})
+    c = customers.create(officer, {"first_name": "Eve", "last_name": "Virtanen"})
+    for n in ("W-1001", "W-1002", "W-1003"):
+        orders.create(officer, c["id"], {"order_number": n, "ordered_at": dt.datetime(2026, 1, 5)})
+    target = orders.find_by_number(officer, "W-1002")
+    parcel = Parcel.create(order=target["id"], carrier="posti", tracking_code="JJFI123456789")
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await type_text(pilot, "W-1002")
+        await settle(app, pilot)
+        assert "The order belongs to the first customer" in screen_text(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, CustomerScreen)
+        orders_table = screen.query_one("#orders-table", DataTable)
+        assert orders_table.has_focus
+        assert str(orders_table.get_row_at(orders_table.cursor_row)[0]) == "W-1002"
+        await pilot.press("escape")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "jjfi 123456789"
+        await settle(app, pilot)
+        assert "The parcel belongs to the first customer" in screen_text(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        parcels = app.screen.query_one("#parcels", DataTable)
+        assert parcels.has_focus
+        assert str(parcels.get_row_at(parcels.cursor_row)[1]) == parcel.tracking_code
+
+
+async def test_restricted_customers_hidden_from_support(db, officer, support):
+    c = customers.create(officer, {"first_name": "Hidden", "last_name": "Person"})
+    customers.create(officer, {"first_name": "Shown", "last_name": "Person"})
+    Customer.update(restricted=True).where(Customer.id == c["id"]).execute()
+    app = make_app(support)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await type_text(pilot, "person")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Shown" in text and "Hidden" not in text

@@ -3,9 +3,8 @@ raises ``FieldError`` with a message that never repeats the rejected value."""
 
 from __future__ import annotations
 
+import functools
 import re
-
-import phonenumbers
 
 _EMAIL = re.compile(r"^[^@\s\x00-\x1f]{1,64}@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f.]{2,}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -58,6 +57,8 @@ def phone(value: object, region: str = "FI") -> str | None:
         return None
     if region == "FI" and (fast := _finnish_e164(raw)):
         return fast
+    import phonenumbers  # ~120 ms of metadata: loaded on first use, not at console start
+
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
@@ -67,18 +68,19 @@ def phone(value: object, region: str = "FI") -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _fi_patterns() -> list[tuple[re.Pattern, tuple[int, ...]]]:
+@functools.cache
+def _fi_tables() -> tuple[list[tuple[re.Pattern, tuple[int, ...]]], re.Pattern]:
+    """Finnish mobile/landline patterns from phonenumbers' metadata (built on first use)."""
+    import phonenumbers
+
     meta = phonenumbers.PhoneMetadata.metadata_for_region("FI")
-    return [
+    patterns = [
         (re.compile(desc.national_number_pattern), tuple(desc.possible_length))
         for desc in (meta.mobile, meta.fixed_line)
     ]
+    return patterns, re.compile(meta.general_desc.national_number_pattern)
 
 
-_FI_PATTERNS = _fi_patterns()
-_FI_GENERAL = re.compile(
-    phonenumbers.PhoneMetadata.metadata_for_region("FI").general_desc.national_number_pattern
-)
 _SEPARATORS = re.compile(r"[\s\-().]")
 
 
@@ -92,9 +94,10 @@ def _finnish_e164(raw: str) -> str | None:
         national = digits[1:]
     else:
         return None
-    if not national.isdigit() or not _FI_GENERAL.fullmatch(national):
+    patterns, general = _fi_tables()
+    if not national.isdigit() or not general.fullmatch(national):
         return None
-    for pattern, lengths in _FI_PATTERNS:
+    for pattern, lengths in patterns:
         if len(national) in lengths and pattern.fullmatch(national):
             return "+358" + national
     return None
@@ -104,6 +107,8 @@ def format_phone(e164: str | None) -> str:
     """How a stored number is shown: international format, readable."""
     if not e164:
         return ""
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:

@@ -1,0 +1,273 @@
+"""Everything the register holds about one person, read in a handful of queries.
+
+The customer screen paints from one call: contact details and addresses, orders with their
+lines and parcels (each with its last tracking event), data-subject requests, disclosures and
+objection flags. Opening it is audited once (``view_customer``). Restricted orders stay hidden
+from support, and a restricted customer is "not found" for them, as everywhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from finconsole.core import permissions
+from finconsole.core.actor import Actor
+from finconsole.core.db import is_sqlite
+from finconsole.core.errors import NotFound
+from finconsole.core.models import (
+    Address,
+    Customer,
+    Disclosure,
+    Order,
+    OrderLine,
+    Parcel,
+    Request,
+    TrackingEvent,
+    database,
+)
+from finconsole.core.services import audit, search
+from finconsole.core.services.customers import OBJECTIONS, address_dict, customer_dict
+from finconsole.core.services.orders import order_dict
+
+
+def customer_overview(actor: Actor, customer_id: int, *, audit_view: bool = True) -> dict[str, Any]:
+    """The customer with ``addresses``, ``orders`` (each with ``lines`` and ``parcels``),
+    ``requests`` and ``disclosures``. Raises ``NotFound`` for an unknown or hidden customer."""
+    permissions.require(actor, "view_customer")
+    see_restricted = permissions.allowed(actor, "view_restricted")
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None or (customer.restricted and not see_restricted):
+        raise NotFound(f"no customer with id {customer_id}")
+    data = customer_dict(customer)
+    data["addresses"] = [
+        address_dict(a)
+        for a in Address.select()
+        .where(Address.customer == customer_id)
+        .order_by(Address.is_default.desc(), Address.id)
+    ]
+    data["orders"] = _orders(customer_id, see_restricted)
+    data["requests"] = _requests(customer_id)
+    data["disclosures"] = _disclosures(customer_id)
+    if audit_view:
+        audit.record(actor, "view_customer", "customer", customer.id, customer_id=customer.id)
+    return data
+
+
+def _orders(customer_id: int, see_restricted: bool) -> list[dict[str, Any]]:
+    query = Order.select().where(Order.customer == customer_id)
+    if not see_restricted:
+        query = query.where(Order.restricted == False)  # noqa: E712
+    orders = [
+        order_dict(o, with_lines=False)
+        for o in query.order_by(Order.ordered_at.desc(), Order.id.desc())
+    ]
+    by_id = {o["id"]: o for o in orders}
+    for o in orders:
+        o["lines"], o["parcels"] = [], []
+    if not by_id:
+        return orders
+    for line in OrderLine.select().where(OrderLine.order.in_(list(by_id))).order_by(OrderLine.id):
+        by_id[line.order_id]["lines"].append(
+            {
+                "id": line.id,
+                "product": line.product,
+                "quantity": line.quantity,
+                "unit_price_cents": line.unit_price_cents,
+            }
+        )
+    parcels = list(Parcel.select().where(Parcel.order.in_(list(by_id))).order_by(Parcel.id))
+    last_events = _last_events([p.id for p in parcels])
+    for p in parcels:
+        by_id[p.order_id]["parcels"].append(_parcel_dict(p, last_events.get(p.id)))
+    return orders
+
+
+def _parcel_dict(parcel: Parcel, last_event: TrackingEvent | None) -> dict[str, Any]:
+    return {
+        "id": parcel.id,
+        "order_id": parcel.order_id,
+        "carrier": parcel.carrier,
+        "tracking_code": parcel.tracking_code,
+        "status": parcel.status,
+        "shipped_at": parcel.shipped_at,
+        "delivered_at": parcel.delivered_at,
+        "last_event_at": last_event.occurred_at if last_event else parcel.last_event_at,
+        "last_event": (last_event.description or last_event.status) if last_event else "",
+        "last_event_location": last_event.location if last_event else "",
+    }
+
+
+def _last_events(parcel_ids: list[int]) -> dict[int, TrackingEvent]:
+    """The newest event of each parcel, in one query (a parcel has a few dozen at most)."""
+    if not parcel_ids:
+        return {}
+    newest: dict[int, TrackingEvent] = {}
+    for event in (
+        TrackingEvent.select()
+        .where(TrackingEvent.parcel.in_(parcel_ids))
+        .order_by(TrackingEvent.occurred_at, TrackingEvent.id)
+    ):
+        newest[event.parcel_id] = event  # ascending: the last one written wins
+    return newest
+
+
+def _requests(customer_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r.id,
+            "reference": r.reference,
+            "kind": r.kind,
+            "objection_purpose": r.objection_purpose,
+            "received_at": r.received_at,
+            "channel": r.channel,
+            "deadline": r.extended_until or r.deadline,
+            "status": r.status,
+        }
+        for r in Request.select()
+        .where(Request.customer == customer_id)
+        .order_by(Request.received_at.desc(), Request.id.desc())
+    ]
+
+
+def _disclosures(customer_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": d.id,
+            "recipient_name": d.recipient_name,
+            "recipient_kind": d.recipient_kind,
+            "data_fields": d.data_fields,
+            "disclosed_at": d.disclosed_at,
+            "customer_told_at": d.customer_told_at,
+        }
+        for d in Disclosure.select()
+        .where(Disclosure.customer == customer_id)
+        .order_by(Disclosure.disclosed_at.desc(), Disclosure.id.desc())
+    ]
+
+
+def locate(actor: Actor, query: str) -> dict[str, Any] | None:
+    """A query that is exactly an order number or a tracking code: where it lands.
+
+    Returns ``{"customer_id", "order_id", "parcel_id"}`` (parcel_id None for an order number)
+    or None. Case and spaces in a tracking code do not matter. Hidden records never land.
+    """
+    permissions.require(actor, "search_customers")
+    text = query.strip()
+    if not text or len(text) > 64:
+        return None
+    see_restricted = permissions.allowed(actor, "view_restricted")
+    order = Order.select(Order.id, Order.customer, Order.restricted).where(
+        Order.order_number == text
+    )
+    hit = order.first()
+    parcel_id = None
+    if hit is None:
+        code = "".join(text.split()).upper()
+        parcel = (
+            Parcel.select(Parcel.id, Parcel.order)
+            .where(Parcel.tracking_code == code)
+            .order_by(Parcel.id.desc())
+            .first()
+        )
+        if parcel is None:
+            return None
+        parcel_id = parcel.id
+        hit = (
+            Order.select(Order.id, Order.customer, Order.restricted)
+            .where(Order.id == parcel.order_id)
+            .first()
+        )
+    if hit is None or (hit.restricted and not see_restricted):
+        return None
+    owner = Customer.select(Customer.restricted).where(Customer.id == hit.customer_id).first()
+    if owner is None or (owner.restricted and not see_restricted):
+        return None
+    return {"customer_id": hit.customer_id, "order_id": hit.id, "parcel_id": parcel_id}
+
+
+# --- the register's result pages ------------------------------------------------------------
+
+_ROW_SQL = (
+    "SELECT c.id, c.first_name, c.last_name, c.email, c.phone, c.objection_marketing_at,"
+    " c.objection_statistics_at, c.objection_profiling_at, c.restricted, c.updated_at,"
+    " (SELECT a.city FROM address a WHERE a.customer_id = c.id"
+    "  ORDER BY a.is_default DESC, a.id LIMIT 1),"
+    ' (SELECT MAX(o.ordered_at) FROM "order" o WHERE o.customer_id = c.id)'
+    " FROM customer c WHERE c.id IN ({marks})"
+)
+
+
+def _as_datetime(value: Any) -> dt.datetime | None:
+    """SQLite hands back computed datetimes as text; PostgreSQL as datetimes."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+def summary_rows(ids: list[int]) -> list[dict[str, Any]]:
+    """Results-table rows for ``ids`` (in that order) in one query, no audit (nothing is
+    opened). Keys: id, first_name, last_name, email, phone, city, last_order_at, flags,
+    updated_at."""
+    if not ids:
+        return []
+    mark = "?" if is_sqlite() else "%s"
+    sql = _ROW_SQL.format(marks=", ".join([mark] * len(ids)))
+    found = {}
+    for row in database.execute_sql(sql, list(ids)):
+        cid, first, last, email, phone, marketing, statistics, profiling, restricted = row[:9]
+        flags = [
+            name
+            for name, at in zip(OBJECTIONS, (marketing, statistics, profiling))
+            if at is not None
+        ] + (["restricted"] if restricted else [])
+        found[cid] = {
+            "id": cid,
+            "first_name": first,
+            "last_name": last,
+            "email": email,
+            "phone": phone,
+            "city": row[10] or "",
+            "last_order_at": _as_datetime(row[11]),
+            "flags": flags,
+            "updated_at": _as_datetime(row[9]),
+        }
+    return [found[cid] for cid in ids if cid in found]
+
+
+def recent_ids(actor: Actor, limit: int, before: tuple | None = None) -> list[int]:
+    """Most recently updated customers first; ``before`` = (updated_at, id) of the last row."""
+    query = Customer.select(Customer.id)
+    if not permissions.allowed(actor, "view_restricted"):
+        query = query.where(Customer.restricted == False)  # noqa: E712
+    if before is not None:
+        at, cid = before
+        query = query.where(
+            (Customer.updated_at < at) | ((Customer.updated_at == at) & (Customer.id < cid))
+        )
+    query = query.order_by(Customer.updated_at.desc(), Customer.id.desc()).limit(limit)
+    return [cid for (cid,) in query.tuples()]
+
+
+def register_page(
+    actor: Actor, query: str, *, start: Any = None, limit: int = 200
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """One page of the register for the console: (rows, landing).
+
+    An empty ``query`` pages the most recently updated customers (``start`` is the
+    (updated_at, id) keyset of the previous page's last row); otherwise the matches in id order
+    (``start`` is the last id seen). On the first page, a query that is exactly an order number
+    or tracking code also returns where it lands, and that customer comes first.
+    """
+    permissions.require(actor, "search_customers")
+    limit = max(1, min(int(limit), search.MAX_LIMIT))
+    if not query.strip():
+        return summary_rows(recent_ids(actor, limit, start)), None
+    landing = None
+    if start is None and any(ch.isdigit() for ch in query):
+        landing = locate(actor, query)
+    include_restricted = permissions.allowed(actor, "view_restricted")
+    ids = search.matching_ids(query, limit, start or 0, include_restricted)
+    if landing:
+        ids = [landing["customer_id"]] + [i for i in ids if i != landing["customer_id"]]
+    return summary_rows(ids), landing

@@ -1,0 +1,26 @@
+"""Shared helpers for Pilot tests."""
+
+from __future__ import annotations
+
+from finconsole.core.config import Config, defaults
+from finconsole.tui.app import FinconsoleApp
+
+
+def make_app(actor) -> FinconsoleApp:
+    return FinconsoleApp(Config(defaults(), None), actor=actor)
+
+
+async def settle(app, pilot, rounds: int = 3) -> None:
+    """Let workers finish and their results paint (a worker may start another)."""
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """What the terminal shows now, as plain text lines."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
