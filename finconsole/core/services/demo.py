@@ -215,17 +215,20 @@ class _PostgresWriter:
 
 
 class _load_settings:
-    """A bigger SQLite page cache for the load, restored afterwards."""
+    """A bigger SQLite page cache (and sorter threads) for the load, restored afterwards."""
 
     def __enter__(self) -> None:
         self.previous = None
         if is_sqlite():
             self.previous = database.execute_sql("PRAGMA cache_size").fetchone()[0]
             database.execute_sql(f"PRAGMA cache_size = -{LOAD_CACHE_KIB}")
+            # CREATE INDEX may sort with a helper thread (the rows are made by then)
+            database.execute_sql("PRAGMA threads = 2")
 
     def __exit__(self, *exc) -> None:
         if self.previous is not None:
             database.execute_sql(f"PRAGMA cache_size = {self.previous}")
+            database.execute_sql("PRAGMA threads = 0")
             database.execute_sql("PRAGMA shrink_memory")
 
 
