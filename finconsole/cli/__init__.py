@@ -13,13 +13,27 @@ from collections.abc import Sequence
 
 import peewee as pw
 
-from finconsole.cli import commands_demo, commands_import, commands_register
+from finconsole.cli import (
+    commands_audit,
+    commands_demo,
+    commands_erasure,
+    commands_import,
+    commands_notice,
+    commands_register,
+    commands_requests,
+    commands_user,
+)
 from finconsole.cli.context import Context
 from finconsole.core.errors import FinconsoleError
 
 COMMAND_MODULES = [
     commands_register,
     commands_import,
+    commands_erasure,
+    commands_requests,
+    commands_notice,
+    commands_user,
+    commands_audit,
     commands_demo,
 ]
 

@@ -14,7 +14,12 @@ from finconsole.core.services.import_result import ImportResult, write_rejects
 
 # KIND -> "module:function"; each function is
 #   import_file(actor, path, *, progress=None) -> ImportResult
-IMPORTERS: dict[str, str] = {}
+IMPORTERS: dict[str, str] = {
+    "shopify-customers": "finconsole.core.services.shop_import:import_shopify_customers",
+    "shopify-orders": "finconsole.core.services.shop_import:import_shopify_orders",
+    "woocommerce-customers": "finconsole.core.services.shop_import:import_woocommerce_customers",
+    "woocommerce-orders": "finconsole.core.services.shop_import:import_woocommerce_orders",
+}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,6 +49,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         print(f"... and {result.rejected - 20} more rejected rows", file=sys.stderr)
     if args.rejects and result.rejects:
         write_rejects(args.rejects, result.rejects)
+        args.rejects.chmod(0o600)  # the rejected rows hold personal data
         print(f"rejected rows written to {args.rejects}")
     print(result.summary())
     return 3 if result.rejected else 0

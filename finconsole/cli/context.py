@@ -22,11 +22,19 @@ class Context:
             runtime.set_config(self._config)
         return self._config
 
-    def connect(self, *, migrate: bool = False) -> None:
-        """Open the configured database (once)."""
+    def connect(self, *, migrate: bool = False, allow_pending_restore: bool = False) -> None:
+        """Open the configured database (once).
+
+        A database restored from a backup is refused until its erasure ledger is replayed
+        (only ``finconsole restore`` itself opens it then).
+        """
         if not self._connected:
             db.connect(self.config.database_url, migrate=migrate)
             self._connected = True
+            if not allow_pending_restore:
+                from finconsole.core.services import backup
+
+                backup.ensure_no_pending_restore()
 
     @property
     def actor(self) -> Actor:

@@ -131,6 +131,11 @@ def validate(raw: dict[str, Any], where: str = "config") -> dict[str, Any]:
                 kind = "table" if FREE_SECTIONS[section] is dict else "array of tables"
                 raise ConfigError(f"{where}: [{section}] must be a {kind}")
             data[section] = copy.deepcopy(value)
+            if section == "processors":
+                # imported here: the service reads the runtime config, which imports this module
+                from finconsole.core.services import processors
+
+                processors.validate(value, where)
             continue
         if section not in SCHEMA:
             raise ConfigError(f"{where}: unknown section [{section}]")

@@ -29,10 +29,9 @@ CURRENT_VERSION = len(MIGRATIONS)
 def schema_version(db: pw.Database) -> int:
     if not db.table_exists("meta"):
         return 0
-    # on ``db`` itself, not through the models: it may not be the one they are bound to yet
-    row = db.execute_sql(f"SELECT value FROM meta WHERE key = {db.param}", (VERSION_KEY,))
-    found = row.fetchone()
-    return int(found[0]) if found else 0
+    with db.bind_ctx([models.Meta]):  # works before (or without) the proxy is initialised
+        row = models.Meta.get_or_none(models.Meta.key == VERSION_KEY)
+    return int(row.value) if row else 0
 
 
 def ensure_schema(db: pw.Database, *, upgrade: bool) -> int:

@@ -27,6 +27,16 @@ class BaseModel(pw.Model):
         legacy_table_names = False
 
 
+class _NeverReusedId(pw.AutoField):
+    """An id SQLite never hands out again (AUTOINCREMENT); PostgreSQL sequences never do."""
+
+    def ddl(self, ctx):
+        node = super().ddl(ctx)
+        if isinstance(database.obj, pw.SqliteDatabase):
+            return pw.NodeList((node, pw.SQL("AUTOINCREMENT")))
+        return node
+
+
 class Meta(BaseModel):
     """Key/value facts about this database: schema version, restore state, ledger key id."""
 
@@ -61,6 +71,9 @@ class RecoveryCode(BaseModel):
 
 
 class Customer(BaseModel):
+    # AUTOINCREMENT on SQLite: an erased customer's id is never handed out again, so the audit
+    # trail, the erasure ledger and request records never point at a different person.
+    id = _NeverReusedId()
     # "shopify:123" / "woocommerce:77": the shop's own id, for idempotent imports
     shop_ref = pw.CharField(max_length=64, null=True, unique=True)
     first_name = pw.CharField(max_length=100, default="")

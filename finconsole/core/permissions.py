@@ -25,6 +25,37 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "create_order": BOTH,
     "update_order": BOTH,
     "update_order_billing": OFFICER_ONLY,  # invoice and collection status
+    # erasure, retention, backups (erasure area)
+    "preview_erasure": OFFICER_ONLY,
+    "erase_customer": OFFICER_ONLY,
+    "run_retention": OFFICER_ONLY,
+    "backup_database": OFFICER_ONLY,
+    "restore_database": OFFICER_ONLY,
+    # data-subject requests, access exports, audiences (requests area)
+    "view_requests": BOTH,
+    "record_request": BOTH,  # e.g. from a phone call
+    "verify_request": BOTH,  # note how the identity was checked
+    "link_request": BOTH,  # link a request recorded without a customer
+    "execute_request": OFFICER_ONLY,
+    "refuse_request": OFFICER_ONLY,
+    "extend_request": OFFICER_ONLY,
+    "close_request": OFFICER_ONLY,
+    "restrict_customer": OFFICER_ONLY,
+    "export_customer": OFFICER_ONLY,
+    "export_audience": OFFICER_ONLY,
+    # disclosures, authority inquiries, tasks, register description
+    "record_disclosure": OFFICER_ONLY,
+    "view_disclosures": OFFICER_ONLY,
+    "record_inquiry": OFFICER_ONLY,
+    "view_inquiries": OFFICER_ONLY,
+    "view_tasks": OFFICER_ONLY,
+    "complete_task": OFFICER_ONLY,
+    "generate_notice": OFFICER_ONLY,
+    # access control (auth): staff accounts and the audit trail
+    "manage_users": OFFICER_ONLY,  # create, list, disable, unlock, reset TOTP
+    "view_audit": OFFICER_ONLY,  # read and verify the audit trail
+    # import (shop exports): bulk writes of personal data are the officer's
+    "import_shop_data": OFFICER_ONLY,
     # foundation: demo register
     "generate_demo": OFFICER_ONLY,
 }

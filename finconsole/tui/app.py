@@ -1,21 +1,28 @@
 """The Textual application.
 
-``FinconsoleApp(config, actor=...)`` opens straight on the home screen as that actor (tests,
-and until login lands); without an actor the login flow decides who is using the console.
+``FinconsoleApp(config, actor=...)`` opens straight on the home screen as that actor (tests of
+other screens). Without an actor the console opens on the login screen, or on the first-run
+set-up when the register has no account yet. A logged-in session locks after
+``security.idle_lock_minutes`` without a key press and ends after ``security.session_hours``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
-from finconsole.core import runtime
+from finconsole.core import clock, runtime
 from finconsole.core.actor import OFFICER, SUPPORT, Actor
 from finconsole.core.config import Config
+from finconsole.core.db import thread_connection
+from finconsole.core.services import audit, auth
 
 BOTH = (OFFICER, SUPPORT)
 
@@ -33,26 +40,167 @@ class NavEntry:
 
 NAV: list[NavEntry] = [
     NavEntry("register", "f2", "Register", "finconsole.tui.screens.register:RegisterScreen"),
+    NavEntry("requests", "f4", "Requests", "finconsole.tui.screens.requests:RequestsScreen"),
+    # disclosures, inquiries, tasks, register description (officer only)
+    NavEntry("tasks", "f6", "Tasks", "finconsole.tui.screens.tasks:TasksScreen", (OFFICER,)),
+    NavEntry(
+        "disclosures",
+        "f7",
+        "Disclosures",
+        "finconsole.tui.screens.disclosures:DisclosuresScreen",
+        (OFFICER,),
+    ),
+    NavEntry(
+        "inquiry", "f8", "Inquiry", "finconsole.tui.screens.inquiry:InquiryScreen", (OFFICER,)
+    ),
+    NavEntry("notice", "f9", "Notice", "finconsole.tui.screens.notice:NoticeScreen", (OFFICER,)),
+    NavEntry("audit", "f10", "Audit", "finconsole.tui.screens.audit:AuditScreen", (OFFICER,)),
+    NavEntry(
+        "import", "f11", "Import", "finconsole.tui.screens.import_screen:ImportScreen", (OFFICER,)
+    ),
 ]
+
+# Actions that need a logged-in, unlocked session (the lock screen must not be bypassed).
+SESSION_ACTIONS = {"navigate", "change_password", "command_palette"}
 
 
 class FinconsoleApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "finconsole"
+    BINDINGS = [
+        Binding("ctrl+o", "change_password", "Password"),
+        Binding("f12", "logout", "Log out"),
+    ]
 
-    def __init__(self, config: Config, actor: Actor | None = None) -> None:
+    def __init__(
+        self, config: Config, actor: Actor | None = None, *, idle_check_seconds: float = 5.0
+    ) -> None:
         super().__init__()
         self.config = config
         runtime.set_config(config)
-        self.actor = actor or Actor(user_id=None, username="console", role=OFFICER, channel="tui")
+        self.actor: Actor | None = actor
+        self.locked = False
+        self.session_started = clock.now()
+        self.last_activity = clock.now()
+        self.idle_check_seconds = idle_check_seconds
         for entry in NAV:
             self.bind(entry.key, f"navigate('{entry.name}')", description=entry.title)
 
     def on_mount(self) -> None:
+        self.set_interval(self.idle_check_seconds, self.check_session)
+        if self.actor is not None:
+            self.action_navigate("register")
+        else:
+            self.show_entry_screen()
+
+    # --- who is using the console ------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="session")
+    def show_entry_screen(self) -> None:
+        """The login screen, or the first-run set-up when no account exists yet."""
+        with thread_connection():
+            has_users = auth.user_exists()
+        module = "login:LoginScreen" if has_users else "first_run:FirstRunScreen"
+        self.call_from_thread(self._open_entry, module)
+
+    def _open_entry(self, target: str) -> None:
+        module, _, cls = target.partition(":")
+        screen = getattr(importlib.import_module(f"finconsole.tui.screens.{module}"), cls)()
+        self.run_worker(self._replace_stack(screen), group="session-stack", exclusive=True)
+
+    async def _replace_stack(self, screen: Screen) -> None:
+        """Drop every screen of the session, so nothing of it stays behind the next one."""
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
+        if len(self.screen_stack) == 2:
+            await self.switch_screen(screen)
+        else:
+            await self.push_screen(screen)
+
+    def start_session(self, actor: Actor) -> None:
+        """Called by the login and first-run screens once both factors are checked."""
+        self.actor = actor
+        self.locked = False
+        self.session_started = self.last_activity = clock.now()
         self.action_navigate("register")
+        self.refresh_bindings()
+
+    def end_session(self, message: str) -> None:
+        self.actor = None
+        self.locked = False
+        self.refresh_bindings()
+        self.notify(message)
+        self.show_entry_screen()
+
+    def action_logout(self) -> None:
+        if self.actor is not None:
+            self._audit_session_event(self.actor, "logout")
+            self.end_session("Logged out.")
+
+    @work(thread=True, group="session-audit")
+    def _audit_session_event(self, actor: Actor, action: str) -> None:
+        with thread_connection():
+            audit.record(actor, action, "user", actor.user_id)
+
+    # --- idle lock and session length --------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.last_activity = clock.now()
+        await super().on_event(event)
+
+    def check_session(self) -> None:
+        """Lock after the idle time, end the session after its length (run by a timer)."""
+        if self.actor is None:
+            return
+        security = self.config["security"]
+        now = clock.now()
+        if now - self.session_started >= dt.timedelta(hours=security["session_hours"]):
+            self._audit_session_event(self.actor, "session_expired")
+            self.end_session("The session has ended: log in again.")
+        elif not self.locked and now - self.last_activity >= dt.timedelta(
+            minutes=security["idle_lock_minutes"]
+        ):
+            self.lock_session()
+
+    def lock_session(self) -> None:
+        from finconsole.tui.screens.lock import LockScreen
+
+        self.locked = True
+        self._audit_session_event(self.actor, "session_locked")
+        self.refresh_bindings()
+        self.push_screen(LockScreen())
+
+    def unlock_session(self, actor: Actor) -> None:
+        """Called by the lock screen: back exactly where the user was."""
+        self.actor = actor
+        self.locked = False
+        self.last_activity = clock.now()
+        self.refresh_bindings()
+        self.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in SESSION_ACTIONS and (self.actor is None or self.locked):
+            return False
+        if action == "logout" and self.actor is None:
+            return False
+        if action == "navigate" and parameters:
+            # Hide the keys of screens this role may not open (the action refuses them too).
+            return parameters[0] in {e.name for e in self.nav_entries()}
+        return True
+
+    def action_change_password(self) -> None:
+        from finconsole.tui.screens.password import ChangePasswordScreen
+
+        if self.actor is not None and not self.locked:
+            self.push_screen(ChangePasswordScreen())
+
+    # --- navigation --------------------------------------------------------------------------
 
     def nav_entries(self) -> list[NavEntry]:
         """The screens this user may open."""
+        if self.actor is None or self.locked:
+            return []
         return [e for e in NAV if self.actor.role in e.roles]
 
     def action_navigate(self, name: str) -> None:

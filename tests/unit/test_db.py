@@ -1,7 +1,7 @@
 import pytest
 
 from finconsole.core import db as db_mod
-from finconsole.core import migrations
+from finconsole.core import migrations, models
 from finconsole.core.errors import DatabaseError
 from finconsole.core.models import Meta
 
@@ -53,3 +53,15 @@ def test_unreachable_postgres():
     with pytest.raises(DatabaseError, match="cannot open the database"):
         db_mod.connect("postgresql://nobody@127.0.0.1:1/none")
     db_mod.close()
+
+
+def test_schema_version_of_an_unbound_database(tmp_path):
+    """`finconsole migrate` reads the version before it binds the models."""
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    db_mod.connect(url)
+    db_mod.close()
+    models.database.initialize(None)
+    other = db_mod.make_database(url)
+    other.connect()
+    assert migrations.schema_version(other) == migrations.CURRENT_VERSION
+    other.close()

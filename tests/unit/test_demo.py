@@ -106,6 +106,8 @@ def test_sqlite_journal_back_to_wal_and_other_console_open(sqlite_db, officer, c
     demo.generate(officer, 10, seed=1)
     other.close()
     assert sqlite_db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
-    db_mod.database.execute_sql("DELETE FROM customer")
-    demo.generate(officer, 10, seed=1)  # alone this time: switches and switches back
+
+
+def test_sqlite_journal_back_to_wal_when_alone(sqlite_db, officer, clock):
+    demo.generate(officer, 10, seed=1)  # switches to a rollback journal and back
     assert sqlite_db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -6,13 +6,16 @@ breaks the chain, which ``verify`` reports.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from finconsole.core import clock
+from finconsole.core import clock, permissions
 from finconsole.core.actor import Actor
 from finconsole.core.db import is_sqlite, write_transaction
-from finconsole.core.models import AuditEvent, database
+from finconsole.core.models import AuditEvent, Meta, database
 
 GENESIS = "0" * 64
 
@@ -68,3 +71,96 @@ def _lock_chain_head() -> None:
     """On PostgreSQL two consoles could append at once and fork the chain: serialise them."""
     if not is_sqlite():
         database.execute_sql("SELECT pg_advisory_xact_lock(4242001)")
+
+
+# --- reading the trail -----------------------------------------------------------------------
+
+ANCHOR_KEY = "audit_anchor"  # Meta: prev_hash of the oldest kept event, once old ones are pruned
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The result of ``verify``: ``broken_id`` is the first event that does not fit the chain."""
+
+    checked: int
+    broken_id: int | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_id is None
+
+
+def verify(actor: Actor, *, batch: int = 5000) -> ChainReport:
+    """Walk the whole chain in id order, a batch at a time.
+
+    A changed event no longer hashes to its stored hash; a deleted or reordered one leaves the
+    next event's ``prev_hash`` pointing at something else. Either way the first event that does
+    not fit is reported.
+    """
+    permissions.require(actor, "view_audit")
+    anchor = Meta.get_or_none(Meta.key == ANCHOR_KEY)
+    expected_prev = anchor.value if anchor else GENESIS
+    checked, after = 0, 0
+    while True:
+        events = list(
+            AuditEvent.select().where(AuditEvent.id > after).order_by(AuditEvent.id).limit(batch)
+        )
+        for event in events:
+            if event.prev_hash != expected_prev:
+                return ChainReport(checked, event.id, "an earlier event was removed or moved")
+            if _digest(event) != event.hash:
+                return ChainReport(checked, event.id, "the event was changed")
+            expected_prev = event.hash
+            checked += 1
+        if len(events) < batch:
+            return ChainReport(checked)
+        after = events[-1].id
+
+
+def search(
+    actor: Actor,
+    *,
+    username: str | None = None,
+    customer_id: int | None = None,
+    action: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    before_id: int | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Events newest first, one keyset page (``before_id`` = the last id of the previous page).
+
+    ``action`` matches a prefix (``login`` finds login, login_failed ...); dates are inclusive.
+    """
+    permissions.require(actor, "view_audit")
+    query = AuditEvent.select()
+    if username:
+        query = query.where(AuditEvent.actor == username)
+    if customer_id is not None:
+        query = query.where(AuditEvent.customer_id == customer_id)
+    if action:
+        query = query.where(AuditEvent.action.startswith(action))
+    if since:
+        query = query.where(AuditEvent.at >= dt.datetime.combine(since, dt.time()))
+    if until:
+        next_day = dt.datetime.combine(until + dt.timedelta(days=1), dt.time())
+        query = query.where(AuditEvent.at < next_day)
+    if before_id is not None:
+        query = query.where(AuditEvent.id < before_id)
+    return [_event_dict(e) for e in query.order_by(AuditEvent.id.desc()).limit(limit)]
+
+
+def _event_dict(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "at": event.at,
+        "actor": event.actor,
+        "channel": event.channel,
+        "action": event.action,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "customer_id": event.customer_id,
+        "fields": event.fields,
+        "outcome": event.outcome,
+    }

@@ -12,7 +12,7 @@ from finconsole.core.actor import Actor
 from finconsole.core.db import write_transaction
 from finconsole.core.errors import Conflict, NotFound, ValidationError
 from finconsole.core.models import Address, Customer, Order
-from finconsole.core.services import audit, search
+from finconsole.core.services import audit, disclosures, search
 from finconsole.core.services import validation as v
 
 CUSTOMER_FIELDS = ("first_name", "last_name", "email", "phone", "language", "note")
@@ -273,6 +273,8 @@ def update(
                 customer_id=customer.id,
                 fields=changed,
             )
+            # Art 19: recipients of earlier disclosures must hear of the rectification
+            disclosures.after_rectification(customer.id, [f"customer.{f}" for f in changed])
     return get(actor, customer_id, audit_view=False)
 
 
@@ -348,6 +350,7 @@ def update_address(
                 customer_id=address.customer_id,
                 fields=changed,
             )
+            disclosures.after_rectification(address.customer_id, [f"address.{f}" for f in changed])
     return address_dict(address)
 
 

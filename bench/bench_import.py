@@ -1,0 +1,201 @@
+"""Import N Shopify customer rows and compare with sqlite3's own ``.import`` of the same CSV.
+
+    python -m bench.bench_import [--rows 1000000] [--keep DIR]
+
+Prints both times, the ratio (target: at most 3x) and the peak memory of this process
+(target: under 300 MB whatever the file size: the import streams).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FIRST = ["Aino", "Väinö", "Eetu", "Sanna", "Mikko", "Helmi", "Kalle", "Siiri", "Åsa", "Örjan"]
+LAST = ["Virtanen", "Mäkinen", "Hämäläinen", "Korhonen", "Nieminen", "Söderholm", "Öhman"]
+CITIES = [("Helsinki", "00730"), ("Tampere", "33100"), ("Oulu", "90100"), ("Jyväskylä", "40100")]
+
+
+def write_csv(path: Path, rows: int, seed: int = 8) -> None:
+    from tests.fixtures.make_shop_exports import SHOPIFY_CUSTOMER_HEADER
+
+    rng = random.Random(seed)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(SHOPIFY_CUSTOMER_HEADER)
+        for i in range(1, rows + 1):
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            city, zipcode = rng.choice(CITIES)
+            writer.writerow(
+                [
+                    f"'{10_000_000 + i}",
+                    first,
+                    last,
+                    f"asiakas{i}@esimerkki.fi",
+                    "no" if i % 5 == 0 else "yes",
+                    "",
+                    f"Kauppakatu {i % 90 + 1}",
+                    "",
+                    city,
+                    "",
+                    "FI",
+                    f"'{zipcode}",
+                    "",
+                    f"+35840{i % 10_000_000:07d}",
+                    "no",
+                    "12.50",
+                    "1",
+                    "",
+                    "no",
+                    "",
+                ]
+            )
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def time_sqlite3_import(csv_path: Path, work: Path) -> tuple[float, float]:
+    """(wall, cpu) seconds of ``sqlite3``'s own ``.import`` into a bare table."""
+    target = work / "bare.db"
+    target.unlink(missing_ok=True)
+    script = f".mode csv\n.import '{csv_path}' customers\n"
+    cpu, start = _children_cpu(), time.perf_counter()
+    subprocess.run(["sqlite3", str(target)], input=script, text=True, check=True)
+    return time.perf_counter() - start, _children_cpu() - cpu
+
+
+def time_finconsole_import(csv_path: Path, work: Path) -> tuple[float, float, str]:
+    from finconsole.core import config, db, keys, runtime
+    from finconsole.core.actor import Actor
+    from finconsole.core.services import shop_import
+
+    keys.create_key_file(work / "finconsole.key")
+    runtime.set_config(config.Config(config.defaults(), work / "config.toml"))
+    db.connect(f"sqlite:///{work / 'finconsole.db'}", migrate=True)
+    cpu, start = time.process_time(), time.perf_counter()
+    result = shop_import.import_file(Actor.cli(), "shopify-customers", csv_path)
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    db.close()
+    return elapsed, cpu, result.summary()
+
+
+def time_sql_floor(rows: int, work: Path) -> float:
+    """CPU seconds to write what the import writes (customer, address, search entry, audit
+    event per row) from ready-made tuples: the schema's own cost, with no Python parsing."""
+    from finconsole.core import db
+    from finconsole.core.models import database
+    from finconsole.core.services import shop_writer as w
+
+    db.connect(f"sqlite:///{work / 'floor.db'}", migrate=True)
+    now = "2026-03-15 12:00:00"
+    cpu = time.process_time()
+    for start in range(1, rows + 1, 10_000):
+        ids = range(start, min(start + 10_000, rows + 1))
+        with database.atomic():
+            w.insert_many(
+                "customer",
+                w.CUSTOMER_COLUMNS,
+                [
+                    (i, f"shopify:{i}", "Aino", "Virtanen", f"a{i}@esimerkki.fi")
+                    + (f"+35840{i:07d}", "fi", "", None, False, now, now, 1)
+                    for i in ids
+                ],
+            )
+            w.insert_many(
+                "address",
+                (*w.ADDRESS_COLUMNS, "is_default", "version"),
+                [
+                    (i, "postal", "Kauppakatu 1", "", "00730", "Helsinki", "FI", True, 1)
+                    for i in ids
+                ],
+            )
+            database.cursor().executemany(
+                "INSERT INTO customer_fts(rowid, doc) VALUES (?, ?)",
+                [
+                    (i, f"aino virtanen a{i} esimerkki fi 35840{i:07d} 040{i:07d} 00730")
+                    for i in ids
+                ],
+            )
+            w.insert_many(
+                "audit_event",
+                ("at", "actor", "channel", "action", "target_type", "target_id", "customer_id")
+                + ("fields", "outcome", "prev_hash", "hash"),
+                [
+                    (
+                        now,
+                        "cli:b",
+                        "cli",
+                        "import_customer",
+                        "customer",
+                        i,
+                        i,
+                        "email",
+                        "ok",
+                        "0",
+                        "1",
+                    )
+                    for i in ids
+                ],
+            )
+    elapsed = time.process_time() - cpu
+    db.close()
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument(
+        "--floor", action="store_true", help="also time the bare SQL writes the import makes"
+    )
+    args = parser.parse_args(argv)
+    if shutil.which("sqlite3") is None:
+        print("the sqlite3 command-line shell is needed for the baseline", file=sys.stderr)
+        return 1
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench_import_"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        csv_path = work / "customers.csv"
+        write_csv(csv_path, args.rows)
+        size_mb = csv_path.stat().st_size / 1e6
+        base_wall, base_cpu = time_sqlite3_import(csv_path, work)
+        ours, ours_cpu, summary = time_finconsole_import(csv_path, work)
+        again_wall, again_cpu = time_sqlite3_import(csv_path, work)  # load drifts: best of two
+        base_wall, base_cpu = min(base_wall, again_wall), min(base_cpu, again_cpu)
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"rows: {args.rows:,} ({size_mb:.0f} MB CSV)")
+        print(f"sqlite3 .import into a bare table: {base_wall:.2f} s wall, {base_cpu:.2f} s CPU")
+        print(
+            f"finconsole import shopify-customers: {ours:.2f} s wall, {ours_cpu:.2f} s CPU "
+            f"({args.rows / ours:,.0f} rows/s)"
+        )
+        print(f"  {summary}")
+        print(f"ratio: {ours / base_wall:.2f}x wall, {ours_cpu / base_cpu:.2f}x CPU (target <= 3x)")
+        print(f"peak RSS of this process: {peak_mb:.0f} MB (target < 300 MB)")
+        if args.floor:
+            floor = time_sql_floor(args.rows, work)
+            print(
+                f"floor: the same writes from ready tuples: {floor:.2f} s CPU = "
+                f"{floor / base_cpu:.2f}x sqlite3's .import (the schema's indexes, search "
+                "index and audit trail alone)"
+            )
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

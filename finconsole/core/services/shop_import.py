@@ -1,0 +1,256 @@
+"""Import the webshop's own exports: Shopify and WooCommerce customers and orders.
+
+``finconsole import shopify-customers FILE`` and friends call the ``import_*`` functions
+here. Each streams the file (``shop_csv``), maps every row to a validated record
+(``shop_formats``) or rejects it with its line number and a reason, and writes records a
+chunk at a time (``shop_writer``, ``shop_orders``).
+
+Re-importing is safe: records are matched by the shop's own ids, then by email, and updated,
+never duplicated; a row that changes nothing counts as unchanged. A person erased in
+finconsole stays erased: their rows are skipped and counted. "Accepts marketing: no" records
+a marketing objection; an import never withdraws one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from finconsole.core import permissions
+from finconsole.core.actor import Actor
+from finconsole.core.db import write_transaction
+from finconsole.core.services import audit, search
+from finconsole.core.services import shop_formats as fmt
+from finconsole.core.services import shop_writer as w
+from finconsole.core.services.import_result import ImportResult, Progress
+from finconsole.core.services.shop_csv import CsvSource
+from finconsole.core.services.shop_customer_rows import CustomerReader
+from finconsole.core.services.shop_formats import CustomerRecord, RowRejected
+
+CHUNK = 10000
+PROGRESS_EVERY = 1000
+KINDS = ("shopify-customers", "shopify-orders", "woocommerce-customers", "woocommerce-orders")
+
+
+def import_shopify_customers(
+    actor: Actor, path: Path, *, progress: Progress | None = None
+) -> ImportResult:
+    return _import_customers(
+        actor,
+        path,
+        progress,
+        "Shopify customer",
+        fmt.SHOPIFY_CUSTOMER_REQUIRED,
+        fmt.SHOPIFY_CUSTOMER_COLUMNS,
+        ("shopify:", "Customer ID"),
+    )
+
+
+def import_woocommerce_customers(
+    actor: Actor, path: Path, *, progress: Progress | None = None
+) -> ImportResult:
+    return _import_customers(
+        actor,
+        path,
+        progress,
+        "WooCommerce customer",
+        fmt.WOO_CUSTOMER_REQUIRED,
+        fmt.WOO_CUSTOMER_COLUMNS,
+        ("woocommerce:", "customer_id"),
+    )
+
+
+def import_shopify_orders(
+    actor: Actor, path: Path, *, progress: Progress | None = None
+) -> ImportResult:
+    from finconsole.core.services import shop_orders
+
+    return shop_orders.import_orders(actor, Path(path), progress, "shopify")
+
+
+def import_woocommerce_orders(
+    actor: Actor, path: Path, *, progress: Progress | None = None
+) -> ImportResult:
+    from finconsole.core.services import shop_orders
+
+    return shop_orders.import_orders(actor, Path(path), progress, "woocommerce")
+
+
+IMPORTERS = {
+    "shopify-customers": import_shopify_customers,
+    "shopify-orders": import_shopify_orders,
+    "woocommerce-customers": import_woocommerce_customers,
+    "woocommerce-orders": import_woocommerce_orders,
+}
+
+
+def import_file(
+    actor: Actor, kind: str, path: Path, *, progress: Progress | None = None
+) -> ImportResult:
+    """Run the importer for ``kind`` (one of ``KINDS``): what the console calls."""
+    return IMPORTERS[kind](actor, Path(path), progress=progress)
+
+
+# --- customers --------------------------------------------------------------------------------
+
+
+def _import_customers(
+    actor: Actor,
+    path: Path,
+    progress: Progress | None,
+    label: str,
+    required: Mapping[str, tuple[str, ...]],
+    columns: Mapping[str, tuple[str, ...]],
+    ref: tuple[str, str],  # shop_ref prefix, name of the id column
+) -> ImportResult:
+    permissions.require(actor, "import_shop_data")
+    result = ImportResult()
+    with CsvSource(Path(path)) as source:
+        source.require(label, required)
+        reader = CustomerReader(fmt.column_map(source, columns), *ref)
+        chunk: list[CustomerRecord] = []
+        keys: set[str] = set()
+        rows = 0
+        for line, row in source:
+            rows += 1
+            if progress and rows % PROGRESS_EVERY == 0:
+                progress(rows, source.bytes_done, source.bytes_total)
+            try:
+                record = reader(row, line)
+            except RowRejected as exc:
+                w.add_reject(result, source, line, row, str(exc))
+                continue
+            record_keys = {k for k in (record.shop_ref, record.email) if k}
+            if record_keys & keys or len(chunk) >= CHUNK:
+                # the same person twice in one chunk: write the first before reading the second
+                write_customer_chunk(actor, chunk, result)
+                chunk, keys = [], set()
+            chunk.append(record)
+            keys |= record_keys
+        write_customer_chunk(actor, chunk, result)
+        if progress:
+            progress(rows, source.bytes_total, source.bytes_total)
+    _audit_run(actor, label, result)
+    return result
+
+
+def _audit_run(actor: Actor, label: str, result: ImportResult) -> None:
+    """One event for the run itself (the records have their own events)."""
+    action = "import_" + label.lower().replace(" ", "_")
+    audit.record(actor, action, "import", None, fields=_counted(result))
+
+
+def _counted(result: ImportResult) -> list[str]:
+    names = ("created", "updated", "unchanged", "skipped_erased", "rejected")
+    return [name for name in names if getattr(result, name)]
+
+
+def write_customer_chunk(
+    actor: Actor, records: Sequence[CustomerRecord], result: ImportResult
+) -> None:
+    """Create or update one chunk of customers in one transaction."""
+    if not records:
+        return
+    with write_transaction():
+        erased = w.erased_records(records)
+        live = [r for r in records if id(r) not in erased]
+        result.skipped_erased += len(records) - len(live)
+        stored = w.existing_customers(live)
+        new = [r for r in live if id(r) not in stored]
+        create_customers(actor, new)
+        result.created += len(new)
+        pairs = [(r, stored[id(r)]) for r in live if id(r) in stored]
+        changed = update_customers(actor, pairs)
+        result.updated += changed
+        result.unchanged += len(pairs) - changed
+
+
+def create_customers(actor: Actor, records: Sequence[CustomerRecord]) -> list[int]:
+    """Insert customers with their default addresses, search entries and audit events."""
+    ids = w.allocate_ids("customer", len(records))
+    w.insert_many("customer", w.CUSTOMER_COLUMNS, w.new_customer_rows(records, ids))
+    addresses = [
+        (cid, "postal", *(r.address[k] for k in w.ADDRESS_PARTS), True, 1)
+        for r, cid in zip(records, ids)
+        if r.address
+    ]
+    w.insert_many("address", (*w.ADDRESS_COLUMNS, "is_default", "version"), addresses)
+    search.write_documents(
+        [
+            (
+                cid,
+                search.customer_document(
+                    _searchable(r), [r.address["postcode"]] if r.address else []
+                ),
+            )
+            for r, cid in zip(records, ids)
+        ]
+    )
+    w.audit_many(
+        actor,
+        [("import_customer", "customer", cid, cid, _filled(r)) for r, cid in zip(records, ids)],
+    )
+    return ids
+
+
+def _searchable(record: CustomerRecord) -> dict[str, str | None]:
+    return {
+        "first_name": record.first_name,
+        "last_name": record.last_name,
+        "email": record.email,
+        "phone": record.phone,
+    }
+
+
+def _filled(record: CustomerRecord) -> list[str]:
+    names = [k for k, val in _searchable(record).items() if val]
+    names += ["shop_ref"] if record.shop_ref else []
+    names += ["objection_marketing_at"] if record.marketing_no else []
+    return names + (["address"] if record.address else [])
+
+
+def update_customers(actor: Actor, pairs: Sequence[tuple[CustomerRecord, dict]]) -> int:
+    """Apply what changed to stored customers; returns how many changed."""
+    addresses = w.default_addresses([stored["id"] for _, stored in pairs])
+    customer_rows, address_updates, address_inserts, events, reindex = [], [], [], [], []
+    now = w.db_now()
+    for record, stored in pairs:
+        cid = stored["id"]
+        changes = w.merge(record, stored)
+        old_address = addresses.get(cid)
+        address = w.address_changes(record, old_address, stored["restricted"])
+        if not changes and not address:
+            continue
+        new = {**stored, **changes}
+        customer_rows.append(
+            (*(new[k] for k in w.SHOP_FIELDS), new["shop_ref"], new["objection_marketing_at"])
+            + (now, cid)
+        )
+        if address and old_address:
+            merged = {**old_address, **address}
+            address_updates.append((*(merged[k] for k in w.ADDRESS_PARTS), old_address["id"]))
+        elif address:
+            address_inserts.append((cid, "postal", *(address[k] for k in w.ADDRESS_PARTS), True, 1))
+        fields = [*changes, *(f"address.{k}" for k in address)]
+        events.append(("import_update_customer", "customer", cid, cid, fields))
+        if set(changes) & set(w.SHOP_FIELDS) or "postcode" in address:
+            reindex.append(cid)
+    _write_updates(customer_rows, address_updates, address_inserts)
+    for cid in reindex:
+        search.reindex(cid)
+    w.audit_many(actor, events)
+    return len(customer_rows)
+
+
+def _write_updates(customer_rows: list, address_updates: list, address_inserts: list) -> None:
+    w.executemany(
+        "UPDATE customer SET first_name = ?, last_name = ?, email = ?, phone = ?, shop_ref = ?, "
+        "objection_marketing_at = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+        customer_rows,
+    )
+    w.executemany(
+        "UPDATE address SET street = ?, street2 = ?, postcode = ?, city = ?, country = ?, "
+        "version = version + 1 WHERE id = ?",
+        address_updates,
+    )
+    w.insert_many("address", (*w.ADDRESS_COLUMNS, "is_default", "version"), address_inserts)

@@ -1,0 +1,135 @@
+"""The audit trail (officer only): filter by user, customer, action and dates; newest first.
+
+Keyset pages of PAGE_SIZE events: the table never holds the whole trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from finconsole.core.db import thread_connection
+from finconsole.tui.safe import literal
+from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
+
+PAGE_SIZE = 200
+COLUMNS = ("When (UTC)", "Who", "Action", "Target", "Cust.", "Fields", "Outcome")
+FILTERS = (
+    ("f-user", "user"),
+    ("f-customer", "customer"),
+    ("f-action", "action"),
+    ("f-since", "from date"),
+    ("f-until", "to date"),
+)
+
+
+class AuditScreen(Screen):
+    DEFAULT_CSS = """
+    AuditScreen #audit-filters { height: 3; }
+    AuditScreen #audit-filters Input { width: 1fr; }
+    AuditScreen #audit-table { height: 1fr; }
+    AuditScreen #audit-status { height: 1; color: $text-muted; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("ctrl+f", "focus_filters", "Filter"),
+        Binding("pagedown", "next_page", "Next page"),
+        Binding("pageup", "previous_page", "Prev page"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filters: dict[str, Any] = {}
+        self.pages: list[int | None] = [None]  # before_id at the start of each page seen
+        self.rows: list[dict[str, Any]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="audit-filters"):
+            for widget_id, placeholder in FILTERS:
+                yield Input(id=widget_id, placeholder=placeholder)
+        yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="audit-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns(*COLUMNS)
+        self.load(self.filters, None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        try:
+            self.filters = self.read_filters()
+        except ValueError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.pages = [None]
+        self.load(self.filters, None)
+        self.query_one(DataTable).focus()
+
+    def read_filters(self) -> dict[str, Any]:
+        """The filter fields as search arguments; ValueError names a bad field."""
+        value = {wid: self.query_one(f"#{wid}", Input).value.strip() for wid, _ in FILTERS}
+        filters: dict[str, Any] = {"username": value["f-user"] or None}
+        filters["action"] = value["f-action"] or None
+        if value["f-customer"]:
+            if not value["f-customer"].isdigit():
+                raise ValueError("customer id must be a number")
+            filters["customer_id"] = int(value["f-customer"])
+        for key, wid in (("since", "f-since"), ("until", "f-until")):
+            if value[wid]:
+                try:
+                    filters[key] = dt.date.fromisoformat(value[wid])
+                except ValueError:
+                    raise ValueError(f"{key}: use a date like 2026-03-15") from None
+        return filters
+
+    @work(thread=True, exclusive=True, group="audit")
+    def load(self, filters: dict[str, Any], before_id: int | None) -> None:
+        from finconsole.core.services import audit
+
+        try:
+            with thread_connection():
+                rows = audit.search(self.app.actor, **filters, before_id=before_id, limit=PAGE_SIZE)
+        except SERVICE_ERRORS as exc:
+            self.app.call_from_thread(self.notify, error_text(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.show_rows, rows)
+
+    def show_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+        table = self.query_one(DataTable)
+        table.clear()
+        table.add_rows(
+            [
+                literal(r["at"].strftime("%Y-%m-%d %H:%M:%S")),
+                literal(r["actor"]),
+                literal(r["action"]),
+                literal(f"{r['target_type']}:{r['target_id']}" if r["target_type"] else ""),
+                literal("" if r["customer_id"] is None else r["customer_id"]),
+                literal(r["fields"]),
+                literal(r["outcome"]),
+            ]
+            for r in rows
+        )
+        more = " (PgDn for older)" if len(rows) == PAGE_SIZE else ""
+        status = f"{len(rows)} events, newest first, page {len(self.pages)}{more}"
+        self.query_one("#audit-status", Static).update(status)
+
+    def action_focus_filters(self) -> None:
+        self.query_one("#f-user", Input).focus()
+
+    def action_next_page(self) -> None:
+        if len(self.rows) == PAGE_SIZE:
+            self.pages.append(self.rows[-1]["id"])
+            self.load(self.filters, self.pages[-1])
+
+    def action_previous_page(self) -> None:
+        if len(self.pages) > 1:
+            self.pages.pop()
+            self.load(self.filters, self.pages[-1])

@@ -1,0 +1,71 @@
+"""Pilot: the officer's audit screen filters and pages; support cannot open it."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input
+
+from finconsole.core import runtime
+from finconsole.core.actor import Actor
+from finconsole.core.services import audit
+from finconsole.tui.app import FinconsoleApp
+from finconsole.tui.screens import audit as audit_screen
+from finconsole.tui.screens.audit import AuditScreen
+
+
+async def settle(app, pilot):
+    for _ in range(2):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def seed(clock):
+    sanna = Actor(user_id=2, username="sanna", role="support", channel="tui")
+    for i in range(6):
+        audit.record(sanna, "view_customer", "customer", i, customer_id=i, fields=["email"])
+        clock.advance(days=1)
+    audit.record(Actor.cli(), "user_created", "user", 7, fields=["username"])
+
+
+async def test_filter_by_user_customer_action_and_date(db, clock, officer, monkeypatch):
+    seed(clock)
+    monkeypatch.setattr(audit_screen, "PAGE_SIZE", 4)
+    app = FinconsoleApp(runtime.get_config(), actor=officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f10")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, AuditScreen)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 4
+        assert str(table.get_row_at(0)[2]) == "user_created"  # newest first
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        assert table.row_count == 3 and str(table.get_row_at(0)[4]) == "2"
+        await pilot.press("pageup")
+        await settle(app, pilot)
+        assert str(table.get_row_at(0)[2]) == "user_created"
+
+        async def apply(**values):
+            for wid, value in values.items():
+                screen.query_one(f"#{wid}", Input).value = value
+            screen.query_one("#f-user", Input).focus()
+            await pilot.press("enter")
+            await settle(app, pilot)
+
+        await apply(**{"f-user": "sanna", "f-customer": "2"})
+        assert table.row_count == 1 and str(table.get_row_at(0)[1]) == "sanna"
+        await apply(**{"f-user": "", "f-customer": "", "f-action": "user"})
+        assert table.row_count == 1 and str(table.get_row_at(0)[2]) == "user_created"
+        await apply(**{"f-action": "", "f-since": "2026-03-16", "f-until": "2026-03-17"})
+        assert table.row_count == 2
+        await apply(**{"f-since": "yesterday"})
+        assert table.row_count == 2  # a bad date is refused, the table stays
+        assert "since" in str(list(app._notifications)[-1].message)
+
+
+async def test_support_cannot_open_the_audit_screen(db, support):
+    app = FinconsoleApp(runtime.get_config(), actor=support)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f10")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, AuditScreen)
