@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -73,10 +74,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(f"database error: {_first_line(exc)}")
     except pw.DatabaseError as exc:
         return fail(f"database error: {_first_line(exc)}")
+    except BrokenPipeError:
+        # the reader went away (`finconsole find x | head`): stop quietly, as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except OSError as exc:
         return fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
     except KeyboardInterrupt:
         return fail("interrupted", 130)
+    except Exception as exc:  # a bug: still one line (no personal data from str(exc))
+        if os.environ.get("FINCONSOLE_DEBUG"):
+            raise
+        return fail(
+            f"internal error ({type(exc).__name__}): please report it; "
+            "FINCONSOLE_DEBUG=1 shows the details"
+        )
     finally:
         ctx.close()
 

@@ -174,7 +174,8 @@ class Parcel(BaseModel):
 
 
 class TrackingEvent(BaseModel):
-    parcel = pw.ForeignKeyField(Parcel, backref="events", on_delete="CASCADE")
+    # no index of its own: the unique (parcel, occurred_at, code) index below starts with it
+    parcel = pw.ForeignKeyField(Parcel, backref="events", on_delete="CASCADE", index=False)
     occurred_at = pw.DateTimeField()
     code = pw.CharField(max_length=32, default="")  # the carrier's own event code
     status = pw.CharField(max_length=24)

@@ -8,6 +8,7 @@ import pytest
 
 from finconsole.cli import main
 from finconsole.core import db as db_mod
+from finconsole.core import models
 from finconsole.core.models import Customer
 
 
@@ -59,8 +60,9 @@ def test_init_with_unreachable_database_leaves_no_config(folder, capsys):
 
 def test_migrate_says_up_to_date(folder, capsys):
     run(capsys, "init")
-    code, out, _ = run(capsys, "migrate")
-    assert code == 0 and "up to date" in out
+    models.database.initialize(None)  # a fresh process: nothing bound yet
+    code, out, err = run(capsys, "migrate")
+    assert code == 0 and "up to date" in out, err
 
 
 def test_demo_then_find_json(folder, capsys):
@@ -181,3 +183,20 @@ def test_database_error_is_not_a_traceback(folder, capsys, monkeypatch):
     monkeypatch.setattr(search, "matching_ids", broken)
     code, _, err = run(capsys, "find", "anna")
     assert code == 1 and one_clear_line(err) == "finconsole: database error: disk I/O error"
+
+
+def test_a_bug_is_one_line_unless_debugging(folder, capsys, monkeypatch):
+    run(capsys, "init")
+
+    def bug(*args, **kwargs):
+        raise AttributeError("secret customer value")
+
+    from finconsole.core.services import search
+
+    monkeypatch.setattr(search, "search", bug)
+    code, _, err = run(capsys, "find", "anna")
+    line = one_clear_line(err)
+    assert code == 1 and "internal error (AttributeError)" in line and "secret" not in line
+    monkeypatch.setenv("FINCONSOLE_DEBUG", "1")
+    with pytest.raises(AttributeError):
+        main(["find", "anna"])

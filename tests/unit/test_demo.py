@@ -95,3 +95,19 @@ def test_helper_process_path_gives_the_same_data(sqlite_db, officer, clock, monk
     assert len(got) == 50 == len(expected)
     for cid, doc in expected:
         assert set(doc.split()) == set(search.document_for(cid).split())
+
+
+def test_sqlite_journal_back_to_wal_and_other_console_open(sqlite_db, officer, clock, tmp_path):
+    from finconsole.core import db as db_mod
+
+    other = db_mod.make_database(f"sqlite:///{tmp_path / 'test.db'}")
+    other.connect()
+    other.execute_sql("SELECT count(*) FROM customer").fetchone()  # another console reads
+    demo.generate(officer, 10, seed=1)
+    other.close()
+    assert sqlite_db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_sqlite_journal_back_to_wal_when_alone(sqlite_db, officer, clock):
+    demo.generate(officer, 10, seed=1)  # switches to a rollback journal and back
+    assert sqlite_db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -215,18 +215,38 @@ class _PostgresWriter:
 
 
 class _load_settings:
-    """A bigger SQLite page cache for the load, restored afterwards."""
+    """A bigger SQLite page cache (and sorter threads) for the load, restored afterwards."""
 
     def __enter__(self) -> None:
         self.previous = None
+        self.journal = None
         if is_sqlite():
+            self.journal = _set_journal_mode("truncate")
             self.previous = database.execute_sql("PRAGMA cache_size").fetchone()[0]
             database.execute_sql(f"PRAGMA cache_size = -{LOAD_CACHE_KIB}")
+            # CREATE INDEX may sort with a helper thread (the rows are made by then)
+            database.execute_sql("PRAGMA threads = 2")
 
     def __exit__(self, *exc) -> None:
         if self.previous is not None:
             database.execute_sql(f"PRAGMA cache_size = {self.previous}")
+            database.execute_sql("PRAGMA threads = 0")
             database.execute_sql("PRAGMA shrink_memory")
+        if self.journal == "truncate":
+            _set_journal_mode("wal")
+
+
+def _set_journal_mode(mode: str) -> str | None:
+    """Switch the journal mode if no other connection is open; returns the mode in force.
+
+    A big load in WAL mode writes every page twice (the WAL, then the checkpoint); a rollback
+    journal holds only the few pages that existed before, since the register was empty. With
+    another console open the switch is refused and the load simply stays in WAL mode.
+    """
+    try:
+        return database.execute_sql(f"PRAGMA journal_mode = {mode}").fetchone()[0]
+    except pw.OperationalError:
+        return None
 
 
 def _analyze() -> None:

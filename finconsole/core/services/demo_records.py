@@ -46,7 +46,7 @@ COLUMNS = {
 }
 TABLES = list(COLUMNS)
 ORDER_COUNT_WEIGHTS = [18, 30, 20, 12, 8, 5, 4, 2, 1]  # 0..8 orders, about 2.1 on average
-LINE_COUNT_WEIGHTS = [60, 25, 10, 5]  # 1..4 lines
+LINE_COUNT_WEIGHTS = [66, 23, 8, 3]  # 1..4 lines, about 1.5 on average
 _SPLIT = re.compile(r"[^0-9a-z]+")
 
 

@@ -261,22 +261,26 @@ def matching_ids(
     return [row[0] for row in database.execute_sql(sql, params)]
 
 
-# A word with fewer hits than this drives the PostgreSQL query; counting stops here.
-PG_RARE = 3000
+# Term counts (capped) pick the PostgreSQL plan: below PG_RARE the word drives; when every word
+# reaches PG_COMMON, walking the customers in id order fills a page soonest.
+PG_RARE = 300
+PG_COMMON = 20_000
 _PG_HAS_TERM = (
     f" AND EXISTS (SELECT 1 FROM {TERM_TABLE} t WHERE t.customer_id = c.id AND t.term LIKE %s)"
 )
+_PG_WORD_IDS = f"SELECT customer_id FROM {TERM_TABLE} WHERE term LIKE %s"
 
 
 def _postgres_ids(words: list[str], limit: int, after_id: int, restricted: str) -> list[int]:
-    """Two plans, chosen by how many customers the rarest word matches.
+    """Three plans, chosen by how many index terms each word matches.
 
-    A rare word (``virtanen``, a phone number, an order number): take its few customers from
-    the term index and check the other words per customer. Only common words (``s k``):
-    walk the customers in id order, checking each word, until a page is full. Hash joins
-    are switched off for the query: they would read every term of a common word first.
+    A rare word (a surname, a phone number, an order number): take its few customers from
+    the term index and check the other words per customer. Only very common words (``s k``):
+    walk the customers in id order, checking each word, until a page is full. In between
+    (``antti vi``): intersect the words' customer sets with hashes, which reads each word's
+    index range once instead of probing per customer.
     """
-    counts = {w: _count_upto(w, PG_RARE) for w in words}
+    counts = {w: _count_upto(w, PG_COMMON) for w in words}
     rarest = min(words, key=lambda w: counts[w])
     if counts[rarest] < PG_RARE:
         others = [w for w in words if w != rarest]
@@ -289,14 +293,27 @@ def _postgres_ids(words: list[str], limit: int, after_id: int, restricted: str) 
             + " ORDER BY c.id LIMIT %s"
         )
         params = [rarest + "%", after_id] + [w + "%" for w in others] + [limit]
-    else:
+        return _without_hash_joins(sql, params)
+    if counts[rarest] >= PG_COMMON:
         sql = (
             "SELECT c.id FROM customer c WHERE c.id > %s"
             + restricted
             + _PG_HAS_TERM * len(words)
             + " ORDER BY c.id LIMIT %s"
         )
-        params = [after_id] + [w + "%" for w in words] + [limit]
+        return _without_hash_joins(sql, [after_id] + [w + "%" for w in words] + [limit])
+    intersection = " INTERSECT ".join([_PG_WORD_IDS] * len(words))
+    sql = (
+        f"SELECT c.id FROM customer c WHERE c.id IN ({intersection}) AND c.id > %s"
+        + restricted
+        + " ORDER BY c.id LIMIT %s"
+    )
+    params = [w + "%" for w in words] + [after_id, limit]
+    return [row[0] for row in database.execute_sql(sql, params)]
+
+
+def _without_hash_joins(sql: str, params: list) -> list[int]:
+    """Nested loops only: a hash join would first read every term of a common word."""
     with database.atomic():
         database.execute_sql("SET LOCAL enable_hashjoin = off")
         database.execute_sql("SET LOCAL enable_mergejoin = off")
