@@ -12,8 +12,6 @@ import os
 import sys
 from collections.abc import Sequence
 
-import peewee as pw
-
 from finconsole.cli.context import Context
 from finconsole.core.errors import FinconsoleError
 
@@ -70,10 +68,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args, ctx) or 0)
     except FinconsoleError as exc:
         return fail(str(exc), exc.exit_code)
-    except pw.OperationalError as exc:
-        return fail(f"database error: {_first_line(exc)}")
-    except pw.DatabaseError as exc:
-        return fail(f"database error: {_first_line(exc)}")
     except BrokenPipeError:
         # the reader went away (`finconsole find x | head`): stop quietly, as other tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -83,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return fail("interrupted", 130)
     except Exception as exc:  # a bug: still one line (no personal data from str(exc))
+        if _is_database_error(exc):
+            return fail(f"database error: {_first_line(exc)}")
         if os.environ.get("FINCONSOLE_DEBUG"):
             raise
         return fail(
@@ -96,6 +92,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def fail(message: str, code: int = 1) -> int:
     print(f"finconsole: {message}", file=sys.stderr)
     return code
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    # peewee is looked up, not imported: opening the console paints before loading it.
+    peewee = sys.modules.get("peewee")
+    return peewee is not None and isinstance(exc, peewee.DatabaseError)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from finconsole.core import config as config_mod
-from finconsole.core import db, runtime
+from finconsole.core import runtime
 from finconsole.core.actor import Actor
 
 
@@ -29,6 +29,8 @@ class Context:
         (only ``finconsole restore`` itself opens it then).
         """
         if not self._connected:
+            from finconsole.core import db  # not at import: the console paints first
+
             db.connect(self.config.database_url, migrate=migrate)
             self._connected = True
             if not allow_pending_restore:
@@ -42,6 +44,8 @@ class Context:
 
     def close(self) -> None:
         if self._connected:
+            from finconsole.core import db
+
             db.close()
             self._connected = False
 

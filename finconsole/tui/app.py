@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +23,6 @@ from textual.screen import Screen
 from finconsole.core import clock, runtime
 from finconsole.core.actor import OFFICER, SUPPORT, Actor
 from finconsole.core.config import Config
-from finconsole.core.db import thread_connection
 
 BOTH = (OFFICER, SUPPORT)
 
@@ -91,9 +92,21 @@ class FinconsoleApp(App):
     ]
 
     def __init__(
-        self, config: Config, actor: Actor | None = None, *, idle_check_seconds: float = 5.0
+        self,
+        config: Config,
+        actor: Actor | None = None,
+        *,
+        idle_check_seconds: float = 5.0,
+        connect: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
+        # ``connect`` opens the database in a worker after the first paint (the real console);
+        # without it the database is already open (tests, benchmarks).
+        self._connect = connect
+        self.database_ready = threading.Event()
+        if connect is None:
+            self.database_ready.set()
+        self.startup_error: BaseException | None = None
         self.config = config
         runtime.set_config(config)
         self.actor: Actor | None = actor
@@ -110,14 +123,49 @@ class FinconsoleApp(App):
         self.set_interval(self.idle_check_seconds, self.check_session)
         if self.actor is not None:
             self.action_navigate("register")
+        elif self._connect is not None:
+            # The login screen at once (most consoles have accounts); the database is opened
+            # after it is painted, and the first-run set-up replaces it when no account exists.
+            from finconsole.tui.screens.login import LoginScreen
+
+            self.push_screen(LoginScreen())
+            self.call_after_refresh(self.open_database)
         else:
             self.show_entry_screen()
+
+    @work(thread=True, exclusive=True, group="session")
+    def open_database(self) -> None:
+        try:
+            self._connect()
+            self._choose_entry_screen()
+        except Exception as exc:  # noqa: BLE001 - cli.main turns it into its one line
+            self.startup_error = exc
+            self._close_thread_connection()
+            self.call_from_thread(self.exit, return_code=1)
+        finally:
+            self.database_ready.set()
+
+    @staticmethod
+    def _close_thread_connection() -> None:
+        """A refused database (pending restore, newer schema) was opened in this thread."""
+        import sys
+
+        if "finconsole.core.db" in sys.modules:
+            try:
+                sys.modules["finconsole.core.db"].close()
+            except Exception:  # noqa: BLE001 - closing what may never have opened
+                pass
 
     # --- who is using the console ------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="session")
     def show_entry_screen(self) -> None:
         """The login screen, or the first-run set-up when no account exists yet."""
+        self._choose_entry_screen()
+
+    def _choose_entry_screen(self) -> None:
+        from finconsole.core.db import thread_connection
+
         with thread_connection():
             from finconsole.core.services import auth  # in the worker: not at start-up
 
@@ -127,6 +175,8 @@ class FinconsoleApp(App):
 
     def _open_entry(self, target: str) -> None:
         module, _, cls = target.partition(":")
+        if type(self.screen).__name__ == cls and len(self.screen_stack) == 2:
+            return  # already there (painted before the database was open)
         screen = getattr(importlib.import_module(f"finconsole.tui.screens.{module}"), cls)()
         self.run_worker(self._replace_stack(screen), group="session-stack", exclusive=True)
 
@@ -161,6 +211,8 @@ class FinconsoleApp(App):
 
     @work(thread=True, group="session-audit")
     def _audit_session_event(self, actor: Actor, action: str) -> None:
+        from finconsole.core.db import thread_connection
+
         with thread_connection():
             from finconsole.core.services import audit
 

@@ -1,4 +1,10 @@
-"""Open the console: connect, then hand over to the Textual app."""
+"""Open the console: paint the login screen, then connect while the user types.
+
+The database is opened (and its schema and a pending restore checked) in a worker once the
+first screen is painted, so start-up does not wait for the driver imports and the connection.
+When it cannot be opened, the console closes and the error is the command line's one line on
+stderr with exit status 1, as before the console painted first.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,10 @@ from finconsole.cli.context import Context
 
 
 def run_console(ctx: Context) -> int:
-    ctx.connect()
     from finconsole.tui.app import FinconsoleApp
 
-    app = FinconsoleApp(ctx.config)
+    app = FinconsoleApp(ctx.config, connect=ctx.connect)
     app.run(mouse=False)
+    if app.startup_error is not None:
+        raise app.startup_error  # cli.main prints its one line and exits 1
     return app.return_code or 0

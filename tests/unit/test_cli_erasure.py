@@ -141,13 +141,17 @@ def test_cli_refuses_a_pending_restore(
     backup._set_meta(backup.RESTORE_SINCE, "2026-03-15T12:00:00")
     assert run(config_file, "erase", "1", "--preview") == 1
     assert "restore --resume" in capsys.readouterr().err
-    from finconsole.tui.app import FinconsoleApp
+    from textual.app import App
 
-    def must_not_open(self, **kwargs):
-        raise AssertionError("the console opened a database with a pending restore")
+    run_app = App.run
 
-    monkeypatch.setattr(FinconsoleApp, "run", must_not_open)
-    assert run(config_file) == 1  # the console refuses it too
+    def headless(self, *args, **kwargs):
+        kwargs.update(headless=True, size=(80, 24))
+        return run_app(self, *args, **kwargs)
+
+    monkeypatch.setattr(App, "run", headless)
+    # the console refuses it too: it closes as the database is opened, before any login
+    assert run(config_file) == 1
     assert "restore --resume" in capsys.readouterr().err
     assert run(config_file, "restore", "--resume") == 0
     assert run(config_file, "restore") == 2

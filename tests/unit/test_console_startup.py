@@ -24,3 +24,14 @@ def test_importing_the_console_loads_no_command_module():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_the_login_screen_is_painted_before_the_database_driver_is_loaded():
+    code = (
+        "import sys, finconsole.cli, finconsole.tui.run, finconsole.tui.app,"
+        " finconsole.tui.screens.login\n"
+        "print(','.join(sorted(m for m in ('peewee', 'argon2', 'cryptography', 'psycopg2')"
+        " if m in sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from rich.text import Text
-from textual import work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -150,6 +150,9 @@ class CustomerScreen(Screen):
         self.data: dict[str, Any] | None = None
         self.painted = 0  # for tests and benchmarks
         self.painted_at: float | None = None
+        # The screen to be covered once the data is painted (see open_customer), or None.
+        self._push_over: Screen | None = None
+        self._styled_for: tuple | None = None
 
     def show_customer(
         self, customer_id: int, *, order_id: int | None = None, parcel_id: int | None = None
@@ -161,6 +164,36 @@ class CustomerScreen(Screen):
         if self.is_mounted:
             self._forget()
             self.load(audit_view=True)
+
+    def open_over(
+        self, screen: Screen, customer_id: int, *, order_id: int | None, parcel_id: int | None
+    ) -> None:
+        """Load a customer into this off-stage screen and show it once painted: one layout and
+        one frame, instead of a "Loading..." frame restyled and laid out again a moment later."""
+        if not self.is_mounted:  # still being built: it loads the customer once mounted
+            self.customer_id = customer_id
+            self.focus_order_id, self.focus_parcel_id = order_id, parcel_id
+            self.app.push_screen(self)
+            return
+        self._push_over = screen
+        self.show_customer(customer_id, order_id=order_id, parcel_id=parcel_id)
+
+    @on(events.ScreenResume)
+    def _keep_styles(self, event: events.ScreenResume) -> None:
+        """Textual restyles every widget of a screen each time it is pushed (most of the cost
+        of showing this reused screen). Its styles were computed when it was built and only
+        a theme change alters them off-stage, so the restyle runs only then. (Runs before
+        Screen's own handler, which reads ``refresh_styles``.)"""
+        styled_for = (self.app.theme, self.app.ansi_color)
+        if styled_for == self._styled_for:
+            event.refresh_styles = False
+        self._styled_for = styled_for
+
+    def _push_if_opening(self) -> None:
+        over, self._push_over = self._push_over, None
+        # Only where it was asked for: not over a screen the user moved to meanwhile.
+        if over is not None and self.app.screen is over and self not in self.app.screen_stack:
+            self.app.push_screen(self)
 
     def _forget(self) -> None:
         """Drop what this screen shows of a customer."""
@@ -230,6 +263,7 @@ class CustomerScreen(Screen):
             self.app.call_from_thread(self.paint, data)
 
     def _load_failed(self, message: str) -> None:
+        self._push_over = None
         self.app.say(message, error=True)
         if self.data is None and self.is_current:
             self.dismiss()
@@ -250,6 +284,7 @@ class CustomerScreen(Screen):
         self._apply_focus()
         self.painted += 1
         self.painted_at = time.perf_counter()
+        self._push_if_opening()
 
     @staticmethod
     def _contact_text(data: dict[str, Any]) -> Text:
@@ -526,5 +561,4 @@ def open_customer(
     if not isinstance(screen, CustomerScreen) or screen in app.screen_stack:
         app.push_screen(CustomerScreen(customer_id, order_id=order_id, parcel_id=parcel_id))
         return
-    screen.show_customer(customer_id, order_id=order_id, parcel_id=parcel_id)
-    app.push_screen(INSTALLED_NAME)
+    screen.open_over(app.screen, customer_id, order_id=order_id, parcel_id=parcel_id)

@@ -9,10 +9,6 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from finconsole.core.db import thread_connection
-from finconsole.core.services import auth
-from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
-
 CODE_PLACEHOLDER = "6-digit code, or a recovery code"
 
 
@@ -54,6 +50,14 @@ class LoginScreen(Screen):
 
     @work(thread=True, exclusive=True, group="login")
     def check_login(self, username: str, password: str, code: str) -> None:
+        # Loaded here, not at start-up: the login screen is painted before the database opens.
+        from finconsole.core.db import thread_connection
+        from finconsole.core.services import auth
+        from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
+
+        self.app.database_ready.wait()
+        if self.app.startup_error is not None:
+            return  # the console is closing with the error
         try:
             with thread_connection():
                 actor = auth.login(username, password, code, channel="tui")
