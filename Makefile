@@ -35,9 +35,11 @@ demo: $(STAMP) demo.toml
 	$(BIN)/finconsole --config demo.toml migrate
 	@if $(BIN)/finconsole --config demo.toml find "" --limit 1 --json | grep -q '"id"'; then \
 		echo "demo.db already has customers: opening it"; \
+		if [ -f demo-officer.txt ]; then cat demo-officer.txt; fi; \
 	else \
-		$(BIN)/finconsole --config demo.toml demo --customers 5000; \
+		$(BIN)/finconsole --config demo.toml demo --customers 5000 --officer-file demo-officer.txt; \
 	fi
+	@if [ -t 0 ]; then printf "Press Enter to open the console (log in as the demo officer)... "; read _; fi
 	$(BIN)/finconsole --config demo.toml
 
 lint: $(STAMP)

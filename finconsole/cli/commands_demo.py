@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+from pathlib import Path
 
 from finconsole.cli.context import Context
-from finconsole.core.services import demo
+from finconsole.core.services import demo, users
+from finconsole.core.services.credentials import render_setup
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,6 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--customers", type=_count, default=5_000, metavar="N", help="how many (default 5000)"
     )
     p.add_argument("--seed", type=int, default=1, metavar="S", help="same seed, same data")
+    p.add_argument(
+        "--officer-file",
+        type=Path,
+        metavar="PATH",
+        help="also keep the demo officer's login set-up in this file (mode 0600)",
+    )
     p.set_defaults(func=cmd_demo)
 
 
@@ -39,7 +48,27 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     if progress:
         progress.finish()
     print(f"{result.summary()} in {time.monotonic() - started:.1f} s")
+    _demo_officer(ctx, args.officer_file)
     return 0
+
+
+def _demo_officer(ctx: Context, keep_in: Path | None) -> None:
+    """A demo register gets an officer a visitor can log in as, unless it has users already."""
+    setup = users.create_demo_officer(ctx.actor)
+    if setup is None:
+        print("the register already has user accounts: no demo officer added")
+        return
+    text = (
+        f"Demo officer: username {setup.username}\n{render_setup(setup)}\n"
+        "No authenticator at hand? The current code is:\n"
+        f"  python -c \"import pyotp; print(pyotp.TOTP('{setup.secret}').now())\"\n"
+    )
+    print(text)
+    if keep_in is not None:
+        # synthetic data only: keeping the demo login lets `make demo` show it again
+        fd = os.open(keep_in, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
 
 
 class _Progress:

@@ -196,6 +196,28 @@ class FinconsoleApp(App):
         self.session_started = self.last_activity = clock.now()
         self.action_navigate("register")
         self.refresh_bindings()
+        self._run_due_retention(actor)
+
+    @work(thread=True, group="retention")
+    def _run_due_retention(self, actor: Actor) -> None:
+        """An officer's start completes erasures whose hold has ended (and the other retention
+        jobs), so "on the day the hold ends" holds even without a cron job. Support: nothing."""
+        from finconsole.core.errors import FinconsoleError
+        from finconsole.core.services import retention
+
+        try:
+            with thread_connection():
+                report = retention.run_due(actor)
+        except FinconsoleError as exc:
+            self.call_from_thread(
+                self.notify, f"Retention run failed: {exc}", severity="error", markup=False
+            )
+            return
+        if report is not None and (any(report.done.values()) or report.errors):
+            severity = "information" if report.ok else "error"
+            self.call_from_thread(
+                self.notify, f"Retention: {report.summary()}", severity=severity, markup=False
+            )
 
     def end_session(self, message: str) -> None:
         self.actor = None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from finconsole.core.config import Config, defaults
+from finconsole.core import runtime
 from finconsole.tui.app import FinconsoleApp
 
 
 def make_app(actor) -> FinconsoleApp:
-    return FinconsoleApp(Config(defaults(), None), actor=actor)
+    # the test's own config (autouse fixture): its key file, not one in the current folder
+    return FinconsoleApp(runtime.get_config(), actor=actor)
 
 
 async def settle(app, pilot, rounds: int = 3) -> None:

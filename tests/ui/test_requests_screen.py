@@ -46,7 +46,7 @@ async def open_requests(app, pilot):
     await pilot.press("f4")
     await settle(app, pilot)
     assert isinstance(app.screen, RequestsScreen)
-    return app.screen.query_one(DataTable)
+    return app.screen.query_one("#requests", DataTable)
 
 
 async def type_into(pilot, app, selector, text):
@@ -253,3 +253,37 @@ async def test_export_dialog_for_customer_screen(anna, officer, clock, tmp_path)
         await settle(app, pilot)
     assert results == [tmp_path / "anna.json"]
     assert '"last_name": "Virtanen"' in (tmp_path / "anna.json").read_text()
+
+
+async def test_officer_sees_inquiry_tasks_above_requests(anna, officer, support, clock):
+    from finconsole.core.models import Task
+    from finconsole.core.services import inquiries
+    from finconsole.tui.screens.tasks import TaskPanel
+
+    inquiries.record(
+        officer,
+        {
+            "authority": "Poliisi",
+            "received_at": "2026-03-15",
+            "scope": "one",
+            "reference": "P-1",
+            "customer_ids": [anna["id"]],
+        },
+    )
+    verified(officer, anna["id"])
+    app = FinconsoleApp(Config(defaults(), None), actor=officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await open_requests(app, pilot)
+        await settle(app, pilot)
+        panel = app.screen.query_one(TaskPanel)
+        assert panel.display and len(panel.rows) == 1 and table.row_count == 1
+        panel.query_one(DataTable).focus()
+        await pilot.press("d")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert not panel.display  # nothing left to do: the panel gives its room back
+    assert Task.select().where(Task.done_at.is_null()).count() == 0
+    app = FinconsoleApp(Config(defaults(), None), actor=support)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_requests(app, pilot)
+        assert not app.screen.query(TaskPanel)  # tasks are the officer's

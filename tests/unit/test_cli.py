@@ -80,6 +80,38 @@ def test_demo_then_find_json(folder, capsys):
     assert rows[0]["id"] in [r["id"] for r in json.loads(out)]
 
 
+def test_demo_adds_an_officer_a_visitor_can_log_in_as(folder, capsys):
+    import pyotp
+
+    from finconsole.core.services import auth
+
+    run(capsys, "init")
+    code, out, err = run(capsys, "demo", "--customers", "3", "--officer-file", "officer.txt")
+    assert code == 0, err
+    assert "Demo officer: username" in out and "Recovery codes" in out
+    assert stat.S_IMODE((folder / "officer.txt").stat().st_mode) == 0o600
+    secret = out.split("Secret: ")[1].split()[0]
+    password = out.split("Password: ")[1].split()[0]
+    username = out.split("username ")[1].split()[0]
+    db_mod.connect(f"sqlite:///{folder / 'finconsole.db'}")
+    actor = auth.login(username, password, pyotp.TOTP(secret).now())
+    assert actor.role == "officer"
+    db_mod.close()
+
+
+def test_demo_never_adds_an_officer_where_users_exist(folder, capsys):
+    from finconsole.core.actor import Actor
+    from finconsole.core.services import users
+
+    run(capsys, "init")
+    db_mod.connect(f"sqlite:///{folder / 'finconsole.db'}")
+    users.create(Actor.cli(), "kaj", "officer", "correct horse battery")
+    db_mod.close()
+    code, out, err = run(capsys, "demo", "--customers", "3")
+    assert code == 0, err
+    assert "no demo officer added" in out and "Secret:" not in out
+
+
 def test_demo_refuses_a_register_with_customers(folder, capsys):
     run(capsys, "init")
     run(capsys, "demo", "--customers", "5")

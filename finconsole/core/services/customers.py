@@ -201,6 +201,11 @@ _SUMMARY_COLUMNS = (
 def recent(actor: Actor, *, limit: int = 50, before: tuple | None = None) -> list[dict[str, Any]]:
     """Most recently updated customers first; ``before`` = (updated_at, id) of the last row seen."""
     permissions.require(actor, "search_customers")
+    return summaries(recent_ids(actor, limit, before))
+
+
+def recent_ids(actor: Actor, limit: int, before: tuple | None = None) -> list[int]:
+    """Ids of the most recently updated customers the actor may see, keyset-paged."""
     query = Customer.select(Customer.id)
     if not permissions.allowed(actor, "view_restricted"):
         query = query.where(Customer.restricted == False)  # noqa: E712
@@ -210,7 +215,7 @@ def recent(actor: Actor, *, limit: int = 50, before: tuple | None = None) -> lis
             (Customer.updated_at < at) | ((Customer.updated_at == at) & (Customer.id < cid))
         )
     query = query.order_by(Customer.updated_at.desc(), Customer.id.desc()).limit(limit)
-    return summaries([c.id for c in query])
+    return [cid for (cid,) in query.tuples()]
 
 
 # --- writing ---------------------------------------------------------------------------------

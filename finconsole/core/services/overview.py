@@ -27,7 +27,12 @@ from finconsole.core.models import (
     database,
 )
 from finconsole.core.services import audit, search
-from finconsole.core.services.customers import OBJECTIONS, address_dict, customer_dict
+from finconsole.core.services.customers import (
+    OBJECTIONS,
+    address_dict,
+    customer_dict,
+    recent_ids,
+)
 from finconsole.core.services.orders import order_dict
 
 
@@ -233,20 +238,6 @@ def summary_rows(ids: list[int]) -> list[dict[str, Any]]:
             "updated_at": _as_datetime(row[9]),
         }
     return [found[cid] for cid in ids if cid in found]
-
-
-def recent_ids(actor: Actor, limit: int, before: tuple | None = None) -> list[int]:
-    """Most recently updated customers first; ``before`` = (updated_at, id) of the last row."""
-    query = Customer.select(Customer.id)
-    if not permissions.allowed(actor, "view_restricted"):
-        query = query.where(Customer.restricted == False)  # noqa: E712
-    if before is not None:
-        at, cid = before
-        query = query.where(
-            (Customer.updated_at < at) | ((Customer.updated_at == at) & (Customer.id < cid))
-        )
-    query = query.order_by(Customer.updated_at.desc(), Customer.id.desc()).limit(limit)
-    return [cid for (cid,) in query.tuples()]
 
 
 def register_page(

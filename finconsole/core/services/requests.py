@@ -22,7 +22,7 @@ import peewee as pw
 from finconsole.core import clock, permissions, runtime
 from finconsole.core.actor import Actor
 from finconsole.core.db import is_sqlite, write_transaction
-from finconsole.core.errors import Conflict, FinconsoleError, NotFound, ValidationError
+from finconsole.core.errors import Conflict, NotFound, ValidationError
 from finconsole.core.models import Customer, Request, database
 from finconsole.core.services import audit, customers, dates
 from finconsole.core.services import validation as v
@@ -505,10 +505,8 @@ def _execute_export(actor: Actor, req: Request, options: dict[str, Any]) -> tupl
 
 def _execute_erasure(actor: Actor, req: Request, options: dict[str, Any]) -> tuple[str, str]:
     """Hand over to the erasure service, which closes the request with its outcome."""
-    try:
-        from finconsole.core.services import erasure  # type: ignore[attr-defined]
-    except ImportError:
-        raise FinconsoleError("erasure is not available in this build") from None
+    from finconsole.core.services import erasure  # erasure imports requests: import late
+
     erasure.erase(actor, req.customer_id, request_ref=req.reference)
     return "", ""  # the erasure service recorded the outcome itself
 

@@ -134,7 +134,19 @@ class CustomerScreen(Screen):
         Binding("3", "show_tab('requests')", "Requests tab", show=False),
         Binding("4", "show_tab('disclosures')", "Disclosures tab", show=False),
         Binding("r", "reload", "Reload", show=False),
+        Binding("t", "open_parcel", "Parcel", show=False),
+        Binding("q", "new_request", "Request", show=False),
+        Binding("w", "export", "Export", show=False),
+        Binding("d", "disclose", "Disclose", show=False),
+        Binding("x", "erase", "Erase", show=False),
     ]
+    # Officer-only actions and the permission each needs (hidden and inert for support).
+    OFFICER_ACTIONS = {
+        "edit_billing": "update_order_billing",
+        "export": "export_customer",
+        "disclose": "record_disclosure",
+        "erase": "preview_erasure",
+    }
 
     def __init__(
         self,
@@ -230,6 +242,12 @@ class CustomerScreen(Screen):
 
     def on_screen_resume(self) -> None:
         self.query_one(KeyBar).refresh_keys()
+        if getattr(self, "_reload_on_resume", False):
+            # back from a screen that changed the register behind our back (erasure,
+            # a parcel claim, a request): an erased customer closes this screen
+            self._reload_on_resume = False
+            self._forget()
+            self.load(audit_view=False)
 
     def on_mount(self) -> None:
         width = self.app.size.width
@@ -418,10 +436,10 @@ class CustomerScreen(Screen):
         actor = self.app.actor
         if actor is None:  # logged out or not yet in: nothing to do here
             return False
-        if action == "edit_billing":
+        if action in self.OFFICER_ACTIONS:
             from finconsole.core import permissions
 
-            return permissions.allowed(actor, "update_order_billing")
+            return permissions.allowed(actor, self.OFFICER_ACTIONS[action])
         return True
 
     def action_back(self) -> None:
@@ -539,6 +557,51 @@ class CustomerScreen(Screen):
         done = "recorded" if on else "withdrawn"
         self.app.call_from_thread(self.app.say, f"Objection to {purpose} {done}.")
         self.app.call_from_thread(self.load, False)
+
+    # --- other areas' screens for this customer --------------------------------------------
+
+    def _push_and_reload(self, screen) -> None:
+        self._reload_on_resume = True
+        self.app.push_screen(screen)
+
+    def action_open_parcel(self) -> None:
+        """The highlighted parcel's event timeline and claim keys."""
+        table = self.query_one("#parcels", DataTable)
+        if not self.data or table.row_count == 0:
+            self.app.say("No parcel to open: highlight an order that has parcels.", error=True)
+            return
+        from finconsole.tui.screens.parcel import ParcelScreen
+
+        row_key = table.coordinate_to_cell_key((max(table.cursor_row, 0), 0)).row_key
+        self._push_and_reload(ParcelScreen(int(row_key.value)))
+
+    def action_new_request(self) -> None:
+        if self.data:
+            from finconsole.tui.screens.request_form import RequestFormScreen
+
+            self._push_and_reload(RequestFormScreen(customer_id=self.customer_id))
+
+    def action_export(self) -> None:
+        if self.data:
+            from finconsole.tui.screens.export import export_customer_dialog
+
+            def written(path) -> None:
+                if path:
+                    self.app.say(f"Export written to {path}")
+
+            self.app.push_screen(export_customer_dialog(self.app.actor, self.customer_id), written)
+
+    def action_disclose(self) -> None:
+        if self.data:
+            from finconsole.tui.screens.disclosures import DisclosureForm
+
+            self._push_and_reload(DisclosureForm(customer_id=self.customer_id))
+
+    def action_erase(self) -> None:
+        if self.data:
+            from finconsole.tui.screens.erasure import ErasureScreen
+
+            self._push_and_reload(ErasureScreen(self.customer_id))
 
 
 INSTALLED_NAME = "customer"

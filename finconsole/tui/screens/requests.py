@@ -1,5 +1,8 @@
 """Requests: the open data-subject requests, the most urgent first.
 
+For the officer, open tasks (tell a customer of an authority inquiry, inform the recipients of
+a disclosure after rectification or erasure) stand above the requests until marked done.
+
 A marker column says OVERDUE or "due soon" (within a week) in words, so the highlight does
 not rest on colour alone. Enter opens a request, n records a new one (support too), v notes
 the identity check, l links it to a customer; the officer also extends, executes, refuses
@@ -17,11 +20,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from finconsole.core import permissions
 from finconsole.core.db import thread_connection
 from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import requests
 from finconsole.tui.safe import literal
 from finconsole.tui.screens.request_actions import REQUEST_BINDINGS, RequestActions
+from finconsole.tui.screens.tasks import TaskPanel
 
 COLUMNS = ("!", "Due", "Reference", "Kind", "Status", "Subject")
 MARKERS = {
@@ -59,13 +64,17 @@ class RequestsScreen(RequestActions, Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        if self.app.actor is not None and permissions.allowed(self.app.actor, "view_tasks"):
+            yield TaskPanel(hide_when_empty=True)
         yield DataTable(id="requests", cursor_type="row", zebra_stripes=True)
         yield Static("", id="summary", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Data-subject requests"
-        self.query_one(DataTable).add_columns(*COLUMNS)
+        table = self.query_one("#requests", DataTable)
+        table.add_columns(*COLUMNS)
+        table.focus()  # the requests list, not the task panel above it, takes the keys first
         self.reload()
 
     def reload(self) -> None:
@@ -85,7 +94,7 @@ class RequestsScreen(RequestActions, Screen):
         self.app.call_from_thread(self.show_rows, rows)
 
     def show_rows(self, rows: list[dict[str, Any]]) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one("#requests", DataTable)
         selected = self.selected()
         keep = self.focus_id or (selected["id"] if selected else None)
         self.focus_id = None
@@ -111,7 +120,7 @@ class RequestsScreen(RequestActions, Screen):
         )
 
     def selected(self) -> dict[str, Any] | None:
-        table = self.query_one(DataTable)
+        table = self.query_one("#requests", DataTable)
         if not self.rows or table.cursor_row < 0 or table.cursor_row >= len(self.rows):
             return None
         return self.rows[table.cursor_row]

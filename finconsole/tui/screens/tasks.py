@@ -32,9 +32,11 @@ class TaskPanel(Vertical):
         Binding("ctrl+r", "reload", "Reload tasks"),
     ]
 
-    def __init__(self, *, id: str | None = "task-panel") -> None:
+    def __init__(self, *, id: str | None = "task-panel", hide_when_empty: bool = False) -> None:
         super().__init__(id=id)
         self.rows: list[dict] = []
+        self.hide_when_empty = hide_when_empty  # embedded above another list: no empty box
+        self.display = not hide_when_empty  # shown once there is something to do
 
     def compose(self) -> ComposeResult:
         yield Static("", id="task-status", markup=False)
@@ -64,6 +66,7 @@ class TaskPanel(Vertical):
         count = len(rows)
         text = f"{count} open task{'s' if count != 1 else ''}: d marks the selected one done"
         self.query_one("#task-status", Static).update(text if rows else "No open tasks.")
+        self.display = bool(rows) or not self.hide_when_empty
         self.show_detail()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
