@@ -202,6 +202,7 @@ class FinconsoleApp(App):
     def _run_due_retention(self, actor: Actor) -> None:
         """An officer's start completes erasures whose hold has ended (and the other retention
         jobs), so "on the day the hold ends" holds even without a cron job. Support: nothing."""
+        from finconsole.core.db import thread_connection
         from finconsole.core.errors import FinconsoleError
         from finconsole.core.services import retention
 
