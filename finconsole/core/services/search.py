@@ -91,12 +91,15 @@ def customer_document(
     customer: dict[str, Any], postcodes: Iterable[str] = (), codes: Iterable[str] = ()
 ) -> str:
     """The text indexed for a customer: a space-separated list of tokens."""
-    words: list[str] = []
-    words += tokens(customer.get("first_name"))
-    words += tokens(customer.get("last_name"))
-    email = customer.get("email") or ""
-    words += tokens(email)
-    words += identifier_tokens(email)
+    first, last = customer.get("first_name"), customer.get("last_name")
+    words: list[str] = [*(_tokens(first) if first else ()), *(_tokens(last) if last else ())]
+    email = customer.get("email")
+    if email:
+        # not through the cache: every address is different, caching them only evicts names
+        parts = [t for t in _NON_ALNUM.split(fold(email)) if t]
+        words += parts
+        if len(parts) > 1:
+            words.append("".join(parts))  # as identifier_tokens: the address run together
     words += phone_tokens(customer.get("phone"))
     for postcode in postcodes:
         words += tokens(postcode)
