@@ -227,9 +227,9 @@ def address_changes(
 # --- audit in bulk ----------------------------------------------------------------------------
 
 
-def audit_many(actor: Actor, events: Sequence[tuple[str, str, int, int, Iterable[str]]]) -> None:
-    """Append (action, target_type, target_id, customer_id, fields) events to the chain in one
-    ``executemany``: the same hash chain ``audit.record`` builds, one event per record."""
+def audit_many(actor: Actor, events: Sequence[tuple]) -> None:
+    """Append (action, target_type, target_id, customer_id, fields[, last_customer_id]) events
+    to the chain in one ``executemany``: the same hash chain ``audit.record`` builds."""
     if not events:
         return
     audit._lock_chain_head()
@@ -238,7 +238,7 @@ def audit_many(actor: Actor, events: Sequence[tuple[str, str, int, int, Iterable
     now = clock.now()
     stored_now = now.isoformat(" ") if is_sqlite() else now
     rows = []
-    for action, target_type, target_id, customer_id, fields in events:
+    for action, target_type, target_id, customer_id, fields, *last in events:
         # a plain namespace: ``_digest`` reads attributes only, and a model costs 10x more
         event = SimpleNamespace(
             at=now,
@@ -251,11 +251,12 @@ def audit_many(actor: Actor, events: Sequence[tuple[str, str, int, int, Iterable
             fields=",".join(sorted(set(fields))),
             outcome="ok",
             prev_hash=prev,
+            last_customer_id=last[0] if last else None,
         )
         digest = audit._digest(event)  # type: ignore[arg-type]
         rows.append(
             (stored_now, actor.username, actor.channel, action, target_type, target_id)
-            + (customer_id,)
+            + (customer_id, event.last_customer_id)
             + (event.fields, "ok", prev, digest)
         )
         prev = digest
@@ -269,6 +270,7 @@ def audit_many(actor: Actor, events: Sequence[tuple[str, str, int, int, Iterable
             "target_type",
             "target_id",
             "customer_id",
+            "last_customer_id",
             "fields",
             "outcome",
             "prev_hash",
@@ -276,6 +278,19 @@ def audit_many(actor: Actor, events: Sequence[tuple[str, str, int, int, Iterable
         ),
         rows,
     )
+
+
+def id_runs(ids: Sequence[int]) -> list[tuple[int, int]]:
+    """Ascending ids as (first, last) runs of consecutive values: [1, 2, 3, 7] -> [(1, 3), (7, 7)].
+    SQLite hands an import consecutive ids; PostgreSQL's sequence may interleave another
+    session's, which only splits a run."""
+    runs: list[tuple[int, int]] = []
+    for cid in sorted(ids):
+        if runs and cid == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], cid)
+        else:
+            runs.append((cid, cid))
+    return runs
 
 
 def as_datetime(value: Any) -> dt.datetime | None:
