@@ -13,6 +13,7 @@ a marketing objection; an import never withdraws one.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -22,10 +23,11 @@ from finconsole.core.db import write_transaction
 from finconsole.core.services import audit, search
 from finconsole.core.services import shop_formats as fmt
 from finconsole.core.services import shop_writer as w
-from finconsole.core.services.import_result import ImportResult, Progress
-from finconsole.core.services.shop_csv import CsvSource
+from finconsole.core.services.import_result import ImportResult, Progress, Reject
+from finconsole.core.services.shop_csv import CsvSource, ImportFormatError
 from finconsole.core.services.shop_customer_rows import CustomerReader
-from finconsole.core.services.shop_formats import CustomerRecord, RowRejected
+from finconsole.core.services.shop_formats import CustomerRecord
+from finconsole.core.services.shop_pipeline import ParsedRows, document, relaxed_gc
 
 CHUNK = 10000
 PROGRESS_EVERY = 1000
@@ -105,33 +107,49 @@ def _import_customers(
 ) -> ImportResult:
     permissions.require(actor, "import_shop_data")
     result = ImportResult()
-    with CsvSource(Path(path)) as source:
+    with CsvSource(Path(path)) as source, relaxed_gc():
         source.require(label, required)
         reader = CustomerReader(fmt.column_map(source, columns), *ref)
-        chunk: list[CustomerRecord] = []
-        keys: set[str] = set()
-        rows = 0
-        for line, row in source:
-            rows += 1
-            if progress and rows % PROGRESS_EVERY == 0:
-                progress(rows, source.bytes_done, source.bytes_total)
-            try:
-                record = reader(row, line)
-            except RowRejected as exc:
-                w.add_reject(result, source, line, row, str(exc))
-                continue
-            record_keys = {k for k in (record.shop_ref, record.email) if k}
-            if record_keys & keys or len(chunk) >= CHUNK:
-                # the same person twice in one chunk: write the first before reading the second
-                write_customer_chunk(actor, chunk, result)
-                chunk, keys = [], set()
-            chunk.append(record)
-            keys |= record_keys
-        write_customer_chunk(actor, chunk, result)
+        parsed = ParsedRows(source, reader)
+        rows = _write_parsed(actor, parsed, result, progress, source.bytes_total)
         if progress:
             progress(rows, source.bytes_total, source.bytes_total)
     _audit_run(actor, label, result)
     return result
+
+
+def _write_parsed(
+    actor: Actor,
+    parsed: ParsedRows,
+    result: ImportResult,
+    progress: Progress | None,
+    total: int,
+) -> int:
+    """Write the parsed records a chunk at a time; returns how many rows were read."""
+    chunk: list[CustomerRecord] = []
+    keys: set[str | None] = set()
+    rows = 0
+    try:
+        for line, record, why, raw in parsed:
+            rows += 1
+            if progress and rows % PROGRESS_EVERY == 0:
+                progress(rows, parsed.bytes_done, total)
+            if record is None:
+                result.rejects.append(Reject(line, sys.intern(why), raw or {}))
+                continue
+            same_person = record.shop_ref in keys or (record.email and record.email in keys)
+            if same_person or len(chunk) >= CHUNK:
+                # the same person twice in one chunk: write the first before reading the second
+                write_customer_chunk(actor, chunk, result)
+                chunk, keys = [], set()
+            chunk.append(record)
+            keys.add(record.shop_ref)
+            keys.add(record.email)
+    except ImportFormatError:
+        write_customer_chunk(actor, chunk, result)  # the message promises the rows before it
+        raise
+    write_customer_chunk(actor, chunk, result)
+    return rows
 
 
 def _audit_run(actor: Actor, label: str, result: ImportResult) -> None:
@@ -175,17 +193,7 @@ def create_customers(actor: Actor, records: Sequence[CustomerRecord]) -> list[in
         if r.address
     ]
     w.insert_many("address", (*w.ADDRESS_COLUMNS, "is_default", "version"), addresses)
-    search.write_documents(
-        [
-            (
-                cid,
-                search.customer_document(
-                    _searchable(r), [r.address["postcode"]] if r.address else []
-                ),
-            )
-            for r, cid in zip(records, ids)
-        ]
-    )
+    search.write_documents([(cid, r.document or document(r)) for r, cid in zip(records, ids)])
     _audit_created(actor, records, ids)
     return ids
 
@@ -208,15 +216,6 @@ def _audit_created(actor: Actor, records: Sequence[CustomerRecord], ids: Sequenc
             for first, last in w.id_runs(ids)
         ],
     )
-
-
-def _searchable(record: CustomerRecord) -> dict[str, str | None]:
-    return {
-        "first_name": record.first_name,
-        "last_name": record.last_name,
-        "email": record.email,
-        "phone": record.phone,
-    }
 
 
 def update_customers(actor: Actor, pairs: Sequence[tuple[CustomerRecord, dict]]) -> int:
