@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from pathlib import Path
 
 from finconsole.core import permissions
@@ -183,14 +184,16 @@ def write_customer_chunk(
         result.unchanged += len(pairs) - changed
 
 
+_ADDRESS_PARTS = itemgetter(*w.ADDRESS_PARTS)
+
+
 def create_customers(actor: Actor, records: Sequence[CustomerRecord]) -> list[int]:
     """Insert customers with their default addresses, search entries and audit events."""
     ids = w.allocate_ids("customer", len(records))
     w.insert_many("customer", w.CUSTOMER_COLUMNS, w.new_customer_rows(records, ids))
+    parts = _ADDRESS_PARTS
     addresses = [
-        (cid, "postal", *(r.address[k] for k in w.ADDRESS_PARTS), True, 1)
-        for r, cid in zip(records, ids)
-        if r.address
+        (cid, "postal", *parts(r.address), True, 1) for r, cid in zip(records, ids) if r.address
     ]
     w.insert_many("address", (*w.ADDRESS_COLUMNS, "is_default", "version"), addresses)
     search.write_documents([(cid, r.document or document(r)) for r, cid in zip(records, ids)])
