@@ -248,8 +248,7 @@ def update_customers(actor: Actor, pairs: Sequence[tuple[CustomerRecord, dict]])
         if set(changes) & set(w.SHOP_FIELDS) or "postcode" in address:
             reindex.append(cid)
     _write_updates(customer_rows, address_updates, address_inserts)
-    for cid in reindex:
-        search.reindex(cid)
+    search.reindex_many(reindex)
     w.audit_many(actor, events)
     return len(customer_rows)
 
