@@ -26,7 +26,7 @@ from finconsole.core.db import is_sqlite, write_transaction
 from finconsole.core.errors import Conflict, DatabaseError, ValidationError
 from finconsole.core.models import Customer, database
 from finconsole.core.services import audit, search
-from finconsole.core.services.demo_records import COLUMNS, TABLES, RecordFactory
+from finconsole.core.services.demo_records import COLUMNS, CONSTANTS, TABLES, RecordFactory
 
 CHUNK = 5_000
 IN_PROCESS_LIMIT = 20_000
@@ -170,11 +170,12 @@ class _SqliteWriter:
         ).fetchall()
         for name, _ in self.indexes:
             database.execute_sql(f'DROP INDEX "{name}"')
-        self.sql = {
-            table: f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES '
-            f"({', '.join('?' * len(cols))})"
-            for table, cols in COLUMNS.items()
-        }
+        self.sql = {}
+        for table, cols in COLUMNS.items():
+            constants = CONSTANTS.get(table, {})
+            names = ", ".join([*cols, *constants])
+            values = ", ".join(["?"] * len(cols) + [_literal(v) for v in constants.values()])
+            self.sql[table] = f'INSERT INTO "{table}" ({names}) VALUES ({values})'
 
     def insert(self, table: str, rows: list[tuple]) -> None:
         if rows:
@@ -183,6 +184,10 @@ class _SqliteWriter:
     def finish(self) -> None:
         for _, sql in self.indexes:
             database.execute_sql(sql)
+
+
+def _literal(value: str | int) -> str:
+    return str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'"
 
 
 class _PostgresWriter:
@@ -195,18 +200,21 @@ class _PostgresWriter:
     def insert(self, table: str, rows: list[tuple]) -> None:
         if not rows:
             return
-        cols = COLUMNS[table]
+        constants = CONSTANTS.get(table, {})
+        cols = [*COLUMNS[table], *constants]
         if self.copy:
+            end = "".join(f"\t{v}" for v in constants.values()) + "\n"
             buffer = io.StringIO()
             buffer.writelines(
-                "\t".join("\\N" if v is None else str(v) for v in row) + "\n" for row in rows
+                "\t".join("\\N" if v is None else str(v) for v in row) + end for row in rows
             )
             buffer.seek(0)
             self.cursor.copy_expert(f'COPY "{table}" ({", ".join(cols)}) FROM STDIN', buffer)
         else:
             marks = ", ".join(["%s"] * len(cols))
             sql = f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({marks})'
-            self.cursor.executemany(sql, rows)
+            extra = tuple(constants.values())
+            self.cursor.executemany(sql, [row + extra for row in rows])
 
     def finish(self) -> None:
         """Ids were given explicitly: move each sequence past them."""

@@ -24,18 +24,15 @@ EVENT_RETENTION_DAYS = 365  # older tracking events are gone (retention.tracking
 
 COLUMNS = {
     "customer": (
-        "id first_name last_name email phone language note objection_marketing_at "
-        "objection_statistics_at objection_profiling_at restricted created_at updated_at version"
+        "id first_name last_name email phone language objection_marketing_at "
+        "objection_statistics_at objection_profiling_at created_at updated_at"
     ).split(),
-    "address": (
-        "id customer_id kind street street2 postcode city country is_default version"
-    ).split(),
+    "address": "id customer_id street postcode city".split(),
     "order": (
-        "id customer_id order_number ordered_at currency subtotal_cents shipping_cents tax_cents "
+        "id customer_id order_number ordered_at subtotal_cents shipping_cents tax_cents "
         "total_cents invoice_status invoiced_at paid_at collection_status fulfilment_status "
-        "billing_name billing_street billing_postcode billing_city billing_country "
-        "shipping_name shipping_street shipping_postcode shipping_city shipping_country "
-        "restricted created_at updated_at version"
+        "billing_name billing_street billing_postcode billing_city "
+        "shipping_name shipping_street shipping_postcode shipping_city created_at updated_at"
     ).split(),
     "order_line": "order_id product quantity unit_price_cents".split(),  # ids by the database
     "parcel": (
@@ -43,6 +40,19 @@ COLUMNS = {
         "last_event_at pickup_deadline created_at"
     ).split(),
     "tracking_event": "parcel_id occurred_at location code status description".split(),
+}
+# Columns every row of the table has the same value in: the loader writes them as literals,
+# so ten million rows need not carry, ship and bind them.
+CONSTANTS: dict[str, dict[str, str | int]] = {
+    "customer": {"note": "", "restricted": 0, "version": 1},
+    "address": {"kind": "postal", "street2": "", "country": "FI", "is_default": 1, "version": 1},
+    "order": {
+        "currency": "EUR",
+        "billing_country": "FI",
+        "shipping_country": "FI",
+        "restricted": 0,
+        "version": 1,
+    },
 }
 TABLES = list(COLUMNS)
 ORDER_COUNT_WEIGHTS = [18, 30, 20, 12, 8, 5, 4, 2, 1]  # 0..8 orders, about 2.1 on average
@@ -190,17 +200,12 @@ class RecordFactory:
                 email,
                 phone,
                 language,
-                "",
                 *objections,
-                0,
                 self.fmt(created),
                 self.fmt(updated),
-                1,
             )
         )
-        rows["address"].append(
-            (self._take_id("address"), cid, "postal", street, "", postcode, city, "FI", 1, 1)
-        )
+        rows["address"].append((self._take_id("address"), cid, street, postcode, city))
         return cid, self._document(first, last, email, phone, postcode, order_codes)
 
     def _email(self, first: str, last: str) -> str | None:
@@ -289,7 +294,6 @@ class RecordFactory:
                 cid,
                 number,
                 at,
-                "EUR",
                 subtotal,
                 fee,
                 tax,
@@ -300,13 +304,9 @@ class RecordFactory:
                 collection,
                 fulfilment,
                 *billing,
-                "FI",
                 *shipping,
-                "FI",
-                0,
                 at,
                 at,
-                1,
             )
         )
         if fulfilment != "fulfilled":
