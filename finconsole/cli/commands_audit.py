@@ -46,6 +46,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     )
     for row in rows:
         row["target"] = f"{row['target_type']}:{row['target_id']}" if row["target_type"] else ""
+        row["customer_id"] = audit.customers_text(row)
     print_table(
         rows,
         [

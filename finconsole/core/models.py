@@ -291,6 +291,9 @@ class AuditEvent(BaseModel):
     target_type = pw.CharField(max_length=32, default="")
     target_id = pw.IntegerField(null=True)
     customer_id = pw.IntegerField(null=True, index=True)
+    # a bulk event (import_customers) covers customer_id..last_customer_id: ids are never
+    # reused, so the range names exactly the customers that event created
+    last_customer_id = pw.IntegerField(null=True, index=True)
     fields = pw.TextField(default="")  # comma-separated field names
     outcome = pw.CharField(max_length=16, default="ok")
     prev_hash = pw.CharField(max_length=64)

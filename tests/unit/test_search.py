@@ -97,3 +97,20 @@ def test_keyset_paging(people, officer):
 def test_empty_query_lists_recent(people, officer):
     rows = search.search(officer, "  ")
     assert len(rows) == 4
+
+
+def test_reindex_many_writes_what_reindex_writes(people, officer):
+    from finconsole.core.models import Order as OrderModel
+    from finconsole.core.models import Parcel
+
+    order = OrderModel.get(OrderModel.order_number == "FS-100234")
+    Parcel.create(order=order, carrier="posti", tracking_code="JJFI6400000012345")
+    ids = [p["id"] for p in people]
+    expected = {cid: search.document_for(cid) for cid in ids}
+    assert search._documents_for([*ids, 999999]) == expected  # a missing id is left out
+    search.reindex_many([*ids, ids[0]])
+    assert names(search.search(officer, "JJFI64000")) == ["Korhonen"]
+    assert names(search.search(officer, "anna virt")) == ["Virtanen"]  # once, not twice
+    Customer.update(last_name="Uusinimi").where(Customer.id == ids[0]).execute()
+    search.reindex_many(ids)
+    assert names(search.search(officer, "uusinimi")) == ["Uusinimi"]

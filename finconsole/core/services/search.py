@@ -91,12 +91,15 @@ def customer_document(
     customer: dict[str, Any], postcodes: Iterable[str] = (), codes: Iterable[str] = ()
 ) -> str:
     """The text indexed for a customer: a space-separated list of tokens."""
-    words: list[str] = []
-    words += tokens(customer.get("first_name"))
-    words += tokens(customer.get("last_name"))
-    email = customer.get("email") or ""
-    words += tokens(email)
-    words += identifier_tokens(email)
+    first, last = customer.get("first_name"), customer.get("last_name")
+    words: list[str] = [*(_tokens(first) if first else ()), *(_tokens(last) if last else ())]
+    email = customer.get("email")
+    if email:
+        # not through the cache: every address is different, caching them only evicts names
+        parts = [t for t in _NON_ALNUM.split(fold(email)) if t]
+        words += parts
+        if len(parts) > 1:
+            words.append("".join(parts))  # as identifier_tokens: the address run together
     words += phone_tokens(customer.get("phone"))
     for postcode in postcodes:
         words += tokens(postcode)
@@ -136,8 +139,12 @@ def create_index(db: pw.Database) -> None:
             # Not contentless: a contentless_delete=1 table deletes by tombstone and keeps
             # the terms in its segments even with secure-delete (measured on SQLite 3.51).
             # With the document stored, secure-delete removes a deleted row's terms at once.
+            # detail=none, columnsize=0: queries are ANDed one-token prefixes in rowid order
+            # (no phrases, NEAR or ranking), so token positions and sizes are never read; the
+            # index is 30 % smaller and ~15 % cheaper to build.
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-            "doc, prefix='1 2 3 4', tokenize='unicode61 remove_diacritics 2')"
+            "doc, prefix='1 2 3 4', tokenize='unicode61 remove_diacritics 2', "
+            "detail=none, columnsize=0)"
         )
         # remove a deleted row's terms from the index at once, not at the next merge
         db.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('secure-delete', 1)")
@@ -191,6 +198,52 @@ def reindex(customer_id: int) -> None:
     doc = document_for(customer_id)
     if doc is not None:
         write_documents([(customer_id, doc)])
+
+
+def reindex_many(customer_ids: Iterable[int]) -> None:
+    """``reindex`` for many customers with a few queries a thousand (imports that update)."""
+    ids = list(dict.fromkeys(customer_ids))
+    for start in range(0, len(ids), 1000):
+        part = ids[start : start + 1000]
+        marks = ", ".join([database.param] * len(part))
+        if is_sqlite():
+            database.execute_sql(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", part)
+        else:
+            database.execute_sql(f"DELETE FROM {TERM_TABLE} WHERE customer_id IN ({marks})", part)
+        write_documents(list(_documents_for(part).items()))
+
+
+def _documents_for(customer_ids: list[int]) -> dict[int, str]:
+    """``document_for`` of each of these customers (those that exist)."""
+    postcodes: dict[int, list[str]] = {cid: [] for cid in customer_ids}
+    codes: dict[int, list[str]] = {cid: [] for cid in customer_ids}
+    for cid, postcode in (
+        Address.select(Address.customer, Address.postcode)
+        .where(Address.customer.in_(customer_ids))
+        .tuples()
+    ):
+        postcodes[cid].append(postcode)
+    for cid, number in (
+        Order.select(Order.customer, Order.order_number)
+        .where(Order.customer.in_(customer_ids))
+        .tuples()
+    ):
+        codes[cid].append(number)
+    for cid, code in (
+        Parcel.select(Order.customer, Parcel.tracking_code)
+        .join(Order)
+        .where(Order.customer.in_(customer_ids))
+        .tuples()
+    ):
+        codes[cid].append(code)
+    fields = ("first_name", "last_name", "email", "phone")
+    query = Customer.select(
+        Customer.id, Customer.first_name, Customer.last_name, Customer.email, Customer.phone
+    ).where(Customer.id.in_(customer_ids))
+    return {
+        row[0]: customer_document(dict(zip(fields, row[1:])), postcodes[row[0]], codes[row[0]])
+        for row in query.tuples()
+    }
 
 
 def write_documents(rows: list[tuple[int, str]]) -> None:

@@ -9,6 +9,7 @@ every rejection message).
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from finconsole.core.services import validation as v
@@ -30,10 +31,7 @@ FIELDS = (
     "city",
     "country",
 )
-
-
-def _get(row: list[str], size: int, index: int | None) -> str:
-    return row[index].strip() if index is not None and index < size else ""
+_PAD = [""]
 
 
 def _text(value: str, name: str, errors: dict[str, str], max_length: int = 100, **kw) -> str:
@@ -62,13 +60,16 @@ class CustomerReader:
     """``reader(row, line) -> CustomerRecord`` for one file's column layout."""
 
     def __init__(self, columns: dict[str, int | None], ref_prefix: str, id_label: str) -> None:
-        self.indexes = tuple(columns.get(name) for name in FIELDS)
+        indexes = [columns.get(name) for name in FIELDS]
+        # one C-level itemgetter for all cells: a column the file lacks reads the "" that
+        # ``_cells`` appends (index -1), a short row is padded to the widest column used
+        self.width = max((i for i in indexes if i is not None), default=-1) + 1
+        self.getter = itemgetter(*(-1 if i is None else i for i in indexes))
         self.ref_prefix = ref_prefix
         self.id_label = id_label
 
     def __call__(self, row: list[str], line: int) -> CustomerRecord:
-        size = len(row)
-        cells = [_get(row, size, i) for i in self.indexes]
+        cells = self._cells(row)
         (ref, first, last, email, phone, address_phone, note, marketing) = cells[:8]
         ref = shop_id(ref)
         if not ref:
@@ -88,6 +89,11 @@ class CustomerReader:
         if errors:
             raise RowRejected("; ".join(f"{k}: {m}" for k, m in errors.items()))
         return record
+
+    def _cells(self, row: list[str]) -> list[str]:
+        missing = self.width - len(row)
+        padded = row + _PAD if missing <= 0 else row + [""] * (missing + 1)
+        return [cell.strip() for cell in self.getter(padded)]
 
     @staticmethod
     def _address(cells: list[str], errors: dict[str, str]) -> dict[str, str] | None:

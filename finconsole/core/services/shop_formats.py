@@ -37,6 +37,7 @@ class CustomerRecord:
     note: str = ""
     address: dict[str, Any] | None = None  # street, street2, postcode, city, country
     marketing_no: bool = False
+    document: str = ""  # its search index entry, if the customer turns out to be new
 
 
 @dataclass(slots=True)

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from finconsole.core.db import thread_connection
+from finconsole.core.services import audit
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 
@@ -91,8 +92,6 @@ class AuditScreen(Screen):
 
     @work(thread=True, exclusive=True, group="audit")
     def load(self, filters: dict[str, Any], before_id: int | None) -> None:
-        from finconsole.core.services import audit
-
         try:
             with thread_connection():
                 rows = audit.search(self.app.actor, **filters, before_id=before_id, limit=PAGE_SIZE)
@@ -111,7 +110,7 @@ class AuditScreen(Screen):
                 literal(r["actor"]),
                 literal(r["action"]),
                 literal(f"{r['target_type']}:{r['target_id']}" if r["target_type"] else ""),
-                literal("" if r["customer_id"] is None else r["customer_id"]),
+                literal(audit.customers_text(r)),
                 literal(r["fields"]),
                 literal(r["outcome"]),
             ]
