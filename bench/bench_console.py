@@ -176,21 +176,32 @@ class PaintClock:
 
     def __init__(self, app) -> None:
         self.times: list[float] = []
+        self.screens: list = []
         original = app._display
 
         def display(screen, renderable):
             if renderable is not None:
                 self.times.append(time.perf_counter())
+                self.screens.append(screen)
             return original(screen, renderable)
 
         app._display = display
 
-    async def painted_after(self, moment_of) -> float:
-        """Wait for the first frame after ``moment_of()`` (a time, None until it is known)."""
+    async def painted_after(self, moment_of, screen=None) -> float:
+        """Wait for the first frame after ``moment_of()`` (a time, None until it is known),
+        of ``screen`` when given."""
         await wait_until(lambda: moment_of() is not None)
         at = moment_of()
-        await wait_until(lambda: self.times and self.times[-1] >= at)
-        return next(t for t in self.times if t >= at)
+
+        def frames():
+            return [
+                t
+                for t, shown in zip(self.times, self.screens)
+                if t >= at and (screen is None or shown is screen)
+            ]
+
+        await wait_until(lambda: bool(frames()))
+        return frames()[0]
 
 
 async def press_key(app, key: str) -> None:
@@ -243,7 +254,7 @@ async def measure_console(url: str, target: int) -> dict:
             open_customer(app, target)
             screen = app.screen_stack[-1] if app.screen_stack else None
             await wait_until(lambda: getattr(app.screen, "painted_at", None) is not None)
-            done = await clock.painted_after(lambda: app.screen.painted_at)
+            done = await clock.painted_after(lambda: app.screen.painted_at, app.screen)
             opens.append(done - started)
             assert len(app.screen.data["orders"]) == TARGET_ORDERS
             app.pop_screen()

@@ -14,8 +14,6 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from finconsole.core.errors import ConfigError
 
 DEFAULT_PATH = "config.toml"
@@ -173,6 +171,8 @@ def write(path: Path, data: dict[str, Any], *, force: bool = False) -> None:
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         with os.fdopen(fd, "wb") as fh:
+            import tomli_w  # only for writing: not loaded when the console starts
+
             tomli_w.dump(clean, fh)
         os.replace(tmp, path)
     except OSError as exc:

@@ -137,13 +137,24 @@ class FinconsoleApp(App):
     def open_database(self) -> None:
         try:
             self._connect()
-            self._choose_entry_screen()
+            entry = self._entry_screen()
         except Exception as exc:  # noqa: BLE001 - cli.main turns it into its one line
-            self.startup_error = exc
             self._close_thread_connection()
-            self.call_from_thread(self.exit, return_code=1)
+            self.startup_error = exc
+            if not self._from_thread(self.exit, return_code=1):
+                self.startup_error = None  # the user had already quit: nothing to report
+            return
         finally:
             self.database_ready.set()
+        self._from_thread(self._open_entry, entry)
+
+    def _from_thread(self, callback: Callable, *args, **kwargs) -> bool:
+        """``call_from_thread``, unless the app has stopped meanwhile (quit at the login)."""
+        try:
+            self.call_from_thread(callback, *args, **kwargs)
+        except RuntimeError:  # "App is not running"
+            return False
+        return True
 
     @staticmethod
     def _close_thread_connection() -> None:
@@ -161,17 +172,17 @@ class FinconsoleApp(App):
     @work(thread=True, exclusive=True, group="session")
     def show_entry_screen(self) -> None:
         """The login screen, or the first-run set-up when no account exists yet."""
-        self._choose_entry_screen()
+        self.call_from_thread(self._open_entry, self._entry_screen())
 
-    def _choose_entry_screen(self) -> None:
+    @staticmethod
+    def _entry_screen() -> str:
         from finconsole.core.db import thread_connection
 
         with thread_connection():
             from finconsole.core.services import auth  # in the worker: not at start-up
 
             has_users = auth.user_exists()
-        module = "login:LoginScreen" if has_users else "first_run:FirstRunScreen"
-        self.call_from_thread(self._open_entry, module)
+        return "login:LoginScreen" if has_users else "first_run:FirstRunScreen"
 
     def _open_entry(self, target: str) -> None:
         module, _, cls = target.partition(":")

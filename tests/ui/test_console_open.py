@@ -94,3 +94,19 @@ def test_unopenable_database_is_one_line_and_exit_1(tmp_path, capsys, headless):
     assert main(["--config", str(path)]) == 1
     err = capsys.readouterr().err
     assert err == f"finconsole: database folder does not exist: {tmp_path}/missing\n"
+
+
+def test_quitting_before_the_database_is_open_is_a_plain_exit(db, clock):
+    # The worker finishes after the app has stopped (the user quit at the login screen):
+    # neither its result nor its error is reported.
+    open_database = FinconsoleApp.open_database.__wrapped__
+    app = FinconsoleApp(runtime.get_config(), connect=lambda: None)
+    open_database(app)
+    assert app.startup_error is None and app.database_ready.is_set()
+
+    def refuse() -> None:
+        raise DatabaseError("cannot open the database: connection refused")
+
+    app = FinconsoleApp(runtime.get_config(), connect=refuse)
+    open_database(app)
+    assert app.startup_error is None and app.database_ready.is_set()
