@@ -31,7 +31,7 @@ from finconsole.core.models import (
     Parcel,
     TrackingEvent,
 )
-from finconsole.core.services import audit
+from finconsole.core.services import audit, orders
 from finconsole.core.services import requests as requests_service
 from finconsole.core.services.export_letter import render_text
 
@@ -68,30 +68,7 @@ def _addresses(customer_id: int) -> list[dict[str, Any]]:
     return [_pick(a, names) for a in query]
 
 
-ORDER_FIELDS = (
-    "order_number",
-    "ordered_at",
-    "currency",
-    "subtotal_cents",
-    "shipping_cents",
-    "tax_cents",
-    "total_cents",
-    "invoice_status",
-    "invoiced_at",
-    "paid_at",
-    "collection_status",
-    "fulfilment_status",
-    "billing_name",
-    "billing_street",
-    "billing_postcode",
-    "billing_city",
-    "billing_country",
-    "shipping_name",
-    "shipping_street",
-    "shipping_postcode",
-    "shipping_city",
-    "shipping_country",
-)
+ORDER_FIELDS = orders.CUSTOMER_VISIBLE_FIELDS
 PARCEL_FIELDS = ("carrier", "tracking_code", "status", "shipped_at", "expected_at", "delivered_at")
 EVENT_FIELDS = ("occurred_at", "code", "status", "location", "description")
 CLAIM_FIELDS = ("opened_at", "deadline", "customer_informed_at", "outcome", "closed_at")

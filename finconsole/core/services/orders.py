@@ -25,29 +25,27 @@ ADDRESS_FIELDS = tuple(
 )
 
 
+# What the register holds about an order as the customer sees it (the access export too).
+CUSTOMER_VISIBLE_FIELDS = (
+    "order_number",
+    "ordered_at",
+    "currency",
+    "subtotal_cents",
+    "shipping_cents",
+    "tax_cents",
+    "total_cents",
+    "invoice_status",
+    "invoiced_at",
+    "paid_at",
+    "collection_status",
+    "fulfilment_status",
+    *ADDRESS_FIELDS,
+)
+
+
 def order_dict(order: Order, *, with_lines: bool = True) -> dict[str, Any]:
-    data = {
-        name: getattr(order, name)
-        for name in (
-            "order_number",
-            "shop_ref",
-            "ordered_at",
-            "currency",
-            "subtotal_cents",
-            "shipping_cents",
-            "tax_cents",
-            "total_cents",
-            "invoice_status",
-            "invoiced_at",
-            "paid_at",
-            "collection_status",
-            "fulfilment_status",
-            "restricted",
-            "hold_until",
-            "version",
-            *ADDRESS_FIELDS,
-        )
-    }
+    names = (*CUSTOMER_VISIBLE_FIELDS, "shop_ref", "restricted", "hold_until", "version")
+    data = {name: getattr(order, name) for name in names}
     data.update(id=order.id, customer_id=order.customer_id)
     if with_lines:
         data["lines"] = [
