@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from finconsole.cli.context import Context
 from finconsole.cli.output import print_table
@@ -60,6 +59,5 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
             ("fields", "Fields"),
             ("outcome", "Outcome"),
         ],
-        out=sys.stdout,  # the current stream (tests capture it)
     )
     return 0

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from finconsole.cli.context import Context
-from finconsole.cli.output import print_json, print_table
+from finconsole.cli.output import print_rows
 from finconsole.core.services import parcels
 
 OVERDUE_COLUMNS = [
@@ -34,10 +33,5 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_overdue(args: argparse.Namespace, ctx: Context) -> int:
     ctx.connect()
     rows = parcels.overdue(ctx.actor)
-    if args.json:
-        print_json(rows, sys.stdout)
-    elif rows:
-        print_table(rows, OVERDUE_COLUMNS, sys.stdout)
-    else:
-        print("nothing overdue")
+    print_rows(rows, OVERDUE_COLUMNS, as_json=args.json, empty="nothing overdue")
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from finconsole.cli.context import Context
-from finconsole.cli.output import print_json, print_table
+from finconsole.cli.output import print_rows
 from finconsole.core import config as config_mod
 from finconsole.core import db, keys, migrations
 from finconsole.core.errors import ConfigError
@@ -81,20 +81,17 @@ def cmd_migrate(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_find(args: argparse.Namespace, ctx: Context) -> int:
     ctx.connect()
     rows = search.search(ctx.actor, args.query, limit=args.limit)
-    if args.json:
-        print_json(rows)
-    elif rows:
-        print_table(
-            rows,
-            [
-                ("id", "ID"),
-                ("first_name", "First name"),
-                ("last_name", "Last name"),
-                ("email", "Email"),
-                ("phone", "Phone"),
-                ("city", "City"),
-            ],
-        )
-    else:
-        print("no customers found")
+    print_rows(
+        rows,
+        [
+            ("id", "ID"),
+            ("first_name", "First name"),
+            ("last_name", "Last name"),
+            ("email", "Email"),
+            ("phone", "Phone"),
+            ("city", "City"),
+        ],
+        as_json=args.json,
+        empty="no customers found",
+    )
     return 0

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from finconsole.cli.context import Context
-from finconsole.cli.output import print_json, print_table
+from finconsole.cli.output import print_rows
 from finconsole.core.services import audience, export, requests
 
 
@@ -80,23 +80,20 @@ def _write_audience_file(ctx: Context, purpose: str, path: Path) -> int:
 def cmd_requests(args: argparse.Namespace, ctx: Context) -> int:
     ctx.connect()
     rows = requests.list_open(ctx.actor)
-    if args.json:
-        print_json(rows, sys.stdout)
-    elif rows:
+    if not args.json:  # the marker column is for people, not in the JSON
         for row in rows:
             row["mark"] = {"overdue": "OVERDUE", "due_soon": "due soon"}.get(row["urgency"], "")
-        print_table(
-            rows,
-            [
-                ("mark", "!"),
-                ("reference", "Reference"),
-                ("kind", "Kind"),
-                ("status", "Status"),
-                ("due", "Due"),
-                ("channel", "Channel"),
-            ],
-            sys.stdout,  # not the default bound at import: tests and pipes swap sys.stdout
-        )
-    else:
-        print("no open requests")
+    print_rows(
+        rows,
+        [
+            ("mark", "!"),
+            ("reference", "Reference"),
+            ("kind", "Kind"),
+            ("status", "Status"),
+            ("due", "Due"),
+            ("channel", "Channel"),
+        ],
+        as_json=args.json,
+        empty="no open requests",
+    )
     return 0

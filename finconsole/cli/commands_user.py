@@ -78,7 +78,6 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
             ("failed_attempts", "Failures"),
             ("last_login_at", "Last login (UTC)"),
         ],
-        out=sys.stdout,  # the current stream (tests capture it)
     )
     return 0
 

@@ -37,6 +37,18 @@ def print_table(
         out.write("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
 
 
+def print_rows(
+    rows: list[dict[str, Any]], columns: list[tuple[str, str]], *, as_json: bool, empty: str
+) -> None:
+    """A listing command's output: a JSON array, the table, or ``empty`` when there are no rows."""
+    if as_json:
+        print_json(rows)
+    elif rows:
+        print_table(rows, columns)
+    else:
+        print(empty)
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
