@@ -20,7 +20,7 @@ from finconsole.core.errors import Conflict, NotFound, ValidationError
 from finconsole.core.models import Claim, Customer, Order, Parcel
 from finconsole.core.services import audit, carriers
 from finconsole.core.services import validation as v
-from finconsole.core.services.parcels import parcel_dict
+from finconsole.core.services.parcels import queue_row
 
 OUTCOMES = ("found", "delivered_late", "compensated", "reshipped", "refunded")
 # The parcel never arrived: its status becomes "lost" (unless a delivery was recorded).
@@ -185,15 +185,8 @@ def open_claims_query(actor: Actor) -> pw.ModelSelect:
 
 
 def _claim_row(claim: Claim) -> dict[str, Any]:
-    order = claim.parcel.order
-    data = parcel_dict(claim.parcel)
-    data.update(
-        order_number=order.order_number,
-        customer_id=order.customer_id,
-        customer_name=f"{order.customer.first_name} {order.customer.last_name}".strip(),
-        claim=claim_dict(claim),
-        key=(claim.deadline, claim.id),
-    )
+    data = queue_row(claim.parcel, None)
+    data.update(claim=claim_dict(claim), key=(claim.deadline, claim.id))
     return data
 
 

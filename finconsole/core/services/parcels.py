@@ -279,7 +279,8 @@ def _base(actor: Actor) -> pw.ModelSelect:
     return query
 
 
-def _row(parcel: Parcel, sort_value: Any) -> dict[str, Any]:
+def queue_row(parcel: Parcel, sort_value: Any) -> dict[str, Any]:
+    """A parcel as a queue lists it: with its order number and customer, keyed for paging."""
     data = parcel_dict(parcel)
     order = parcel.order
     data.update(
@@ -300,7 +301,7 @@ def _after(column: pw.Field, id_column: pw.Field, after: tuple | None) -> pw.Exp
 
 def _by_column(query, column, after, limit):
     rows = query.where(_after(column, Parcel.id, after)).order_by(column, Parcel.id).limit(limit)
-    return [_row(p, getattr(p, column.name)) for p in rows]
+    return [queue_row(p, getattr(p, column.name)) for p in rows]
 
 
 def queue(
@@ -409,7 +410,7 @@ def overdue(actor: Actor) -> list[dict[str, Any]]:
     ):
         rules = all_rules.get(parcel.carrier, all_rules["other"])
         reason = follow_up(parcel, now, rules) or "no_event"
-        rows.append(_overdue_row("suspected_lost", _row(parcel, None), reason=reason))
+        rows.append(_overdue_row("suspected_lost", queue_row(parcel, None), reason=reason))
     for name, rules in all_rules.items():
         query = _base(actor).where(
             (Parcel.carrier == name)
@@ -417,7 +418,7 @@ def overdue(actor: Actor) -> list[dict[str, Any]]:
             & (Parcel.pickup_deadline <= now + rules["pickup_warn_days"] * DAY)
         )
         for parcel in query.order_by(Parcel.pickup_deadline, Parcel.id):
-            row = _row(parcel, None)
+            row = queue_row(parcel, None)
             rows.append(_overdue_row("pickup_ending", row, deadline=parcel.pickup_deadline))
     for row in claims.nearing_deadline(actor, now.date()):
         claim = row["claim"]

@@ -21,6 +21,7 @@ from finconsole.core.services import search
 from finconsole.core.services import shop_formats as fmt
 from finconsole.core.services import shop_writer as w
 from finconsole.core.services.import_result import ImportResult, Progress
+from finconsole.core.services.orders import ADDRESS_FIELDS
 from finconsole.core.services.shop_csv import CsvSource
 from finconsole.core.services.shop_formats import CustomerRecord, OrderRecord, Row, RowRejected
 
@@ -39,11 +40,7 @@ ORDER_FIELDS = (
     "total_cents",
     "invoice_status",
     "fulfilment_status",
-    *(
-        f"{side}_{part}"
-        for side in ("billing", "shipping")
-        for part in ("name", "street", "postcode", "city", "country")
-    ),
+    *ADDRESS_FIELDS,
 )
 ORDER_COLUMNS = (
     ("id", "customer_id", "order_number", "shop_ref")
