@@ -12,7 +12,6 @@ write the export, erasure hands over to ``finconsole.core.services.erasure``.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -46,7 +45,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """
     years, month_index = divmod(day.month - 1 + months, 12)
     year, month = day.year + years, month_index + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return dates.day_in_month(year, month, day.day)
 
 
 def deadline_for(received: dt.date) -> dt.date:
