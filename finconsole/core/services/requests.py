@@ -174,21 +174,17 @@ def for_customer(customer_id: int) -> list[dict[str, Any]]:
 # --- recording -------------------------------------------------------------------------------
 
 
-def _clean_date(value: Any, name: str, errors: dict[str, str]) -> dt.date | None:
-    """ISO 2026-03-15 or Finnish 15.3.2026, as the officer types it."""
-    try:
-        return dates.parse(value)
-    except v.FieldError as exc:
-        errors[name] = str(exc)
-        return None
-
-
 def _checked(errors: dict[str, str], name: str, check: Callable[[], Any]) -> Any:
     try:
         return check()
     except v.FieldError as exc:
         errors[name] = str(exc)
         return None
+
+
+def _clean_date(value: Any, name: str, errors: dict[str, str]) -> dt.date | None:
+    """ISO 2026-03-15 or Finnish 15.3.2026, as the officer types it."""
+    return _checked(errors, name, lambda: dates.parse(value))
 
 
 def clean_request(data: dict[str, Any], actor: Actor) -> dict[str, Any]:
