@@ -140,12 +140,16 @@ def get(actor: Actor, request_id: int) -> dict[str, Any]:
     return request_dict(_load(request_id), actor)
 
 
-def get_by_reference(actor: Actor, reference: str) -> dict[str, Any]:
-    permissions.require(actor, "view_requests")
+def _load_by_reference(reference: str) -> Request:
     req = Request.get_or_none(Request.reference == reference.strip().upper())
     if req is None:
         raise NotFound("no request with that reference")
-    return request_dict(req, actor)
+    return req
+
+
+def get_by_reference(actor: Actor, reference: str) -> dict[str, Any]:
+    permissions.require(actor, "view_requests")
+    return request_dict(_load_by_reference(reference), actor)
 
 
 def list_open(actor: Actor, *, limit: int = 500) -> list[dict[str, Any]]:
@@ -292,7 +296,10 @@ def record(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _open(request_id: int, version: int | None) -> Request:
-    req = _load(request_id, version)
+    return _still_open(_load(request_id, version))
+
+
+def _still_open(req: Request) -> Request:
     if req.status in CLOSED_STATUSES:
         raise Conflict(f"request {req.reference} is already {req.status}")
     return req
@@ -454,11 +461,7 @@ def complete(actor: Actor, reference: str, outcome: str, *, status: str = "done"
         raise ValidationError({"status": "must be done or waiting_for_hold"})
     outcome = _clean_outcome(outcome)
     with write_transaction():
-        req = Request.get_or_none(Request.reference == reference.strip().upper())
-        if req is None:
-            raise NotFound("no request with that reference")
-        if req.status in CLOSED_STATUSES:
-            raise Conflict(f"request {req.reference} is already {req.status}")
+        req = _still_open(_load_by_reference(reference))
         _finish(req, actor, status, outcome)
         return _save(actor, req, "close_request", ["status", "outcome"])
 
