@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
@@ -29,3 +30,8 @@ def parse(value: object, *, required: bool = False) -> dt.date | None:
         return dt.date.fromisoformat(raw)
     except ValueError:
         raise FieldError("is not a date (use YYYY-MM-DD or D.M.YYYY)") from None
+
+
+def day_in_month(year: int, month: int, day: int) -> dt.date:
+    """``day`` of that month, clamped to the month's end (31 -> 28 Feb, 29 Feb -> 28 Feb)."""
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))

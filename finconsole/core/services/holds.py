@@ -15,7 +15,6 @@ with no hold left is erased by the retention run (``Order.hold_until`` is the da
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -24,6 +23,7 @@ import peewee as pw
 from finconsole.core import runtime
 from finconsole.core.errors import ConfigError
 from finconsole.core.models import Order
+from finconsole.core.services import dates
 
 VOUCHER = "voucher"
 OPEN_INVOICE = "open_invoice"
@@ -50,11 +50,8 @@ def financial_year_end(on: dt.date) -> dt.date:
     except ValueError:
         raise ConfigError("'retention.financial_year_end' must be MM-DD, e.g. 12-31") from None
 
-    def end_in(year: int) -> dt.date:
-        return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
-
-    end = end_in(on.year)
-    return end if on <= end else end_in(on.year + 1)
+    end = dates.day_in_month(on.year, month, day)
+    return end if on <= end else dates.day_in_month(on.year + 1, month, day)
 
 
 def voucher_kept_until(voucher_date: dt.date) -> dt.date:

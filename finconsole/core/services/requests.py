@@ -12,7 +12,6 @@ write the export, erasure hands over to ``finconsole.core.services.erasure``.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -46,7 +45,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """
     years, month_index = divmod(day.month - 1 + months, 12)
     year, month = day.year + years, month_index + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return dates.day_in_month(year, month, day.day)
 
 
 def deadline_for(received: dt.date) -> dt.date:
@@ -141,12 +140,16 @@ def get(actor: Actor, request_id: int) -> dict[str, Any]:
     return request_dict(_load(request_id), actor)
 
 
-def get_by_reference(actor: Actor, reference: str) -> dict[str, Any]:
-    permissions.require(actor, "view_requests")
+def _load_by_reference(reference: str) -> Request:
     req = Request.get_or_none(Request.reference == reference.strip().upper())
     if req is None:
         raise NotFound("no request with that reference")
-    return request_dict(req, actor)
+    return req
+
+
+def get_by_reference(actor: Actor, reference: str) -> dict[str, Any]:
+    permissions.require(actor, "view_requests")
+    return request_dict(_load_by_reference(reference), actor)
 
 
 def list_open(actor: Actor, *, limit: int = 500) -> list[dict[str, Any]]:
@@ -175,21 +178,17 @@ def for_customer(customer_id: int) -> list[dict[str, Any]]:
 # --- recording -------------------------------------------------------------------------------
 
 
-def _clean_date(value: Any, name: str, errors: dict[str, str]) -> dt.date | None:
-    """ISO 2026-03-15 or Finnish 15.3.2026, as the officer types it."""
-    try:
-        return dates.parse(value)
-    except v.FieldError as exc:
-        errors[name] = str(exc)
-        return None
-
-
 def _checked(errors: dict[str, str], name: str, check: Callable[[], Any]) -> Any:
     try:
         return check()
     except v.FieldError as exc:
         errors[name] = str(exc)
         return None
+
+
+def _clean_date(value: Any, name: str, errors: dict[str, str]) -> dt.date | None:
+    """ISO 2026-03-15 or Finnish 15.3.2026, as the officer types it."""
+    return _checked(errors, name, lambda: dates.parse(value))
 
 
 def clean_request(data: dict[str, Any], actor: Actor) -> dict[str, Any]:
@@ -297,7 +296,10 @@ def record(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _open(request_id: int, version: int | None) -> Request:
-    req = _load(request_id, version)
+    return _still_open(_load(request_id, version))
+
+
+def _still_open(req: Request) -> Request:
     if req.status in CLOSED_STATUSES:
         raise Conflict(f"request {req.reference} is already {req.status}")
     return req
@@ -459,11 +461,7 @@ def complete(actor: Actor, reference: str, outcome: str, *, status: str = "done"
         raise ValidationError({"status": "must be done or waiting_for_hold"})
     outcome = _clean_outcome(outcome)
     with write_transaction():
-        req = Request.get_or_none(Request.reference == reference.strip().upper())
-        if req is None:
-            raise NotFound("no request with that reference")
-        if req.status in CLOSED_STATUSES:
-            raise Conflict(f"request {req.reference} is already {req.status}")
+        req = _still_open(_load_by_reference(reference))
         _finish(req, actor, status, outcome)
         return _save(actor, req, "close_request", ["status", "outcome"])
 
