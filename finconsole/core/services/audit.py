@@ -53,8 +53,7 @@ def record(
 ) -> AuditEvent:
     """Append one event. Call inside the service's transaction so both commit together."""
     with write_transaction():
-        _lock_chain_head()
-        last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
+        prev_hash = chain_head()
         event = AuditEvent(
             at=clock.now(),
             actor=actor.username,
@@ -65,11 +64,19 @@ def record(
             customer_id=customer_id,
             fields=",".join(sorted(set(fields))),
             outcome=outcome,
-            prev_hash=last.hash if last else GENESIS,
+            prev_hash=prev_hash,
         )
         event.hash = _digest(event)
         event.save(force_insert=True)
     return event
+
+
+def chain_head() -> str:
+    """The hash the next event chains to, with the chain locked for this transaction.
+    Every writer of audit events (``record``, bulk imports) starts here."""
+    _lock_chain_head()
+    last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
+    return last.hash if last else GENESIS
 
 
 def _lock_chain_head() -> None:

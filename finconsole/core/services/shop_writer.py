@@ -19,7 +19,7 @@ from typing import Any
 from finconsole.core import clock
 from finconsole.core.actor import Actor
 from finconsole.core.db import is_sqlite
-from finconsole.core.models import AuditEvent, ErasureLedger, database
+from finconsole.core.models import ErasureLedger, database
 from finconsole.core.services import audit, ledger
 from finconsole.core.services.import_result import ImportResult, Reject
 from finconsole.core.services.shop_csv import CsvSource
@@ -232,9 +232,7 @@ def audit_many(actor: Actor, events: Sequence[tuple]) -> None:
     to the chain in one ``executemany``: the same hash chain ``audit.record`` builds."""
     if not events:
         return
-    audit._lock_chain_head()
-    last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
-    prev = last.hash if last else audit.GENESIS
+    prev = audit.chain_head()
     now = clock.now()
     stored_now = now.isoformat(" ") if is_sqlite() else now
     rows = []
