@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 from finconsole.cli.context import Context
-from finconsole.core.services import demo, users
+from finconsole.core import runtime
+from finconsole.core.services import auth, demo, users
 from finconsole.core.services.credentials import render_setup
 
 
@@ -42,6 +43,9 @@ def _count(text: str) -> int:
 
 def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     ctx.connect()
+    if not auth.user_exists():
+        # the demo officer's TOTP secret is sealed with the key: fail now, not after the load
+        runtime.master_key()
     started = time.monotonic()
     progress = _Progress() if sys.stderr.isatty() else None
     result = demo.generate(ctx.actor, args.customers, args.seed, progress=progress)

@@ -232,3 +232,15 @@ def test_a_bug_is_one_line_unless_debugging(folder, capsys, monkeypatch):
     monkeypatch.setenv("FINCONSOLE_DEBUG", "1")
     with pytest.raises(AttributeError):
         main(["find", "anna"])
+
+
+def test_demo_without_the_key_file_stops_before_loading(folder, capsys):
+    run(capsys, "init")
+    (folder / "finconsole.key").unlink()
+    code, _, err = run(capsys, "demo", "--customers", "5")
+    assert code != 0 and "key file not found" in one_clear_line(err)
+    db_mod.connect(f"sqlite:///{folder / 'finconsole.db'}")
+    try:
+        assert Customer.select().count() == 0  # nothing loaded that would then lack an officer
+    finally:
+        db_mod.close()
