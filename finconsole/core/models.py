@@ -109,18 +109,20 @@ class Order(BaseModel):
     customer = pw.ForeignKeyField(Customer, backref="orders", on_delete="CASCADE")
     order_number = pw.CharField(max_length=64, unique=True)
     shop_ref = pw.CharField(max_length=64, null=True, unique=True)
-    ordered_at = pw.DateTimeField(index=True)
+    # ordered_at, invoice_status and collection_status are only ever read per customer (through
+    # the customer index), so they have no index of their own: see migration 2
+    ordered_at = pw.DateTimeField()
     currency = pw.CharField(max_length=3, default="EUR")
     subtotal_cents = pw.IntegerField(default=0)
     shipping_cents = pw.IntegerField(default=0)
     tax_cents = pw.IntegerField(default=0)
     total_cents = pw.IntegerField(default=0)
     # none | open | paid | credited
-    invoice_status = pw.CharField(max_length=16, default="paid", index=True)
+    invoice_status = pw.CharField(max_length=16, default="paid")
     invoiced_at = pw.DateTimeField(null=True)
     paid_at = pw.DateTimeField(null=True)
     # none | active | closed
-    collection_status = pw.CharField(max_length=16, default="none", index=True)
+    collection_status = pw.CharField(max_length=16, default="none")
     # unfulfilled | partial | fulfilled | cancelled
     fulfilment_status = pw.CharField(max_length=16, default="unfulfilled")
     # What a bookkeeping voucher needs of the buyer, kept minimised under an erasure hold.
