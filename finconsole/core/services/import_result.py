@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from finconsole.core.text import spreadsheet_safe
+
 # progress(rows_done, bytes_done, bytes_total): called every few thousand rows
 Progress = Callable[[int, int, int], None]
 
@@ -46,4 +48,5 @@ def write_rejects(path: Path, rejects: list[Reject]) -> None:
         writer = csv.writer(fh)
         writer.writerow(["line", "reason", *columns])
         for reject in rejects:
-            writer.writerow([reject.line, reject.reason, *(reject.raw.get(c, "") for c in columns)])
+            cells = (spreadsheet_safe(reject.raw.get(c, "")) for c in columns)
+            writer.writerow([reject.line, reject.reason, *cells])
