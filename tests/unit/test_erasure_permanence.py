@@ -5,7 +5,7 @@ import datetime as dt
 from pathlib import Path
 
 from finconsole.core.models import Order
-from finconsole.core.services import customers, erasure
+from finconsole.core.services import customers, erasure, inquiries
 from tests.unit.erasure_helpers import (
     EMAIL,
     FIRST,
@@ -58,6 +58,17 @@ def populate(officer):
     for n in range(3):
         add_order(cid, f"P-{n}", invoice="none")
     add_request(cid, "R-2026-0100")
+    # an authority's inquiry about the person, quoting them in its free text
+    inquiries.record(
+        officer,
+        {
+            "authority": "Helsingin poliisilaitos",
+            "received_at": "2026-03-14",
+            "scope": "one",
+            "description": f"{FIRST} {LAST} ({EMAIL}) asked about",
+            "customer_ids": [cid],
+        },
+    )
     return cid
 
 

@@ -86,3 +86,39 @@ def test_support_may_not_record(support, people):
         inquiries.record(support, _inquiry(customer_ids=[people[0]]))
     with pytest.raises(PermissionDenied):
         tasks.open_tasks(support)
+
+
+def test_erasure_removes_what_an_inquiry_says_of_the_person(db, officer, clock):
+    from finconsole.core.models import InquirySubject
+    from finconsole.core.services import erasure
+
+    def person(first, last, **extra):
+        data = {"first_name": first, "last_name": last, **extra}
+        return customers.create(officer, data)["id"]
+
+    alone = person("Pirjo", "Poistettava", email="pirjo@example.fi")
+    quoted = person("Kalle", "Korhonen", email="kalle.k@example.fi", phone="040 123 4567")
+    other = person("Eino", "Jäävä")
+    inquiries.record(
+        officer,
+        _inquiry(customer_ids=[alone], description="Pirjo Poistettava, pirjo@example.fi, orders"),
+    )
+    inquiries.record(
+        officer,
+        _inquiry(
+            scope="several",
+            reference="PO-2026-78",
+            customer_ids=[quoted, other],
+            description="KORHONEN Kalle (kalle.k@example.fi, 040-123 4567) and Eino Jäävä: "
+            "deliveries to Korhonen in March",
+        ),
+    )
+    erasure.erase(officer, alone)
+    erasure.erase(officer, quoted)
+    first, second = AuthorityInquiry.select().order_by(AuthorityInquiry.id)
+    assert first.description == f"description removed: customer #{alone} was erased"
+    assert (first.authority, first.reference) == ("Helsingin poliisilaitos", "PO-2026-77")
+    assert second.description == (
+        "[erased] ([erased], [erased]) and Eino Jäävä: deliveries to [erased] in March"
+    )
+    assert [s.customer_id for s in InquirySubject.select()] == [other]

@@ -57,3 +57,14 @@ def test_invoiced_order_keeps_a_restricted_voucher(db, officer, clock):
     kept = erasure.preview(officer, person["id"]).kept
     assert {item.ref for item in kept if item.ref} == {"FS-9"}
     assert Customer.get_by_id(person["id"]).restricted
+
+
+def test_erasure_request_reference_in_any_case(db, officer, clock):
+    person = customers.create(officer, {"first_name": "Pia", "last_name": "Pienikirjain"})
+    req = requests.record(
+        officer, {"kind": "erasure", "channel": "email", "customer_id": person["id"]}
+    )
+    requests.verify(officer, req["id"], "replied from the address on file", True)
+    result = erasure.erase(officer, person["id"], request_ref=f" {req['reference'].lower()} ")
+    assert result.status == "complete"
+    assert Request.get_by_id(req["id"]).status == "done"

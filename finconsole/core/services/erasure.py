@@ -44,7 +44,7 @@ from finconsole.core.models import (
     TrackingEvent,
     database,
 )
-from finconsole.core.services import audit, disclosures, holds, ledger, search
+from finconsole.core.services import audit, disclosures, holds, inquiries, ledger, search
 from finconsole.core.services.erasure_letter import reply_letter  # noqa: F401 (part of the API)
 from finconsole.core.services.holds import Hold
 
@@ -62,6 +62,8 @@ TOUCHED_TABLES = [
     "request",
     "task",
     "disclosure",
+    "authority_inquiry",
+    "inquiry_subject",
     search.TERM_TABLE,
 ]
 REQUEST_TEXT_FIELDS = ("subject_description", "details", "identity_method")
@@ -273,6 +275,7 @@ def _apply(plan: _Plan, request: Request | None) -> None:
     Address.delete().where(Address.customer == cid).execute()
     _clear_request_texts(cid, request)
     _neutralise_tasks(cid)
+    inquiries.after_erasure(plan.customer)
     for eraser in ERASERS:
         eraser(cid)
     search.remove(cid)
@@ -368,7 +371,7 @@ def _neutralise_tasks(customer_id: int) -> None:
 
 
 def _erasure_request(reference: str, customer_id: int) -> Request:
-    request = Request.get_or_none(Request.reference == reference.strip())
+    request = Request.get_or_none(Request.reference == reference.strip().upper())
     if request is None:
         raise NotFound("no request with that reference")
     if request.kind != "erasure":

@@ -6,6 +6,7 @@ the inquiry and creates the "tell the customer" tasks, due the day it is recorde
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -160,3 +161,63 @@ def get(actor: Actor, inquiry_id: int) -> dict[str, Any]:
     if inquiry is None:
         raise NotFound(f"no inquiry with id {inquiry_id}")
     return inquiry_dict(inquiry)
+
+
+# --- erasure ----------------------------------------------------------------------------------
+
+
+def after_erasure(customer: Customer) -> None:
+    """Call inside the erasure, before the customer's rows go.
+
+    The inquiry stays as the record that an authority asked (who, when, its reference and
+    scope), but what it says of the erased person goes: an inquiry about this person alone
+    loses its description; one about several people loses the person's name, email and phone
+    wherever its text quotes them. The link to the person goes too (a minimised customer shell
+    would otherwise keep it).
+    """
+    linked = InquirySubject.select(InquirySubject.inquiry).where(
+        InquirySubject.customer == customer.id
+    )
+    for inquiry in AuthorityInquiry.select().where(AuthorityInquiry.id.in_(linked)):
+        others = (
+            InquirySubject.select()
+            .where(InquirySubject.inquiry == inquiry.id, InquirySubject.customer != customer.id)
+            .exists()
+        )
+        if others:
+            text = without_person(inquiry.description, customer)
+        else:
+            text = f"description removed: customer #{customer.id} was erased"
+        if text != inquiry.description:
+            AuthorityInquiry.update(description=text).where(
+                AuthorityInquiry.id == inquiry.id
+            ).execute()
+    InquirySubject.delete().where(InquirySubject.customer == customer.id).execute()
+
+
+ERASED_MARK = "[erased]"
+
+
+def without_person(text: str, customer: Customer) -> str:
+    """``text`` with the customer's full name, surname, email and phone number blanked out
+    (any case, any spacing of the number). The first name alone stays: it names no one."""
+    first, last = customer.first_name.strip(), customer.last_name.strip()
+    names = [f"{first} {last}", f"{last} {first}", f"{last}, {first}", last]
+    patterns = [re.escape(n).replace(r"\ ", r"\s+") for n in names if n.strip(", ")]
+    if customer.email:
+        patterns.append(re.escape(customer.email))
+    for number in _phone_forms(customer.phone):
+        patterns.append(r"[\s\-]?".join(re.escape(digit) for digit in number))
+    for pattern in sorted(patterns, key=len, reverse=True):  # the full name before the surname
+        text = re.sub(pattern, ERASED_MARK, text, flags=re.IGNORECASE)
+    return text
+
+
+def _phone_forms(e164: str | None) -> list[str]:
+    """+358401234567 as written in a letter: +358401234567, 0401234567."""
+    if not e164:
+        return []
+    forms = [e164]
+    if e164.startswith("+358"):
+        forms.append("0" + e164[4:])
+    return forms
