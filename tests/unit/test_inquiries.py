@@ -122,3 +122,16 @@ def test_erasure_removes_what_an_inquiry_says_of_the_person(db, officer, clock):
         "[erased] ([erased], [erased]) and Eino Jäävä: deliveries to [erased] in March"
     )
     assert [s.customer_id for s in InquirySubject.select()] == [other]
+
+
+def test_without_person_whole_words_any_spacing(db, officer):
+    from finconsole.core.models import Customer
+
+    pid = customers.create(
+        officer, {"first_name": "Aino", "last_name": "Mäki", "phone": "+358401234567"}
+    )["id"]
+    person = Customer.get_by_id(pid)
+    text = "AINO  MÄKI called from 040 123 4567; Mäkinen and Aino Virtanen too, +3584012345678"
+    assert inquiries.without_person(text, person) == (
+        "[erased] called from [erased]; Mäkinen and Aino Virtanen too, +3584012345678"
+    )

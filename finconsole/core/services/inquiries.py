@@ -200,14 +200,20 @@ ERASED_MARK = "[erased]"
 
 def without_person(text: str, customer: Customer) -> str:
     """``text`` with the customer's full name, surname, email and phone number blanked out
-    (any case, any spacing of the number). The first name alone stays: it names no one."""
+    (any case, any spacing). The first name alone stays: it names no one."""
     first, last = customer.first_name.strip(), customer.last_name.strip()
     names = [f"{first} {last}", f"{last} {first}", f"{last}, {first}", last]
-    patterns = [re.escape(n).replace(r"\ ", r"\s+") for n in names if n.strip(", ")]
+    # whole words only: erasing Mäki must not blank out Mäkinen
+    patterns = [
+        r"\b" + r"\s+".join(re.escape(word) for word in name.split()) + r"\b"
+        for name in names
+        if name.strip(", ")
+    ]
     if customer.email:
         patterns.append(re.escape(customer.email))
     for number in _phone_forms(customer.phone):
-        patterns.append(r"[\s\-]?".join(re.escape(digit) for digit in number))
+        digits = r"[\s\-]?".join(re.escape(c) for c in number)
+        patterns.append(rf"(?<![\d+]){digits}(?!\d)")
     for pattern in sorted(patterns, key=len, reverse=True):  # the full name before the surname
         text = re.sub(pattern, ERASED_MARK, text, flags=re.IGNORECASE)
     return text
