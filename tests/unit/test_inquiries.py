@@ -113,7 +113,9 @@ def test_erasure_removes_what_an_inquiry_says_of_the_person(db, officer, clock):
             "deliveries to Korhonen in March",
         ),
     )
-    erasure.erase(officer, alone)
+    assert "inquiries" in {i.kind for i in erasure.preview(officer, alone).erased}
+    letter = erasure.reply_letter(erasure.erase(officer, alone), "en")
+    assert "authorities' inquiries said about you" in letter
     erasure.erase(officer, quoted)
     first, second = AuthorityInquiry.select().order_by(AuthorityInquiry.id)
     assert first.description == f"description removed: customer #{alone} was erased"

@@ -36,6 +36,7 @@ from finconsole.core.models import (
     Customer,
     Disclosure,
     ErasureLedger,
+    InquirySubject,
     Order,
     OrderLine,
     Parcel,
@@ -175,6 +176,7 @@ def _items(customer: Customer, orders: list[Order], free: list[int], held: dict)
         ),
         "request_text": Request.select().where(Request.customer == customer.id).count(),
         "disclosures": Disclosure.select().where(Disclosure.customer == customer.id).count(),
+        "inquiries": InquirySubject.select().where(InquirySubject.customer == customer.id).count(),
         "search_index": 1,
     }
     items = [Item(kind, n, ERASE) for kind, n in counts.items() if n]

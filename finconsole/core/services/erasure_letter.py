@@ -46,6 +46,12 @@ KIND_TEXT = {
         "our records of disclosing your data (each recipient will be told of the erasure)",
         "kirjauksemme tietojesi luovutuksista (kullekin vastaanottajalle kerrotaan poistosta)",
     ),
+    "inquiries": (
+        "what our records of authorities' inquiries said about you (that an authority asked, "
+        "and when, stays on record)",
+        "viranomaisten tiedustelujen kirjauksiin merkityt tietosi (tieto tiedustelusta ja sen "
+        "ajankohdasta säilyy)",
+    ),
     "search_index": ("your entry in our search index", "tietosi hakuhakemistostamme"),
 }
 
@@ -71,6 +77,7 @@ KIND_SHORT = {
     "shipping_details": "delivery details, kept orders",
     "request_text": "request texts",
     "disclosures": "disclosure records (Art 19 tasks)",
+    "inquiries": "authority inquiry texts",
     "search_index": "search index entry",
 }
 REASON_SHORT = {
