@@ -67,12 +67,13 @@ def _demo_officer(ctx: Context, keep_in: Path | None) -> None:
         "No authenticator at hand? The current code is:\n"
         f"  python -c \"import pyotp; print(pyotp.TOTP('{setup.secret}').now())\"\n"
     )
-    print(text)
     if keep_in is not None:
-        # synthetic data only: keeping the demo login lets `make demo` show it again
+        # synthetic data only: keeping the demo login lets `make demo` show it again. Kept
+        # before printing: output piped into `head` must not cost the only copy of the login.
         fd = os.open(keep_in, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+    print(text)
 
 
 class _Progress:
