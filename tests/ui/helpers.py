@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from finconsole.core import runtime
 from finconsole.tui.app import FinconsoleApp
 
@@ -16,6 +19,16 @@ async def settle(app, pilot, rounds: int = 3) -> None:
     for _ in range(rounds):
         await app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def wait_until(app, pilot, condition: Callable[[], bool], timeout: float = 15.0) -> bool:
+    """Settle until ``condition()`` holds, up to ``timeout`` seconds: on a loaded machine a
+    screen switch (a module import, a database worker) may take more rounds than settle()."""
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+    return condition()
 
 
 def screen_text(app) -> str:

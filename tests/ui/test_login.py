@@ -17,6 +17,7 @@ from finconsole.tui.screens.lock import LockScreen
 from finconsole.tui.screens.login import LoginScreen
 from finconsole.tui.screens.password import ChangePasswordScreen
 from finconsole.tui.screens.register import RegisterScreen
+from tests.ui.helpers import wait_until
 
 PASSWORD = "kissa istuu puussa"
 GENERIC = "login failed: wrong username, password or code, or the account is locked"
@@ -182,8 +183,8 @@ async def test_first_run_creates_the_officer_and_logs_in(db, clock):
         assert screen.query_one("#step-codes").display
         assert User.get(User.username == "kaj").role == "officer"
         await pilot.press("enter")
-        await settle(app, pilot)
-        assert isinstance(app.screen, RegisterScreen) and app.actor.role == "officer"
+        assert await wait_until(app, pilot, lambda: isinstance(app.screen, RegisterScreen))
+        assert app.actor.role == "officer"
 
 
 async def test_logout_returns_to_login(anna):
@@ -209,7 +210,7 @@ async def test_change_own_password(anna, clock):
         fresh = cred.current_code(anna.secret)
         new = "uusi salasana 2026"
         await submit(app, pilot, "again", old=PASSWORD, code=fresh, new=new, again=new)
-        assert isinstance(app.screen, RegisterScreen)
+        assert await wait_until(app, pilot, lambda: isinstance(app.screen, RegisterScreen))
     clock.advance(seconds=30)
     assert auth.login("anna", new, cred.current_code(anna.secret)).username == "anna"
 
