@@ -81,3 +81,10 @@ def test_migration_2_drops_the_unused_order_indexes(db):
     names = {index.name for index in db.get_indexes("order")}
     assert not names & {"order_ordered_at", "order_invoice_status", "order_collection_status"}
     assert "order_customer_id" in names  # what the per-customer reads use
+
+
+def test_large_cache_is_restored(sqlite_db):
+    before = sqlite_db.execute_sql("PRAGMA cache_size").fetchone()[0]
+    with db_mod.large_cache(4096):
+        assert sqlite_db.execute_sql("PRAGMA cache_size").fetchone()[0] == -4096
+    assert sqlite_db.execute_sql("PRAGMA cache_size").fetchone()[0] == before

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from finconsole.core import permissions
 from finconsole.core.actor import Actor
-from finconsole.core.db import write_transaction
+from finconsole.core.db import large_cache, write_transaction
 from finconsole.core.services import audit, search
 from finconsole.core.services import shop_formats as fmt
 from finconsole.core.services import shop_writer as w
@@ -108,7 +108,7 @@ def _import_customers(
 ) -> ImportResult:
     permissions.require(actor, "import_shop_data")
     result = ImportResult()
-    with CsvSource(Path(path)) as source, relaxed_gc():
+    with CsvSource(Path(path)) as source, relaxed_gc(), large_cache():
         source.require(label, required)
         reader = CustomerReader(fmt.column_map(source, columns), *ref)
         parsed = ParsedRows(source, reader)

@@ -15,7 +15,7 @@ from typing import Any
 
 from finconsole.core import clock, permissions
 from finconsole.core.actor import Actor
-from finconsole.core.db import write_transaction
+from finconsole.core.db import large_cache, write_transaction
 from finconsole.core.models import Customer, Order, OrderLine
 from finconsole.core.services import search
 from finconsole.core.services import shop_formats as fmt
@@ -57,7 +57,7 @@ def import_orders(actor: Actor, path: Path, progress: Progress | None, kind: str
     permissions.require(actor, "import_shop_data")
     label, required, columns = FORMATS[kind]
     result = ImportResult()
-    with CsvSource(path) as source:
+    with CsvSource(path) as source, large_cache():
         source.require(label, required)
         chunk: list[OrderRecord] = []
         keys: set[str] = set()

@@ -17,13 +17,12 @@ import json
 import operator
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from finconsole.core import permissions
 from finconsole.core.actor import Actor
-from finconsole.core.db import is_sqlite, write_transaction
+from finconsole.core.db import is_sqlite, large_cache, write_transaction
 from finconsole.core.errors import ValidationError
 from finconsole.core.models import TrackingEvent, database
 from finconsole.core.services import audit, carrier_events, carriers
@@ -32,7 +31,6 @@ from finconsole.core.services.import_result import ImportResult, Progress, Rejec
 BATCH = 20_000
 LOOKUP_CHUNK = 500  # parcels a status refresh query
 CODE_CHUNK = 2000  # tracking codes a lookup query
-IMPORT_CACHE_KIB = 131072  # SQLite page cache while importing: the indexes stay in memory
 COLUMNS = {
     "tracking_code": ("tracking_code", "tracking_number", "tracking", "shipment"),
     "carrier": ("carrier",),
@@ -52,24 +50,11 @@ def import_file(actor: Actor, path: Path, *, progress: Progress | None = None) -
     path = Path(path)
     total = path.stat().st_size
     result = ImportResult()
-    with _large_cache():
+    with large_cache():
         _import_rows(path, result, progress, total)
     with write_transaction():
         audit.record(actor, "import_tracking", "tracking_event", None)
     return result
-
-
-@contextmanager
-def _large_cache() -> Iterator[None]:
-    if not is_sqlite():
-        yield
-        return
-    before = database.execute_sql("PRAGMA cache_size").fetchone()[0]
-    database.execute_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        database.execute_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 def _import_rows(path: Path, result: ImportResult, progress: Progress | None, total: int) -> None:
