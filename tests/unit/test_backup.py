@@ -112,6 +112,42 @@ def test_restore_refuses_other_files(sqlite_db, officer, clock, tmp_path):
         backup.restore(officer, tmp_path / "b.db")
 
 
+def test_a_backup_from_before_an_upgrade_is_restored_and_upgraded(
+    sqlite_db, officer, clock, tmp_path
+):
+    from peewee import sqlite3
+
+    from finconsole.core import migrations
+
+    keep = customers.create(officer, {"first_name": "Vanha", "last_name": "Varmuuskopio"})["id"]
+    path = tmp_path / "v1.db"
+    backup.backup(officer, path)
+    old = sqlite3.connect(path)  # make it a version 1 backup: the schema before migration 2
+    old.execute('CREATE INDEX "order_ordered_at" ON "order" ("ordered_at")')
+    old.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    old.commit()
+    old.close()
+    gone = customers.create(officer, {"first_name": "Uusi", "last_name": "Asiakas"})["id"]
+    assert backup.inspect(path)["schema_version"] == 1
+    backup.restore(officer, path)
+    assert migrations.schema_version(sqlite_db) == migrations.CURRENT_VERSION
+    assert "order_ordered_at" not in {i.name for i in sqlite_db.get_indexes("order")}
+    assert {c.id for c in Customer.select()} == {keep} and gone != keep
+
+
+def test_a_backup_from_a_newer_version_is_refused(sqlite_db, officer, clock, tmp_path):
+    from peewee import sqlite3
+
+    path = tmp_path / "new.db"
+    backup.backup(officer, path)
+    newer = sqlite3.connect(path)
+    newer.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    newer.commit()
+    newer.close()
+    with pytest.raises(ValidationError, match="newer finconsole"):
+        backup.restore(officer, path)
+
+
 def test_support_may_not_backup_or_restore(sqlite_db, support, tmp_path):
     with pytest.raises(PermissionDenied):
         backup.backup(support, tmp_path / "x.db")

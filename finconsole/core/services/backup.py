@@ -23,6 +23,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import peewee as pw
 from peewee import sqlite3  # type: ignore[attr-defined]  # pysqlite3 when installed
 
 from finconsole.core import clock, migrations, permissions
@@ -152,12 +153,16 @@ def inspect(path: Path) -> dict[str, Any]:
         raise ValidationError({"path": "is not a finconsole backup"}) from None
     if TAKEN_AT not in meta or migrations.VERSION_KEY not in meta:
         raise ValidationError({"path": "is not a finconsole backup (no backup stamp)"})
-    if int(meta[migrations.VERSION_KEY]) != migrations.CURRENT_VERSION:
-        raise ValidationError({"path": "has another schema version: restore it with its version"})
+    version = int(meta[migrations.VERSION_KEY])
+    if version > migrations.CURRENT_VERSION:
+        raise ValidationError(
+            {"path": "was taken by a newer finconsole: restore it with that version"}
+        )
     current = _meta(DATABASE_ID)
     if current is not None and meta.get(DATABASE_ID) not in (None, current):
         raise ValidationError({"path": "is a backup of another register"})
-    return {"path": str(path), "taken_at": dt.datetime.fromisoformat(meta[TAKEN_AT])}
+    taken_at = dt.datetime.fromisoformat(meta[TAKEN_AT])
+    return {"path": str(path), "taken_at": taken_at, "schema_version": version}
 
 
 def restore(actor: Actor, path: Path) -> dict[str, Any]:
@@ -180,6 +185,8 @@ def restore(actor: Actor, path: Path) -> dict[str, Any]:
                 source.backup(target)
             finally:
                 source.close()
+            if info["schema_version"] < migrations.CURRENT_VERSION:
+                _upgrade(staged)  # a backup from before the last upgrade: bring it up to date
             _stage(target, ledger_rows, info["taken_at"])
             target.backup(database.connection())  # the live file switches in one step
         finally:
@@ -189,6 +196,20 @@ def restore(actor: Actor, path: Path) -> dict[str, Any]:
             Path(str(staged) + suffix).unlink(missing_ok=True)
     replayed = resume(actor)
     return {**info, "ledger_entries": len(ledger_rows), "replayed": replayed}
+
+
+def _upgrade(staged: Path) -> None:
+    """Run the pending migrations on the private copy (its own connection; the models are
+    bound to it meanwhile, so nothing reaches the live database)."""
+    from finconsole.core import models
+
+    copy = pw.SqliteDatabase(str(staged), pragmas={"foreign_keys": 1})
+    copy.connect()
+    try:
+        with copy.bind_ctx(models.ALL_MODELS):
+            migrations.migrate(copy)
+    finally:
+        copy.close()
 
 
 def _stage(conn: Any, ledger_rows: list[tuple], since: dt.datetime) -> None:
