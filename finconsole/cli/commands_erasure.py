@@ -14,7 +14,7 @@ from pathlib import Path
 from finconsole.cli import context as context_mod
 from finconsole.cli.context import Context
 from finconsole.core.errors import FinconsoleError
-from finconsole.core.services import backup, erasure, erasure_letter, retention
+from finconsole.core.services import backup, erasure, erasure_letter, ledger_copy, retention
 from finconsole.core.services.erasure_letter import KIND_SHORT, REASON_SHORT, kept_by_order
 
 
@@ -49,6 +49,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("path", type=Path, metavar="PATH", nargs="?")
     p.add_argument("--yes", action="store_true", help="do not ask (required with no terminal)")
     p.add_argument("--resume", action="store_true", help="finish an interrupted restore")
+    p.add_argument(
+        "--save-ledger",
+        type=Path,
+        metavar="FILE",
+        help="before restoring with the server's tools (pg_restore): keep the erasure ledger",
+    )
+    p.add_argument(
+        "--ledger",
+        type=Path,
+        metavar="FILE",
+        help="after such a restore: re-apply the erasures the saved ledger holds",
+    )
     p.set_defaults(func=cmd_restore)
 
 
@@ -135,7 +147,29 @@ def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
+    chosen = [args.path is not None, args.resume, bool(args.save_ledger), bool(args.ledger)]
+    if sum(chosen) > 1:
+        raise UsageError("restore takes one of PATH, --resume, --save-ledger, --ledger")
     ctx.connect(allow_pending_restore=True)
+    if args.save_ledger:
+        count = ledger_copy.save(ctx.actor, args.save_ledger)
+        print(f"saved {count} erasure ledger entries to {args.save_ledger} (mode 0600)")
+        print(f"after restoring the database, run: finconsole restore --ledger {args.save_ledger}")
+        return 0
+    if args.ledger:
+        entries = ledger_copy.read(args.ledger)
+        confirm(
+            f"Re-apply the erasures of the saved ledger ({len(entries)} entries) to this "
+            "register? Customers erased since its backup are erased again.",
+            args.yes,
+            "restore --ledger",
+        )
+        done = ledger_copy.replay(ctx.actor, args.ledger)
+        print(
+            f"erasure ledger brought up to date: {done['added']} entries added, "
+            f"{done['finished']} completed; {done['erased']} customer(s) erased again"
+        )
+        return 0
     if args.resume:
         count = backup.resume(ctx.actor)
         print(f"restore finished: {count} erasure(s) re-applied")

@@ -50,9 +50,9 @@ LEDGER_COLUMNS = (
 )
 PG_GUIDANCE = (
     "backups of a PostgreSQL register are made with the server's tools: "
-    "pg_dump --format=custom --file=PATH DBNAME (and pg_restore to restore). After pg_restore, "
-    "erasures made since the dump are NOT re-applied automatically: keep the dump's date and "
-    "erase again every customer in 'finconsole' whose erasure ledger entry is newer"
+    "pg_dump --format=custom --file=PATH DBNAME (and pg_restore to restore). Before pg_restore, "
+    "keep the erasure ledger with 'finconsole restore --save-ledger FILE'; after it, "
+    "'finconsole restore --ledger FILE' erases again everyone erased since the dump"
 )
 
 
