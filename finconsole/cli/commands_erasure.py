@@ -157,7 +157,7 @@ def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
         print(f"after restoring the database, run: finconsole restore --ledger {args.save_ledger}")
         return 0
     if args.ledger:
-        entries = ledger_copy.read(args.ledger)
+        _, entries = ledger_copy.read(args.ledger)
         confirm(
             f"Re-apply the erasures of the saved ledger ({len(entries)} entries) to this "
             "register? Customers erased since its backup are erased again.",

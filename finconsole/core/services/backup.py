@@ -83,6 +83,16 @@ def _set_meta(key: str, value: str) -> None:
     ).execute()
 
 
+def stored_database_id() -> str | None:
+    """This register's id if it has one yet (``database_id`` makes one on first use)."""
+    return _meta(DATABASE_ID)
+
+
+def adopt_database_id(value: str) -> None:
+    """A copy restored from before the id was made takes the id of the register it came from."""
+    _set_meta(DATABASE_ID, value)
+
+
 def database_id() -> str:
     """A random id of this register, so a restore can refuse another register's backup."""
     value = _meta(DATABASE_ID)

@@ -61,9 +61,11 @@ def replay(actor: Actor, path: Path) -> dict[str, int]:
     """Bring this (restored) database's ledger up to the saved one and re-apply the erasures
     it lacked; returns how many entries were added, finished and customers erased again."""
     permissions.require(actor, "restore_database")
-    entries = read(path)
+    register, entries = read(path)
     added = finished = erased = 0
     with write_transaction():
+        if backup.stored_database_id() is None:  # dumped before the register had its id
+            backup.adopt_database_id(register)
         for entry in entries:
             known = ErasureLedger.get_or_none(ErasureLedger.id == entry["id"])
             if known is not None and known.customer_id != entry["customer_id"]:
@@ -88,8 +90,9 @@ def replay(actor: Actor, path: Path) -> dict[str, int]:
     return {"added": added, "finished": finished, "erased": erased}
 
 
-def read(path: Path) -> list[dict[str, Any]]:
-    """The saved entries, checked: a file of another register or not a ledger is refused."""
+def read(path: Path) -> tuple[str, list[dict[str, Any]]]:
+    """The saved register's id and entries, checked: a file of another register or not a
+    ledger is refused."""
     path = Path(path)
     if not path.is_file():
         raise ValidationError({"path": "no such file"})
@@ -97,7 +100,8 @@ def read(path: Path) -> list[dict[str, Any]]:
         with path.open(encoding="utf-8") as fh:
             lines = [json.loads(line) for line in fh if line.strip()]
         header, entries = lines[0], lines[1:]
-        if header.get("finconsole_ledger") != FORMAT:
+        register = header["database_id"]
+        if header.get("finconsole_ledger") != FORMAT or not isinstance(register, str):
             raise ValueError
         for entry in entries:
             for name, parse in DATES.items():
@@ -106,9 +110,9 @@ def read(path: Path) -> list[dict[str, Any]]:
                 raise ValueError
     except (ValueError, KeyError, IndexError, TypeError, AttributeError, UnicodeDecodeError):
         raise ValidationError({"path": "is not a saved finconsole erasure ledger"}) from None
-    if header.get("database_id") != backup.database_id():
+    if backup.stored_database_id() not in (None, register):
         raise ValidationError({"path": "is the erasure ledger of another register"})
-    return entries
+    return register, entries
 
 
 def _move_sequence() -> None:
