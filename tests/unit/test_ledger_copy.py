@@ -97,6 +97,7 @@ def test_other_files_are_refused(db, officer, clock, tmp_path):
         ledger_copy.replay(officer, junk)
     with pytest.raises(ValidationError, match="no such file"):
         ledger_copy.replay(officer, tmp_path / "missing.jsonl")
+    backup.database_id()  # this register has its id (its first backup or ledger save made it)
     other = tmp_path / "other.jsonl"
     header = {"finconsole_ledger": 1, "database_id": "another", "saved_at": "2026-03-15"}
     other.write_text(json.dumps(header) + "\n")
