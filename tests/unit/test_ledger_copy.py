@@ -90,6 +90,23 @@ def test_an_erasure_completed_since_the_dump_is_finished(db, officer, clock, tmp
     assert ErasureLedger.get_by_id(entry.id).status == "complete"
 
 
+def test_an_erasure_made_after_the_restore_keeps_its_own_entry(db, officer, clock, tmp_path):
+    first = make_customer(officer, suffix="4")
+    dumped = snapshot(first)
+    erasure.erase(officer, first)
+    path = tmp_path / "ledger.jsonl"
+    ledger_copy.save(officer, path)
+    restore_snapshot(dumped, [e.id for e in ErasureLedger.select()])
+    ErasureLedger.delete().execute()
+    # before --ledger ran, someone erased another customer: it took the saved entry's id
+    other = make_customer(officer, suffix="5")
+    erasure.erase(officer, other)
+    assert ledger_copy.replay(officer, path) == {"added": 1, "finished": 0, "erased": 1}
+    assert ledger_copy.replay(officer, path) == {"added": 0, "finished": 0, "erased": 0}
+    assert sorted(e.customer_id for e in ErasureLedger.select()) == sorted([first, other])
+    assert not Customer.select().where(Customer.id.in_([first, other])).exists()
+
+
 def test_other_files_are_refused(db, officer, clock, tmp_path):
     junk = tmp_path / "junk.jsonl"
     junk.write_text("not json\n")

@@ -69,7 +69,11 @@ def replay(actor: Actor, path: Path) -> dict[str, int]:
         for entry in entries:
             known = ErasureLedger.get_or_none(ErasureLedger.id == entry["id"])
             if known is not None and known.customer_id != entry["customer_id"]:
-                known = None  # that id was reused here: the saved entry is a different erasure
+                # that id was taken here by another erasure: find this one by what it was
+                known = ErasureLedger.get_or_none(
+                    ErasureLedger.customer_id == entry["customer_id"],
+                    ErasureLedger.erased_at == entry["erased_at"],
+                )
                 entry = {k: v for k, v in entry.items() if k != "id"}
             if known is None:
                 ErasureLedger.insert(**entry).execute()
