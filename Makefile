@@ -44,6 +44,7 @@ demo: $(STAMP) demo.toml
 
 lint: $(STAMP)
 	$(BIN)/ruff check
+	$(BIN)/mypy finconsole/core
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

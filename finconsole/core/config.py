@@ -157,7 +157,7 @@ def _checked(section: str, key: str, value: Any, where: str) -> Any:
         name = expected.__name__ if isinstance(expected, type) else "value"
         kind = {"str": "a string", "int": "a whole number", "bool": "true or false"}.get(name, name)
         raise ConfigError(f"{where}: '{section}.{key}' must be {kind}")
-    if expected is int and value < 0:
+    if expected is int and isinstance(value, int) and value < 0:
         raise ConfigError(f"{where}: '{section}.{key}' must not be negative")
     return value
 

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import ContextDecorator, contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import peewee as pw
@@ -149,6 +150,11 @@ def large_cache(kib: int = BULK_CACHE_KIB) -> Iterator[None]:
         yield
     finally:
         database.execute_sql(f"PRAGMA cache_size = {int(before)}")
+
+
+def tuples(query: Any) -> Iterator[tuple[Any, ...]]:
+    """A peewee query's rows as plain tuples (peewee's type stubs would call them models)."""
+    return iter(query.tuples())
 
 
 def checkpoint() -> None:

@@ -10,6 +10,8 @@ Times are stored as naive UTC datetimes; money as integer cents.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import peewee as pw
 
 from finconsole.core import clock
@@ -22,6 +24,9 @@ def _now():
 
 
 class BaseModel(pw.Model):
+    if TYPE_CHECKING:  # what peewee adds at run time, declared for the type checker
+        id: Any
+
     class Meta:
         database = database
         legacy_table_names = False
@@ -48,6 +53,9 @@ class Meta(BaseModel):
 
 
 class User(BaseModel):
+    if TYPE_CHECKING:  # foreign-key ids and back-references peewee adds
+        recovery_codes: Any
+
     username = pw.CharField(max_length=64, unique=True)
     role = pw.CharField(max_length=16)  # officer | support
     password_hash = pw.TextField()
@@ -62,6 +70,9 @@ class User(BaseModel):
 
 
 class RecoveryCode(BaseModel):
+    if TYPE_CHECKING:  # foreign-key ids and back-references peewee adds
+        user_id: Any
+
     user = pw.ForeignKeyField(User, backref="recovery_codes", on_delete="CASCADE")
     code_hash = pw.TextField()
     used_at = pw.DateTimeField(null=True)
@@ -71,6 +82,14 @@ class RecoveryCode(BaseModel):
 
 
 class Customer(BaseModel):
+    if TYPE_CHECKING:  # foreign-key ids and back-references peewee adds
+        addresses: Any
+        orders: Any
+        requests: Any
+        disclosures: Any
+        inquiries: Any
+        tasks: Any
+
     # AUTOINCREMENT on SQLite: an erased customer's id is never handed out again, so the audit
     # trail, the erasure ledger and request records never point at a different person.
     id = _NeverReusedId()
@@ -94,6 +113,9 @@ class Customer(BaseModel):
 
 
 class Address(BaseModel):
+    if TYPE_CHECKING:  # foreign-key ids and back-references peewee adds
+        customer_id: Any
+
     customer = pw.ForeignKeyField(Customer, backref="addresses", on_delete="CASCADE")
     kind = pw.CharField(max_length=16, default="postal")  # postal | billing | shipping
     street = pw.CharField(max_length=200, default="")
@@ -106,6 +128,11 @@ class Address(BaseModel):
 
 
 class Order(BaseModel):
+    if TYPE_CHECKING:  # foreign-key ids and back-references peewee adds
+        customer_id: Any
+        lines: Any
+        parcels: Any
+
     customer = pw.ForeignKeyField(Customer, backref="orders", on_delete="CASCADE")
     order_number = pw.CharField(max_length=64, unique=True)
     shop_ref = pw.CharField(max_length=64, null=True, unique=True)
@@ -144,6 +171,9 @@ class Order(BaseModel):
 
 
 class OrderLine(BaseModel):
+    if TYPE_CHECKING:  # foreign-key ids and back-references peewee adds
+        order_id: Any
+
     order = pw.ForeignKeyField(Order, backref="lines", on_delete="CASCADE")
     product = pw.CharField(max_length=200)
     quantity = pw.IntegerField(default=1)
@@ -151,6 +181,11 @@ class OrderLine(BaseModel):
 
 
 class Parcel(BaseModel):
+    if TYPE_CHECKING:  # foreign-key ids and back-references peewee adds
+        order_id: Any
+        events: Any
+        claims: Any
+
     order = pw.ForeignKeyField(Order, backref="parcels", on_delete="CASCADE")
     carrier = pw.CharField(max_length=32)  # posti | matkahuolto | postnord | dhl | ...
     tracking_code = pw.CharField(max_length=64, index=True)
@@ -176,6 +211,9 @@ class Parcel(BaseModel):
 
 
 class TrackingEvent(BaseModel):
+    if TYPE_CHECKING:  # foreign-key ids and back-references peewee adds
+        parcel_id: Any
+
     # no index of its own: the unique (parcel, occurred_at, code) index below starts with it
     parcel = pw.ForeignKeyField(Parcel, backref="events", on_delete="CASCADE", index=False)
     occurred_at = pw.DateTimeField()
@@ -190,6 +228,9 @@ class TrackingEvent(BaseModel):
 
 class Claim(BaseModel):
     """A lost-parcel claim case with the carrier."""
+
+    if TYPE_CHECKING:  # foreign-key ids and back-references peewee adds
+        parcel_id: Any
 
     parcel = pw.ForeignKeyField(Parcel, backref="claims", on_delete="CASCADE")
     opened_at = pw.DateTimeField(default=_now)
@@ -209,6 +250,9 @@ class Claim(BaseModel):
 
 
 class Request(BaseModel):
+    if TYPE_CHECKING:  # foreign-key ids and back-references peewee adds
+        customer_id: Any
+
     reference = pw.CharField(max_length=32, unique=True)  # R-2026-0001
     customer = pw.ForeignKeyField(Customer, backref="requests", null=True, on_delete="SET NULL")
     # erasure | access | portability | rectification | objection | restriction
@@ -236,6 +280,9 @@ class Request(BaseModel):
 
 
 class Disclosure(BaseModel):
+    if TYPE_CHECKING:  # foreign-key ids and back-references peewee adds
+        customer_id: Any
+
     customer = pw.ForeignKeyField(Customer, backref="disclosures", null=True, on_delete="SET NULL")
     recipient_name = pw.CharField(max_length=200)
     recipient_kind = pw.CharField(max_length=20)  # debt_collection | invoicing | authority | other
@@ -251,6 +298,9 @@ class Disclosure(BaseModel):
 
 
 class AuthorityInquiry(BaseModel):
+    if TYPE_CHECKING:  # foreign-key ids and back-references peewee adds
+        subjects: Any
+
     authority = pw.CharField(max_length=200)
     received_at = pw.DateField()
     scope = pw.CharField(max_length=16)  # one | several | general
@@ -261,12 +311,21 @@ class AuthorityInquiry(BaseModel):
 
 
 class InquirySubject(BaseModel):
+    if TYPE_CHECKING:  # foreign-key ids and back-references peewee adds
+        inquiry_id: Any
+        customer_id: Any
+
     inquiry = pw.ForeignKeyField(AuthorityInquiry, backref="subjects", on_delete="CASCADE")
     customer = pw.ForeignKeyField(Customer, backref="inquiries", on_delete="CASCADE")
 
 
 class Task(BaseModel):
     """A to-do for the officer: tell a customer of an inquiry, inform Art 19 recipients, ..."""
+
+    if TYPE_CHECKING:  # foreign-key ids and back-references peewee adds
+        customer_id: Any
+        inquiry_id: Any
+        disclosure_id: Any
 
     # tell_customer_inquiry | publish_inquiry | inform_recipients
     kind = pw.CharField(max_length=32, index=True)

@@ -37,7 +37,7 @@ def login(username: str, password: str, code: str, *, channel: str = "tui") -> A
     with write_transaction():
         user = _locked_row(User.username == name) if name else None
         actor = _check(user, password, code, channel, action="login")
-        if actor is not None:
+        if actor is not None and user is not None:  # a checked actor always has its row
             User.update(last_login_at=clock.now()).where(User.id == user.id).execute()
     if actor is None:
         raise AuthenticationFailed()
@@ -63,7 +63,7 @@ def change_password(actor: Actor, old_password: str, code: str, new_password: st
     with write_transaction():
         user = _locked_row(User.id == actor.user_id) if actor.user_id else None
         checked = _check(user, old_password, code, actor.channel, action="password_change")
-        if checked is not None:
+        if checked is not None and user is not None:
             now = clock.now()
             User.update(password_hash=new_hash, password_changed_at=now).where(
                 User.id == user.id

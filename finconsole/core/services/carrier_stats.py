@@ -14,6 +14,7 @@ import peewee as pw
 
 from finconsole.core import permissions
 from finconsole.core.actor import Actor
+from finconsole.core.db import tuples
 from finconsole.core.errors import ValidationError
 from finconsole.core.models import Claim, Parcel
 from finconsole.core.services import carriers
@@ -35,17 +36,18 @@ def performance(actor: Actor, since: dt.date, until: dt.date) -> list[dict[str, 
     in_period = (Parcel.shipped_at >= start) & (Parcel.shipped_at < end)
     claimed = {
         carrier: count
-        for carrier, count in Claim.select(Parcel.carrier, pw.fn.COUNT(Claim.parcel.distinct()))
-        .join(Parcel)
-        .where(in_period)
-        .group_by(Parcel.carrier)
-        .tuples()
+        for carrier, count in tuples(
+            Claim.select(Parcel.carrier, pw.fn.COUNT(Claim.parcel.distinct()))
+            .join(Parcel)
+            .where(in_period)
+            .group_by(Parcel.carrier)
+        )
     }
     per_carrier: dict[str, dict[str, Any]] = {}
     rows = Parcel.select(
         Parcel.carrier, Parcel.shipped_at, Parcel.delivered_at, Parcel.suspected_lost_at
     ).where(in_period)
-    for carrier, shipped, delivered, suspected in rows.tuples():
+    for carrier, shipped, delivered, suspected in tuples(rows):
         entry = per_carrier.setdefault(carrier, {"sent": 0, "suspected": 0, "days": []})
         entry["sent"] += 1
         entry["suspected"] += suspected is not None

@@ -139,12 +139,12 @@ def gs1_check_digit(digits: str) -> int:
 
 def is_s10(code: str) -> bool:
     m = S10.match(code)
-    return bool(m) and s10_check_digit(m.group(2)) == int(m.group(3))
+    return m is not None and s10_check_digit(m.group(2)) == int(m.group(3))
 
 
 def is_ups(code: str) -> bool:
     m = UPS.match(code)
-    return bool(m) and ups_check_digit(m.group(1)) == int(m.group(2))
+    return m is not None and ups_check_digit(m.group(1)) == int(m.group(2))
 
 
 def is_dhl_express(code: str) -> bool:
@@ -154,7 +154,7 @@ def is_dhl_express(code: str) -> bool:
 
 def is_sscc(code: str) -> bool:
     m = SSCC.match(code)
-    return bool(m) and gs1_check_digit(m.group(1)) == int(m.group(2))
+    return m is not None and gs1_check_digit(m.group(1)) == int(m.group(2))
 
 
 def _matches(pattern: str) -> Callable[[str], bool]:

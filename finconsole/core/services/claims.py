@@ -162,7 +162,7 @@ def close_claim(actor: Actor, claim_id: int, outcome: str, notes: str = "") -> d
 # --- open claims queue ------------------------------------------------------------------------
 
 
-def open_claims_query(actor: Actor) -> pw.ModelSelect:
+def open_claims_query(actor: Actor) -> pw.ModelSelect[Claim]:
     query = (
         Claim.select(
             Claim,

@@ -9,7 +9,7 @@ import peewee as pw
 
 from finconsole.core import clock, permissions
 from finconsole.core.actor import Actor
-from finconsole.core.db import write_transaction
+from finconsole.core.db import tuples, write_transaction
 from finconsole.core.errors import Conflict, NotFound, ValidationError
 from finconsole.core.models import Address, Customer, Order
 from finconsole.core.services import audit, disclosures, search
@@ -141,21 +141,21 @@ def summaries(ids: list[int]) -> list[dict[str, Any]]:
         return []
     customers = {
         row[0]: row
-        for row in Customer.select(*_SUMMARY_COLUMNS).where(Customer.id.in_(ids)).tuples()
+        for row in tuples(Customer.select(*_SUMMARY_COLUMNS).where(Customer.id.in_(ids)))
     }
     cities: dict[int, str] = {}
-    for cid, city in (
+    for cid, city in tuples(
         Address.select(Address.customer, Address.city)
         .where(Address.customer.in_(ids))
         .order_by(Address.is_default.desc(), Address.id.desc())
-        .tuples()
     ):
         cities[cid] = city  # last write wins: default first in reverse order
-    last_orders = dict(
-        Order.select(Order.customer, pw.fn.MAX(Order.ordered_at))
-        .where(Order.customer.in_(ids))
-        .group_by(Order.customer)
-        .tuples()
+    last_orders: dict[int, Any] = dict(
+        tuples(
+            Order.select(Order.customer, pw.fn.MAX(Order.ordered_at))
+            .where(Order.customer.in_(ids))
+            .group_by(Order.customer)
+        )
     )
     rows = []
     for cid in ids:
@@ -215,7 +215,7 @@ def recent_ids(actor: Actor, limit: int, before: tuple | None = None) -> list[in
             (Customer.updated_at < at) | ((Customer.updated_at == at) & (Customer.id < cid))
         )
     query = query.order_by(Customer.updated_at.desc(), Customer.id.desc()).limit(limit)
-    return [cid for (cid,) in query.tuples()]
+    return [cid for (cid,) in tuples(query)]
 
 
 # --- writing ---------------------------------------------------------------------------------

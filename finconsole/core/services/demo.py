@@ -74,7 +74,7 @@ def generate(
         done = 0
         for rows, documents in _chunks_ahead(recipe, customers):
             # raw cursor calls: map driver errors (a full disk) to peewee's, as execute_sql does
-            with pw.__exception_wrapper__:
+            with pw.__exception_wrapper__:  # type: ignore[attr-defined]
                 for table in TABLES:
                     writer.insert(table, rows[table])
                     result.rows[table] += len(rows[table])

@@ -100,8 +100,8 @@ def tracking_code(carrier: str, rnd: Callable[[], float]) -> str:
         prefix = ("CP", "CA", "LX", "RR")[int(rnd() * 4)]
         return f"{prefix}{body}{s10_check_digit(body)}FI"
     if carrier == "dhl":  # Express waybill: 9 digits and a mod-7 check digit
-        body = 100_000_000 + int(rnd() * 899_999_999)
-        return f"{body}{body % 7}"
+        number = 100_000_000 + int(rnd() * 899_999_999)
+        return f"{number}{number % 7}"
     if carrier == "postnord":  # SSCC with application identifier 00
         body = f"37{int(rnd() * 1e7):07d}{int(rnd() * 1e8):08d}"
         return f"00{body}{gs1_check_digit(body)}"

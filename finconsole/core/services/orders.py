@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from finconsole.core import clock, permissions
@@ -145,7 +146,7 @@ def clean_order(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def create(
-    actor: Actor, customer_id: int, data: dict[str, Any], lines: list[dict[str, Any]] = ()
+    actor: Actor, customer_id: int, data: dict[str, Any], lines: Sequence[dict[str, Any]] = ()
 ) -> dict[str, Any]:
     """Create an order with its line items (a phone order)."""
     permissions.require(actor, "create_order")
@@ -198,11 +199,8 @@ def update_status(
     with write_transaction():
         order = _visible_order(actor, order_id)
         if order.version != version:
-            changed = [
-                f
-                for f in EDITABLE_FIELDS
-                if f in (original or {}) and getattr(order, f) != original[f]
-            ]
+            before = original or {}
+            changed = [f for f in EDITABLE_FIELDS if f in before and getattr(order, f) != before[f]]
             raise Conflict("the order was changed by someone else", changed)
         changed = [k for k, val in changes.items() if getattr(order, k) != val]
         if changed:

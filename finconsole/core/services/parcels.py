@@ -260,7 +260,7 @@ def flag_suspected(actor: Actor) -> int:
 # --- queues ----------------------------------------------------------------------------------
 
 
-def _base(actor: Actor) -> pw.ModelSelect:
+def _base(actor: Actor) -> pw.ModelSelect[Parcel]:
     query = (
         Parcel.select(
             Parcel,
@@ -292,7 +292,7 @@ def queue_row(parcel: Parcel, sort_value: Any) -> dict[str, Any]:
     return data
 
 
-def _after(column: pw.Field, id_column: pw.Field, after: tuple | None) -> pw.Expression:
+def _after(column: pw.Field, id_column: pw.Field, after: tuple | None) -> pw.ColumnBase:
     if after is None:
         return pw.SQL("1 = 1")
     value, last_id = after
@@ -327,7 +327,7 @@ def queue(
     return claims.open_claims_page(actor, after, limit)
 
 
-def _suspected(actor: Actor) -> pw.ModelSelect:
+def _suspected(actor: Actor) -> pw.ModelSelect[Parcel]:
     return _base(actor).where(
         Parcel.suspected_lost_at.is_null(False)
         & Parcel.status.in_(carriers.ACTIVE_STATUSES)
@@ -356,7 +356,7 @@ def counts(actor: Actor) -> dict[str, int]:
     from finconsole.core.services import claims
 
     base = _base(actor)
-    queries = {
+    queries: dict[str, pw.ModelSelect[Any]] = {
         "in_transit": base.where(Parcel.status.in_(carriers.ACTIVE_STATUSES)),
         "awaiting_pickup": base.where(Parcel.status == "available_for_pickup"),
         "suspected_lost": _suspected(actor),

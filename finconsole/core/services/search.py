@@ -28,7 +28,7 @@ import peewee as pw
 
 from finconsole.core import permissions
 from finconsole.core.actor import Actor
-from finconsole.core.db import is_sqlite
+from finconsole.core.db import is_sqlite, tuples
 from finconsole.core.models import Address, Customer, Order, Parcel, database
 
 FTS_TABLE = "customer_fts"
@@ -217,23 +217,18 @@ def _documents_for(customer_ids: list[int]) -> dict[int, str]:
     """``document_for`` of each of these customers (those that exist)."""
     postcodes: dict[int, list[str]] = {cid: [] for cid in customer_ids}
     codes: dict[int, list[str]] = {cid: [] for cid in customer_ids}
-    for cid, postcode in (
-        Address.select(Address.customer, Address.postcode)
-        .where(Address.customer.in_(customer_ids))
-        .tuples()
+    for cid, postcode in tuples(
+        Address.select(Address.customer, Address.postcode).where(Address.customer.in_(customer_ids))
     ):
         postcodes[cid].append(postcode)
-    for cid, number in (
-        Order.select(Order.customer, Order.order_number)
-        .where(Order.customer.in_(customer_ids))
-        .tuples()
+    for cid, number in tuples(
+        Order.select(Order.customer, Order.order_number).where(Order.customer.in_(customer_ids))
     ):
         codes[cid].append(number)
-    for cid, code in (
+    for cid, code in tuples(
         Parcel.select(Order.customer, Parcel.tracking_code)
         .join(Order)
         .where(Order.customer.in_(customer_ids))
-        .tuples()
     ):
         codes[cid].append(code)
     fields = ("first_name", "last_name", "email", "phone")
@@ -242,7 +237,7 @@ def _documents_for(customer_ids: list[int]) -> dict[int, str]:
     ).where(Customer.id.in_(customer_ids))
     return {
         row[0]: customer_document(dict(zip(fields, row[1:])), postcodes[row[0]], codes[row[0]])
-        for row in query.tuples()
+        for row in tuples(query)
     }
 
 

@@ -364,8 +364,8 @@ def refresh_parcels(parcel_ids: set[int], pickup_days: dict[str, int]) -> None:
 def _update_row(pid: int, state: tuple, shipped_before: Any, pickup_days: int) -> list:
     status, last, handed, delivered, pickup = state
     # the earliest handover wins, be it the shop's own date or the carrier's first event
-    handovers = [_as_time(t) for t in (shipped_before, handed) if t is not None]
+    handovers = [h for t in (shipped_before, handed) if (h := _as_time(t)) is not None]
     deadline = None
-    if status == "available_for_pickup" and pickup is not None:
-        deadline = _as_time(pickup) + dt.timedelta(days=pickup_days)
+    if status == "available_for_pickup" and (picked := _as_time(pickup)) is not None:
+        deadline = picked + dt.timedelta(days=pickup_days)
     return [status, last, min(handovers, default=None), delivered, deadline, pid]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
 _EMAIL = re.compile(r"^[^@\s\x00-\x1f]{1,64}@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f.]{2,}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -73,7 +74,7 @@ def _fi_tables() -> tuple[list[tuple[re.Pattern, tuple[int, ...]]], re.Pattern]:
     """Finnish mobile/landline patterns from phonenumbers' metadata (built on first use)."""
     import phonenumbers
 
-    meta = phonenumbers.PhoneMetadata.metadata_for_region("FI")
+    meta: Any = phonenumbers.PhoneMetadata.metadata_for_region("FI")  # always there for FI
     patterns = [
         (re.compile(desc.national_number_pattern), tuple(desc.possible_length))
         for desc in (meta.mobile, meta.fixed_line)
