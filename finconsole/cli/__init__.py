@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from finconsole.cli.context import Context
-from finconsole.core.errors import FinconsoleError
+from finconsole.core.errors import FinconsoleError, database_error_text
 
 # Command modules by name, imported only when a subcommand is parsed: opening the console
 # (no subcommand) must not pay for every command's imports (startup target, bench_console).
@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail("interrupted", 130)
     except Exception as exc:  # a bug: still one line (no personal data from str(exc))
         if _is_database_error(exc):
-            return fail(f"database error: {_first_line(exc)}")
+            return fail(f"database error: {database_error_text(exc)}")
         if os.environ.get("FINCONSOLE_DEBUG"):
             raise
         return fail(
@@ -98,8 +98,3 @@ def _is_database_error(exc: BaseException) -> bool:
     # peewee is looked up, not imported: opening the console paints before loading it.
     peewee = sys.modules.get("peewee")
     return peewee is not None and isinstance(exc, peewee.DatabaseError)
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else exc.__class__.__name__

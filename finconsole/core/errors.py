@@ -67,3 +67,38 @@ class AuthenticationFailed(FinconsoleError):
 
     def __init__(self) -> None:
         super().__init__("login failed: wrong username, password or code, or the account is locked")
+
+
+# --- database failures, told without the driver's text ------------------------------------------
+
+_BUSY = "the database is busy (another console is writing): try again in a moment"
+_FULL = "the disk is full: nothing was saved; free some space and try again"
+_GONE = "the database did not answer: try again in a moment"
+_READ_ONLY = "the database is read-only here: nothing was saved"
+# (a phrase of the driver's first line, what the user is told); the first match wins
+DATABASE_CONDITIONS = (
+    ("locked", _BUSY),
+    ("deadlock", _BUSY),
+    ("disk is full", _FULL),
+    ("no space", _FULL),
+    ("disk i/o", "the database file could not be read or written (disk I/O error)"),
+    ("read-only", _READ_ONLY),
+    ("readonly", _READ_ONLY),
+    ("malformed", "the database file is damaged: restore it from a backup"),
+    ("could not connect", _GONE),
+    ("connection", _GONE),
+    ("server closed", _GONE),
+)
+DATABASE_OTHER = "the database refused the operation: nothing was saved"
+
+
+def database_error_text(exc: BaseException) -> str:
+    """One line for a driver's error that names the condition (locked, disk full ...) but
+    never repeats the driver's text: its detail lines, and on PostgreSQL some first lines,
+    quote the statement's values."""
+    lines = str(exc).strip().splitlines()
+    first = lines[0].casefold() if lines else ""
+    for phrase, text in DATABASE_CONDITIONS:
+        if phrase in first:
+            return text
+    return DATABASE_OTHER

@@ -206,4 +206,4 @@ async def test_database_failure_is_one_line(db, officer, clock, monkeypatch):
         monkeypatch.setattr(app, "notify", lambda message, **kw: shown.append(message))
         app.push_screen(ParcelsScreen())
         await settle(app, pilot)
-    assert shown == ["database error: disk I/O error"]
+    assert shown == ["The database file could not be read or written (disk I/O error)."]

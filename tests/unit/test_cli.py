@@ -214,7 +214,10 @@ def test_database_error_is_not_a_traceback(folder, capsys, monkeypatch):
 
     monkeypatch.setattr(search, "matching_ids", broken)
     code, _, err = run(capsys, "find", "anna")
-    assert code == 1 and one_clear_line(err) == "finconsole: database error: disk I/O error"
+    assert code == 1 and one_clear_line(err) == (
+        "finconsole: database error: the database file could not be read or written "
+        "(disk I/O error)"
+    )
 
 
 def test_a_bug_is_one_line_unless_debugging(folder, capsys, monkeypatch):

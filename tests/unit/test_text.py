@@ -24,3 +24,23 @@ def test_numbers_and_plain_text_stay(cell):
 
 def test_non_text_stays():
     assert spreadsheet_safe(3) == 3 and spreadsheet_safe(None) is None
+
+
+@pytest.mark.parametrize(
+    "driver, told",
+    [
+        ("database is locked", "busy"),
+        ("deadlock detected\nDETAIL: Process 1 waits", "busy"),
+        ("database or disk is full", "disk is full"),
+        ("disk I/O error", "disk I/O error"),
+        ("attempt to write a readonly database", "read-only"),
+        ("database disk image is malformed", "damaged"),
+        ("server closed the connection unexpectedly", "did not answer"),
+        ('invalid input syntax for type integer: "Anna Virtanen"', "refused"),
+    ],
+)
+def test_database_errors_are_named_never_quoted(driver, told):
+    from finconsole.core.errors import database_error_text
+
+    text = database_error_text(Exception(driver))
+    assert told in text and "Anna" not in text and "\n" not in text

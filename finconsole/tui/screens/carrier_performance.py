@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import peewee as pw
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,10 +15,9 @@ from textual_plotext import PlotextPlot
 
 from finconsole.core import clock
 from finconsole.core.db import thread_connection
-from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import carrier_stats
 from finconsole.tui.safe import literal
-from finconsole.tui.screens.parcels import failure_message
+from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 
 DEFAULT_DAYS = 90
 
@@ -84,10 +82,8 @@ class CarrierPerformanceScreen(Screen):
         try:
             with thread_connection():
                 rows = carrier_stats.performance(self.app.actor, since, until)
-        except (FinconsoleError, pw.DatabaseError) as exc:
-            self.app.call_from_thread(
-                self.notify, failure_message(exc), severity="error", markup=False
-            )
+        except SERVICE_ERRORS as exc:
+            self.app.call_from_thread(self.notify, error_text(exc), severity="error", markup=False)
             return
         self.app.call_from_thread(self.show, rows, since, until)
 

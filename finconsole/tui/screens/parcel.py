@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import peewee as pw
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,12 +16,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
 from finconsole.core.db import thread_connection
-from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import claims, parcels
 from finconsole.core.text import printable
 from finconsole.tui.safe import literal
-from finconsole.tui.screens.parcels import failure_message
 from finconsole.tui.widgets.confirm import ConfirmDialog
+from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 
 OUTCOME_LABELS = {
     "found": "Found",
@@ -122,10 +120,8 @@ class ParcelScreen(Screen):
         try:
             with thread_connection():
                 parcel = parcels.get(self.app.actor, self.parcel_id)
-        except (FinconsoleError, pw.DatabaseError) as exc:
-            self.app.call_from_thread(
-                self.notify, failure_message(exc), severity="error", markup=False
-            )
+        except SERVICE_ERRORS as exc:
+            self.app.call_from_thread(self.notify, error_text(exc), severity="error", markup=False)
             return
         self.app.call_from_thread(self.show, parcel)
 
@@ -185,10 +181,8 @@ class ParcelScreen(Screen):
         try:
             with thread_connection():
                 call()
-        except (FinconsoleError, pw.DatabaseError) as exc:
-            self.app.call_from_thread(
-                self.notify, failure_message(exc), severity="error", markup=False
-            )
+        except SERVICE_ERRORS as exc:
+            self.app.call_from_thread(self.notify, error_text(exc), severity="error", markup=False)
             return
         self.app.call_from_thread(self.notify, message, markup=False)
         self.app.call_from_thread(self.load)

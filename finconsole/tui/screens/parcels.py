@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-import peewee as pw
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,9 +17,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from finconsole.core.db import thread_connection
-from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import parcels
 from finconsole.tui.safe import literal
+from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 
 PAGE_SIZE = 200
 TITLES = {
@@ -50,15 +49,6 @@ def _when(queue: str, row: dict[str, Any]) -> str:
     if value is None:
         return ""
     return value.strftime("%Y-%m-%d") if hasattr(value, "hour") else value.isoformat()
-
-
-def failure_message(exc: Exception) -> str:
-    """What a worker tells the user: our errors as they are, a database error by its first
-    line only (PostgreSQL's detail lines can quote values)."""
-    if isinstance(exc, FinconsoleError):
-        return str(exc)
-    lines = str(exc).strip().splitlines()
-    return "database error: " + (lines[0] if lines else type(exc).__name__)
 
 
 def _count(value: int) -> str:
@@ -137,10 +127,8 @@ class ParcelsScreen(Screen):
                 self._load()
                 if flag and parcels.flag_suspected(self.app.actor):
                     self._load()
-        except (FinconsoleError, pw.DatabaseError) as exc:
-            self.app.call_from_thread(
-                self.notify, failure_message(exc), severity="error", markup=False
-            )
+        except SERVICE_ERRORS as exc:
+            self.app.call_from_thread(self.notify, error_text(exc), severity="error", markup=False)
 
     def _load(self) -> None:
         rows = parcels.queue(self.app.actor, self.queue, after=self.pages[-1], limit=PAGE_SIZE)

@@ -1,11 +1,12 @@
 """What a worker shows when a service call fails: the error's own safe message, or, for a
-database failure, a fixed line (driver messages can quote SQL parameters)."""
+database failure, a line of our own naming the condition (``database_error_text``: never the
+driver's text, which can quote the statement's values)."""
 
 from __future__ import annotations
 
 import peewee as pw
 
-from finconsole.core.errors import FinconsoleError
+from finconsole.core.errors import FinconsoleError, database_error_text
 
 SERVICE_ERRORS = (FinconsoleError, pw.PeeweeException)
 
@@ -13,4 +14,5 @@ SERVICE_ERRORS = (FinconsoleError, pw.PeeweeException)
 def error_text(exc: BaseException) -> str:
     if isinstance(exc, FinconsoleError):
         return str(exc)
-    return "The database did not answer: try again in a moment."
+    text = database_error_text(exc)
+    return text[0].upper() + text[1:] + "."
