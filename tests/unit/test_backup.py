@@ -149,10 +149,11 @@ def test_a_backup_from_a_newer_version_is_refused(sqlite_db, officer, clock, tmp
 
 
 def test_support_may_not_backup_or_restore(sqlite_db, support, tmp_path):
-    with pytest.raises(PermissionDenied):
-        backup.backup(support, tmp_path / "x.db")
-    with pytest.raises(PermissionDenied):
-        backup.restore(support, tmp_path / "x.db")
+    from finconsole.core.services import ledger_copy
+
+    for call in (backup.backup, backup.restore, ledger_copy.save, ledger_copy.replay):
+        with pytest.raises(PermissionDenied):
+            call(support, tmp_path / "x.db")
     assert not (tmp_path / "x.db").exists()
 
 
