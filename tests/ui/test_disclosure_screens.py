@@ -141,3 +141,39 @@ async def test_support_cannot_open_officer_screens(db, support):
             assert not isinstance(
                 app.screen, (TasksScreen, DisclosuresScreen, InquiryScreen, NoticeScreen)
             )
+
+
+async def test_recorded_inquiries_are_listed_with_their_detail(db, officer, clock):
+    from finconsole.core.services import inquiries
+    from finconsole.tui.screens.inquiries import InquiriesScreen
+
+    cid = customers.create(officer, {"first_name": "Aino", "last_name": "Testi"})["id"]
+    for reference, description in (("PO-1", "first question"), ("PO-2", "order history")):
+        inquiries.record(
+            officer,
+            {
+                "authority": "Helsingin poliisilaitos",
+                "received_at": "2026-03-14",
+                "scope": "one",
+                "reference": reference,
+                "description": description,
+                "customer_ids": [cid],
+            },
+        )
+    app = FinconsoleApp(Config(defaults(), None), actor=officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f8")
+        await _settle(app, pilot)
+        await pilot.press("ctrl+l")
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, InquiriesScreen)
+        assert screen.query_one(DataTable).row_count == 2
+        detail = str(screen.query_one("#inquiry-detail", Static).render())
+        assert "order history" in detail and "Helsingin poliisilaitos" in detail  # newest first
+        await pilot.press("down")
+        await pilot.pause()
+        assert "first question" in str(screen.query_one("#inquiry-detail", Static).render())
+        await pilot.press("escape")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, InquiryScreen)

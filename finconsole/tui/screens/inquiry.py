@@ -30,13 +30,14 @@ class InquiryScreen(Screen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save inquiry"),
         Binding("ctrl+n", "clear", "New inquiry"),
+        Binding("ctrl+l", "list", "Recorded"),
     ]
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(
             "Record what the authority asked. No data is disclosed without a court order: "
-            "record a disclosure separately.",
+            "record a disclosure separately. ctrl+l lists the inquiries recorded.",
             id="inquiry-status",
             markup=False,
         )
@@ -56,6 +57,11 @@ class InquiryScreen(Screen):
 
     def action_save(self) -> None:
         self.save({f.field_name: f.value for f in self.query(FormField)})
+
+    def action_list(self) -> None:
+        from finconsole.tui.screens.inquiries import InquiriesScreen
+
+        self.app.push_screen(InquiriesScreen())
 
     def action_clear(self) -> None:
         for field in self.query(FormField):
