@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 
 import peewee as pw
 
-from finconsole.core.errors import DatabaseError
+from finconsole.core.errors import DatabaseError, database_error_sentence
 from finconsole.core.models import database
 
 # secure_delete zeroes deleted content; WAL lets readers and one writer work together.
@@ -132,9 +132,17 @@ def close() -> None:
 
 @contextmanager
 def thread_connection() -> Iterator[None]:
-    """Use in worker threads: peewee connections are per thread."""
+    """Use in worker threads: peewee connections are per thread.
+
+    A driver error inside becomes a ``DatabaseError`` naming the condition (busy, disk full
+    ...), so every worker that reports ``FinconsoleError`` reports it too, instead of the
+    error ending the console, and no driver text (which can quote values) is shown.
+    """
     with database.connection_context():
-        yield
+        try:
+            yield
+        except pw.PeeweeException as exc:
+            raise DatabaseError(database_error_sentence(exc)) from exc
 
 
 @contextmanager

@@ -102,3 +102,9 @@ def database_error_text(exc: BaseException) -> str:
         if phrase in first:
             return text
     return DATABASE_OTHER
+
+
+def database_error_sentence(exc: BaseException) -> str:
+    """``database_error_text`` as a sentence, for the console."""
+    text = database_error_text(exc)
+    return text[0].upper() + text[1:] + "."

@@ -246,11 +246,14 @@ class FinconsoleApp(App):
     @work(thread=True, group="session-audit")
     def _audit_session_event(self, actor: Actor, action: str) -> None:
         from finconsole.core.db import thread_connection
+        from finconsole.core.errors import FinconsoleError
+        from finconsole.core.services import audit
 
-        with thread_connection():
-            from finconsole.core.services import audit
-
-            audit.record(actor, action, "user", actor.user_id)
+        try:
+            with thread_connection():
+                audit.record(actor, action, "user", actor.user_id)
+        except FinconsoleError as exc:  # the session still ends or locks; say the event failed
+            self.call_from_thread(self.say, f"{action} not audited: {exc}", error=True)
 
     # --- idle lock and session length --------------------------------------------------------
 

@@ -140,3 +140,30 @@ async def test_restricted_customers_hidden_from_support(db, officer, support):
         await settle(app, pilot)
         text = screen_text(app)
         assert "Shown" in text and "Hidden" not in text
+
+
+async def test_a_database_error_in_a_worker_is_a_notification(db, officer, monkeypatch):
+    """A busy database while searching (or on any screen's worker: the shared
+    ``thread_connection`` names it) must not end the console with a traceback."""
+    import peewee as pw
+
+    from finconsole.core.config import Config, defaults
+    from finconsole.tui.app import FinconsoleApp
+    from tests.ui.helpers import settle
+
+    def busy(*args, **kwargs):
+        raise pw.OperationalError("database is locked\nDETAIL: anna@example.fi")
+
+    monkeypatch.setattr("finconsole.core.services.search.matching_ids", busy)
+    monkeypatch.setattr("finconsole.core.services.tasks.open_tasks", busy)
+    app = FinconsoleApp(Config(defaults(), None), actor=officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a", "n", "n", "a")
+        await settle(app, pilot)
+        await pilot.press("f6")
+        await settle(app, pilot)
+        assert app.is_running
+        shown = [str(n.message) for n in app._notifications]
+        busy_text = "The database is busy (another console is writing): try again in a moment."
+        assert set(shown) == {busy_text}  # searches and the tasks list; no driver text

@@ -54,8 +54,12 @@ class DisclosuresScreen(Screen):
 
     @work(thread=True, exclusive=True, group="disclosures")
     def load(self) -> None:
-        with thread_connection():
-            rows = disclosures.list_disclosures(self.app.actor)
+        try:
+            with thread_connection():
+                rows = disclosures.list_disclosures(self.app.actor)
+        except FinconsoleError as exc:
+            self.app.call_from_thread(self.app.say, str(exc), error=True)
+            return
         self.app.call_from_thread(self.show, rows)
 
     def show(self, rows: list[dict]) -> None:

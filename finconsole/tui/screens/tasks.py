@@ -52,8 +52,12 @@ class TaskPanel(Vertical):
 
     @work(thread=True, exclusive=True, group="tasks")
     def load(self) -> None:
-        with thread_connection():
-            rows = tasks.open_tasks(self.app.actor)
+        try:
+            with thread_connection():
+                rows = tasks.open_tasks(self.app.actor)
+        except FinconsoleError as exc:
+            self.app.call_from_thread(self.app.say, str(exc), error=True)
+            return
         self.app.call_from_thread(self.show, rows)
 
     def show(self, rows: list[dict]) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import peewee as pw
 
-from finconsole.core.errors import FinconsoleError, database_error_text
+from finconsole.core.errors import FinconsoleError, database_error_sentence
 
 SERVICE_ERRORS = (FinconsoleError, pw.PeeweeException)
 
@@ -14,5 +14,4 @@ SERVICE_ERRORS = (FinconsoleError, pw.PeeweeException)
 def error_text(exc: BaseException) -> str:
     if isinstance(exc, FinconsoleError):
         return str(exc)
-    text = database_error_text(exc)
-    return text[0].upper() + text[1:] + "."
+    return database_error_sentence(exc)
