@@ -120,19 +120,21 @@ class ParcelsScreen(Screen):
     # --- loading ---------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="parcels")
-    def refresh_queues(self, flag: bool = False) -> None:
-        """The current page and the counts; with ``flag`` the lost rule runs afterwards."""
+    def refresh_queues(self, flag: bool = False, recount: bool = True) -> None:
+        """The current page and (unless only turning a page) the four counts; with ``flag``
+        the lost rule runs afterwards."""
         try:
             with thread_connection():
-                self._load()
+                self._load(recount)
                 if flag and parcels.flag_suspected(self.app.actor):
-                    self._load()
+                    self._load(recount=True)
         except SERVICE_ERRORS as exc:
             self.app.call_from_thread(self.notify, error_text(exc), severity="error", markup=False)
 
-    def _load(self) -> None:
+    def _load(self, recount: bool) -> None:
         rows = parcels.queue(self.app.actor, self.queue, after=self.pages[-1], limit=PAGE_SIZE)
-        counts = parcels.counts(self.app.actor)
+        # a page turn keeps the counts shown: four capped COUNTs a keypress would double its cost
+        counts = parcels.counts(self.app.actor) if recount else self.counts
         self.app.call_from_thread(self.show_rows, counts, rows)
 
     def show_rows(self, counts: dict[str, int], rows: list[dict[str, Any]]) -> None:
@@ -174,12 +176,12 @@ class ParcelsScreen(Screen):
     def action_next_page(self) -> None:
         if len(self.rows) == PAGE_SIZE:
             self.pages.append(self.rows[-1]["key"])
-            self.refresh_queues()
+            self.refresh_queues(recount=False)
 
     def action_previous_page(self) -> None:
         if len(self.pages) > 1:
             self.pages.pop()
-            self.refresh_queues()
+            self.refresh_queues(recount=False)
 
     def selected(self) -> dict[str, Any] | None:
         table = self.query_one(DataTable)
