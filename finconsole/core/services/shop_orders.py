@@ -17,7 +17,7 @@ from finconsole.core import clock, permissions
 from finconsole.core.actor import Actor
 from finconsole.core.db import large_cache, write_transaction
 from finconsole.core.models import Customer, Order, OrderLine
-from finconsole.core.services import search
+from finconsole.core.services import carriers, search
 from finconsole.core.services import shop_formats as fmt
 from finconsole.core.services import shop_writer as w
 from finconsole.core.services.import_result import ImportResult, Progress
@@ -314,11 +314,7 @@ def _parcel_rows(order_id: int, codes: list[str], have: set[str]) -> list[tuple]
 
 
 def identify_parcel(code: str) -> tuple[str, str]:
-    """(normalised code, carrier): the parcels service decides when it is installed."""
-    try:
-        from finconsole.core.services import carriers  # type: ignore[attr-defined]
-    except ImportError:
-        return "".join(code.split()).upper(), "unknown"
+    """(normalised code, carrier) as the carriers module reads the code."""
     normal = carriers.normalise(code)
     return normal, carriers.detect(normal) or "unknown"
 
@@ -326,5 +322,4 @@ def identify_parcel(code: str) -> tuple[str, str]:
 def _refresh_search(touched: set[int], new_customers: set[int]) -> None:
     """Order numbers and tracking codes are searchable: reindex every customer whose orders
     changed (new customers got a first entry, without their orders, when created)."""
-    for cid in sorted(touched | new_customers):
-        search.reindex(cid)
+    search.reindex_many(sorted(touched | new_customers))
