@@ -412,7 +412,6 @@ class RecordFactory:
 
 
 EVENT_STATUS = {step: status for step, (status, _) in d.EVENT_TEXT.items()}
-EVENT_DESCRIPTION = {step: text for step, (_, text) in d.EVENT_TEXT.items()}
 # carrier -> step -> (the carrier's event code, normalised status, description)
 STEP_ROWS = {
     carrier: {step: (codes[step], *d.EVENT_TEXT[step]) for step in d.EVENT_TEXT}

@@ -147,11 +147,6 @@ def _load_by_reference(reference: str) -> Request:
     return req
 
 
-def get_by_reference(actor: Actor, reference: str) -> dict[str, Any]:
-    permissions.require(actor, "view_requests")
-    return request_dict(_load_by_reference(reference), actor)
-
-
 def list_open(actor: Actor, *, limit: int = 500) -> list[dict[str, Any]]:
     """Open requests, the most urgent (earliest deadline in force) first."""
     permissions.require(actor, "view_requests")

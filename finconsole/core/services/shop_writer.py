@@ -9,7 +9,6 @@ values), so addresses, search entries and audit events can be written in bulk to
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from collections.abc import Iterable, Sequence
@@ -44,7 +43,6 @@ ADDRESS_COLUMNS = ("customer_id", "kind", "street", "street2", "postcode", "city
 ADDRESS_PARTS = ("street", "street2", "postcode", "city", "country")
 # what an import may change on an existing customer (the note is finconsole's own)
 SHOP_FIELDS = ("first_name", "last_name", "email", "phone")
-SEARCHED = ("first_name", "last_name", "email", "phone", "address")
 
 
 def sql(text: str) -> str:
@@ -289,13 +287,6 @@ def id_runs(ids: Sequence[int]) -> list[tuple[int, int]]:
         else:
             runs.append((cid, cid))
     return runs
-
-
-def as_datetime(value: Any) -> dt.datetime | None:
-    """SQLite hands back stored datetimes as text to raw queries."""
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(str(value))
 
 
 # Rejected rows keep their cells for the rejects file; past this many only line and reason
