@@ -49,8 +49,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     if result.rejected > 20:
         print(f"... and {result.rejected - 20} more rejected rows", file=sys.stderr)
     if args.rejects and result.rejects:
-        write_rejects(args.rejects, result.rejects)
-        args.rejects.chmod(0o600)  # the rejected rows hold personal data
+        write_rejects(args.rejects, result.rejects)  # mode 0600: the rows hold personal data
         print(f"rejected rows written to {args.rejects}")
     print(result.summary())
     return 3 if result.rejected else 0

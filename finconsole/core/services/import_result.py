@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,13 +41,17 @@ class ImportResult:
 
 
 def write_rejects(path: Path, rejects: list[Reject]) -> None:
-    """The rejected rows as CSV with their line number and reason first."""
+    """The rejected rows as CSV with their line number and reason first, in a file only its
+    owner can read from the start (the rows hold personal data)."""
+    from finconsole.core.services.export import write_private
+
     columns: list[str] = []
     for reject in rejects:
         columns += [c for c in reject.raw if c not in columns]
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["line", "reason", *columns])
-        for reject in rejects:
-            cells = (spreadsheet_safe(reject.raw.get(c, "")) for c in columns)
-            writer.writerow([reject.line, reject.reason, *cells])
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(["line", "reason", *columns])
+    for reject in rejects:
+        cells = (spreadsheet_safe(reject.raw.get(c, "")) for c in columns)
+        writer.writerow([reject.line, reject.reason, *cells])
+    write_private(Path(path), out.getvalue())
