@@ -16,13 +16,14 @@ import marshal
 import multiprocessing
 import queue
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import peewee as pw
 
 from finconsole.core import clock, permissions
 from finconsole.core.actor import Actor
-from finconsole.core.db import is_sqlite, write_transaction
+from finconsole.core.db import is_sqlite, large_cache, write_transaction
 from finconsole.core.errors import Conflict, DatabaseError, ValidationError
 from finconsole.core.models import Customer, database
 from finconsole.core.services import audit, search
@@ -225,33 +226,26 @@ class _PostgresWriter:
             )
 
 
-class _load_settings:
-    """A bigger SQLite page cache (and sorter threads) for the load, restored afterwards.
+@contextmanager
+def _load_settings() -> Iterator[None]:
+    """A bigger SQLite page cache and a rollback journal for the load, restored afterwards.
 
     Foreign-key checks are off for the load (a B-tree probe of the parent for each of ~10
     million rows): every id the factory writes refers to a row it made earlier in the same
     chunk. The pragma only takes effect outside a transaction, hence here.
     """
-
-    def __enter__(self) -> None:
-        self.previous = None
-        self.journal = None
-        if is_sqlite():
-            self.journal = _set_journal_mode("truncate")
-            database.execute_sql("PRAGMA foreign_keys = 0")
-            self.previous = database.execute_sql("PRAGMA cache_size").fetchone()[0]
-            database.execute_sql(f"PRAGMA cache_size = -{LOAD_CACHE_KIB}")
-            # CREATE INDEX may sort with a helper thread (the rows are made by then)
-            database.execute_sql("PRAGMA threads = 2")
-
-    def __exit__(self, *exc) -> None:
-        if is_sqlite():
-            database.execute_sql("PRAGMA foreign_keys = 1")
-        if self.previous is not None:
-            database.execute_sql(f"PRAGMA cache_size = {self.previous}")
-            database.execute_sql("PRAGMA threads = 0")
-            database.execute_sql("PRAGMA shrink_memory")
-        if self.journal == "truncate":
+    if not is_sqlite():
+        yield
+        return
+    journal = _set_journal_mode("truncate")
+    database.execute_sql("PRAGMA foreign_keys = 0")
+    try:
+        with large_cache(LOAD_CACHE_KIB):
+            yield
+    finally:
+        database.execute_sql("PRAGMA foreign_keys = 1")
+        database.execute_sql("PRAGMA shrink_memory")
+        if journal == "truncate":
             _set_journal_mode("wal")
 
 
