@@ -157,14 +157,14 @@ def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
         print(f"after restoring the database, run: finconsole restore --ledger {args.save_ledger}")
         return 0
     if args.ledger:
-        _, entries = ledger_copy.read(args.ledger)
+        register, entries = ledger_copy.read(args.ledger)
         confirm(
             f"Re-apply the erasures of the saved ledger ({len(entries)} entries) to this "
             "register? Customers erased since its backup are erased again.",
             args.yes,
             "restore --ledger",
         )
-        done = ledger_copy.replay(ctx.actor, args.ledger)
+        done = ledger_copy.replay_read(ctx.actor, register, entries)
         print(
             f"erasure ledger brought up to date: {done['added']} entries added, "
             f"{done['finished']} completed; {done['erased']} customer(s) erased again"

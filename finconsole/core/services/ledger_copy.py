@@ -61,7 +61,12 @@ def replay(actor: Actor, path: Path) -> dict[str, int]:
     """Bring this (restored) database's ledger up to the saved one and re-apply the erasures
     it lacked; returns how many entries were added, finished and customers erased again."""
     permissions.require(actor, "restore_database")
-    register, entries = read(path)
+    return replay_read(actor, *read(path))
+
+
+def replay_read(actor: Actor, register: str, entries: list[dict[str, Any]]) -> dict[str, int]:
+    """``replay`` of a file ``read`` already (the command line counts the entries first)."""
+    permissions.require(actor, "restore_database")
     added = finished = erased = 0
     with write_transaction():
         if backup.stored_database_id() is None:  # dumped before the register had its id
