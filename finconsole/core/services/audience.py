@@ -21,9 +21,10 @@ from finconsole.core.db import write_transaction
 from finconsole.core.errors import ValidationError
 from finconsole.core.models import Address, Customer, Order, database
 from finconsole.core.services import audit
+from finconsole.core.services.customers import OBJECTIONS
 from finconsole.core.text import spreadsheet_safe
 
-PURPOSES = ("marketing", "statistics", "profiling")
+PURPOSES = OBJECTIONS
 EXPORTABLE = ("marketing", "statistics")
 BATCH = 5000
 MARKETING_COLUMNS = ("email", "first_name", "language")

@@ -46,6 +46,7 @@ from finconsole.core.models import (
     database,
 )
 from finconsole.core.services import audit, disclosures, holds, inquiries, ledger, search
+from finconsole.core.services.customers import OBJECTIONS
 from finconsole.core.services.erasure_letter import reply_letter  # noqa: F401 (part of the API)
 from finconsole.core.services.holds import Hold
 
@@ -158,11 +159,7 @@ def _items(customer: Customer, orders: list[Order], free: list[int], held: dict)
     held_orders = [o for o in orders if o.id in held]
     counts = {
         "contact": 0 if is_shell(customer) else 1,
-        "objections": sum(
-            1
-            for name in ("marketing", "statistics", "profiling")
-            if getattr(customer, f"objection_{name}_at")
-        ),
+        "objections": sum(1 for name in OBJECTIONS if getattr(customer, f"objection_{name}_at")),
         "addresses": Address.select().where(Address.customer == customer.id).count(),
         "orders": len(free),
         "parcels": parcels.count() if order_ids else 0,

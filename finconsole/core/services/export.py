@@ -33,6 +33,7 @@ from finconsole.core.models import (
 )
 from finconsole.core.services import audit, orders
 from finconsole.core.services import requests as requests_service
+from finconsole.core.services.customers import OBJECTIONS
 from finconsole.core.services.export_letter import render_text
 
 FORMATS = ("json", "text")
@@ -182,8 +183,7 @@ def collect(customer_id: int) -> dict[str, Any]:
         "disclosures": _disclosures(customer_id),
         "authority_inquiries": _inquiries(customer_id),
         "objections": {
-            purpose: getattr(customer, f"objection_{purpose}_at")
-            for purpose in ("marketing", "statistics", "profiling")
+            purpose: getattr(customer, f"objection_{purpose}_at") for purpose in OBJECTIONS
         },
         "record_access": _record_access(customer_id),
     }

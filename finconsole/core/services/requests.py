@@ -28,7 +28,7 @@ from finconsole.core.services import validation as v
 
 KINDS = ("erasure", "access", "portability", "rectification", "objection", "restriction")
 CHANNELS = ("email", "phone", "letter", "web_form")
-OBJECTION_PURPOSES = ("marketing", "statistics", "profiling")
+OBJECTION_PURPOSES = customers.OBJECTIONS
 STATUSES = ("new", "verifying", "in_progress", "waiting_for_hold", "done", "refused")
 OPEN_STATUSES = ("new", "verifying", "in_progress", "waiting_for_hold")
 CLOSED_STATUSES = ("done", "refused")
