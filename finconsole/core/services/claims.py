@@ -20,7 +20,7 @@ from finconsole.core.errors import Conflict, NotFound, ValidationError
 from finconsole.core.models import Claim, Customer, Order, Parcel
 from finconsole.core.services import audit, carriers
 from finconsole.core.services import validation as v
-from finconsole.core.services.parcels import queue_row
+from finconsole.core.services.parcels import _visible_parcel, queue_row
 
 OUTCOMES = ("found", "delivered_late", "compensated", "reshipped", "refunded")
 # The parcel never arrived: its status becomes "lost" (unless a delivery was recorded).
@@ -59,14 +59,7 @@ def deadline_for(
 
 
 def _parcel(actor: Actor, parcel_id: int) -> tuple[Parcel, int]:
-    row = (
-        Parcel.select(Parcel, Order.id, Order.customer, Order.restricted)
-        .join(Order)
-        .where(Parcel.id == parcel_id)
-        .first()
-    )
-    if row is None or (row.order.restricted and not permissions.allowed(actor, "view_restricted")):
-        raise NotFound(f"no parcel with id {parcel_id}")
+    row = _visible_parcel(actor, parcel_id)
     return row, row.order.customer_id
 
 

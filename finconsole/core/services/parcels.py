@@ -22,7 +22,7 @@ from finconsole.core.actor import Actor
 from finconsole.core.db import write_transaction
 from finconsole.core.errors import NotFound, ValidationError
 from finconsole.core.models import Claim, Customer, Order, Parcel, TrackingEvent
-from finconsole.core.services import audit, carriers, search
+from finconsole.core.services import audit, carriers, orders, search
 
 DAY = dt.timedelta(days=1)
 QUEUES = ("in_transit", "awaiting_pickup", "suspected_lost", "open_claims")
@@ -94,11 +94,8 @@ def get(actor: Actor, parcel_id: int) -> dict[str, Any]:
 
 def for_order(actor: Actor, order_id: int) -> list[dict[str, Any]]:
     permissions.require(actor, "view_parcel")
+    orders._visible_order(actor, order_id)
     query = Parcel.select().where(Parcel.order == order_id).order_by(Parcel.id)
-    visible = permissions.allowed(actor, "view_restricted")
-    order = Order.get_or_none(Order.id == order_id)
-    if order is None or (order.restricted and not visible):
-        raise NotFound(f"no order with id {order_id}")
     return [parcel_dict(p) for p in query]
 
 
@@ -130,11 +127,7 @@ def create(
         if value is not None and not isinstance(value, dt.datetime):
             raise ValidationError({field: "must be a date and time"})
     with write_transaction():
-        order = Order.get_or_none(Order.id == order_id)
-        if order is None or (
-            order.restricted and not permissions.allowed(actor, "view_restricted")
-        ):
-            raise NotFound(f"no order with id {order_id}")
+        order = orders._visible_order(actor, order_id)
         taken = Parcel.select().where((Parcel.tracking_code == code) & (Parcel.carrier == name))
         if taken.exists():
             raise ValidationError({"tracking_code": "is already registered for this carrier"})
