@@ -95,19 +95,29 @@ def validate_config(table: dict[str, Any], where: str = "config") -> None:
 
 def settings(carrier: str, table: dict[str, Any] | None = None) -> dict[str, int]:
     """The rules for ``carrier``: defaults, then carrier defaults, then the config."""
+    return _merged(carrier, _checked(table))
+
+
+def all_settings(table: dict[str, Any] | None = None) -> dict[str, dict[str, int]]:
+    checked = _checked(table)
+    return {name: _merged(name, checked) for name in CARRIERS}
+
+
+def _checked(table: dict[str, Any] | None) -> dict[str, Any]:
+    """A table passed in is checked here; the config's was checked when it was loaded."""
     if table is None:
         from finconsole.core import runtime
 
-        table = runtime.settings("carriers")
+        return runtime.settings("carriers")
     validate_config(table)
+    return table
+
+
+def _merged(carrier: str, table: dict[str, Any]) -> dict[str, int]:
     merged = dict(DEFAULT_SETTINGS)
     merged.update(CARRIER_DEFAULTS.get(carrier, {}))
     merged.update(table.get(carrier, {}))
     return merged
-
-
-def all_settings(table: dict[str, Any] | None = None) -> dict[str, dict[str, int]]:
-    return {name: settings(name, table) for name in CARRIERS}
 
 
 # --- check digits ---------------------------------------------------------------------------
