@@ -34,6 +34,18 @@ BULK_CACHE_KIB = 128 * 1024  # SQLite page cache during bulk imports (see large_
 _lock = threading.Lock()
 
 
+def _null(value: None) -> None:
+    return None
+
+
+# The sqlite3 driver binds None by looking for an adapter and, finding none, probing the value
+# and the protocol for __adapt__/__conform__: ~0.8 us a None with pysqlite3, a tenth of a whole
+# eleven-column row insert. Registered, None is a dict hit and a call (measured 8.3 -> 1.5 us
+# a row of ten NULLs); it still binds NULL. Bulk loads bind millions of NULL dates.
+if pw.sqlite3 is not None:
+    pw.sqlite3.register_adapter(type(None), _null)
+
+
 def is_sqlite(db: pw.Database | None = None) -> bool:
     db = db or database.obj
     return isinstance(db, pw.SqliteDatabase)

@@ -88,3 +88,14 @@ def test_large_cache_is_restored(sqlite_db):
     with db_mod.large_cache(4096):
         assert sqlite_db.execute_sql("PRAGMA cache_size").fetchone()[0] == -4096
     assert sqlite_db.execute_sql("PRAGMA cache_size").fetchone()[0] == before
+
+
+def test_none_binds_as_null_through_the_registered_adapter(sqlite_db):
+    import peewee as pw
+
+    assert pw.sqlite3.adapters[(type(None), pw.sqlite3.PrepareProtocol)] is db_mod._null
+    cursor = sqlite_db.cursor()
+    cursor.execute("CREATE TEMP TABLE nulls (a, b)")
+    cursor.executemany("INSERT INTO nulls VALUES (?, ?)", [(None, 1), (2, None)])
+    rows = sqlite_db.execute_sql("SELECT a IS NULL, b IS NULL, typeof(a) FROM nulls").fetchall()
+    assert rows == [(1, 0, "null"), (0, 1, "integer")]
