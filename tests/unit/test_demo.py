@@ -44,17 +44,20 @@ def test_demo_documents_match_the_search_index(db, officer, clock):
 def demo_documents(seed, count, clock_now):
     from finconsole.core.services.demo_records import RecordFactory
 
-    first = {t: 1 for t in demo.ID_TABLES}
-    return RecordFactory(seed, clock_now, first).chunk(count)[1]
+    factory = RecordFactory(seed, clock_now, {t: 1 for t in demo.ID_TABLES})
+    documents = []
+    for start, size in demo._chunk_starts(count):  # chunks depend on CHUNK: made the same way
+        documents += factory.chunk(start, size)[1]
+    return documents
 
 
 def test_same_seed_same_data(db, officer, clock):
     from finconsole.core.services.demo_records import RecordFactory
 
     first = {t: 1 for t in demo.ID_TABLES}
-    a = RecordFactory(11, clock.now(), first).chunk(25)
-    assert a == RecordFactory(11, clock.now(), first).chunk(25)
-    assert a != RecordFactory(12, clock.now(), first).chunk(25)
+    a = RecordFactory(11, clock.now(), first).chunk(0, 25)
+    assert a == RecordFactory(11, clock.now(), first).chunk(0, 25)
+    assert a != RecordFactory(12, clock.now(), first).chunk(0, 25)
     demo.generate(officer, 25, seed=11)
     stored = [(c.id, c.first_name, c.last_name, c.email, c.phone) for c in Customer.select()]
     assert stored == [row[:3] + row[3:5] for row in a[0]["customer"]]
@@ -111,3 +114,22 @@ def test_sqlite_journal_back_to_wal_and_other_console_open(sqlite_db, officer, c
 def test_sqlite_journal_back_to_wal_when_alone(sqlite_db, officer, clock):
     demo.generate(officer, 10, seed=1)  # switches to a rollback journal and back
     assert sqlite_db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_chunks_do_not_depend_on_each_other(clock):
+    from finconsole.core.services.demo_records import ORDER_SLOTS, PARCEL_SLOTS, RecordFactory
+
+    first = {t: 1 for t in demo.ID_TABLES}
+    factory = RecordFactory(4, clock.now(), first)
+    factory.chunk(0, 30)
+    later = factory.chunk(30, 30)
+    assert later == RecordFactory(4, clock.now(), first).chunk(30, 30)  # made alone: the same
+    rows = later[0]
+    for oid, cid, *_ in rows["order"]:  # each customer's orders take ids from its own block
+        assert (cid - 1) * ORDER_SLOTS < oid <= cid * ORDER_SLOTS
+    order_ids = {r[0] for r in rows["order"]}
+    parcel_ids = [r[0] for r in rows["parcel"]]
+    assert len(set(parcel_ids)) == len(parcel_ids)
+    for pid, oid, *_ in rows["parcel"]:
+        assert oid in order_ids and (oid - 1) * PARCEL_SLOTS < pid <= oid * PARCEL_SLOTS
+    assert [r[0] for r in rows["customer"]] == list(range(31, 61))

@@ -31,6 +31,9 @@ from finconsole.core.services.demo_records import COLUMNS, CONSTANTS, TABLES, Re
 
 CHUNK = 5_000
 IN_PROCESS_LIMIT = 20_000
+# helper processes making rows: two keep two cores busy, since the writer waits on them
+# about half of the time (a third would only add its memory and start-up)
+MAKERS = 2
 MAX_CUSTOMERS = 10_000_000
 ID_TABLES = ("customer", "address", "order", "parcel")  # ids made here, the rest by the database
 # SQLite page cache while loading (KiB, negative = size): big enough for the random-order
@@ -101,43 +104,58 @@ def _first_ids() -> dict[str, int]:
 Chunk = tuple[dict[str, list[tuple]], list[tuple[int, str]]]
 
 
-def _chunks(recipe: tuple, customers: int) -> Iterator[Chunk]:
+def _chunk_starts(customers: int) -> list[tuple[int, int]]:
+    """(first customer, count) of each chunk, counted from 0."""
+    return [(start, min(CHUNK, customers - start)) for start in range(0, customers, CHUNK)]
+
+
+def _chunks(recipe: tuple, chunks: list[tuple[int, int]]) -> Iterator[Chunk]:
     factory = RecordFactory(*recipe)
-    for start in range(0, customers, CHUNK):
-        yield factory.chunk(min(CHUNK, customers - start))
+    for start, count in chunks:
+        yield factory.chunk(start, count)
 
 
 def _chunks_ahead(recipe: tuple, customers: int) -> Iterator[Chunk]:
-    """The same chunks, made by a helper process while this one writes the previous ones.
+    """The chunks in order, made by helper processes while this one writes earlier ones.
 
-    Making rows is Python work that would hold the GIL, so a thread would not help; a process
-    runs on the second core. Small registers are made in-process (starting a process costs
-    more than it saves).
+    Making rows is Python work that would hold the GIL, so threads would not help; processes
+    run on the other cores. Chunks are independent (``RecordFactory``), so each of ``MAKERS``
+    helpers makes every ``MAKERS``th chunk into its own queue, read here in turn. Small
+    registers are made in-process (starting a process costs more than it saves).
     """
+    chunks = _chunk_starts(customers)
     if customers <= IN_PROCESS_LIMIT:
-        yield from _chunks(recipe, customers)
+        yield from _chunks(recipe, chunks)
         return
-    # fork: the child only runs Python and exits with os._exit, never touching the inherited
+    # fork: the children only run Python and exit with os._exit, never touching the inherited
     # database connection (POSIX locks belong to this process and stay with it).
     context = multiprocessing.get_context("fork")
-    ready = context.Queue(maxsize=3)
-    maker = context.Process(
-        target=_make_chunks, args=(recipe, customers, ready), name="demo-maker", daemon=True
-    )
-    maker.start()
+    makers = []
+    for n in range(MAKERS):
+        ready = context.Queue(maxsize=3)
+        maker = context.Process(
+            target=_make_chunks,
+            args=(recipe, chunks[n::MAKERS], ready),
+            name=f"demo-maker-{n}",
+            daemon=True,
+        )
+        makers.append((maker, ready))
+        maker.start()
     try:
-        while (item := _next_chunk(ready, maker)) is not None:
+        for n in range(len(chunks)):
+            item = _next_chunk(*makers[n % MAKERS])
             if isinstance(item, BaseException):
                 raise item
             yield marshal.loads(item)
     finally:
-        if maker.is_alive():
-            maker.terminate()
-        maker.join()
-        ready.close()
+        for maker, ready in makers:
+            if maker.is_alive():
+                maker.terminate()
+            maker.join()
+            ready.close()
 
 
-def _next_chunk(ready, maker):
+def _next_chunk(maker, ready):
     while True:
         try:
             return ready.get(timeout=1)
@@ -146,13 +164,12 @@ def _next_chunk(ready, maker):
                 raise DatabaseError("the demo data maker stopped unexpectedly") from None
 
 
-def _make_chunks(recipe: tuple, customers: int, ready) -> None:
+def _make_chunks(recipe: tuple, chunks: list[tuple[int, int]], ready) -> None:
     try:
-        for chunk in _chunks(recipe, customers):
+        for chunk in _chunks(recipe, chunks):
             # marshal: the rows are only tuples, strings and numbers, and marshal makes and
             # reads them 2.5x and 1.2x faster than the Queue's pickle
             ready.put(marshal.dumps(chunk))
-        ready.put(None)
     except BaseException as exc:  # hand it to the writer, which raises it
         ready.put(exc)
 

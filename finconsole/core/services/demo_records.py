@@ -10,7 +10,6 @@ from lookup tables, because ``strftime`` on ~10 million timestamps would dominat
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import random
 import re
 from collections.abc import Callable
@@ -57,6 +56,8 @@ CONSTANTS: dict[str, dict[str, str | int]] = {
 TABLES = list(COLUMNS)
 ORDER_COUNT_WEIGHTS = [18, 30, 20, 12, 8, 5, 4, 2, 1]  # 0..8 orders, about 2.1 on average
 LINE_COUNT_WEIGHTS = [66, 23, 8, 3]  # 1..4 lines, about 1.5 on average
+ORDER_SLOTS = len(ORDER_COUNT_WEIGHTS)  # order ids each customer owns
+PARCEL_SLOTS = 2  # parcel ids each order owns: one parcel, sometimes two
 _SPLIT = re.compile(r"[^0-9a-z]+")
 
 
@@ -113,13 +114,18 @@ def tracking_code(carrier: str, rnd: Callable[[], float]) -> str:
 
 
 class RecordFactory:
-    """Makes the rows of customers ``first_id`` onwards, chunk by chunk, deterministically."""
+    """Makes the rows of any run of customers, deterministically.
+
+    A chunk's rows depend only on the seed, "now" and the chunk's first customer: each chunk
+    draws from its own random stream, and its ids come from blocks each customer owns (one
+    address id, ``ORDER_SLOTS`` order ids, ``PARCEL_SLOTS`` parcel ids an order). So helper
+    processes can make chunks in parallel, in any order, and still make the same register.
+    Unused order and parcel ids are simply left out: ids have gaps, as they do after deletes.
+    """
 
     def __init__(self, seed: int, now: dt.datetime, first_ids: dict[str, int]) -> None:
-        self.rng = random.Random(seed)
-        self.rnd = self.rng.random
-        self._ids = {table: itertools.count(first) for table, first in first_ids.items()}
-        self._next_id = {table: ids.__next__ for table, ids in self._ids.items()}
+        self.seed = seed
+        self.first = dict(first_ids)
         if now.tzinfo is not None:
             now = now.astimezone(dt.UTC).replace(tzinfo=None)
         self.now = int((now - dt.datetime(1970, 1, 1)).total_seconds())
@@ -132,9 +138,13 @@ class RecordFactory:
         self._times = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(DAY)]
         self._day0 = self.start // DAY
         self._pools()
+
+    def _begin(self, first_customer: int) -> None:
+        """Start the random stream of the chunk whose first customer is ``first_customer``."""
+        self.rng = random.Random(f"{self.seed}:{first_customer}")
         # closures, not methods: called ~25 times per customer, so the bound-method and
         # attribute lookups showed up in the profile
-        days, times, day0, rnd = self._days, self._times, self._day0, self.rnd
+        days, times, day0, rnd = self._days, self._times, self._day0, self.rng.random
 
         def fmt(t: int, day: int = DAY) -> str:
             return days[t // day - day0] + times[t % day]
@@ -142,7 +152,7 @@ class RecordFactory:
         def pick(pool: list):
             return pool[int(rnd() * len(pool))]
 
-        self.fmt, self.pick = fmt, pick
+        self.rnd, self.fmt, self.pick = rnd, fmt, pick
 
     def _pools(self) -> None:
         self.female = _expand(d.FEMALE_FIRST)
@@ -161,22 +171,24 @@ class RecordFactory:
         self.order_counts = _expand([(i, w) for i, w in enumerate(ORDER_COUNT_WEIGHTS)])
         self.line_counts = _expand([(i + 1, w) for i, w in enumerate(LINE_COUNT_WEIGHTS)])
 
-    def _take_id(self, table: str) -> int:
-        return self._next_id[table]()
-
     # -- one chunk --
 
-    def chunk(self, count: int) -> tuple[dict[str, list[tuple]], list[tuple[int, str]]]:
-        """Rows of ``count`` new customers for every table, and their search documents."""
+    def chunk(
+        self, first_customer: int, count: int
+    ) -> tuple[dict[str, list[tuple]], list[tuple[int, str]]]:
+        """Rows of customers ``first_customer`` .. ``+ count - 1`` (counted from 0) for every
+        table, and their search documents."""
+        self._begin(first_customer)
         rows: dict[str, list[tuple]] = {table: [] for table in TABLES}
         documents: list[tuple[int, str]] = []
-        for _ in range(count):
-            documents.append(self._customer(rows))
+        for n in range(first_customer, first_customer + count):
+            documents.append(self._customer(rows, n))
         return rows, documents
 
-    def _customer(self, rows: dict[str, list[tuple]]) -> tuple[int, str]:
+    def _customer(self, rows: dict[str, list[tuple]], n: int) -> tuple[int, str]:
+        """The ``n``th customer (from 0) with address and orders; returns its document."""
         rnd, pick = self.rnd, self.pick
-        cid = self._take_id("customer")
+        cid = self.first["customer"] + n
         first = pick(self.female if rnd() < 0.5 else self.male)
         last = pick(self.last)
         email = self._email(first, last)
@@ -190,7 +202,11 @@ class RecordFactory:
         ]
         language = "en" if rnd() < 0.08 else "fi"
         order_codes, updated = self._orders(
-            rows, cid, created, f"{first} {last}", street, postcode, city
+            rows,
+            cid,
+            self.first["order"] + n * ORDER_SLOTS,
+            created,
+            (first, last, street, postcode, city),
         )
         rows["customer"].append(
             (
@@ -205,7 +221,7 @@ class RecordFactory:
                 self.fmt(updated),
             )
         )
-        rows["address"].append((self._take_id("address"), cid, street, postcode, city))
+        rows["address"].append((self.first["address"] + n, cid, street, postcode, city))
         return cid, self._document(first, last, email, phone, postcode, order_codes)
 
     def _email(self, first: str, last: str) -> str | None:
@@ -250,16 +266,18 @@ class RecordFactory:
 
     # -- orders, lines, parcels, events --
 
-    def _orders(self, rows, cid, created, name, street, postcode, city) -> tuple[list[str], int]:
-        """Make the customer's orders; returns their search tokens and the last change time."""
+    def _orders(self, rows, cid, first_oid, created, person) -> tuple[list[str], int]:
+        """Make the customer's orders (ids from ``first_oid`` on); returns their search tokens
+        and the last change time."""
         rnd = self.rnd
+        first, last, street, postcode, city = person
+        name = f"{first} {last}"
         count = self.pick(self.order_counts)
         # a customer buys for a while (up to three years) and then moves on
         span = min(self.now - created, int((0.05 + rnd() * 3) * 365 * DAY))
         times = sorted(created + int(rnd() * span) for _ in range(count))
         codes: list[str] = []
-        for ordered in times:
-            oid = self._take_id("order")
+        for oid, ordered in enumerate(times, first_oid):
             number = f"{100000 + oid}"
             codes += ["fs", number, "fs" + number]
             shipping = (name, street, postcode, city)
@@ -311,9 +329,12 @@ class RecordFactory:
         )
         if fulfilment != "fulfilled":
             return []
-        codes = [self._parcel(rows, oid, ordered, at, shipping[3])]
+        pid = self.first["parcel"] + (oid - self.first["order"]) * PARCEL_SLOTS
+        codes = [self._parcel(rows, pid, oid, ordered, at, shipping[3])]
         if rnd() < 0.05:
-            codes.append(self._parcel(rows, oid, ordered + DAY, fmt(ordered + DAY), shipping[3]))
+            codes.append(
+                self._parcel(rows, pid + 1, oid, ordered + DAY, fmt(ordered + DAY), shipping[3])
+            )
         return codes
 
     def _billing(self, ordered: int, invoiced: str, age_days: float, fulfilment: str):
@@ -338,9 +359,8 @@ class RecordFactory:
             return "open", invoiced, None, "none"  # overdue, reminder sent
         return "paid", invoiced, fmt(ordered + int((5 + rnd() * 15) * DAY)), "none"
 
-    def _parcel(self, rows, oid, ordered, created_at, city) -> str:
+    def _parcel(self, rows, pid, oid, ordered, created_at, city) -> str:
         rnd, fmt, now = self.rnd, self.fmt, self.now
-        pid = self._take_id("parcel")
         carrier = self.pick(self.carriers)
         code = tracking_code(carrier, rnd)
         shipped = ordered + int((0.3 + rnd() * 2) * DAY)
