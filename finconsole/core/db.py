@@ -32,6 +32,8 @@ MIN_SQLITE = (3, 43, 0)
 BULK_CACHE_KIB = 128 * 1024  # SQLite page cache during bulk imports (see large_cache)
 
 _lock = threading.Lock()
+# the sqlite3 module peewee uses: pysqlite3's when installed (peewee's stubs do not name it)
+SQLITE_DRIVER: Any = getattr(pw, "sqlite3", None)
 
 
 def _null(value: None) -> None:
@@ -42,8 +44,8 @@ def _null(value: None) -> None:
 # and the protocol for __adapt__/__conform__: ~0.8 us a None with pysqlite3, a tenth of a whole
 # eleven-column row insert. Registered, None is a dict hit and a call (measured 8.3 -> 1.5 us
 # a row of ten NULLs); it still binds NULL. Bulk loads bind millions of NULL dates.
-if pw.sqlite3 is not None:
-    pw.sqlite3.register_adapter(type(None), _null)
+if SQLITE_DRIVER is not None:
+    SQLITE_DRIVER.register_adapter(type(None), _null)
 
 
 def is_sqlite(db: pw.Database | None = None) -> bool:
@@ -188,16 +190,26 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else exc.__class__.__name__
 
 
-def write_transaction() -> "_WriteTransaction":
+def write_transaction(*, register_only: bool = False) -> "_WriteTransaction":
     """A transaction for a service that writes (a context manager or a decorator).
 
     On SQLite the outermost one begins IMMEDIATE, taking the write lock up front, so two
     consoles never read-then-write past each other (optimistic locks and the audit chain rely
     on it). Nested calls become savepoints.
+
+    ``register_only``: with another database file attached, take the register's write lock
+    alone (BEGIN IMMEDIATE locks every attached file, so another process could not write it).
     """
     if is_sqlite() and not database.in_transaction():
+        if register_only:
+            return _WriteTransaction(database.atomic(), lock=_lock_register)
         return _WriteTransaction(database.atomic(lock_type="IMMEDIATE"))
     return _WriteTransaction(database.atomic())
+
+
+def _lock_register() -> None:
+    # a write that changes nothing still takes the write lock, of this file only
+    database.execute_sql('DELETE FROM main."meta" WHERE 0')
 
 
 class _WriteTransaction(ContextDecorator):
@@ -208,11 +220,19 @@ class _WriteTransaction(ContextDecorator):
     real cause from the user.
     """
 
-    def __init__(self, inner) -> None:
+    def __init__(self, inner, lock=None) -> None:
         self.inner = inner
+        self.lock = lock
 
     def __enter__(self):
-        return self.inner.__enter__()
+        entered = self.inner.__enter__()
+        if self.lock is not None:
+            try:
+                self.lock()
+            except BaseException as exc:
+                self.__exit__(type(exc), exc, exc.__traceback__)
+                raise
+        return entered
 
     def __exit__(self, exc_type, exc, tb):
         try:

@@ -99,3 +99,23 @@ def test_none_binds_as_null_through_the_registered_adapter(sqlite_db):
     cursor.executemany("INSERT INTO nulls VALUES (?, ?)", [(None, 1), (2, None)])
     rows = sqlite_db.execute_sql("SELECT a IS NULL, b IS NULL, typeof(a) FROM nulls").fetchall()
     assert rows == [(1, 0, "null"), (0, 1, "integer")]
+
+
+def test_register_only_write_transaction_locks_the_register_not_attached_files(sqlite_db, tmp_path):
+    import peewee as pw
+
+    scratch = tmp_path / "scratch.db"
+    sqlite_db.execute_sql("ATTACH DATABASE ? AS scratch", (str(scratch),))
+    other = db_mod.make_database(f"sqlite:///{tmp_path / 'test.db'}")
+    other.connect()
+    other.execute_sql("PRAGMA busy_timeout = 0")
+    helper = pw.sqlite3.connect(str(scratch), isolation_level=None, timeout=0)
+    try:
+        with db_mod.write_transaction(register_only=True):
+            with pytest.raises(pw.OperationalError, match="locked"):
+                other.execute_sql("DELETE FROM meta WHERE 0")  # the register: locked at once
+            helper.execute("CREATE TABLE t (x)")  # the attached file: free for another writer
+    finally:
+        helper.close()
+        other.close()
+        sqlite_db.execute_sql("DETACH DATABASE scratch")

@@ -1,7 +1,8 @@
+import peewee as pw
 import phonenumbers
 import pytest
 
-from finconsole.core.errors import Conflict, PermissionDenied, ValidationError
+from finconsole.core.errors import Conflict, DatabaseError, PermissionDenied, ValidationError
 from finconsole.core.models import Customer, Order, Parcel, TrackingEvent, User
 from finconsole.core.services import customers, demo, search
 from finconsole.core.services.demo_records import gs1_check_digit, s10_check_digit
@@ -98,6 +99,39 @@ def test_helper_process_path_gives_the_same_data(sqlite_db, officer, clock, monk
     assert len(got) == 50 == len(expected)
     for cid, doc in expected:
         assert set(doc.split()) == set(search.document_for(cid).split())
+    # the search index was built by a helper in a scratch file, then copied in: it is sound,
+    # keeps the register's secure-delete, takes changes, and the scratch file is gone
+    sqlite_db.execute_sql("INSERT INTO customer_fts(customer_fts) VALUES('integrity-check')")
+    config = dict(sqlite_db.execute_sql("SELECT k, v FROM customer_fts_config").fetchall())
+    assert config["secure-delete"] == 1
+    someone = Customer.get_by_id(7)
+    assert [r["id"] for r in search.search(officer, someone.email)] == [7]
+    search.remove(7)
+    search.write_documents([(7, "zyxwvu")])
+    assert [r["id"] for r in search.search(officer, "zyxw")] == [7]
+    sqlite_db.execute_sql("INSERT INTO customer_fts(customer_fts) VALUES('integrity-check')")
+    assert not list(tmp_path.glob(".finconsole-demo-index-*"))
+
+
+def test_a_failing_index_helper_leaves_the_register_as_it_was(
+    sqlite_db, officer, clock, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(demo, "IN_PROCESS_LIMIT", 10)
+    monkeypatch.setattr(demo, "CHUNK", 20)
+
+    def full_disk(connection, batches):
+        raise pw.OperationalError("database or disk is full")
+
+    build = search.build_index_apart
+    monkeypatch.setattr(search, "build_index_apart", full_disk)  # the forked helper has it too
+    with pytest.raises(DatabaseError, match="disk is full"):
+        demo.generate(officer, 50, seed=5)
+    assert Customer.select().count() == 0
+    assert sqlite_db.execute_sql("SELECT count(*) FROM customer_fts").fetchone()[0] == 0
+    assert not list(tmp_path.glob(".finconsole-demo-index-*"))
+    monkeypatch.setattr(search, "build_index_apart", build)
+    demo.generate(officer, 50, seed=5)  # and the next try works
+    assert Customer.select().count() == 50
 
 
 def test_sqlite_journal_back_to_wal_and_other_console_open(sqlite_db, officer, clock, tmp_path):

@@ -33,6 +33,12 @@ from finconsole.core.models import Address, Customer, Order, Parcel, database
 
 FTS_TABLE = "customer_fts"
 TERM_TABLE = "search_term"
+FTS_OPTIONS = (
+    "doc, prefix='1 2 3 4', tokenize='unicode61 remove_diacritics 2', detail=none, columnsize=0"
+)
+# FTS5 keeps the table in tables of its own: the index, its segment directory, the documents
+# (and _config, the table's settings, e.g. secure-delete)
+FTS_PARTS = ("data", "idx", "content")
 MAX_QUERY_TOKENS = 8
 MAX_LIMIT = 500
 
@@ -142,9 +148,7 @@ def create_index(db: pw.Database) -> None:
             # detail=none, columnsize=0: queries are ANDed one-token prefixes in rowid order
             # (no phrases, NEAR or ranking), so token positions and sizes are never read; the
             # index is 30 % smaller and ~15 % cheaper to build.
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-            "doc, prefix='1 2 3 4', tokenize='unicode61 remove_diacritics 2', "
-            "detail=none, columnsize=0)"
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({FTS_OPTIONS})"
         )
         # remove a deleted row's terms from the index at once, not at the next merge
         db.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('secure-delete', 1)")
@@ -274,6 +278,47 @@ def finish_bulk_load() -> None:
         database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('automerge', 4)")
     else:
         database.execute_sql(f"ANALYZE {TERM_TABLE}")
+
+
+def build_index_apart(connection: Any, batches: Iterable[list[tuple[int, str]]]) -> None:
+    """Build a search index of ``batches`` of (customer id, document) in the SQLite database
+    of ``connection`` (a plain driver connection, not the register's), for ``adopt_index``.
+
+    The documents go straight into the table's document store and the index is then made
+    from it in one pass ('rebuild') and merged into one segment: cheaper than inserting
+    through the table, which stores each document and indexes it row by row.
+    """
+    connection.execute(f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5({FTS_OPTIONS})")
+    connection.execute("BEGIN")
+    # no merging while building: 'optimize' merges everything once at the end
+    connection.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('automerge', 0)")
+    for batch in batches:
+        connection.executemany(f"INSERT INTO {FTS_TABLE}_content(id, c0) VALUES (?, ?)", batch)
+    connection.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
+    connection.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')")
+    connection.execute("COMMIT")
+
+
+def adopt_index(schema: str) -> None:
+    """Make the search index one built in the attached database ``schema`` (SQLite only).
+
+    The register's index must be empty and ``schema`` must hold an FTS5 table ``FTS_TABLE``
+    made with ``FTS_OPTIONS``: the demo builds it there on another core while this one
+    rebuilds the other indexes. Its documents and index pages are copied in; the register's
+    own settings (secure-delete) stay.
+
+    FTS5 caches the index structure per connection and, within one connection, does not
+    notice its tables changing under it ("checksum mismatch"). Rolling back a savepoint that
+    wrote to the table makes it read the structure again (after a rollback it must).
+    """
+    for part in FTS_PARTS:
+        table = f"{FTS_TABLE}_{part}"
+        database.execute_sql(f"DELETE FROM main.{table}")
+        database.execute_sql(f"INSERT INTO main.{table} SELECT * FROM {schema}.{table}")
+    database.execute_sql("SAVEPOINT search_reload")
+    database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('automerge', 4)")
+    database.execute_sql("ROLLBACK TO search_reload")
+    database.execute_sql("RELEASE search_reload")
 
 
 def remove(customer_id: int) -> None:
