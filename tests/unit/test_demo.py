@@ -167,3 +167,10 @@ def test_chunks_do_not_depend_on_each_other(clock):
     for pid, oid, *_ in rows["parcel"]:
         assert oid in order_ids and (oid - 1) * PARCEL_SLOTS < pid <= oid * PARCEL_SLOTS
     assert [r[0] for r in rows["customer"]] == list(range(31, 61))
+
+
+def test_ids_of_customers_gone_are_not_handed_out_again(db, officer, clock):
+    gone = customers.create(officer, {"first_name": "Erased", "last_name": "Person"})["id"]
+    Customer.delete().where(Customer.id == gone).execute()  # as an erasure leaves it
+    demo.generate(officer, 5, seed=1)
+    assert min(c.id for c in Customer.select()) > gone

@@ -108,11 +108,26 @@ def generate(
 
 
 def _first_ids() -> dict[str, int]:
+    """The first free id of each table. Customer ids once handed out are never reused, even
+    when those customers are gone: the erasure ledger names erased people by id."""
     first = {}
     for table in ID_TABLES:
         row = database.execute_sql(f'SELECT MAX(id) FROM "{table}"').fetchone()
         first[table] = (row[0] or 0) + 1
+    first["customer"] = max(first["customer"], _customer_ids_handed_out() + 1)
     return first
+
+
+def _customer_ids_handed_out() -> int:
+    if is_sqlite():  # customer ids are AUTOINCREMENT: SQLite remembers the highest one
+        row = database.execute_sql(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'customer'"
+        ).fetchone()
+    else:
+        row = database.execute_sql(
+            "SELECT pg_sequence_last_value(pg_get_serial_sequence('customer', 'id')::regclass)"
+        ).fetchone()
+    return (row[0] or 0) if row else 0
 
 
 Chunk = tuple[dict[str, list[tuple]], list[tuple[int, str]]]
