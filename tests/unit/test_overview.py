@@ -4,6 +4,7 @@ import pytest
 
 from finconsole.core.errors import NotFound, PermissionDenied
 from finconsole.core.models import (
+    Address,
     AuditEvent,
     Customer,
     Disclosure,
@@ -162,4 +163,24 @@ def test_register_page_rows_paging_and_landing(db, officer, support, clock):
     assert people[0]["id"] not in [r["id"] for r in rows]
     rows, _ = overview.register_page(support, "")
     assert people[0]["id"] not in [r["id"] for r in rows]
-    assert overview.summary_rows([]) == []
+    assert customers.summaries([]) == []
+
+
+def test_console_and_command_line_show_the_same_city(db, officer, clock):
+    """The results table of the console and `finconsole find` share one row rule: the city
+    is the default address's (the first one added when none is default)."""
+    from finconsole.core.services import search
+
+    person = customers.create(
+        officer,
+        {"first_name": "Kaisa", "last_name": "Kaupunki"},
+        {"street": "Aurakatu 1", "postcode": "20100", "city": "Turku"},
+    )
+    customers.add_address(
+        officer, person["id"], {"street": "Isokatu 2", "postcode": "90100", "city": "Oulu"}
+    )
+    Address.update(is_default=Address.city == "Turku").execute()
+    console_rows, _ = overview.register_page(officer, "kaupunki")
+    command_line_rows = search.search(officer, "kaupunki")
+    assert [r["city"] for r in console_rows] == [r["city"] for r in command_line_rows] == ["Turku"]
+    assert customers.recent(officer)[0]["city"] == "Turku"

@@ -8,12 +8,10 @@ from support, and a restricted customer is "not found" for them, as everywhere e
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from finconsole.core import permissions
 from finconsole.core.actor import Actor
-from finconsole.core.db import is_sqlite
 from finconsole.core.errors import NotFound
 from finconsole.core.models import (
     Address,
@@ -24,14 +22,13 @@ from finconsole.core.models import (
     Parcel,
     Request,
     TrackingEvent,
-    database,
 )
 from finconsole.core.services import audit, search
 from finconsole.core.services.customers import (
-    OBJECTIONS,
     address_dict,
     customer_dict,
     recent_ids,
+    summaries,
 )
 from finconsole.core.services.orders import order_dict
 
@@ -193,52 +190,6 @@ def locate(actor: Actor, query: str) -> dict[str, Any] | None:
 
 # --- the register's result pages ------------------------------------------------------------
 
-_ROW_SQL = (
-    "SELECT c.id, c.first_name, c.last_name, c.email, c.phone, c.objection_marketing_at,"
-    " c.objection_statistics_at, c.objection_profiling_at, c.restricted, c.updated_at,"
-    " (SELECT a.city FROM address a WHERE a.customer_id = c.id"
-    "  ORDER BY a.is_default DESC, a.id LIMIT 1),"
-    ' (SELECT MAX(o.ordered_at) FROM "order" o WHERE o.customer_id = c.id)'
-    " FROM customer c WHERE c.id IN ({marks})"
-)
-
-
-def _as_datetime(value: Any) -> dt.datetime | None:
-    """SQLite hands back computed datetimes as text; PostgreSQL as datetimes."""
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(str(value))
-
-
-def summary_rows(ids: list[int]) -> list[dict[str, Any]]:
-    """Results-table rows for ``ids`` (in that order) in one query, no audit (nothing is
-    opened). Keys: id, first_name, last_name, email, phone, city, last_order_at, flags,
-    updated_at."""
-    if not ids:
-        return []
-    mark = "?" if is_sqlite() else "%s"
-    sql = _ROW_SQL.format(marks=", ".join([mark] * len(ids)))
-    found = {}
-    for row in database.execute_sql(sql, list(ids)):
-        cid, first, last, email, phone, marketing, statistics, profiling, restricted = row[:9]
-        flags = [
-            name
-            for name, at in zip(OBJECTIONS, (marketing, statistics, profiling))
-            if at is not None
-        ] + (["restricted"] if restricted else [])
-        found[cid] = {
-            "id": cid,
-            "first_name": first,
-            "last_name": last,
-            "email": email,
-            "phone": phone,
-            "city": row[10] or "",
-            "last_order_at": _as_datetime(row[11]),
-            "flags": flags,
-            "updated_at": _as_datetime(row[9]),
-        }
-    return [found[cid] for cid in ids if cid in found]
-
 
 def register_page(
     actor: Actor, query: str, *, start: Any = None, limit: int = 200
@@ -253,7 +204,7 @@ def register_page(
     permissions.require(actor, "search_customers")
     limit = max(1, min(int(limit), search.MAX_LIMIT))
     if not query.strip():
-        return summary_rows(recent_ids(actor, limit, start)), None
+        return summaries(recent_ids(actor, limit, start)), None
     landing = None
     if start is None and any(ch.isdigit() for ch in query):
         landing = locate(actor, query)
@@ -261,4 +212,4 @@ def register_page(
     ids = search.matching_ids(query, limit, start or 0, include_restricted)
     if landing:
         ids = [landing["customer_id"]] + [i for i in ids if i != landing["customer_id"]]
-    return summary_rows(ids), landing
+    return summaries(ids), landing
