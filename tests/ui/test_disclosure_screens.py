@@ -177,3 +177,29 @@ async def test_recorded_inquiries_are_listed_with_their_detail(db, officer, cloc
         await pilot.press("escape")
         await _settle(app, pilot)
         assert isinstance(app.screen, InquiryScreen)
+
+
+async def test_inquiry_saved_once_however_often_ctrl_s_is_pressed(db, officer, clock, monkeypatch):
+    import time
+
+    from finconsole.core.models import AuthorityInquiry
+    from finconsole.core.services import inquiries
+
+    record = inquiries.record
+
+    def slow_record(actor, data):
+        time.sleep(0.3)  # a busy database: the next key presses arrive meanwhile
+        return record(actor, data)
+
+    monkeypatch.setattr(inquiries, "record", slow_record)
+    someone = customers.create(officer, {"first_name": "Aino", "last_name": "Testi"})["id"]
+    app = FinconsoleApp(Config(defaults(), None), actor=officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f8")
+        await _settle(app, pilot)
+        _fill(app.screen, authority="Poliisi", scope="one", customer_ids=str(someone))
+        await pilot.press("ctrl+s", "ctrl+s", "ctrl+s")
+        await _settle(app, pilot)
+        await pilot.press("ctrl+s")  # once the first save is done, saving again is allowed
+        await _settle(app, pilot)
+    assert AuthorityInquiry.select().count() == 2

@@ -287,3 +287,32 @@ async def test_officer_sees_inquiry_tasks_above_requests(anna, officer, support,
     async with app.run_test(size=(80, 24)) as pilot:
         await open_requests(app, pilot)
         assert not app.screen.query(TaskPanel)  # tasks are the officer's
+
+
+async def test_a_second_save_while_saving_records_nothing_more(db, support, clock, monkeypatch):
+    """ctrl+s pressed twice (or a key repeating) while the first save is still writing must
+    not record the same request twice."""
+    import time
+
+    record = requests.record
+
+    def slow_record(actor, values):
+        time.sleep(0.3)  # a busy database: the second key press arrives meanwhile
+        return record(actor, values)
+
+    monkeypatch.setattr(requests, "record", slow_record)
+    app = FinconsoleApp(Config(defaults(), None), actor=support)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_requests(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        await type_into(pilot, app, "#subject", "Anna")
+        await pilot.press("ctrl+s", "ctrl+s", "ctrl+s")
+        # not settle(): the save worker ends by closing its own screen, which marks it
+        # cancelled while it finishes, and wait_for_complete would raise that
+        deadline = time.monotonic() + 15
+        while not isinstance(app.screen, RequestsScreen) and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        await pilot.pause(0.5)  # time for any second save to write, if one had started
+        assert isinstance(app.screen, RequestsScreen)
+    assert Request.select().count() == 1

@@ -18,6 +18,7 @@ from finconsole.core.services.disclosures import DisclosureRefused
 from finconsole.core.text import printable
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.form import FormField, show_errors
+from finconsole.tui.widgets.save_once import SaveOnce
 
 KIND_OPTIONS = [(disclosures.KIND_TITLES[k].capitalize(), k) for k in disclosures.KINDS]
 
@@ -104,7 +105,7 @@ def detail_text(d: dict) -> str:
     return " ".join(parts)
 
 
-class DisclosureForm(Screen[bool]):
+class DisclosureForm(SaveOnce, Screen[bool]):
     DEFAULT_CSS = """
     DisclosureForm #rule { color: $error; height: auto; padding: 0 1; }
     DisclosureForm #hint { color: $text-muted; height: auto; padding: 0 1; }
@@ -156,12 +157,13 @@ class DisclosureForm(Screen[bool]):
         return {f.field_name: f.value for f in self.query(FormField)}
 
     def action_save(self) -> None:
-        self.save(self.values())
+        if self.begin_save():
+            self.save(self.values())
 
     def action_cancel(self) -> None:
         self.dismiss(False)
 
-    @work(thread=True, exclusive=True, group="disclosure-save")
+    @work(thread=True, group="disclosure-save")
     def save(self, data: dict[str, str]) -> None:
         try:
             with thread_connection():
@@ -170,11 +172,16 @@ class DisclosureForm(Screen[bool]):
             self.app.call_from_thread(self.refused, exc)
             return
         except FinconsoleError as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
+            self.app.call_from_thread(self.failed, str(exc))
             return
-        self.app.call_from_thread(self.saved, result)
+        self.app.call_from_thread(self.saved, result)  # closing: no second save after this
+
+    def failed(self, message: str) -> None:
+        self.app.notify(message, severity="error", markup=False)
+        self.save_ended()
 
     def refused(self, exc: ValidationError) -> None:
+        self.save_ended()
         fields = list(self.query(FormField))
         show_errors(fields, exc.fields)
         first = next((f for f in fields if f.field_name in exc.fields), None)

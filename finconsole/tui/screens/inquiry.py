@@ -15,6 +15,7 @@ from finconsole.core.db import thread_connection
 from finconsole.core.errors import FinconsoleError, ValidationError
 from finconsole.core.services import inquiries
 from finconsole.tui.widgets.form import FormField, show_errors
+from finconsole.tui.widgets.save_once import SaveOnce
 
 SCOPE_OPTIONS = [
     ("One customer", "one"),
@@ -23,7 +24,7 @@ SCOPE_OPTIONS = [
 ]
 
 
-class InquiryScreen(Screen):
+class InquiryScreen(SaveOnce, Screen):
     DEFAULT_CSS = """
     InquiryScreen #inquiry-status { height: auto; padding: 0 1; }
     """
@@ -56,7 +57,8 @@ class InquiryScreen(Screen):
         self.query_one("#authority").focus()
 
     def action_save(self) -> None:
-        self.save({f.field_name: f.value for f in self.query(FormField)})
+        if self.begin_save():
+            self.save({f.field_name: f.value for f in self.query(FormField)})
 
     def action_list(self) -> None:
         from finconsole.tui.screens.inquiries import InquiriesScreen
@@ -70,7 +72,7 @@ class InquiryScreen(Screen):
             field.set_error(None)
         self.query_one("#authority").focus()
 
-    @work(thread=True, exclusive=True, group="inquiry-save")
+    @work(thread=True, group="inquiry-save")
     def save(self, data: dict[str, str]) -> None:
         try:
             with thread_connection():
@@ -81,6 +83,8 @@ class InquiryScreen(Screen):
         except FinconsoleError as exc:
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
             return
+        finally:
+            self.app.call_from_thread(self.save_ended)
         self.app.call_from_thread(self.saved, result)
 
     def invalid(self, errors: dict[str, str]) -> None:

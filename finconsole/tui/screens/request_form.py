@@ -19,6 +19,7 @@ from finconsole.core import clock
 from finconsole.core.db import thread_connection
 from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import requests
+from finconsole.tui.widgets.save_once import SaveOnce
 
 KIND_OPTIONS = [
     ("Objection to a use of the data", "objection"),
@@ -37,7 +38,7 @@ CHANNEL_OPTIONS = [
 ]
 
 
-class RequestFormScreen(Screen):
+class RequestFormScreen(SaveOnce, Screen):
     DEFAULT_CSS = """
     RequestFormScreen VerticalScroll { padding: 1 1; }
     RequestFormScreen #form {
@@ -110,17 +111,22 @@ class RequestFormScreen(Screen):
         }
 
     def action_save(self) -> None:
-        self.save(self.values())
+        if self.begin_save():
+            self.save(self.values())
 
-    @work(thread=True, exclusive=True, group="request-form")
+    @work(thread=True, group="request-form")
     def save(self, values: dict[str, Any]) -> None:
         try:
             with thread_connection():
                 result = requests.record(self.app.actor, values)
         except FinconsoleError as exc:
-            self.app.call_from_thread(self.query_one("#error", Static).update, str(exc))
+            self.app.call_from_thread(self.not_saved, str(exc))
             return
-        self.app.call_from_thread(self.dismiss, result)
+        self.app.call_from_thread(self.dismiss, result)  # closing: no second save after this
+
+    def not_saved(self, message: str) -> None:
+        self.query_one("#error", Static).update(message)
+        self.save_ended()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

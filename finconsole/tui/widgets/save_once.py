@@ -1,0 +1,24 @@
+"""One save at a time for a form whose save runs in a worker thread."""
+
+from __future__ import annotations
+
+
+class SaveOnce:
+    """Mixin: a second save while the first is still writing is ignored, so ctrl+s pressed
+    twice (or a repeating key) cannot record the same request, inquiry or disclosure twice.
+    A worker cannot be stopped mid-write, so Textual's exclusive workers do not prevent it.
+
+    The action calls ``begin_save()`` and saves only when it returns True; the worker calls
+    ``save_ended`` through ``call_from_thread`` however it ends.
+    """
+
+    _saving = False
+
+    def begin_save(self) -> bool:
+        if self._saving:
+            return False
+        self._saving = True
+        return True
+
+    def save_ended(self) -> None:
+        self._saving = False
