@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
 from finconsole.cli.context import Context
 from finconsole.core import runtime
+from finconsole.core.files import write_private
 from finconsole.core.services import auth, demo, users
 from finconsole.core.services.credentials import render_setup
 
@@ -70,9 +70,7 @@ def _demo_officer(ctx: Context, keep_in: Path | None) -> None:
     if keep_in is not None:
         # synthetic data only: keeping the demo login lets `make demo` show it again. Kept
         # before printing: output piped into `head` must not cost the only copy of the login.
-        fd = os.open(keep_in, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        write_private(keep_in, text)
     print(text)
 
 

@@ -9,12 +9,12 @@ Files written hold personal data: mode 0600.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from finconsole.cli.context import Context
 from finconsole.cli.output import print_rows
+from finconsole.core.files import private_file
 from finconsole.core.services import audience, export, requests
 
 
@@ -64,17 +64,9 @@ def cmd_audience(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _write_audience_file(ctx: Context, purpose: str, path: Path) -> int:
-    """Stream into a 0600 temporary file beside ``path``; rename only when complete."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            count = audience.write_csv(ctx.actor, purpose, fh)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return count
+    """Stream into a private file (``files.private_file``): complete, or not there at all."""
+    with private_file(path, newline="") as fh:
+        return audience.write_csv(ctx.actor, purpose, fh)
 
 
 def cmd_requests(args: argparse.Namespace, ctx: Context) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from finconsole.core.errors import ConfigError
+from finconsole.core.files import private_file
 
 DEFAULT_PATH = "config.toml"
 
@@ -167,16 +168,12 @@ def write(path: Path, data: dict[str, Any], *, force: bool = False) -> None:
     if path.exists() and not force:
         raise ConfigError(f"{path} exists: use --force to overwrite it")
     clean = _drop_none(data)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            import tomli_w  # only for writing: not loaded when the console starts
+    import tomli_w  # only for writing: not loaded when the console starts
 
+    try:
+        with private_file(path, "wb") as fh:
             tomli_w.dump(clean, fh)
-        os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise ConfigError(f"cannot write {path}: {exc.strerror}") from None
 
 

@@ -127,11 +127,17 @@ UPS = re.compile(r"^1Z([0-9A-Z]{15})(\d)$")
 SSCC = re.compile(r"^(?:00)?(\d{17})(\d)$")
 
 
+# The check digits use ord() arithmetic, not int(c): the demo makes two million codes per
+# million customers with them.
+
+
 def s10_check_digit(digits: str) -> int:
     """UPU S10: weights 8,6,4,2,3,5,9,7; C = 11 - (sum mod 11); 10 -> 0, 11 -> 5."""
-    total = sum(int(d) * w for d, w in zip(digits, (8, 6, 4, 2, 3, 5, 9, 7)))
+    total = 0
+    for c, w in zip(digits, (8, 6, 4, 2, 3, 5, 9, 7)):
+        total += (ord(c) - 48) * w
     check = 11 - total % 11
-    return {10: 0, 11: 5}.get(check, check)
+    return 0 if check == 10 else 5 if check == 11 else check
 
 
 def ups_check_digit(body: str) -> int:
@@ -143,8 +149,9 @@ def ups_check_digit(body: str) -> int:
 
 def gs1_check_digit(digits: str) -> int:
     """GS1 (SSCC, GTIN): weights 3,1,3,... from the right, C = (10 - sum mod 10) mod 10."""
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits)))
-    return (10 - total % 10) % 10
+    odd = sum(map(ord, digits[-1::-2])) - 48 * len(digits[-1::-2])
+    even = sum(map(ord, digits[-2::-2])) - 48 * len(digits[-2::-2])
+    return (10 - (3 * odd + even) % 10) % 10
 
 
 def is_s10(code: str) -> bool:

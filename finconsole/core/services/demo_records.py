@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from finconsole.core.services import demo_data as d
 from finconsole.core.services import search
+from finconsole.core.services.carriers import gs1_check_digit, s10_check_digit
 
 DAY = 86_400
 HISTORY_DAYS = 6 * 365  # the oldest customers signed up six years ago
@@ -74,23 +75,6 @@ def _ascii(name: str) -> str:
 
 
 # --- carrier tracking codes --------------------------------------------------------------------
-
-
-def s10_check_digit(digits: str) -> int:
-    """UPU S10 check digit over 8 digits: weights 8,6,4,2,3,5,9,7; 10 -> 0, 11 -> 5."""
-    total = 0
-    for c, w in zip(digits, (8, 6, 4, 2, 3, 5, 9, 7)):
-        total += (ord(c) - 48) * w
-    check = 11 - total % 11
-    return 0 if check == 10 else 5 if check == 11 else check
-
-
-def gs1_check_digit(digits: str) -> int:
-    """GS1 mod-10 check digit (SSCC, GTIN): weights 3,1,3,... from the right."""
-    # ord() arithmetic, not int(c): two million codes per million customers
-    odd = sum(map(ord, digits[-1::-2])) - 48 * len(digits[-1::-2])
-    even = sum(map(ord, digits[-2::-2])) - 48 * len(digits[-2::-2])
-    return (10 - (3 * odd + even) % 10) % 10
 
 
 def tracking_code(carrier: str, rnd: Callable[[], float]) -> str:

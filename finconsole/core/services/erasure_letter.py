@@ -5,12 +5,12 @@ sends it to the address the request came from."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from finconsole.core import runtime
 from finconsole.core.errors import FinconsoleError
+from finconsole.core.files import write_private
 
 if TYPE_CHECKING:
     from finconsole.core.services.erasure import ErasureResult, Item
@@ -206,9 +206,7 @@ def save(text: str, path: str | Path) -> Path:
     """Write a letter readable by its owner only (it names what was held about a person)."""
     target = Path(path).expanduser()
     try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        write_private(target, text)
     except OSError as exc:
         raise FinconsoleError(f"cannot write {target}: {exc.strerror}") from None
     return target

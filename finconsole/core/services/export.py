@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from finconsole.core import clock, permissions, runtime
 from finconsole.core.actor import Actor
 from finconsole.core.db import write_transaction
 from finconsole.core.errors import NotFound, ValidationError
+from finconsole.core.files import write_private
 from finconsole.core.models import (
     Address,
     AuditEvent,
@@ -257,16 +257,3 @@ def write_export(
         _audit(actor, customer_id)
     return path
 
-
-def write_private(path: Path, content: str) -> None:
-    """Write a file only its owner can read: it holds personal data. Replaces atomically."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(content)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -43,7 +43,7 @@ class ImportResult:
 def write_rejects(path: Path, rejects: list[Reject]) -> None:
     """The rejected rows as CSV with their line number and reason first, in a file only its
     owner can read from the start (the rows hold personal data)."""
-    from finconsole.core.services.export import write_private
+    from finconsole.core.files import write_private
 
     columns: list[str] = []
     for reject in rejects:
