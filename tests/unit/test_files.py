@@ -29,13 +29,15 @@ def test_replacing_a_readable_file_makes_it_private(tmp_path):
 
 
 def test_an_error_half_way_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
-    target = tmp_path / "audience.csv"
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "audience.csv"
     target.write_text("complete old list")
     with pytest.raises(RuntimeError), private_file(target) as fh:
         fh.write("half of a new")
         raise RuntimeError("disk full")
     assert target.read_text() == "complete old list"
-    assert [p.name for p in tmp_path.iterdir()] == ["audience.csv"]
+    assert [p.name for p in folder.iterdir()] == ["audience.csv"]
 
 
 def test_a_stale_temporary_with_another_mode_is_not_reused(tmp_path):
