@@ -54,11 +54,15 @@ class OrderRecord:
 
 
 class Row:
-    """One CSV row read through a column map; collects field errors instead of raising."""
+    """One CSV row read through a column map; collects field errors instead of raising.
+    ``numbered`` names the map's ``line_item_N`` columns, found once a file."""
 
-    def __init__(self, columns: dict[str, int | None], row: list[str]) -> None:
+    def __init__(
+        self, columns: dict[str, int | None], row: list[str], numbered: tuple[str, ...] = ()
+    ) -> None:
         self.columns = columns
         self.row = row
+        self.numbered = numbered
         self.errors: dict[str, str] = {}
 
     def get(self, name: str) -> str:
@@ -385,8 +389,7 @@ def packed_cells(r: Row) -> list[tuple[str, str]]:
     ``line_item_N`` in number order; empty for a one-row-per-item row."""
     if r.get("line_items"):
         return [("line_items", r.get("line_items"))]
-    numbered = (name for name in r.columns if woo_items.NUMBERED_COLUMN.match(name))
-    return [(name, r.get(name)) for name in numbered if r.get(name)]
+    return [(name, r.get(name)) for name in r.numbered if r.get(name)]
 
 
 def _woo_addresses(r: Row, buyer: CustomerRecord) -> dict[str, Any]:

@@ -92,12 +92,13 @@ def _orders(
     current: OrderRecord | None = None
     current_rows: list[tuple[int, list[str]]] = []  # the rows of ``current``, for rejects
     failed_key: str | None = None  # later items of a rejected order are rejected with it
+    numbered = tuple(woo_items.numbered_columns(columns))
     rows = 0
     for line, row in source:
         rows += 1
         if progress and rows % 1000 == 0:
             progress(rows, source.bytes_done, source.bytes_total)
-        r = Row(columns, row)
+        r = Row(columns, row, numbered)
         key = r.get("name") if kind == "shopify" else r.get("id")
         try:
             if failed_key is not None and key == failed_key:

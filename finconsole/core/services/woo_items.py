@@ -104,7 +104,7 @@ def unit_cents(total_cents: int, count: int) -> int:
     return int((Decimal(total_cents) / count).to_integral_value(ROUND_HALF_UP))
 
 
-def numbered_columns(columns: Mapping[str, int]) -> dict[str, int]:
+def numbered_columns(columns: Mapping[str, int | None]) -> dict[str, int | None]:
     """The ``line_item_N`` columns of a file (normalised header -> index), by N."""
     found = [(int(m.group(1)), name) for name in columns if (m := NUMBERED_COLUMN.match(name))]
     return {name: columns[name] for _, name in sorted(found)}
