@@ -59,3 +59,14 @@ def test_missing_file_exits_1(config_file, tmp_path, capsys):
         ["--config", str(config_file), "import", "shopify-orders", str(tmp_path / "nope.csv")]
     )
     assert code == 1 and "no such file" in capsys.readouterr().err
+
+
+def test_one_row_per_order_woocommerce_export_exits_3_naming_the_bad_item(config_file, capsys):
+    source = FIXTURES / "woocommerce_orders_line_items.csv"
+    code = main(["--config", str(config_file), "import", "woocommerce-orders", str(source)])
+    out, err = capsys.readouterr()
+    assert code == 3
+    assert "created 300" in out and "rejected 5" in out
+    assert "line 52: line_items: item 2: quantity is not a whole number" in err
+    code = main(["--config", str(config_file), "import", "woocommerce-orders", str(source)])
+    assert code == 3 and "unchanged 300" in capsys.readouterr().out

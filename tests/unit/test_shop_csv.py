@@ -9,6 +9,7 @@ from finconsole.core.services.shop_csv import (
     CsvSource,
     ImportFormatError,
     money_cents,
+    quantity,
     says_no,
     shop_id,
     sniff_delimiter,
@@ -84,3 +85,9 @@ def test_a_quote_never_closed_is_reported_not_swallowed(tmp_path):
     path.write_text('a,b\n1,ok\n2,"oops\n' + "3,x\n" * 300, encoding="utf-8")
     with CsvSource(path) as source, pytest.raises(ImportFormatError, match="line 3: a quoted"):
         list(source)
+
+
+@pytest.mark.parametrize("text", ["kaksi", "inf", "-Infinity", "NaN"])
+def test_quantity_refuses_what_is_not_a_number(text):
+    with pytest.raises(v.FieldError, match="is not a number"):
+        quantity(text)

@@ -234,7 +234,7 @@ def quantity(value: str) -> int:
     raw = value.strip() or "1"
     try:
         number = int(Decimal(raw.replace(",", ".")))
-    except (InvalidOperation, ValueError):
+    except (InvalidOperation, ValueError, OverflowError):  # OverflowError: 'inf'
         raise v.FieldError("is not a number") from None
     if not 0 < number < 100000:
         raise v.FieldError("is out of range")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from finconsole.core.services import validation as v
+from finconsole.core.services import woo_items
 from finconsole.core.services.shop_csv import (
     CsvSource,
     money_cents,
@@ -53,11 +54,15 @@ class OrderRecord:
 
 
 class Row:
-    """One CSV row read through a column map; collects field errors instead of raising."""
+    """One CSV row read through a column map; collects field errors instead of raising.
+    ``numbered`` names the map's ``line_item_N`` columns, found once a file."""
 
-    def __init__(self, columns: dict[str, int | None], row: list[str]) -> None:
+    def __init__(
+        self, columns: dict[str, int | None], row: list[str], numbered: tuple[str, ...] = ()
+    ) -> None:
         self.columns = columns
         self.row = row
+        self.numbered = numbered
         self.errors: dict[str, str] = {}
 
     def get(self, name: str) -> str:
@@ -303,6 +308,7 @@ WOO_ORDER_COLUMNS = {
     "item_name": ("item_name", "line_item_name", "product_name"),
     "item_quantity": ("item_quantity", "quantity"),
     "item_price": ("item_price", "item_cost"),
+    "line_items": ("line_items",),  # one row per order (line_item_N columns: woo_items)
     "tracking": ("tracking_number", "tracking_code", "_tracking_number"),
     **{
         f"{side}_{part}": (f"{side}_{column}",)
@@ -317,8 +323,8 @@ WOO_ORDER_COLUMNS = {
     },
     "shipping_first": ("shipping_first_name",),
     "shipping_last": ("shipping_last_name",),
-    "billing_name": ("billing_name",),
-    "shipping_name": ("shipping_name",),
+    "billing_name": ("billing_name", "billing_full_name"),
+    "shipping_name": ("shipping_name", "shipping_full_name"),
 }
 
 # WooCommerce status -> (invoice status, fulfilment status)
@@ -360,9 +366,30 @@ def woo_order(r: Row, line: int) -> OrderRecord:
         fulfilment_status=fulfilment,
     )
     record = OrderRecord(line, "woocommerce", f"woocommerce:{ref}", number, buyer, fields)
-    add_shopify_item(record, r)  # same item columns once mapped by name
+    add_woo_items(record, r)
     r.reject_if_errors()
     return record
+
+
+def add_woo_items(record: OrderRecord, r: Row) -> None:
+    """The row's packed items (``line_items`` or ``line_item_N``), else its one item in
+    per-item columns (the same columns as Shopify's once mapped by name)."""
+    packed = packed_cells(r)
+    if not packed:
+        add_shopify_item(record, r)
+        return
+    for name, cell in packed:
+        parse = woo_items.packed_items if name == "line_items" else woo_items.one_item
+        record.lines += r.check(name, parse, cell) or []
+    add_tracking(record, r.get("tracking"))
+
+
+def packed_cells(r: Row) -> list[tuple[str, str]]:
+    """(column, cell) holding packed items: ``line_items`` if filled, else each filled
+    ``line_item_N`` in number order; empty for a one-row-per-item row."""
+    if r.get("line_items"):
+        return [("line_items", r.get("line_items"))]
+    return [(name, r.get(name)) for name in r.numbered if r.get(name)]
 
 
 def _woo_addresses(r: Row, buyer: CustomerRecord) -> dict[str, Any]:
@@ -378,7 +405,10 @@ def _woo_addresses(r: Row, buyer: CustomerRecord) -> dict[str, Any]:
 
 
 def same_order(kind: str, r: Row, record: OrderRecord) -> bool:
-    """Is this row another line item of ``record`` (exports repeat the order's key)?"""
+    """Is this row another line item of ``record`` (exports repeat the order's key)?
+    A row with packed items is a whole order of its own."""
+    if kind != "shopify" and packed_cells(r):
+        return False
     key = r.get("name") if kind == "shopify" else shop_id(r.get("id"))
     current = record.order_number if kind == "shopify" else (record.shop_ref or "").split(":")[-1]
     return bool(key) and key == current

@@ -1,10 +1,11 @@
 """Orders from Shopify and WooCommerce exports, with their line items and tracking codes.
 
 Shopify (and per-item WooCommerce exports) write one row per line item: consecutive rows with
-the same order key are one order, whose fields come from its first row. An order is matched
-by the shop's own order id, then by order number, and belongs to the customer matched by the
-shop's customer id, then email; a buyer not yet in the register becomes a new customer.
-Orders of an erased person are skipped and counted.
+the same order key are one order, whose fields come from its first row. One-row-per-order
+WooCommerce exports pack the items into a cell (``woo_items``): each such row is one order.
+An order is matched by the shop's own order id, then by order number, and belongs to the
+customer matched by the shop's customer id, then email; a buyer not yet in the register
+becomes a new customer. Orders of an erased person are skipped and counted.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from finconsole.core import clock, permissions
 from finconsole.core.actor import Actor
 from finconsole.core.db import large_cache, write_transaction
 from finconsole.core.models import Customer, Order, OrderLine
-from finconsole.core.services import carriers, search
+from finconsole.core.services import carriers, search, woo_items
 from finconsole.core.services import shop_formats as fmt
 from finconsole.core.services import shop_writer as w
 from finconsole.core.services.import_result import ImportResult, Progress
@@ -61,7 +62,10 @@ def import_orders(actor: Actor, path: Path, progress: Progress | None, kind: str
         source.require(label, required)
         chunk: list[OrderRecord] = []
         keys: set[str] = set()
-        for order in _orders(source, fmt.column_map(source, columns), kind, result, progress):
+        found = fmt.column_map(source, columns)
+        if kind == "woocommerce":
+            found |= woo_items.numbered_columns(source.columns)
+        for order in _orders(source, found, kind, result, progress):
             order_keys = {k for k in (order.shop_ref, order.order_number) if k}
             if order_keys & keys or len(chunk) >= CHUNK:
                 # the same order twice in one chunk: write the first before reading the second
@@ -88,12 +92,13 @@ def _orders(
     current: OrderRecord | None = None
     current_rows: list[tuple[int, list[str]]] = []  # the rows of ``current``, for rejects
     failed_key: str | None = None  # later items of a rejected order are rejected with it
+    numbered = tuple(woo_items.numbered_columns(columns))
     rows = 0
     for line, row in source:
         rows += 1
         if progress and rows % 1000 == 0:
             progress(rows, source.bytes_done, source.bytes_total)
-        r = Row(columns, row)
+        r = Row(columns, row, numbered)
         key = r.get("name") if kind == "shopify" else r.get("id")
         try:
             if failed_key is not None and key == failed_key:
