@@ -70,8 +70,11 @@ class RequestActions:
         raise NotImplementedError
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        actor = self.app.actor
+        if actor is None:  # logging out: the footer is redrawn once more before the screen goes
+            return False
         if action in OFFICER_ACTIONS:
-            return permissions.allowed(self.app.actor, "execute_request")
+            return permissions.allowed(actor, "execute_request")
         return True
 
     def _target(self) -> dict[str, Any] | None:
