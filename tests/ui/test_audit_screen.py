@@ -26,10 +26,15 @@ def seed(clock):
     audit.record(Actor.cli(), "user_created", "user", 7, fields=["username"])
 
 
-async def test_filter_by_user_customer_action_and_date(db, clock, officer, monkeypatch):
+def paged_app(clock, monkeypatch, officer) -> FinconsoleApp:
+    """Seven events in pages of four, as the officer sees them."""
     seed(clock)
     monkeypatch.setattr(audit_screen, "PAGE_SIZE", 4)
-    app = FinconsoleApp(runtime.get_config(), actor=officer)
+    return FinconsoleApp(runtime.get_config(), actor=officer)
+
+
+async def test_filter_by_user_customer_action_and_date(db, clock, officer, monkeypatch):
+    app = paged_app(clock, monkeypatch, officer)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f10")
         await settle(app, pilot)
@@ -69,3 +74,23 @@ async def test_support_cannot_open_the_audit_screen(db, support):
         await pilot.press("f10")
         await settle(app, pilot)
         assert not isinstance(app.screen, AuditScreen)
+
+
+async def test_pagedown_in_the_table_reaches_older_events(db, clock, officer, monkeypatch):
+    """The status line says "PgDn for older", but with the table focused (as after a filter)
+    the table's own PageDown scrolled and the next page never came."""
+    app = paged_app(clock, monkeypatch, officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f10")
+        await settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        table.focus()
+        await pilot.press("pagedown")  # first to the last row of this page
+        await settle(app, pilot)
+        assert table.cursor_row == 3
+        await pilot.press("pagedown")  # then to the next page
+        await settle(app, pilot)
+        assert table.row_count == 3 and str(table.get_row_at(0)[4]) == "2"
+        await pilot.press("pageup", "pageup")
+        await settle(app, pilot)
+        assert str(table.get_row_at(0)[2]) == "user_created"

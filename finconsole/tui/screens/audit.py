@@ -19,6 +19,7 @@ from finconsole.core.db import thread_connection
 from finconsole.core.services import audit
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
+from finconsole.tui.widgets.paged_table import move_within_page
 
 PAGE_SIZE = 200
 COLUMNS = ("When (UTC)", "Who", "Action", "Target", "Cust.", "Fields", "Outcome")
@@ -40,8 +41,9 @@ class AuditScreen(Screen):
     """
     BINDINGS = [
         Binding("ctrl+f", "focus_filters", "Filter"),
-        Binding("pagedown", "next_page", "Next page"),
-        Binding("pageup", "previous_page", "Prev page"),
+        # priority: the table binds PageDown/PageUp to its own scrolling (move_within_page)
+        Binding("pagedown", "next_page", "Next page", priority=True),
+        Binding("pageup", "previous_page", "Prev page", priority=True),
     ]
 
     def __init__(self) -> None:
@@ -124,11 +126,15 @@ class AuditScreen(Screen):
         self.query_one("#f-user", Input).focus()
 
     def action_next_page(self) -> None:
+        if move_within_page(self.query_one(DataTable), forward=True):
+            return
         if len(self.rows) == PAGE_SIZE:
             self.pages.append(self.rows[-1]["id"])
             self.load(self.filters, self.pages[-1])
 
     def action_previous_page(self) -> None:
+        if move_within_page(self.query_one(DataTable), forward=False):
+            return
         if len(self.pages) > 1:
             self.pages.pop()
             self.load(self.filters, self.pages[-1])

@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 
 from finconsole.core.text import printable
 from finconsole.tui.widgets.keybar import KeyBar
-from finconsole.tui.widgets.paged_table import PagedTable
+from finconsole.tui.widgets.paged_table import PagedTable, move_within_page
 
 PAGE_SIZE = 200
 MIN_QUERY = 2  # one letter prefix-matches a large part of the register: wait for two
@@ -245,9 +245,7 @@ class RegisterScreen(Screen):
     def action_next_page(self) -> None:
         """In the table, PageDown scrolls the page first; at its end (or from the search box)
         it fetches the next page of the register."""
-        table = self.query_one(DataTable)
-        if table.has_focus and table.cursor_row < table.row_count - 1:
-            table.action_page_down()
+        if move_within_page(self.query_one(DataTable), forward=True):
             return
         if len(self.rows) < PAGE_SIZE:
             self.app.bell()
@@ -258,8 +256,7 @@ class RegisterScreen(Screen):
 
     def action_previous_page(self) -> None:
         table = self.query_one(DataTable)
-        if table.has_focus and table.cursor_row > 0:
-            table.action_page_up()
+        if move_within_page(table, forward=False):
             return
         if len(self.page_starts) <= 1:
             self.app.bell()
