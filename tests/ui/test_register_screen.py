@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pytest
 from textual.widgets import DataTable, Input
 
 from finconsole.core.models import Customer, Parcel
@@ -48,9 +49,13 @@ async def test_one_letter_waits_for_more(sqlite_db, officer):
         assert app.screen.query_one(DataTable).row_count == 1
 
 
-async def test_paging_recent_and_query(db, officer, monkeypatch):
+@pytest.fixture
+def twelve_in_pages_of_five(db, officer, monkeypatch):
     monkeypatch.setattr(register, "PAGE_SIZE", 5)
-    _people(officer, 12)
+    return _people(officer, 12)
+
+
+async def test_paging_recent_and_query(twelve_in_pages_of_five, officer):
     app = make_app(officer)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -167,3 +172,29 @@ async def test_a_database_error_in_a_worker_is_a_notification(db, officer, monke
         shown = [str(n.message) for n in app._notifications]
         busy_text = "The database is busy (another console is writing): try again in a moment."
         assert set(shown) == {busy_text}  # searches and the tasks list; no driver text
+
+
+async def test_status_never_calls_a_full_page_the_number_of_matches(
+    twelve_in_pages_of_five, officer
+):
+    """A full page said "200 matches (page 2)" of a name thousands of customers have."""
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        status = lambda: str(app.screen.query_one("#status").render())  # noqa: E731
+        await type_text(pilot, "korh")
+        await settle(app, pilot)
+        assert status() == "Matches 1–5 - PgDn for more"
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        assert status() == "Matches 6–10 (page 2) - PgDn for more"
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        assert status() == "Matches 11–12 (page 3), the last"
+        await pilot.press("pageup", "pageup", "ctrl+u")
+        await type_text(pilot, "p001 korh")
+        await settle(app, pilot)
+        assert status() == "1 match"
+        await type_text(pilot, "x")
+        await settle(app, pilot)
+        assert status() == "No customer matches"

@@ -215,16 +215,26 @@ class RegisterScreen(Screen):
 
     def _show_status(self, query: str, page: int) -> None:
         n = len(self.rows)
-        more = " - PgDn for more" if n >= PAGE_SIZE else ""
+        full = n >= PAGE_SIZE
+        where = f" (page {page + 1})" if page else ""
+        more = " - PgDn for more" if full else ""
         if self.landing:
             what = "parcel" if self.landing.get("parcel_id") else "order"
             text = f"The {what} belongs to the first customer: Enter opens it"
         elif not query:
             short = 0 < len(self.query_text.strip()) < MIN_QUERY
             text = ("Type 2+ characters. " if short else "") + "Recently updated customers"
-        else:
+            text += f" (page {page + 1}){more}"
+        elif not page and not full:
             text = f"{n} match{'es' if n != 1 else ''}" if n else "No customer matches"
-        self.query_one("#status", Static).update(f"{text} (page {page + 1}){more}")
+        elif not n:
+            text = f"No more matches{where} - PgUp goes back"
+        else:
+            # a page holds at most PAGE_SIZE rows: the total is not counted (it would cost a
+            # full scan of a common name), so say which rows these are, never "200 matches"
+            first = page * PAGE_SIZE + 1
+            text = f"Matches {first}–{first + n - 1}{where}{more or ', the last'}"
+        self.query_one("#status", Static).update(text)
 
     # --- keys -----------------------------------------------------------------------------
 
