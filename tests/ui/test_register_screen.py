@@ -198,3 +198,13 @@ async def test_status_never_calls_a_full_page_the_number_of_matches(
         await type_text(pilot, "x")
         await settle(app, pilot)
         assert status() == "No customer matches"
+
+
+async def test_a_customer_without_a_name_is_not_a_blank_row(db, officer):
+    """What a partial erasure leaves (a restricted shell, no name) was an empty row."""
+    shell = customers.create(officer, {"first_name": "Eve", "last_name": "Virtanen"})
+    Customer.update(first_name="", last_name="").where(Customer.id == shell["id"]).execute()
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert f"(no name) #{shell['id']}" in screen_text(app)

@@ -37,7 +37,8 @@ def flag_letters(flags: list[str]) -> str:
 
 
 def summary_values(row: dict[str, Any]) -> list[str]:
-    name = f"{row['last_name']}, {row['first_name']}".strip(", ")
+    # a partial erasure leaves a nameless restricted shell: say so, as the customer screen does
+    name = f"{row['last_name']}, {row['first_name']}".strip(", ") or f"(no name) #{row['id']}"
     last = row.get("last_order_at")
     return [
         name,
