@@ -94,3 +94,18 @@ async def test_pagedown_in_the_table_reaches_older_events(db, clock, officer, mo
         await pilot.press("pageup", "pageup")
         await settle(app, pilot)
         assert str(table.get_row_at(0)[2]) == "user_created"
+
+
+async def test_the_highlighted_event_shows_its_fields_in_full(db, clock, officer):
+    """At 80 columns the Fields column (which fields an event touched) was off the screen."""
+    seed(clock)
+    app = FinconsoleApp(runtime.get_config(), actor=officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f10")
+        await settle(app, pilot)
+        text = lambda: str(app.screen.query_one("#audit-detail").render())  # noqa: E731
+        assert "user_created user:7 by cli:" in text() and "fields: username" in text()
+        app.screen.query_one(DataTable).focus()
+        await pilot.press("down")
+        await settle(app, pilot)
+        assert "customer 5" in text() and "fields: email" in text() and "outcome: ok" in text()

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from finconsole.core.db import thread_connection
 from finconsole.core.services import audit
+from finconsole.core.text import printable
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 from finconsole.tui.widgets.paged_table import move_within_page
@@ -38,6 +39,7 @@ class AuditScreen(Screen):
     AuditScreen #audit-filters Input { width: 1fr; }
     AuditScreen #audit-table { height: 1fr; }
     AuditScreen #audit-status { height: 1; color: $text-muted; padding: 0 1; }
+    AuditScreen #audit-detail { height: auto; max-height: 3; padding: 0 1; }
     """
     BINDINGS = [
         Binding("ctrl+f", "focus_filters", "Filter"),
@@ -58,6 +60,7 @@ class AuditScreen(Screen):
             for widget_id, placeholder in FILTERS:
                 yield Input(id=widget_id, placeholder=placeholder)
         yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="audit-detail", markup=False)
         yield Static("", id="audit-status", markup=False)
         yield Footer()
 
@@ -121,6 +124,16 @@ class AuditScreen(Screen):
         more = " (PgDn for older)" if len(rows) == PAGE_SIZE else ""
         status = f"{len(rows)} events, newest first, page {len(self.pages)}{more}"
         self.query_one("#audit-status", Static).update(status)
+        self.show_detail()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        """The highlighted event in full: at 80 columns its fields are beyond the table's edge."""
+        row = self.query_one(DataTable).cursor_row
+        text = event_text(self.rows[row]) if 0 <= row < len(self.rows) else ""
+        self.query_one("#audit-detail", Static).update(printable(text))
 
     def action_focus_filters(self) -> None:
         self.query_one("#f-user", Input).focus()
@@ -138,3 +151,13 @@ class AuditScreen(Screen):
         if len(self.pages) > 1:
             self.pages.pop()
             self.load(self.filters, self.pages[-1])
+
+
+def event_text(event: dict[str, Any]) -> str:
+    target = f" {event['target_type']}:{event['target_id']}" if event["target_type"] else ""
+    customers = audit.customers_text(event)
+    return (
+        f"{event['action']}{target} by {event['actor']}"
+        + (f", customer {customers}" if customers else "")
+        + f"; fields: {event['fields'] or '-'}; outcome: {event['outcome']}"
+    )
