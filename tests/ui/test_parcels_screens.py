@@ -9,6 +9,7 @@ from finconsole.tui.screens.parcel import CloseClaimDialog, ParcelScreen
 from finconsole.tui.screens.parcels import ParcelsScreen
 from finconsole.tui.widgets.confirm import ConfirmDialog
 from tests.parcel_helpers import at, make_parcel
+from tests.ui.helpers import screen_text
 
 
 async def settle(app, pilot):
@@ -207,3 +208,20 @@ async def test_database_failure_is_one_line(db, officer, clock, monkeypatch):
         app.push_screen(ParcelsScreen())
         await settle(app, pilot)
     assert shown == ["The database file could not be read or written (disk I/O error)."]
+
+
+async def test_the_queue_date_is_on_screen_at_80_columns(db, support, clock):
+    """The date each queue is sorted by (last event, pick-up deadline, lost since) was the
+    last column, beyond the edge at 80 columns, and was headed only "When"."""
+    stale_parcel(support, name="Aleksandra-Marjatta Väisänen")
+    app = FinconsoleApp(Config(defaults(), None), actor=support)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Last event" in text and "2026-03-02" in text
+        await pilot.press("3")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Lost since" in text and "2026-03-15" in text
