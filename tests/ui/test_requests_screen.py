@@ -184,6 +184,7 @@ async def test_extend_and_detail(anna, officer, clock):
         assert isinstance(app.screen, RequestDetailScreen)
         shown = " ".join(str(s.render()) for s in app.screen.query(".row"))
         assert "2026-06-10" in shown and "busy" in shown
+        assert "Status:" in shown and "in progress" in shown  # words, as the list shows
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, RequestsScreen)
