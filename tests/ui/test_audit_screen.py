@@ -109,3 +109,14 @@ async def test_the_highlighted_event_shows_its_fields_in_full(db, clock, officer
         await pilot.press("down")
         await settle(app, pilot)
         assert "customer 5" in text() and "fields: email" in text() and "outcome: ok" in text()
+
+
+async def test_an_event_on_no_single_record_has_no_none_target(db, clock, officer):
+    """Opening the parcels queues records flag_suspected_lost on no one parcel: "parcel:None"."""
+    audit.record(officer, "flag_suspected_lost", "parcel", None, fields=["suspected_lost_at"])
+    app = FinconsoleApp(runtime.get_config(), actor=officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f10")
+        await settle(app, pilot)
+        assert str(app.screen.query_one(DataTable).get_row_at(0)[3]) == "parcel"
+        assert "None" not in str(app.screen.query_one("#audit-detail").render())

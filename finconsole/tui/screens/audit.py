@@ -114,7 +114,7 @@ class AuditScreen(Screen):
                 literal(r["at"].strftime("%Y-%m-%d %H:%M:%S")),
                 literal(r["actor"]),
                 literal(r["action"]),
-                literal(f"{r['target_type']}:{r['target_id']}" if r["target_type"] else ""),
+                literal(target_text(r)),
                 literal(audit.customers_text(r)),
                 literal(r["fields"]),
                 literal(r["outcome"]),
@@ -153,8 +153,14 @@ class AuditScreen(Screen):
             self.load(self.filters, self.pages[-1])
 
 
+def target_text(event: dict[str, Any]) -> str:
+    """'customer:12'; only the kind for an event on many records (a batch has no one id)."""
+    kind, record = event["target_type"] or "", event["target_id"]
+    return kind if record is None else f"{kind}:{record}"
+
+
 def event_text(event: dict[str, Any]) -> str:
-    target = f" {event['target_type']}:{event['target_id']}" if event["target_type"] else ""
+    target = f" {target_text(event)}" if event["target_type"] else ""
     customers = audit.customers_text(event)
     return (
         f"{event['action']}{target} by {event['actor']}"
