@@ -225,3 +225,23 @@ async def test_the_queue_date_is_on_screen_at_80_columns(db, support, clock):
         await settle(app, pilot)
         text = screen_text(app)
         assert "Lost since" in text and "2026-03-15" in text
+
+
+async def test_pagedown_turns_the_page_as_on_the_register(db, support, clock, monkeypatch):
+    """PgDn at the end of a queue page did nothing: only ] turned it (Register and Audit
+    turn pages with PgDn)."""
+    monkeypatch.setattr("finconsole.tui.screens.parcels.PAGE_SIZE", 1)
+    first, second = stale_parcel(support, name="Eve"), stale_parcel(support, name="Ada")
+    app = FinconsoleApp(Config(defaults(), None), actor=support)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        shown = lambda: app.screen.rows[0]["id"]  # noqa: E731
+        assert shown() == first["id"]
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        assert shown() == second["id"]
+        await pilot.press("pageup")
+        await settle(app, pilot)
+        assert shown() == first["id"]

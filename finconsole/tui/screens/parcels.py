@@ -1,6 +1,6 @@
 """Parcels: the follow-up queues (in transit, awaiting pickup, suspected lost, open claims).
 
-Keys 1-4 switch queue; ] and [ page (keyset pages of 200); Enter opens the customer
+Keys 1-4 switch queue; PgDn/PgUp (or ] and [) page (keyset pages of 200); Enter opens the customer
 (or the parcel when the customer screen is not available); ``t`` opens the parcel and its
 timeline; ``r`` applies the lost rule again and reloads.
 """
@@ -21,6 +21,7 @@ from finconsole.core.db import thread_connection
 from finconsole.core.services import parcels
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
+from finconsole.tui.widgets.paged_table import move_within_page
 
 PAGE_SIZE = 200
 TITLES = {
@@ -100,9 +101,11 @@ class ParcelsScreen(Screen):
         Binding("enter", "open_customer", "Customer", show=False),
         Binding("t", "open_parcel", "Parcel"),
         Binding("r", "refresh", "Refresh"),
-        # PageUp/PageDown scroll the table itself; these move between pages of 200
-        Binding("right_square_bracket", "next_page", "Next page"),
-        Binding("left_square_bracket", "previous_page", "Prev page"),
+        # PgDn/PgUp scroll the page, then turn it (as on the Register); ] and [ turn it at once
+        Binding("pagedown", "next_page", "Next page", priority=True, show=False),
+        Binding("pageup", "previous_page", "Prev page", priority=True, show=False),
+        Binding("right_square_bracket", "turn_page(1)", "Next page"),
+        Binding("left_square_bracket", "turn_page(-1)", "Prev page"),
     ]
 
     def __init__(self, queue: str = "in_transit") -> None:
@@ -170,7 +173,7 @@ class ParcelsScreen(Screen):
         )
         self.query_one("#parcels-status", Static).update(
             f"{TITLES[self.queue]}: {len(rows)} shown, page {len(self.pages)}"
-            " | Enter customer  t parcel  ] [ pages"
+            " | Enter customer  t parcel  PgDn PgUp pages"
         )
         table.focus()
 
@@ -185,12 +188,18 @@ class ParcelsScreen(Screen):
         self.refresh_queues(flag=True)
 
     def action_next_page(self) -> None:
-        if len(self.rows) == PAGE_SIZE:
-            self.pages.append(self.rows[-1]["key"])
-            self.refresh_queues(recount=False)
+        if not move_within_page(self.query_one(DataTable), forward=True):
+            self.action_turn_page(1)
 
     def action_previous_page(self) -> None:
-        if len(self.pages) > 1:
+        if not move_within_page(self.query_one(DataTable), forward=False):
+            self.action_turn_page(-1)
+
+    def action_turn_page(self, step: int) -> None:
+        if step > 0 and len(self.rows) == PAGE_SIZE:
+            self.pages.append(self.rows[-1]["key"])
+            self.refresh_queues(recount=False)
+        elif step < 0 and len(self.pages) > 1:
             self.pages.pop()
             self.refresh_queues(recount=False)
 
