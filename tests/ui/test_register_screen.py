@@ -208,3 +208,27 @@ async def test_a_customer_without_a_name_is_not_a_blank_row(db, officer):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert f"(no name) #{shell['id']}" in screen_text(app)
+
+
+async def test_back_from_a_customer_the_results_are_fresh(db, officer):
+    """Back from a customer who was erased (or renamed) there, the register still listed the
+    old row, and Enter on it said "no customer with id ..."."""
+    eve = customers.create(officer, {"first_name": "Eve", "last_name": "Virtanen"})
+    anna = customers.create(officer, {"first_name": "Anna", "last_name": "Korhonen"})
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "down", "enter")  # Eve: the second row
+        await settle(app, pilot)
+        customers.update(officer, eve["id"], eve["version"], {"last_name": "Lahti"})
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert "Lahti, Eve" in screen_text(app) and "Virtanen" not in screen_text(app)
+        table = app.screen.query_one(DataTable)
+        assert app.screen.rows[table.cursor_row]["id"] == eve["id"]  # still on her row
+        await pilot.press("down", "enter")  # Anna
+        await settle(app, pilot)
+        Customer.delete_by_id(anna["id"])
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert "Korhonen" not in screen_text(app)

@@ -103,6 +103,7 @@ class RegisterScreen(Screen):
         self.searches_painted = 0  # for tests and benchmarks: bumped after each paint
         self.cursor_to_end = False  # paging back from the table lands on the page's last row
         self.fresh_rows = False
+        self.keep_id: int | None = None  # a refresh puts the cursor back on this customer
         self.widths: list[int] = []
 
     def compose(self) -> ComposeResult:
@@ -115,6 +116,8 @@ class RegisterScreen(Screen):
 
     def on_screen_resume(self) -> None:
         self.query_one(KeyBar).refresh_keys()
+        if self.searches_painted:  # back from a customer: they may be renamed or erased now
+            self.action_refresh()
 
     def on_mount(self) -> None:
         self.widths = self._column_widths(self.app.size.width)
@@ -146,11 +149,15 @@ class RegisterScreen(Screen):
         cursor = table.cursor_row
         table.clear()
         table.add_rows([line_of(summary_values(r), self.widths)] for r in self.rows)
-        if self.cursor_to_end and self.rows:
+        kept = next((i for i, r in enumerate(self.rows) if r["id"] == self.keep_id), None)
+        if kept is not None:
+            table.move_cursor(row=kept)
+        elif self.cursor_to_end and self.rows:
             table.move_cursor(row=len(self.rows) - 1)
         elif 0 < cursor < len(self.rows) and not self.fresh_rows:
             table.move_cursor(row=cursor)
         self.cursor_to_end = self.fresh_rows = False
+        self.keep_id = None
 
     # --- searching ------------------------------------------------------------------------
 
@@ -277,6 +284,10 @@ class RegisterScreen(Screen):
         self.cursor_to_end = table.has_focus
 
     def action_refresh(self) -> None:
+        """The same page again, the cursor on the same customer if they are still on it."""
+        table = self.query_one(DataTable)
+        if table.has_focus and 0 <= table.cursor_row < len(self.rows):
+            self.keep_id = self.rows[table.cursor_row]["id"]
         self.start_search(len(self.page_starts) - 1)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
