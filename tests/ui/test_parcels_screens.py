@@ -124,6 +124,10 @@ async def test_declined_confirm_opens_no_claim(db, officer, clock):
         await settle(app, pilot)
         app.push_screen(ParcelScreen(parcel["id"]))
         await settle(app, pilot)
+        # the facts at 80 columns: no date broken over two lines, the reason in words
+        facts = str(app.screen.query_one("#parcel-facts", Static).render()).splitlines()
+        assert "last event 2026-03-02 12:00  pickup until -" in facts
+        assert "needs chasing: no tracking event for too long" in facts
         await pilot.press("x")  # nothing to close
         await pilot.press("o")
         await pilot.press("n")
