@@ -65,7 +65,8 @@ async def test_filter_by_user_customer_action_and_date(db, clock, officer, monke
         assert table.row_count == 2
         await apply(**{"f-since": "yesterday"})
         assert table.row_count == 2  # a bad date is refused, the table stays
-        assert "since" in str(list(app._notifications)[-1].message)
+        # named as the field is ("from date"), not as the code calls it ("since")
+        assert "from date: use a date" in str(list(app._notifications)[-1].message)
 
 
 async def test_support_cannot_open_the_audit_screen(db, support):

@@ -92,7 +92,8 @@ class AuditScreen(Screen):
                 try:
                     filters[key] = dt.date.fromisoformat(value[wid])
                 except ValueError:
-                    raise ValueError(f"{key}: use a date like 2026-03-15") from None
+                    label = dict(FILTERS)[wid]  # what the field says: "from date", "to date"
+                    raise ValueError(f"{label}: use a date like 2026-03-15") from None
         return filters
 
     @work(thread=True, exclusive=True, group="audit")
