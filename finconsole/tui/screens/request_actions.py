@@ -20,6 +20,7 @@ from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import requests
 from finconsole.tui.screens.export import ExportDialog
 from finconsole.tui.widgets.confirm import ConfirmDialog
+from finconsole.tui.widgets.errors import error_text
 from finconsole.tui.widgets.request_dialogs import ExtendDialog, TextDialog, VerifyDialog
 
 OFFICER_ACTIONS = {"extend", "execute", "refuse", "close"}
@@ -204,6 +205,6 @@ class RequestActions:
             with thread_connection():
                 result = requests.execute(self.app.actor, req["id"], version=req["version"])
         except FinconsoleError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            self.app.call_from_thread(self.notify, error_text(exc), severity="error", markup=False)
             return
         self.app.call_from_thread(self._after, result)
