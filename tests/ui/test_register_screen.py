@@ -232,3 +232,13 @@ async def test_back_from_a_customer_the_results_are_fresh(db, officer):
         await pilot.press("escape")
         await settle(app, pilot)
         assert "Korhonen" not in screen_text(app)
+
+
+async def test_the_key_line_shows_whole_keys_and_the_palette(db, officer):
+    """At 80 columns the bottom line ended in a bare "f12" (its "Log out" cut off) and the
+    "^p palette" that reaches every other key was lost."""
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        line = screen_text(app).splitlines()[-1].rstrip()
+        assert line.endswith("f1 Help  ^p palette") and " f12 " not in line + " "
