@@ -228,7 +228,7 @@ class FinconsoleApp(App):
         if report is not None and (any(report.done.values()) or report.errors):
             severity = "information" if report.ok else "error"
             self.call_from_thread(
-                self.notify, f"Retention: {report.summary()}", severity=severity, markup=False
+                self.notify, f"Retention: {report.in_words()}", severity=severity, markup=False
             )
 
     def end_session(self, message: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from textual.actions import parse
 from textual.dom import DOMNode
 from textual.screen import Screen
 
@@ -35,6 +36,27 @@ def screen_keys(screen: Screen, *, include_widgets: bool = False) -> list[KeyRow
             continue
         seen.add((binding.description, binding.action))
         rows.append(KeyRow(display_key(app, key), binding.description, active.node, binding.action))
+    return rows + _shadowed_screen_keys(screen, seen)
+
+
+def _shadowed_screen_keys(screen: Screen, seen: set[tuple[str, str]]) -> list[KeyRow]:
+    """Keys the screen binds that the focused widget binds too (Enter on a list: the table
+    selects the row, the screen opens it). ``active_bindings`` keeps only the widget's, which
+    has no description, so the screen's key vanished from the help and the palette."""
+    rows: list[KeyRow] = []
+    active = screen.active_bindings
+    for key, bindings in screen._bindings.key_to_bindings.items():  # the screen's own BINDINGS
+        holder = active.get(key)
+        if holder is None or holder.node is screen or holder.node is screen.app:
+            continue
+        for binding in bindings:
+            _, name, params = parse(binding.action)
+            if not binding.description or screen.check_action(name, params) is False:
+                continue
+            if (binding.description, binding.action) not in seen:
+                seen.add((binding.description, binding.action))
+                rows.append(KeyRow(display_key(screen.app, key), binding.description, screen,
+                                   binding.action))  # fmt: skip
     return rows
 
 

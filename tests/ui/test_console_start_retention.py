@@ -30,3 +30,16 @@ async def test_officer_start_completes_due_erasures(db, officer, support, clock)
             await settle(app, pilot, rounds=5)
         assert Order.select().where(Order.order_number == "FS-77").exists() is survives
         assert (Customer.get_or_none(Customer.id == customer_id) is not None) is survives
+
+
+async def test_the_start_says_what_retention_did_in_words(db, officer, clock):
+    """The officer saw "Retention: purge_tracking_events: 6" on logging in."""
+    _held_erasure(officer)
+    clock.advance(days=365 * 8)
+    app = make_app(None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.start_session(officer)
+        await settle(app, pilot, rounds=5)
+        said = [str(n.message) for n in app._notifications]
+    assert "Retention: 1 held erasure completed." in said

@@ -2,7 +2,14 @@ import datetime as dt
 
 from textual.widgets import DataTable, Input, Select
 
-from finconsole.core.models import AuditEvent, Customer, Parcel, Request, TrackingEvent
+from finconsole.core.models import (
+    AuditEvent,
+    Customer,
+    Disclosure,
+    Parcel,
+    Request,
+    TrackingEvent,
+)
 from finconsole.core.services import customers, orders
 from finconsole.tui.screens.customer import CustomerScreen
 from finconsole.tui.screens.order_edit import OrderForm
@@ -55,7 +62,11 @@ async def test_customer_screen_shows_all_tabs(db, officer):
         received_at=dt.date(2026, 2, 1),
         channel="phone",
         deadline=dt.date(2026, 3, 1),
+        status="in_progress",
     )
+    told = {"recipient_name": "Perintä Oy", "recipient_kind": "debt_collection"}
+    told |= {"data_fields": "customer.email,customer.first_name", "disclosed_at": "2026-02-02"}
+    Disclosure.create(customer=c["id"], **told)
     app = make_app(officer)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_customer(app, pilot, c["id"])
@@ -72,10 +83,12 @@ async def test_customer_screen_shows_all_tabs(db, officer):
         assert "JJFI55500" in screen_text(app)  # parcels follow the highlighted order
         await pilot.press("3")
         await pilot.pause()
-        assert "R-2026-0007" in screen_text(app)
+        assert "R-2026-0007" in screen_text(app) and "in progress" in screen_text(app)
         await pilot.press("4")
         await pilot.pause()
         assert isinstance(screen, CustomerScreen)
+        # in words, as the Disclosures screen (F7) has them, not "debt_collection, customer.…"
+        assert "debt collection" in screen_text(app) and "email, first_na…" in screen_text(app)
     views = AuditEvent.select().where(AuditEvent.action == "view_customer").count()
     assert views == 1
 

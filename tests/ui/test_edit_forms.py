@@ -112,6 +112,8 @@ async def test_create_customer_from_register(db, support):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "Last name a name is required" in screen_text(app)
+        assert form.focused is field(form, "last_name")  # the first field to fix
+        field(form, "first_name").focus()
         await type_text(pilot, "Taro")
         await pilot.press("tab")
         await type_text(pilot, "Yamada")
@@ -162,3 +164,19 @@ async def test_escape_cancels_without_saving(db, support):
         await settle(app, pilot)
         assert isinstance(app.screen, CustomerScreen)
     assert Customer.get_by_id(c["id"]).first_name == "Eve"
+
+
+async def test_a_refused_save_puts_the_cursor_on_the_first_bad_field(db, support):
+    """After ctrl+s was refused the cursor stayed where it was (the last field typed in), so
+    the next thing typed to fix the email went into the phone."""
+    c = customers.create(support, {"first_name": "Eve", "last_name": "Virtanen"})
+    app = make_app(support)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(app, pilot, c["id"])
+        field(form, "email").focus()
+        await type_text(pilot, "eve@@x")
+        field(form, "phone").focus()
+        await type_text(pilot, "040 123 4567")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form and form.focused is field(form, "email")

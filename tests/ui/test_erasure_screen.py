@@ -174,3 +174,27 @@ async def test_reply_letter_read_toggled_and_saved(db, officer, clock, runtime_c
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ErasureScreen)
+
+
+async def test_after_erasing_the_screen_says_what_was_done(db, officer, clock, runtime_config):
+    """The rows said "erase" and the footer still offered e Erase… once it was done; Escape
+    back to the request left it showing its old status (the callback never ran)."""
+    cid = make_customer(officer)
+    add_order(cid, "T-2", invoice="paid", ordered=dt.datetime(2026, 2, 1))
+    app = FinconsoleApp(runtime_config, actor=officer)
+    returned = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(ErasureScreen(cid), returned.append)
+        await settle(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        rows = cells(app)
+        assert any(r.startswith("name, email") and "| erased |" in r for r in rows)
+        assert any("order T-2" in r and "| kept |" in r for r in rows)
+        assert app.screen.check_action("erase", ()) is False  # the key leaves the footer
+        await pilot.press("escape")
+        await pilot.pause()
+        assert returned  # the screen that opened it reloads (the request's new status)

@@ -148,3 +148,31 @@ async def test_hostile_names_render_literally(sqlite_db, officer):
         assert "[bold]Eve[/] [link=https://evil.example]click[/link]" in titles
         assert "Bob\\x1b]0;owned\\x07 Smith\\x1b[2J\\x9b31m" in titles
         assert "[red]Katu[/red]" in titles and ":smile:" in titles
+
+
+async def test_help_is_titled_with_the_screen_name(sqlite_db, officer):
+    """Help on the Requests and Parcels screens was titled with a class name ("RequestsScreen")."""
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        for key, title in (("f4", "Keys: Data-subject requests"), ("f3", "Keys: Parcels")):
+            await pilot.press(key)
+            await settle(app, pilot)
+            await pilot.press("f1")
+            await pilot.pause()
+            assert title in screen_text(app) and "Screen" not in screen_text(app)
+            await pilot.press("escape")
+
+
+async def test_help_lists_enter_when_a_table_has_the_focus(sqlite_db, officer):
+    """The Requests screen binds Enter to Open, but its focused table's own Enter hid that
+    key from the help; the same on every screen whose list opens the row on Enter."""
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f4")
+        await settle(app, pilot)
+        assert isinstance(app.screen.focused, DataTable)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert ("⏎", "Open") in app.screen.rows  # Textual shows Enter as ⏎

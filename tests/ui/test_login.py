@@ -236,3 +236,30 @@ async def test_first_run_goes_to_login_if_another_console_won(db, clock):
         await settle(app, pilot)
         assert isinstance(app.screen, LoginScreen) and app.actor is None
         assert not User.select().where(User.username == "kaj").exists()
+
+
+async def test_logout_from_the_requests_screen(anna):
+    """F12 on a screen whose keys depend on the role: its footer is redrawn after the actor is
+    gone, and that redraw must not ask the role of nobody (it crashed the console)."""
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await log_in(app, pilot, setup=anna)
+        await pilot.press("f4")
+        assert await wait_until(app, pilot, lambda: type(app.screen).__name__ == "RequestsScreen")
+        await pilot.press("f12")
+        assert await wait_until(app, pilot, lambda: isinstance(app.screen, LoginScreen))
+        assert app.actor is None and app.is_running
+
+
+@pytest.mark.parametrize("key", ["f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11"])
+async def test_logout_from_every_screen(db, officer, clock, key):
+    app = FinconsoleApp(runtime.get_config(), actor=officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(key)
+        await settle(app, pilot)
+        await pilot.press("f12")
+        logged_out = lambda: app.actor is None and len(app.screen_stack) == 2  # noqa: E731
+        assert await wait_until(app, pilot, logged_out)
+        assert app.is_running

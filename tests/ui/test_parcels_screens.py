@@ -9,6 +9,7 @@ from finconsole.tui.screens.parcel import CloseClaimDialog, ParcelScreen
 from finconsole.tui.screens.parcels import ParcelsScreen
 from finconsole.tui.widgets.confirm import ConfirmDialog
 from tests.parcel_helpers import at, make_parcel
+from tests.ui.helpers import screen_text
 
 
 async def settle(app, pilot):
@@ -123,6 +124,10 @@ async def test_declined_confirm_opens_no_claim(db, officer, clock):
         await settle(app, pilot)
         app.push_screen(ParcelScreen(parcel["id"]))
         await settle(app, pilot)
+        # the facts at 80 columns: no date broken over two lines, the reason in words
+        facts = str(app.screen.query_one("#parcel-facts", Static).render()).splitlines()
+        assert "last event 2026-03-02 12:00  pickup until -" in facts
+        assert "needs chasing: no tracking event for too long" in facts
         await pilot.press("x")  # nothing to close
         await pilot.press("o")
         await pilot.press("n")
@@ -207,3 +212,40 @@ async def test_database_failure_is_one_line(db, officer, clock, monkeypatch):
         app.push_screen(ParcelsScreen())
         await settle(app, pilot)
     assert shown == ["The database file could not be read or written (disk I/O error)."]
+
+
+async def test_the_queue_date_is_on_screen_at_80_columns(db, support, clock):
+    """The date each queue is sorted by (last event, pick-up deadline, lost since) was the
+    last column, beyond the edge at 80 columns, and was headed only "When"."""
+    stale_parcel(support, name="Aleksandra-Marjatta Väisänen")
+    app = FinconsoleApp(Config(defaults(), None), actor=support)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Last event" in text and "2026-03-02" in text
+        await pilot.press("3")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Lost since" in text and "2026-03-15" in text
+
+
+async def test_pagedown_turns_the_page_as_on_the_register(db, support, clock, monkeypatch):
+    """PgDn at the end of a queue page did nothing: only ] turned it (Register and Audit
+    turn pages with PgDn)."""
+    monkeypatch.setattr("finconsole.tui.screens.parcels.PAGE_SIZE", 1)
+    first, second = stale_parcel(support, name="Eve"), stale_parcel(support, name="Ada")
+    app = FinconsoleApp(Config(defaults(), None), actor=support)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        shown = lambda: app.screen.rows[0]["id"]  # noqa: E731
+        assert shown() == first["id"]
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        assert shown() == second["id"]
+        await pilot.press("pageup")
+        await settle(app, pilot)
+        assert shown() == first["id"]

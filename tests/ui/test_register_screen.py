@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pytest
 from textual.widgets import DataTable, Input
 
 from finconsole.core.models import Customer, Parcel
@@ -48,9 +49,13 @@ async def test_one_letter_waits_for_more(sqlite_db, officer):
         assert app.screen.query_one(DataTable).row_count == 1
 
 
-async def test_paging_recent_and_query(db, officer, monkeypatch):
+@pytest.fixture
+def twelve_in_pages_of_five(db, officer, monkeypatch):
     monkeypatch.setattr(register, "PAGE_SIZE", 5)
-    _people(officer, 12)
+    return _people(officer, 12)
+
+
+async def test_paging_recent_and_query(twelve_in_pages_of_five, officer):
     app = make_app(officer)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -167,3 +172,73 @@ async def test_a_database_error_in_a_worker_is_a_notification(db, officer, monke
         shown = [str(n.message) for n in app._notifications]
         busy_text = "The database is busy (another console is writing): try again in a moment."
         assert set(shown) == {busy_text}  # searches and the tasks list; no driver text
+
+
+async def test_status_never_calls_a_full_page_the_number_of_matches(
+    twelve_in_pages_of_five, officer
+):
+    """A full page said "200 matches (page 2)" of a name thousands of customers have."""
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        status = lambda: str(app.screen.query_one("#status").render())  # noqa: E731
+        await type_text(pilot, "korh")
+        await settle(app, pilot)
+        assert status() == "Matches 1–5 - PgDn for more"
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        assert status() == "Matches 6–10 (page 2) - PgDn for more"
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        assert status() == "Matches 11–12 (page 3), the last"
+        await pilot.press("pageup", "pageup", "ctrl+u")
+        await type_text(pilot, "p001 korh")
+        await settle(app, pilot)
+        assert status() == "1 match"
+        await type_text(pilot, "x")
+        await settle(app, pilot)
+        assert status() == "No customer matches"
+
+
+async def test_a_customer_without_a_name_is_not_a_blank_row(db, officer):
+    """What a partial erasure leaves (a restricted shell, no name) was an empty row."""
+    shell = customers.create(officer, {"first_name": "Eve", "last_name": "Virtanen"})
+    Customer.update(first_name="", last_name="").where(Customer.id == shell["id"]).execute()
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert f"(no name) #{shell['id']}" in screen_text(app)
+
+
+async def test_back_from_a_customer_the_results_are_fresh(db, officer):
+    """Back from a customer who was erased (or renamed) there, the register still listed the
+    old row, and Enter on it said "no customer with id ..."."""
+    eve = customers.create(officer, {"first_name": "Eve", "last_name": "Virtanen"})
+    anna = customers.create(officer, {"first_name": "Anna", "last_name": "Korhonen"})
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "down", "enter")  # Eve: the second row
+        await settle(app, pilot)
+        customers.update(officer, eve["id"], eve["version"], {"last_name": "Lahti"})
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert "Lahti, Eve" in screen_text(app) and "Virtanen" not in screen_text(app)
+        table = app.screen.query_one(DataTable)
+        assert app.screen.rows[table.cursor_row]["id"] == eve["id"]  # still on her row
+        await pilot.press("down", "enter")  # Anna
+        await settle(app, pilot)
+        Customer.delete_by_id(anna["id"])
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert "Korhonen" not in screen_text(app)
+
+
+async def test_the_key_line_shows_whole_keys_and_the_palette(db, officer):
+    """At 80 columns the bottom line ended in a bare "f12" (its "Log out" cut off) and the
+    "^p palette" that reaches every other key was lost."""
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        line = screen_text(app).splitlines()[-1].rstrip()
+        assert line.endswith("f1 Help  ^p palette") and " f12 " not in line + " "

@@ -102,7 +102,8 @@ async def test_form_shows_errors_and_writes_nothing(db, support, clock):
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, RequestFormScreen)
-        assert "customer_id" in str(app.screen.query_one("#error", Static).render())
+        error = str(app.screen.query_one("#error", Static).render())
+        assert "Customer id: " in error and "customer_id" not in error  # as a person says it
         assert Request.select().count() == 0
         await pilot.press("escape")
         await settle(app, pilot)
@@ -157,7 +158,7 @@ async def test_refuse_needs_reason(anna, officer, clock):
         assert isinstance(app.screen, TextDialog)
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert "refusal_reason" in str(app.screen.query_one("#error", Static).render())
+        assert "Refusal reason: " in str(app.screen.query_one("#error", Static).render())
         await type_into(pilot, app, "#text", "debt")
         await pilot.press("enter")
         await settle(app, pilot)
@@ -184,6 +185,7 @@ async def test_extend_and_detail(anna, officer, clock):
         assert isinstance(app.screen, RequestDetailScreen)
         shown = " ".join(str(s.render()) for s in app.screen.query(".row"))
         assert "2026-06-10" in shown and "busy" in shown
+        assert "Status:" in shown and "in progress" in shown  # words, as the list shows
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, RequestsScreen)

@@ -28,6 +28,8 @@ class Job:
     name: str
     description: str
     run: Callable[[Actor], int]
+    # what a count means to the officer, for the console: ("held erasure", "completed")
+    done_words: tuple[str, str] = ("", "")
 
 
 @dataclass
@@ -44,18 +46,33 @@ class RetentionReport:
         parts += [f"{name} FAILED: {msg}" for name, msg in self.errors.items()]
         return "; ".join(parts) or "nothing to do"
 
+    def in_words(self) -> str:
+        """The jobs that did something, as a sentence: "1 held erasure completed."."""
+        words = {job.name: job.done_words for job in JOBS}
+        parts = []
+        for name, count in self.done.items():
+            thing, verb = words.get(name) or ("", "")
+            if count and thing:
+                parts.append(f"{count} {thing}{'' if count == 1 else 's'} {verb}")
+            elif count:
+                parts.append(f"{name}: {count}")
+        parts += [f"{name} failed: {msg}" for name, msg in self.errors.items()]
+        return "; ".join(parts) + "." if parts else "nothing to do."
+
 
 JOBS: list[Job] = [
     Job(
         "complete_erasures",
         "erase held orders whose hold ended (date passed, invoice paid, collection closed)",
         erasure.complete_due,
+        ("held erasure", "completed"),
     ),
     Job(
         "purge_tracking_events",
         "delete tracking events (names, pickup points) retention.tracking_event_days after "
         "delivery, return or loss",
         parcels.purge_tracking_events,
+        ("old tracking event", "deleted"),
     ),
 ]
 

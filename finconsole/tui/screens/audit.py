@@ -17,8 +17,10 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from finconsole.core.db import thread_connection
 from finconsole.core.services import audit
+from finconsole.core.text import printable
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
+from finconsole.tui.widgets.paged_table import move_within_page
 
 PAGE_SIZE = 200
 COLUMNS = ("When (UTC)", "Who", "Action", "Target", "Cust.", "Fields", "Outcome")
@@ -37,11 +39,13 @@ class AuditScreen(Screen):
     AuditScreen #audit-filters Input { width: 1fr; }
     AuditScreen #audit-table { height: 1fr; }
     AuditScreen #audit-status { height: 1; color: $text-muted; padding: 0 1; }
+    AuditScreen #audit-detail { height: auto; max-height: 3; padding: 0 1; }
     """
     BINDINGS = [
         Binding("ctrl+f", "focus_filters", "Filter"),
-        Binding("pagedown", "next_page", "Next page"),
-        Binding("pageup", "previous_page", "Prev page"),
+        # priority: the table binds PageDown/PageUp to its own scrolling (move_within_page)
+        Binding("pagedown", "next_page", "Next page", priority=True),
+        Binding("pageup", "previous_page", "Prev page", priority=True),
     ]
 
     def __init__(self) -> None:
@@ -56,6 +60,7 @@ class AuditScreen(Screen):
             for widget_id, placeholder in FILTERS:
                 yield Input(id=widget_id, placeholder=placeholder)
         yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="audit-detail", markup=False)
         yield Static("", id="audit-status", markup=False)
         yield Footer()
 
@@ -87,7 +92,8 @@ class AuditScreen(Screen):
                 try:
                     filters[key] = dt.date.fromisoformat(value[wid])
                 except ValueError:
-                    raise ValueError(f"{key}: use a date like 2026-03-15") from None
+                    label = dict(FILTERS)[wid]  # what the field says: "from date", "to date"
+                    raise ValueError(f"{label}: use a date like 2026-03-15") from None
         return filters
 
     @work(thread=True, exclusive=True, group="audit")
@@ -109,7 +115,7 @@ class AuditScreen(Screen):
                 literal(r["at"].strftime("%Y-%m-%d %H:%M:%S")),
                 literal(r["actor"]),
                 literal(r["action"]),
-                literal(f"{r['target_type']}:{r['target_id']}" if r["target_type"] else ""),
+                literal(target_text(r)),
                 literal(audit.customers_text(r)),
                 literal(r["fields"]),
                 literal(r["outcome"]),
@@ -119,16 +125,46 @@ class AuditScreen(Screen):
         more = " (PgDn for older)" if len(rows) == PAGE_SIZE else ""
         status = f"{len(rows)} events, newest first, page {len(self.pages)}{more}"
         self.query_one("#audit-status", Static).update(status)
+        self.show_detail()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        """The highlighted event in full: at 80 columns its fields are beyond the table's edge."""
+        row = self.query_one(DataTable).cursor_row
+        text = event_text(self.rows[row]) if 0 <= row < len(self.rows) else ""
+        self.query_one("#audit-detail", Static).update(printable(text))
 
     def action_focus_filters(self) -> None:
         self.query_one("#f-user", Input).focus()
 
     def action_next_page(self) -> None:
+        if move_within_page(self.query_one(DataTable), forward=True):
+            return
         if len(self.rows) == PAGE_SIZE:
             self.pages.append(self.rows[-1]["id"])
             self.load(self.filters, self.pages[-1])
 
     def action_previous_page(self) -> None:
+        if move_within_page(self.query_one(DataTable), forward=False):
+            return
         if len(self.pages) > 1:
             self.pages.pop()
             self.load(self.filters, self.pages[-1])
+
+
+def target_text(event: dict[str, Any]) -> str:
+    """'customer:12'; only the kind for an event on many records (a batch has no one id)."""
+    kind, record = event["target_type"] or "", event["target_id"]
+    return kind if record is None else f"{kind}:{record}"
+
+
+def event_text(event: dict[str, Any]) -> str:
+    target = f" {target_text(event)}" if event["target_type"] else ""
+    customers = audit.customers_text(event)
+    return (
+        f"{event['action']}{target} by {event['actor']}"
+        + (f", customer {customers}" if customers else "")
+        + f"; fields: {event['fields'] or '-'}; outcome: {event['outcome']}"
+    )

@@ -112,6 +112,18 @@ def row_of(*values: Any) -> list[Text]:
     return [literal("" if v is None else v) for v in values]
 
 
+def words(code: str | None) -> str:
+    """A stored code as the other screens show it: "in_progress" -> "in progress"."""
+    return (code or "").replace("_", " ")
+
+
+def fields_text(disclosure: dict[str, Any]) -> str:
+    """Field names without their table ("email, first_name"), as on the Disclosures screen."""
+    fields = disclosure["data_fields"]
+    names = fields if isinstance(fields, list) else str(fields).split(",")
+    return ", ".join(name.partition(".")[2] or name for name in names)
+
+
 class CustomerScreen(Screen):
     TITLE_TEXT = "Customer"
     HELP_NOTES = (
@@ -371,7 +383,7 @@ class CustomerScreen(Screen):
                 f" ({p['last_event_location']})" if p["last_event_location"] else ""
             )
             table.add_row(
-                *row_of(p["carrier"], p["tracking_code"], p["status"], event),
+                *row_of(p["carrier"], p["tracking_code"], words(p["status"]), event),
                 literal(fmt_time(p["last_event_at"])),
                 key=str(p["id"]),
             )
@@ -383,7 +395,7 @@ class CustomerScreen(Screen):
             kind = r["kind"] + (f" ({r['objection_purpose']})" if r["objection_purpose"] else "")
             table.add_row(
                 *row_of(r["reference"], kind, fmt_date(r["received_at"]), fmt_date(r["deadline"])),
-                literal(r["status"]),
+                literal(words(r["status"])),
             )
 
     def _fill_disclosures(self, disclosures: list[dict[str, Any]]) -> None:
@@ -391,7 +403,7 @@ class CustomerScreen(Screen):
         table.clear()
         for d in disclosures:
             table.add_row(
-                *row_of(d["recipient_name"], d["recipient_kind"], d["data_fields"]),
+                *row_of(d["recipient_name"], words(d["recipient_kind"]), fields_text(d)),
                 literal(fmt_date(d["disclosed_at"])),
                 literal(fmt_date(d["customer_told_at"]) or "not yet"),
             )

@@ -83,17 +83,19 @@ class ErasureScreen(Screen):
         self.set_status(text)
 
     def show_items(self, result: erasure.ErasureResult) -> None:
+        """The plan before the erasure ("erase", "keep"), what happened after it."""
+        erase, keep = ("erased", "kept") if self.done else ("erase", "keep")
         table = self.query_one(DataTable)
         table.clear()
         for item in result.erased:
             what = KIND_SHORT.get(item.kind, item.kind)
-            table.add_row(literal(f"{what} ({item.count})"), literal("erase"), literal(""),
+            table.add_row(literal(f"{what} ({item.count})"), literal(erase), literal(""),
                           literal(""))  # fmt: skip
         for item in result.kept:
             until = item.until.isoformat() if item.until else "settled"
             table.add_row(
                 literal(f"order {item.ref}: billing data"),
-                literal("keep"),
+                literal(keep),
                 literal(REASON_SHORT.get(item.reason, item.reason)),
                 literal(until),
             )
@@ -131,6 +133,7 @@ class ErasureScreen(Screen):
     def show_result(self, result: erasure.ErasureResult) -> None:
         self.done = True
         self.result = result
+        self.refresh_bindings()  # e Erase… leaves the footer: there is nothing left to erase
         self.show_items(result)
         if result.status == "complete":
             text = "Erased. Nothing about this customer remains in the register. l: reply letter"
@@ -159,6 +162,12 @@ class ErasureScreen(Screen):
     def set_status(self, text: str) -> None:
         self.query_one("#erasure-status", Static).update(text)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "erase" and self.done:
+            return False
+        return True
+
     def action_back(self) -> None:
+        # dismiss, not pop: the screen that opened this one (a request) reloads its status
         if len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
+            self.dismiss(self.result)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +18,16 @@ GENERAL = [
     ("arrows, home, end", "Move in tables and fields"),
     ("escape", "Back / close"),
 ]
+
+
+def screen_title(screen: Screen) -> str:
+    """What the user calls the screen: its title, the sub-title its header shows, or its class
+    name made into words ("CarrierPerformanceScreen" -> "Carrier performance")."""
+    title = getattr(screen, "TITLE_TEXT", None) or screen.sub_title
+    if title:
+        return title
+    name = type(screen).__name__.removesuffix("Screen")
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).capitalize()
 
 
 class HelpScreen(ModalScreen[None]):
@@ -33,7 +45,7 @@ class HelpScreen(ModalScreen[None]):
         self.rows = [(row.key, row.description) for row in screen_keys(screen)]
         extra = getattr(screen, "HELP_NOTES", ())
         self.notes = list(extra)
-        self.screen_title = getattr(screen, "TITLE_TEXT", type(screen).__name__)
+        self.screen_title = screen_title(screen)
 
     def compose(self) -> ComposeResult:
         text = Text()

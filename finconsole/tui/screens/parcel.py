@@ -30,6 +30,13 @@ OUTCOME_LABELS = {
     "refunded": "Refunded to the customer",
 }
 
+# parcels.follow_up's reasons, as the person chasing the carrier says them
+FOLLOW_UP = {
+    "no_event": "no tracking event for too long",
+    "past_expected": "past the expected delivery",
+    "pickup_ending": "the pick-up time is running out",
+}
+
 
 def _time(value) -> str:
     if value is None:
@@ -128,13 +135,14 @@ class ParcelScreen(Screen):
     def show(self, parcel: dict[str, Any]) -> None:
         self.parcel = parcel
         follow = parcel["follow_up"]
+        # one fact pair a line: at 80 columns one long line broke a date in two
         facts = (
             f"{parcel['carrier_name']} {printable(parcel['tracking_code'])}  order "
             f"{printable(parcel['order_number'])}  status {parcel['status'].replace('_', ' ')}\n"
-            f"handed over {_time(parcel['shipped_at'])}  expected {_time(parcel['expected_at'])}"
-            f"  last event {_time(parcel['last_event_at'])}"
+            f"handed over {_time(parcel['shipped_at'])}  expected {_time(parcel['expected_at'])}\n"
+            f"last event {_time(parcel['last_event_at'])}"
             f"  pickup until {_time(parcel['pickup_deadline'])}"
-            + (f"\nneeds chasing: {follow.replace('_', ' ')}" if follow else "")
+            + (f"\nneeds chasing: {FOLLOW_UP.get(follow, follow)}" if follow else "")
         )
         self.query_one("#parcel-facts", Static).update(facts)
         self.query_one("#claim-facts", Static).update(self._claim_text())

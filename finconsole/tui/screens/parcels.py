@@ -1,6 +1,6 @@
 """Parcels: the follow-up queues (in transit, awaiting pickup, suspected lost, open claims).
 
-Keys 1-4 switch queue; ] and [ page (keyset pages of 200); Enter opens the customer
+Keys 1-4 switch queue; PgDn/PgUp (or ] and [) page (keyset pages of 200); Enter opens the customer
 (or the parcel when the customer screen is not available); ``t`` opens the parcel and its
 timeline; ``r`` applies the lost rule again and reloads.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +21,7 @@ from finconsole.core.db import thread_connection
 from finconsole.core.services import parcels
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
+from finconsole.tui.widgets.paged_table import move_within_page
 
 PAGE_SIZE = 200
 TITLES = {
@@ -34,7 +36,15 @@ SHORT_TITLES = {
     "suspected_lost": "Lost?",
     "open_claims": "Claims",
 }
-COLUMNS = ("Customer", "Order", "Carrier", "Tracking code", "Status", "When")
+# The queue's own date right after the order: at 80 columns the long tracking code is what
+# runs past the edge (t opens the parcel with it in full), never the date the queue is about.
+COLUMNS = ("Customer", "Order", "When", "Status", "Carrier", "Tracking code")
+WHEN_LABELS = {
+    "in_transit": "Last event",
+    "awaiting_pickup": "Pick up by",
+    "suspected_lost": "Lost since",
+    "open_claims": "Claim due",
+}
 CUSTOMER_SCREEN = "finconsole.tui.screens.customer:CustomerScreen"
 
 
@@ -91,9 +101,11 @@ class ParcelsScreen(Screen):
         Binding("enter", "open_customer", "Customer", show=False),
         Binding("t", "open_parcel", "Parcel"),
         Binding("r", "refresh", "Refresh"),
-        # PageUp/PageDown scroll the table itself; these move between pages of 200
-        Binding("right_square_bracket", "next_page", "Next page"),
-        Binding("left_square_bracket", "previous_page", "Prev page"),
+        # PgDn/PgUp scroll the page, then turn it (as on the Register); ] and [ turn it at once
+        Binding("pagedown", "next_page", "Next page", priority=True, show=False),
+        Binding("pageup", "previous_page", "Prev page", priority=True, show=False),
+        Binding("right_square_bracket", "turn_page(1)", "Next page"),
+        Binding("left_square_bracket", "turn_page(-1)", "Prev page"),
     ]
 
     def __init__(self, queue: str = "in_transit") -> None:
@@ -102,6 +114,7 @@ class ParcelsScreen(Screen):
         self.pages: list[tuple | None] = [None]  # the keyset start of each page seen
         self.rows: list[dict[str, Any]] = []
         self.counts: dict[str, int] = {}
+        self.column_keys: list = []  # of COLUMNS, to relabel "When" for each queue
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -111,7 +124,7 @@ class ParcelsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(*COLUMNS)
+        self.column_keys = self.query_one(DataTable).add_columns(*COLUMNS)
         self.refresh_queues(flag=True)
 
     # The queues show at once; the lost rule (seconds on a big register) runs after them and
@@ -146,20 +159,21 @@ class ParcelsScreen(Screen):
         self.query_one("#queues", Static).update(tabs)
         table = self.query_one(DataTable)
         table.clear()
+        table.columns[self.column_keys[2]].label = Text(WHEN_LABELS[self.queue])
         table.add_rows(
             [
                 literal(row["customer_name"]),
                 literal(row["order_number"]),
+                literal(_when(self.queue, row)),
+                literal(row["status"].replace("_", " ")),
                 literal(row["carrier_name"]),
                 literal(row["tracking_code"]),
-                literal(row["status"].replace("_", " ")),
-                literal(_when(self.queue, row)),
             ]
             for row in rows
         )
         self.query_one("#parcels-status", Static).update(
             f"{TITLES[self.queue]}: {len(rows)} shown, page {len(self.pages)}"
-            " | Enter customer  t parcel  ] [ pages"
+            " | Enter customer  t parcel  PgDn PgUp pages"
         )
         table.focus()
 
@@ -174,12 +188,18 @@ class ParcelsScreen(Screen):
         self.refresh_queues(flag=True)
 
     def action_next_page(self) -> None:
-        if len(self.rows) == PAGE_SIZE:
-            self.pages.append(self.rows[-1]["key"])
-            self.refresh_queues(recount=False)
+        if not move_within_page(self.query_one(DataTable), forward=True):
+            self.action_turn_page(1)
 
     def action_previous_page(self) -> None:
-        if len(self.pages) > 1:
+        if not move_within_page(self.query_one(DataTable), forward=False):
+            self.action_turn_page(-1)
+
+    def action_turn_page(self, step: int) -> None:
+        if step > 0 and len(self.rows) == PAGE_SIZE:
+            self.pages.append(self.rows[-1]["key"])
+            self.refresh_queues(recount=False)
+        elif step < 0 and len(self.pages) > 1:
             self.pages.pop()
             self.refresh_queues(recount=False)
 

@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 
 from finconsole.core.text import printable
 from finconsole.tui.widgets.keybar import KeyBar
-from finconsole.tui.widgets.paged_table import PagedTable
+from finconsole.tui.widgets.paged_table import PagedTable, move_within_page
 
 PAGE_SIZE = 200
 MIN_QUERY = 2  # one letter prefix-matches a large part of the register: wait for two
@@ -37,7 +37,8 @@ def flag_letters(flags: list[str]) -> str:
 
 
 def summary_values(row: dict[str, Any]) -> list[str]:
-    name = f"{row['last_name']}, {row['first_name']}".strip(", ")
+    # a partial erasure leaves a nameless restricted shell: say so, as the customer screen does
+    name = f"{row['last_name']}, {row['first_name']}".strip(", ") or f"(no name) #{row['id']}"
     last = row.get("last_order_at")
     return [
         name,
@@ -102,6 +103,7 @@ class RegisterScreen(Screen):
         self.searches_painted = 0  # for tests and benchmarks: bumped after each paint
         self.cursor_to_end = False  # paging back from the table lands on the page's last row
         self.fresh_rows = False
+        self.keep_id: int | None = None  # a refresh puts the cursor back on this customer
         self.widths: list[int] = []
 
     def compose(self) -> ComposeResult:
@@ -114,6 +116,8 @@ class RegisterScreen(Screen):
 
     def on_screen_resume(self) -> None:
         self.query_one(KeyBar).refresh_keys()
+        if self.searches_painted:  # back from a customer: they may be renamed or erased now
+            self.action_refresh()
 
     def on_mount(self) -> None:
         self.widths = self._column_widths(self.app.size.width)
@@ -145,11 +149,15 @@ class RegisterScreen(Screen):
         cursor = table.cursor_row
         table.clear()
         table.add_rows([line_of(summary_values(r), self.widths)] for r in self.rows)
-        if self.cursor_to_end and self.rows:
+        kept = next((i for i, r in enumerate(self.rows) if r["id"] == self.keep_id), None)
+        if kept is not None:
+            table.move_cursor(row=kept)
+        elif self.cursor_to_end and self.rows:
             table.move_cursor(row=len(self.rows) - 1)
         elif 0 < cursor < len(self.rows) and not self.fresh_rows:
             table.move_cursor(row=cursor)
         self.cursor_to_end = self.fresh_rows = False
+        self.keep_id = None
 
     # --- searching ------------------------------------------------------------------------
 
@@ -215,16 +223,26 @@ class RegisterScreen(Screen):
 
     def _show_status(self, query: str, page: int) -> None:
         n = len(self.rows)
-        more = " - PgDn for more" if n >= PAGE_SIZE else ""
+        full = n >= PAGE_SIZE
+        where = f" (page {page + 1})" if page else ""
+        more = " - PgDn for more" if full else ""
         if self.landing:
             what = "parcel" if self.landing.get("parcel_id") else "order"
             text = f"The {what} belongs to the first customer: Enter opens it"
         elif not query:
             short = 0 < len(self.query_text.strip()) < MIN_QUERY
             text = ("Type 2+ characters. " if short else "") + "Recently updated customers"
-        else:
+            text += f" (page {page + 1}){more}"
+        elif not page and not full:
             text = f"{n} match{'es' if n != 1 else ''}" if n else "No customer matches"
-        self.query_one("#status", Static).update(f"{text} (page {page + 1}){more}")
+        elif not n:
+            text = f"No more matches{where} - PgUp goes back"
+        else:
+            # a page holds at most PAGE_SIZE rows: the total is not counted (it would cost a
+            # full scan of a common name), so say which rows these are, never "200 matches"
+            first = page * PAGE_SIZE + 1
+            text = f"Matches {first}–{first + n - 1}{where}{more or ', the last'}"
+        self.query_one("#status", Static).update(text)
 
     # --- keys -----------------------------------------------------------------------------
 
@@ -245,9 +263,7 @@ class RegisterScreen(Screen):
     def action_next_page(self) -> None:
         """In the table, PageDown scrolls the page first; at its end (or from the search box)
         it fetches the next page of the register."""
-        table = self.query_one(DataTable)
-        if table.has_focus and table.cursor_row < table.row_count - 1:
-            table.action_page_down()
+        if move_within_page(self.query_one(DataTable), forward=True):
             return
         if len(self.rows) < PAGE_SIZE:
             self.app.bell()
@@ -258,8 +274,7 @@ class RegisterScreen(Screen):
 
     def action_previous_page(self) -> None:
         table = self.query_one(DataTable)
-        if table.has_focus and table.cursor_row > 0:
-            table.action_page_up()
+        if move_within_page(table, forward=False):
             return
         if len(self.page_starts) <= 1:
             self.app.bell()
@@ -269,6 +284,10 @@ class RegisterScreen(Screen):
         self.cursor_to_end = table.has_focus
 
     def action_refresh(self) -> None:
+        """The same page again, the cursor on the same customer if they are still on it."""
+        table = self.query_one(DataTable)
+        if table.has_focus and 0 <= table.cursor_row < len(self.rows):
+            self.keep_id = self.rows[table.cursor_row]["id"]
         self.start_search(len(self.page_starts) - 1)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

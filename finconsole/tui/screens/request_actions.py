@@ -20,6 +20,7 @@ from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import requests
 from finconsole.tui.screens.export import ExportDialog
 from finconsole.tui.widgets.confirm import ConfirmDialog
+from finconsole.tui.widgets.errors import error_text
 from finconsole.tui.widgets.request_dialogs import ExtendDialog, TextDialog, VerifyDialog
 
 OFFICER_ACTIONS = {"extend", "execute", "refuse", "close"}
@@ -70,8 +71,11 @@ class RequestActions:
         raise NotImplementedError
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        actor = self.app.actor
+        if actor is None:  # logging out: the footer is redrawn once more before the screen goes
+            return False
         if action in OFFICER_ACTIONS:
-            return permissions.allowed(self.app.actor, "execute_request")
+            return permissions.allowed(actor, "execute_request")
         return True
 
     def _target(self) -> dict[str, Any] | None:
@@ -201,6 +205,6 @@ class RequestActions:
             with thread_connection():
                 result = requests.execute(self.app.actor, req["id"], version=req["version"])
         except FinconsoleError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            self.app.call_from_thread(self.notify, error_text(exc), severity="error", markup=False)
             return
         self.app.call_from_thread(self._after, result)

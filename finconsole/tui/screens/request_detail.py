@@ -41,6 +41,8 @@ FIELDS = (
     ("closed_at", "Closed"),
 )
 
+WORDED = {"status", "kind", "objection_purpose", "channel"}  # codes shown as words
+
 
 def show_value(value: Any) -> str:
     if value is None or value == "":
@@ -98,7 +100,10 @@ class RequestDetailScreen(RequestActions, Screen):
         box.remove_children()
         rows = []
         for key, title in FIELDS:
-            text = literal(f"{title + ':':<26} {show_value(req[key])}")
+            value = show_value(req[key])
+            if key in WORDED:  # "in_progress" -> "in progress", as the list shows it
+                value = value.replace("_", " ")
+            text = literal(f"{title + ':':<26} {value}")
             text.no_wrap = False
             rows.append(Static(text, classes="row"))
         box.mount_all(rows)

@@ -19,6 +19,7 @@ from finconsole.core import clock
 from finconsole.core.db import thread_connection
 from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import requests
+from finconsole.tui.widgets.errors import error_text
 from finconsole.tui.widgets.save_once import SaveOnce
 
 KIND_OPTIONS = [
@@ -120,7 +121,7 @@ class RequestFormScreen(SaveOnce, Screen):
             with thread_connection():
                 result = requests.record(self.app.actor, values)
         except FinconsoleError as exc:
-            self.app.call_from_thread(self.not_saved, str(exc))
+            self.app.call_from_thread(self.not_saved, error_text(exc))
             return
         self.app.call_from_thread(self.dismiss, result)  # closing: no second save after this
 

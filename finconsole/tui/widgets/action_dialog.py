@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Static
 
 from finconsole.core.db import thread_connection
 from finconsole.core.errors import FinconsoleError
+from finconsole.tui.widgets.errors import error_text
 
 
 class ActionDialog(ModalScreen[Any]):
@@ -84,7 +85,7 @@ class ActionDialog(ModalScreen[Any]):
             with thread_connection():
                 result = self.perform(values)
         except FinconsoleError as exc:
-            self.app.call_from_thread(self.show_error, str(exc))
+            self.app.call_from_thread(self.show_error, error_text(exc))
             return
         except OSError as exc:
             self.app.call_from_thread(self.show_error, f"cannot write the file: {exc.strerror}")

@@ -6,12 +6,20 @@ from __future__ import annotations
 
 import peewee as pw
 
-from finconsole.core.errors import FinconsoleError, database_error_sentence
+from finconsole.core.errors import FinconsoleError, ValidationError, database_error_sentence
 
 SERVICE_ERRORS = (FinconsoleError, pw.PeeweeException)
 
 
 def error_text(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{field_words(k)}: {m}" for k, m in exc.fields.items())
     if isinstance(exc, FinconsoleError):
         return str(exc)
     return database_error_sentence(exc)
+
+
+def field_words(name: str) -> str:
+    """A service's field name as a person says it: "refusal_reason" -> "Refusal reason",
+    "customer.email" -> "Email" (str(ValidationError) is for logs and the command line)."""
+    return name.rpartition(".")[2].replace("_", " ").capitalize()

@@ -25,3 +25,20 @@ class PagedTable(DataTable):
         self.virtual_size = Size(
             width + self._row_label_column_width, self._total_row_height + header_height
         )
+
+
+def move_within_page(table: DataTable, forward: bool) -> bool:
+    """PageDown/PageUp on a table that holds one page of a longer list: while the focused
+    table's cursor is not yet on the page's last (first) row, scroll the table and return True;
+    otherwise return False and the caller turns to the next (previous) page. The screen must
+    bind the keys with ``priority=True``: DataTable binds them to its own scrolling, which
+    would otherwise never let them reach the screen."""
+    if not table.has_focus:
+        return False
+    if forward and table.cursor_row < table.row_count - 1:
+        table.action_page_down()
+        return True
+    if not forward and table.cursor_row > 0:
+        table.action_page_up()
+        return True
+    return False

@@ -174,9 +174,7 @@ class FormScreen(ModalScreen[dict | None]):
         values = self.values()
         errors = self.check(values)
         if errors:
-            self.touched.update(errors)
-            self.show_errors(errors)
-            self.app.say("Not saved: fix the fields marked in red.", error=True)
+            self._refused(errors)
             return
         self.saving = True
         self.save_worker(values)
@@ -212,9 +210,17 @@ class FormScreen(ModalScreen[dict | None]):
 
     def _failed_validation(self, errors: dict[str, str]) -> None:
         self.saving = False
+        self._refused(errors)
+
+    def _refused(self, errors: dict[str, str]) -> None:
+        """Mark the bad fields and put the cursor on the first: what is typed next fixes it."""
         self.touched.update(errors)
         self.show_errors(errors)
         self.app.say("Not saved: fix the fields marked in red.", error=True)
+        bad = next((f for f in self.fields() if f.name in errors), None)
+        widget = self.query_one(f"#field-{bad.name}") if bad else None
+        if widget is not None and not widget.has_focus:  # focusing selects the field's text
+            widget.focus()
 
     def _conflicted(self, fields: list[str], values: dict[str, str]) -> None:
         from finconsole.tui.widgets.conflict import ConflictDialog
