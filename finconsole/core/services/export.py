@@ -256,4 +256,3 @@ def write_export(
         write_private(path, content)
         _audit(actor, customer_id)
     return path
-
