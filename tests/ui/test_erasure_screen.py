@@ -198,3 +198,28 @@ async def test_after_erasing_the_screen_says_what_was_done(db, officer, clock, r
         await pilot.press("escape")
         await pilot.pause()
         assert returned  # the screen that opened it reloads (the request's new status)
+
+
+async def test_back_on_the_customer_after_erasing_is_no_error(db, officer, clock, runtime_config):
+    """Back from erasing the customer in full, the console warned 'no customer with id ...'."""
+    from finconsole.tui.screens.customer import CustomerScreen
+
+    cid = make_customer(officer)
+    app = FinconsoleApp(runtime_config, actor=officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(CustomerScreen(cid))
+        await settle(app, pilot)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ErasureScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, (ErasureScreen, CustomerScreen))
+        said = [(str(n.message), n.severity) for n in app._notifications]
+        assert (f"Customer #{cid} is no longer in the register.", "information") in said
+        assert not any("no customer with id" in message for message, _ in said)

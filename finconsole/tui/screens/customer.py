@@ -259,7 +259,7 @@ class CustomerScreen(Screen):
             # a parcel claim, a request): an erased customer closes this screen
             self._reload_on_resume = False
             self._forget()
-            self.load(audit_view=False)
+            self.load(audit_view=False, reloading=True)
 
     def on_mount(self) -> None:
         width = self.app.size.width
@@ -273,9 +273,9 @@ class CustomerScreen(Screen):
     # --- loading and painting -------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="customer")
-    def load(self, audit_view: bool = False) -> None:
+    def load(self, audit_view: bool = False, reloading: bool = False) -> None:
         from finconsole.core.db import thread_connection
-        from finconsole.core.errors import FinconsoleError
+        from finconsole.core.errors import FinconsoleError, NotFound
         from finconsole.core.services.overview import customer_overview
         from finconsole.core.services.validation import format_phone
 
@@ -286,15 +286,22 @@ class CustomerScreen(Screen):
             with thread_connection():
                 data = customer_overview(self.app.actor, customer_id, audit_view=audit_view)
             data["phone_display"] = format_phone(data.get("phone"))  # off the UI thread
+        except NotFound as exc:
+            # gone while another screen was on top: erased there, which is no error
+            gone = f"Customer #{customer_id} is no longer in the register."
+            self.app.call_from_thread(
+                self._load_failed, gone if reloading else str(exc), not reloading
+            )
+            return
         except FinconsoleError as exc:
             self.app.call_from_thread(self._load_failed, str(exc))
             return
         if customer_id == self.customer_id:  # not switched to another customer meanwhile
             self.app.call_from_thread(self.paint, data)
 
-    def _load_failed(self, message: str) -> None:
+    def _load_failed(self, message: str, error: bool = True) -> None:
         self._push_over = None
-        self.app.say(message, error=True)
+        self.app.say(message, error=error)
         if self.data is None and self.is_current:
             self.dismiss()
 
