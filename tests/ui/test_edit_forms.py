@@ -5,6 +5,7 @@ from finconsole.core.services import customers
 from finconsole.tui.screens.address_edit import AddressForm
 from finconsole.tui.screens.customer import CustomerScreen
 from finconsole.tui.screens.customer_edit import CustomerForm
+from finconsole.tui.widgets.confirm import ConfirmDialog
 from finconsole.tui.widgets.conflict import ConflictDialog
 
 from .helpers import make_app, screen_text, settle, type_text
@@ -160,10 +161,28 @@ async def test_escape_cancels_without_saving(db, support):
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_form(app, pilot, c["id"])
         field(form, "first_name").value = "Changed"
+        await pilot.press("escape")  # typed changes: asks before throwing them away
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert app.screen is form and field(form, "first_name").value == "Changed"
         await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("y")
         await settle(app, pilot)
         assert isinstance(app.screen, CustomerScreen)
     assert Customer.get_by_id(c["id"]).first_name == "Eve"
+
+
+async def test_escape_on_an_untouched_form_closes_it_at_once(db, support):
+    c = customers.create(support, {"first_name": "Eve", "last_name": "Virtanen"})
+    app = make_app(support)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(app, pilot, c["id"])
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CustomerScreen)
 
 
 async def test_a_refused_save_puts_the_cursor_on_the_first_bad_field(db, support):

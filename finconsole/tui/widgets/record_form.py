@@ -122,6 +122,8 @@ class FormScreen(ModalScreen[dict | None]):
         first = self.fields()[0] if self.fields() else None
         if first is not None:
             self.query_one(f"#field-{first.name}").focus()
+        self.shown_values = self.values()  # what esc may close without asking
+
 
     # --- values and messages --------------------------------------------------------------
 
@@ -166,7 +168,18 @@ class FormScreen(ModalScreen[dict | None]):
     # --- saving ---------------------------------------------------------------------------
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close; typed changes are thrown away only when the user says so."""
+        if self.values() == getattr(self, "shown_values", None):
+            self.dismiss(None)
+            return
+        from finconsole.tui.widgets.confirm import ConfirmDialog
+
+        def decided(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        question = "Close the form and throw away what you typed?"
+        self.app.push_screen(ConfirmDialog(question, "Throw away"), decided)
 
     def action_save(self) -> None:
         if self.saving:
@@ -251,6 +264,7 @@ class FormScreen(ModalScreen[dict | None]):
     def _refetched(self, choice: str, fresh: dict[str, str], mine: dict[str, str]) -> None:
         if choice == "reload":
             self.set_values(fresh)
+            self.shown_values = self.values()
             self.touched.clear()
             self.show_errors({})
             self.app.say("Reloaded: the form shows what is saved now.")
