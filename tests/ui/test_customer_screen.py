@@ -199,3 +199,34 @@ async def test_missing_customer_says_so(db, officer):
 
 def test_input_is_imported():
     assert Input and DataTable
+
+
+async def test_support_adds_a_parcel_to_a_phone_order(db, officer, support):
+    """After a phone order was sent there was no way to record its tracking code."""
+    from tests.parcel_helpers import s10
+
+    from finconsole.tui.screens.parcel_new import NewParcelForm
+
+    c = _customer(officer, orders_n=1)
+    app = make_app(support)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_customer(app, pilot, c["id"])
+        await pilot.press("2", "T")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, NewParcelForm)
+        await type_text(pilot, "RR123456784FI")  # the first field has the cursor
+        await settle(app, pilot)
+        assert "cannot be told from the code" in screen_text(app)  # as you type
+        form.query_one("#field-carrier", Select).value = "posti"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "check digit" in screen_text(app)
+        assert app.screen is form and Parcel.select().count() == 1
+        form.query_one("#field-tracking_code", Input).value = s10(4242)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert s10(4242) in screen_text(app)
+    added = Parcel.get(Parcel.tracking_code == s10(4242))
+    assert (added.carrier, added.order.order_number) == ("posti", "W-100")

@@ -147,6 +147,7 @@ class CustomerScreen(Screen):
         Binding("4", "show_tab('disclosures')", "Disclosures tab", show=False),
         Binding("r", "reload", "Reload", show=False),
         Binding("t", "open_parcel", "Parcel", show=False),
+        Binding("T", "new_parcel", "Add parcel", show=False),
         Binding("q", "new_request", "Request", show=False),
         Binding("w", "export", "Export", show=False),
         Binding("d", "disclose", "Disclose", show=False),
@@ -533,6 +534,14 @@ class CustomerScreen(Screen):
             from finconsole.tui.screens.order_edit import OrderForm
 
             self._open_form(OrderForm(order))
+
+    def action_new_parcel(self) -> None:
+        order = self._selected_order()
+        if order is not None:
+            from finconsole.tui.screens.parcel_new import NewParcelForm
+
+            self.focus_order_id = order["id"]  # back on the order, its new parcel listed
+            self._open_form(NewParcelForm(order))
 
     def action_edit_billing(self) -> None:
         order = self._selected_order()
