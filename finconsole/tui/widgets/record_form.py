@@ -124,7 +124,6 @@ class FormScreen(ModalScreen[dict | None]):
             self.query_one(f"#field-{first.name}").focus()
         self.shown_values = self.values()  # what esc may close without asking
 
-
     # --- values and messages --------------------------------------------------------------
 
     def values(self) -> dict[str, str]:
