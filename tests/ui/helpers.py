@@ -38,3 +38,19 @@ def screen_text(app) -> str:
 
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+
+
+def record_inquiry(officer, customer_id: int) -> None:
+    """An authority's inquiry about one customer: it leaves the officer a task to tell them."""
+    from finconsole.core.services import inquiries
+
+    inquiries.record(
+        officer,
+        {
+            "authority": "Poliisi",
+            "received_at": "2026-03-15",
+            "scope": "one",
+            "reference": "P-1",
+            "customer_ids": [customer_id],
+        },
+    )

@@ -12,6 +12,7 @@ from finconsole.tui.screens.request_detail import RequestDetailScreen
 from finconsole.tui.screens.request_form import RequestFormScreen
 from finconsole.tui.screens.requests import RequestsScreen
 from finconsole.tui.widgets.request_dialogs import ExtendDialog, TextDialog, VerifyDialog
+from tests.ui.helpers import record_inquiry
 
 
 @pytest.fixture
@@ -259,19 +260,9 @@ async def test_export_dialog_for_customer_screen(anna, officer, clock, tmp_path)
 
 async def test_officer_sees_inquiry_tasks_above_requests(anna, officer, support, clock):
     from finconsole.core.models import Task
-    from finconsole.core.services import inquiries
     from finconsole.tui.screens.tasks import TaskPanel
 
-    inquiries.record(
-        officer,
-        {
-            "authority": "Poliisi",
-            "received_at": "2026-03-15",
-            "scope": "one",
-            "reference": "P-1",
-            "customer_ids": [anna["id"]],
-        },
-    )
+    record_inquiry(officer, anna["id"])
     verified(officer, anna["id"])
     app = FinconsoleApp(Config(defaults(), None), actor=officer)
     async with app.run_test(size=(80, 24)) as pilot:
