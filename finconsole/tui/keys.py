@@ -21,14 +21,17 @@ class KeyRow(NamedTuple):
     action: str
 
 
-def screen_keys(screen: Screen, *, include_widgets: bool = False) -> list[KeyRow]:
-    """Keys of ``screen`` and the app (and of the focused widget when asked), described ones."""
+def screen_keys(
+    screen: Screen, *, include_widgets: bool = False, shown_only: bool = False
+) -> list[KeyRow]:
+    """Keys of ``screen`` and the app (and of the focused widget when asked), described ones;
+    with ``shown_only`` only those meant for the key line (``Binding.show``)."""
     app = screen.app
     rows: list[KeyRow] = []
     seen: set[tuple[str, str]] = set()
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description or not active.enabled:
+        if not binding.description or not active.enabled or (shown_only and not binding.show):
             continue
         if not include_widgets and active.node not in (screen, app):
             continue
@@ -36,10 +39,12 @@ def screen_keys(screen: Screen, *, include_widgets: bool = False) -> list[KeyRow
             continue
         seen.add((binding.description, binding.action))
         rows.append(KeyRow(display_key(app, key), binding.description, active.node, binding.action))
-    return rows + _shadowed_screen_keys(screen, seen)
+    return rows + _shadowed_screen_keys(screen, seen, shown_only)
 
 
-def _shadowed_screen_keys(screen: Screen, seen: set[tuple[str, str]]) -> list[KeyRow]:
+def _shadowed_screen_keys(
+    screen: Screen, seen: set[tuple[str, str]], shown_only: bool
+) -> list[KeyRow]:
     """Keys the screen binds that the focused widget binds too (Enter on a list: the table
     selects the row, the screen opens it). ``active_bindings`` keeps only the widget's, which
     has no description, so the screen's key vanished from the help and the palette."""
@@ -52,6 +57,8 @@ def _shadowed_screen_keys(screen: Screen, seen: set[tuple[str, str]]) -> list[Ke
         for binding in bindings:
             _, name, params = parse(binding.action)
             if not binding.description or screen.check_action(name, params) is False:
+                continue
+            if shown_only and not binding.show:
                 continue
             if (binding.description, binding.action) not in seen:
                 seen.add((binding.description, binding.action))

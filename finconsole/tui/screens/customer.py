@@ -254,7 +254,6 @@ class CustomerScreen(Screen):
         yield KeyBar()
 
     def on_screen_resume(self) -> None:
-        self.query_one(KeyBar).refresh_keys()
         if getattr(self, "_reload_on_resume", False):
             # back from a screen that changed the register behind our back (erasure,
             # a parcel claim, a request): an erased customer closes this screen

@@ -115,7 +115,6 @@ class RegisterScreen(Screen):
         yield KeyBar()
 
     def on_screen_resume(self) -> None:
-        self.query_one(KeyBar).refresh_keys()
         if self.searches_painted:  # back from a customer: they may be renamed or erased now
             self.action_refresh()
 

@@ -1,13 +1,19 @@
-"""The bottom line of main keys: a lighter stand-in for Textual's Footer.
+"""The bottom line of keys on every full screen: a lighter stand-in for Textual's Footer.
 
 The Footer rebuilds a widget per key whenever its screen comes back (~100 ms with a loaded
-CPU), which was most of the time it took to open a customer. This is one line of text, made
-from the same bindings (``show=True``, and only the actions ``check_action`` allows)."""
+CPU), which was most of the time it took to open a customer; at 80 columns it also cut keys
+off mid-line without saying where the rest were. This is one line of text, made from the same
+bindings (``show=True``, only the actions ``check_action`` allows, the focused widget's too,
+and a screen key a focused table shadows), redrawn whenever the Footer would have been: on
+focus changes, ``refresh_bindings()``, a screen coming back, a resize."""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.screen import Screen
 from textual.widgets import Static
+
+from finconsole.tui.keys import screen_keys
 
 
 class KeyBar(Static):
@@ -23,48 +29,54 @@ class KeyBar(Static):
     """
 
     def on_mount(self) -> None:
+        # published by Textual on focus changes, refresh_bindings() and screen resume/suspend
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self.refresh_keys()
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
     def on_resize(self) -> None:
         self.refresh_keys()
 
+    def _bindings_changed(self, screen: Screen) -> None:
+        if self.is_attached and screen is self.screen:
+            self.refresh_keys()
+
     def refresh_keys(self) -> None:
         """Whole keys only, as many as fit, and always "f1 Help  ^p palette" last: they reach
-        every key that did not fit (a cut-off line ended in a bare "f12", without either)."""
+        every key that did not fit (a cut-off line ended in a bare "f12", without either).
+        Where the palette is off (logged out, locked) the line says so by leaving it out."""
         room = self.size.width or self.app.size.width - 2  # the content width (no padding)
-        keys = self._keys()
-        tail = Text()
-        for key, description in keys:
-            if description == "Help":
-                tail.append_text(self._item(key, description))
-        tail.append_text(self._item("^p", "palette", last=True))
+        keys = [(row.key, row.description) for row in screen_keys(
+            self.screen, include_widgets=True, shown_only=True)]  # fmt: skip
+        tail = [self._item(key, text) for key, text in keys if text == "Help"]
+        tail += [self._item(key, text) for key, text in self._palette_key()]
         line = Text(no_wrap=True, overflow="ellipsis")
+        tail_len = sum(item.cell_len for item in tail) - 2  # the last item's gap is cut
         for key, description in keys:
             item = self._item(key, description)
             if description == "Help":
                 continue
-            if line.cell_len + item.cell_len + tail.cell_len > room:
+            if line.cell_len + item.cell_len + tail_len > room:
                 break
             line.append_text(item)
-        line.append_text(tail)
+        for item in tail:
+            line.append_text(item)
+        line.rstrip()
         self.update(line)
 
-    def _keys(self) -> list[tuple[str, str]]:
-        screen, app = self.screen, self.app
-        keys: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if not binding.show or not active.enabled or active.node not in (screen, app):
-                continue
-            if binding.action not in seen:
-                seen.add(binding.action)
-                keys.append((app.get_key_display(binding), binding.description))
-        return keys
+    def _palette_key(self) -> list[tuple[str, str]]:
+        """The palette key, when the palette opens here (the app refuses it logged out)."""
+        app = self.app
+        active = self.screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
+        if not app.ENABLE_COMMAND_PALETTE or active is None or not active.enabled:
+            return []
+        return [(app.get_key_display(active.binding), "palette")]
 
     @staticmethod
-    def _item(key: str, description: str, last: bool = False) -> Text:
+    def _item(key: str, description: str) -> Text:
         item = Text()
         item.append(key, style="bold reverse")
-        item.append(f" {description}" + ("" if last else "  "))
+        item.append(f" {description}  ")
         return item
