@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from finconsole.core.db import thread_connection
 from finconsole.core.services import audit
 from finconsole.core.text import printable
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
+from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.paged_table import move_within_page
 
 PAGE_SIZE = 200
@@ -62,7 +63,7 @@ class AuditScreen(Screen):
         yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="audit-detail", markup=False)
         yield Static("", id="audit-status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(*COLUMNS)

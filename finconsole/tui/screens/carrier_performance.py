@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 from textual_plotext import PlotextPlot
 
 from finconsole.core import clock
@@ -18,6 +18,7 @@ from finconsole.core.db import thread_connection
 from finconsole.core.services import carrier_stats
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
+from finconsole.tui.widgets.keybar import KeyBar
 
 DEFAULT_DAYS = 90
 
@@ -57,7 +58,7 @@ class CarrierPerformanceScreen(Screen):
         yield DataTable(id="performance", cursor_type="row", zebra_stripes=True)
         yield PlotextPlot(id="chart")
         yield Static("", id="performance-status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from finconsole.core import clock
 from finconsole.core.db import thread_connection
@@ -18,6 +18,7 @@ from finconsole.core.services.disclosures import DisclosureRefused
 from finconsole.core.text import printable
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.form import FormField, show_errors
+from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.save_once import SaveOnce
 
 KIND_OPTIONS = [(disclosures.KIND_TITLES[k].capitalize(), k) for k in disclosures.KINDS]
@@ -38,7 +39,7 @@ class DisclosuresScreen(Screen):
         yield Static("Disclosures, newest first. n records a new one.", id="status", markup=False)
         yield DataTable(id="disclosures", cursor_type="row", zebra_stripes=True)
         yield Static("", id="detail", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def __init__(self) -> None:
         super().__init__()
@@ -131,7 +132,7 @@ class DisclosureForm(SaveOnce, Screen[bool]):
         yield Static("", id="rule", markup=False)
         with VerticalScroll():
             yield from self.fields()
-        yield Footer()
+        yield KeyBar()
 
     def fields(self) -> list[FormField]:
         today = clock.today().isoformat()

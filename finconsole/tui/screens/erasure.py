@@ -8,7 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from finconsole.core.db import thread_connection
 from finconsole.core.services import erasure
@@ -16,6 +16,7 @@ from finconsole.core.services.erasure_letter import KIND_SHORT, REASON_SHORT
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.confirm import ConfirmDialog
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
+from finconsole.tui.widgets.keybar import KeyBar
 
 COLUMNS = ("Data", "Action", "Why", "Until")
 
@@ -50,7 +51,7 @@ class ErasureScreen(Screen):
         yield Static(title, id="title", markup=False)
         yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
         yield Static("Loading the preview…", id="erasure-status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(*COLUMNS)
@@ -133,7 +134,7 @@ class ErasureScreen(Screen):
     def show_result(self, result: erasure.ErasureResult) -> None:
         self.done = True
         self.result = result
-        self.refresh_bindings()  # e Erase… leaves the footer: there is nothing left to erase
+        self.refresh_bindings()  # e Erase… leaves the key line: there is nothing left to erase
         self.show_items(result)
         if result.status == "complete":
             text = "Erased. Nothing about this customer remains in the register. l: reply letter"

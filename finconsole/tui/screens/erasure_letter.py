@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from finconsole.core.services import erasure, erasure_letter
 from finconsole.tui.screens.notice import SavePathDialog
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
+from finconsole.tui.widgets.keybar import KeyBar
 
 
 class ErasureLetterScreen(Screen):
@@ -37,7 +38,7 @@ class ErasureLetterScreen(Screen):
         yield Static("", id="letter-title", markup=False)
         with VerticalScroll(id="letter-scroll"):
             yield Static("", id="letter-text", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#letter-scroll").focus()

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from finconsole.core.actor import Actor
 from finconsole.core.db import thread_connection
@@ -20,6 +20,7 @@ from finconsole.core.errors import Conflict, ValidationError
 from finconsole.core.services import credentials, users
 from finconsole.core.services.credentials import TotpSetup
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
+from finconsole.tui.widgets.keybar import KeyBar
 
 
 class FirstRunScreen(Screen):
@@ -60,7 +61,7 @@ class FirstRunScreen(Screen):
         with VerticalScroll(id="step-codes"):
             yield Static("", id="codes", markup=False)
             yield Button("Continue to the register", id="continue", variant="primary")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()

@@ -14,12 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Header, Input, Label, ProgressBar, Select, Static
 
 from finconsole.core.db import thread_connection
 from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import shop_import
 from finconsole.core.services.import_result import ImportResult
+from finconsole.tui.widgets.keybar import KeyBar
 
 KIND_LABELS = {
     "shopify-customers": "Shopify customers",
@@ -67,7 +68,7 @@ class ImportScreen(Screen):
             markup=False,
         )
         yield Static("", id="rejects", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#path", Input).focus()

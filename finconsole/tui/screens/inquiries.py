@@ -9,13 +9,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from finconsole.core.db import thread_connection
 from finconsole.core.services import inquiries
 from finconsole.core.text import printable
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
+from finconsole.tui.widgets.keybar import KeyBar
 
 SCOPE_TITLES = {"one": "one customer", "several": "several", "general": "in general"}
 
@@ -39,7 +40,7 @@ class InquiriesScreen(Screen):
         yield Static("Recorded inquiries, newest first. esc goes back to the form.", markup=False)
         yield DataTable(id="inquiries", cursor_type="row", zebra_stripes=True)
         yield Static("", id="inquiry-detail", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

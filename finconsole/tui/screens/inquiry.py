@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from finconsole.core import clock
 from finconsole.core.db import thread_connection
 from finconsole.core.errors import FinconsoleError, ValidationError
 from finconsole.core.services import inquiries
 from finconsole.tui.widgets.form import FormField, show_errors
+from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.save_once import SaveOnce
 
 SCOPE_OPTIONS = [
@@ -51,7 +52,7 @@ class InquiryScreen(SaveOnce, Screen):
             yield FormField(
                 "description", "Description", placeholder="what was asked (no personal data)"
             )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#authority").focus()

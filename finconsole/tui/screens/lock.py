@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from finconsole.core.db import thread_connection
 from finconsole.core.services import auth
 from finconsole.tui.screens.login import CODE_PLACEHOLDER
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
+from finconsole.tui.widgets.keybar import KeyBar
 
 
 class LockScreen(Screen):
@@ -32,7 +33,7 @@ class LockScreen(Screen):
             yield Label("Fresh code")
             yield Input(id="code", placeholder=CODE_PLACEHOLDER, max_length=32)
             yield Button("Continue", id="unlock", variant="primary")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#password", Input).focus()

@@ -7,7 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
+
+from finconsole.tui.widgets.keybar import KeyBar
 
 CODE_PLACEHOLDER = "6-digit code, or a recovery code"
 
@@ -25,7 +27,7 @@ class LoginScreen(Screen):
             yield Label("Code")
             yield Input(id="code", placeholder=CODE_PLACEHOLDER, max_length=32)
             yield Button("Log in", id="login", variant="primary")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()

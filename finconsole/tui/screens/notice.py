@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import notice
+from finconsole.tui.widgets.keybar import KeyBar
 
 
 class NoticeScreen(Screen):
@@ -38,7 +39,7 @@ class NoticeScreen(Screen):
         yield Static("", id="notice-title", markup=False)
         with VerticalScroll(id="notice-scroll"):
             yield Static("", id="notice-text", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#notice-scroll").focus()

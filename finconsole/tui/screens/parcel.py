@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
 
 from finconsole.core.db import thread_connection
 from finconsole.core.services import claims, parcels
@@ -21,6 +21,7 @@ from finconsole.core.text import printable
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.confirm import ConfirmDialog
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
+from finconsole.tui.widgets.keybar import KeyBar
 
 OUTCOME_LABELS = {
     "found": "Found",
@@ -116,7 +117,7 @@ class ParcelScreen(Screen):
         yield Static("Loading ...", id="parcel-facts", markup=False)
         yield Static("", id="claim-facts", markup=False)
         yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns("When (UTC)", "Status", "Code", "Where", "What")

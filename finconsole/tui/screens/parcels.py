@@ -15,12 +15,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from finconsole.core.db import thread_connection
 from finconsole.core.services import parcels
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
+from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.paged_table import move_within_page
 
 PAGE_SIZE = 200
@@ -121,7 +122,7 @@ class ParcelsScreen(Screen):
         yield Static("", id="queues", markup=False)
         yield DataTable(id="parcel-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="parcels-status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.column_keys = self.query_one(DataTable).add_columns(*COLUMNS)

@@ -72,7 +72,7 @@ class RequestActions:
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         actor = self.app.actor
-        if actor is None:  # logging out: the footer is redrawn once more before the screen goes
+        if actor is None:  # logging out: the key line is redrawn once more before the screen goes
             return False
         if action in OFFICER_ACTIONS:
             return permissions.allowed(actor, "execute_request")

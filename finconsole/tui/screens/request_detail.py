@@ -9,13 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from finconsole.core.db import thread_connection
 from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import requests
 from finconsole.tui.safe import literal
 from finconsole.tui.screens.request_actions import REQUEST_BINDINGS, RequestActions
+from finconsole.tui.widgets.keybar import KeyBar
 
 FIELDS = (
     ("reference", "Reference"),
@@ -70,7 +71,7 @@ class RequestDetailScreen(RequestActions, Screen):
         yield Header()
         yield Static("", id="marker", markup=False)
         yield VerticalScroll(id="fields")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()

@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Checkbox, Header, Input, Label, Select, Static
 
 from finconsole.core import clock
 from finconsole.core.db import thread_connection
 from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import requests
 from finconsole.tui.widgets.errors import error_text
+from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.save_once import SaveOnce
 
 KIND_OPTIONS = [
@@ -85,7 +86,7 @@ class RequestFormScreen(SaveOnce, Screen):
             yield Input(id="method", compact=True, placeholder="e.g. order number + postcode")
             yield Label("")
             yield Checkbox("Identity verified", id="verified", compact=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "Record a request"

@@ -18,7 +18,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from finconsole.core import permissions
 from finconsole.core.db import thread_connection
@@ -27,6 +27,7 @@ from finconsole.core.services import requests
 from finconsole.tui.safe import literal
 from finconsole.tui.screens.request_actions import REQUEST_BINDINGS, RequestActions
 from finconsole.tui.screens.tasks import TaskPanel
+from finconsole.tui.widgets.keybar import KeyBar
 
 COLUMNS = ("!", "Due", "Reference", "Kind", "Status", "Subject")
 MARKERS = {
@@ -68,7 +69,7 @@ class RequestsScreen(RequestActions, Screen):
             yield TaskPanel(hide_when_empty=True)
         yield DataTable(id="requests", cursor_type="row", zebra_stripes=True)
         yield Static("", id="summary", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "Data-subject requests"

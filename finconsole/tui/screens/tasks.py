@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from finconsole.core.db import thread_connection
 from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import tasks
 from finconsole.core.text import printable
 from finconsole.tui.safe import literal
+from finconsole.tui.widgets.keybar import KeyBar
 
 
 class TaskPanel(Vertical):
@@ -117,7 +118,7 @@ class TasksScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield TaskPanel()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
