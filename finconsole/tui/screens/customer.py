@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Static
 
 from finconsole.core.text import printable
-from finconsole.tui.safe import literal
+from finconsole.tui.safe import literal, words
 from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.paged_table import PagedTable
 
@@ -110,11 +110,6 @@ def full_name(data: dict[str, Any]) -> str:
 
 def row_of(*values: Any) -> list[Text]:
     return [literal("" if v is None else v) for v in values]
-
-
-def words(code: str | None) -> str:
-    """A stored code as the other screens show it: "in_progress" -> "in progress"."""
-    return (code or "").replace("_", " ")
 
 
 def fields_text(disclosure: dict[str, Any]) -> str:

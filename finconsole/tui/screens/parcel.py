@@ -18,7 +18,7 @@ from textual.widgets import Button, DataTable, Header, Input, Label, Select, Sta
 from finconsole.core.db import thread_connection
 from finconsole.core.services import claims, parcels
 from finconsole.core.text import printable
-from finconsole.tui.safe import literal
+from finconsole.tui.safe import literal, words
 from finconsole.tui.widgets.confirm import ConfirmDialog
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 from finconsole.tui.widgets.keybar import KeyBar
@@ -139,7 +139,7 @@ class ParcelScreen(Screen):
         # one fact pair a line: at 80 columns one long line broke a date in two
         facts = (
             f"{parcel['carrier_name']} {printable(parcel['tracking_code'])}  order "
-            f"{printable(parcel['order_number'])}  status {parcel['status'].replace('_', ' ')}\n"
+            f"{printable(parcel['order_number'])}  status {words(parcel['status'])}\n"
             f"handed over {_time(parcel['shipped_at'])}  expected {_time(parcel['expected_at'])}\n"
             f"last event {_time(parcel['last_event_at'])}"
             f"  pickup until {_time(parcel['pickup_deadline'])}"
@@ -152,7 +152,7 @@ class ParcelScreen(Screen):
         table.add_rows(
             [
                 literal(_time(e["occurred_at"])),
-                literal(e["status"].replace("_", " ")),
+                literal(words(e["status"])),
                 literal(e["code"]),
                 literal(e["location"]),
                 literal(e["description"]),

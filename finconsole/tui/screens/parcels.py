@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Header, Static
 
 from finconsole.core.db import thread_connection
 from finconsole.core.services import parcels
-from finconsole.tui.safe import literal
+from finconsole.tui.safe import literal, words
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.paged_table import move_within_page
@@ -166,7 +166,7 @@ class ParcelsScreen(Screen):
                 literal(row["customer_name"]),
                 literal(row["order_number"]),
                 literal(_when(self.queue, row)),
-                literal(row["status"].replace("_", " ")),
+                literal(words(row["status"])),
                 literal(row["carrier_name"]),
                 literal(row["tracking_code"]),
             ]

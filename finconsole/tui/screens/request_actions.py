@@ -18,6 +18,7 @@ from finconsole.core import permissions, runtime
 from finconsole.core.db import thread_connection
 from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import requests
+from finconsole.tui.safe import words
 from finconsole.tui.screens.export import ExportDialog
 from finconsole.tui.widgets.confirm import ConfirmDialog
 from finconsole.tui.widgets.errors import error_text
@@ -89,7 +90,7 @@ class RequestActions:
 
     def _after(self, result: dict[str, Any] | None) -> None:
         if result:
-            status = result["status"].replace("_", " ")
+            status = words(result["status"])
             self.notify(f"{result['reference']}: {status}", markup=False)
             self.reload()
 

@@ -14,7 +14,7 @@ from textual.widgets import Header, Static
 from finconsole.core.db import thread_connection
 from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import requests
-from finconsole.tui.safe import literal
+from finconsole.tui.safe import literal, words
 from finconsole.tui.screens.request_actions import REQUEST_BINDINGS, RequestActions
 from finconsole.tui.widgets.keybar import KeyBar
 
@@ -103,7 +103,7 @@ class RequestDetailScreen(RequestActions, Screen):
         for key, title in FIELDS:
             value = show_value(req[key])
             if key in WORDED:  # "in_progress" -> "in progress", as the list shows it
-                value = value.replace("_", " ")
+                value = words(value)
             text = literal(f"{title + ':':<26} {value}")
             text.no_wrap = False
             rows.append(Static(text, classes="row"))

@@ -24,7 +24,7 @@ from finconsole.core import permissions
 from finconsole.core.db import thread_connection
 from finconsole.core.errors import FinconsoleError
 from finconsole.core.services import requests
-from finconsole.tui.safe import literal
+from finconsole.tui.safe import literal, words
 from finconsole.tui.screens.request_actions import REQUEST_BINDINGS, RequestActions
 from finconsole.tui.screens.tasks import TaskPanel
 from finconsole.tui.widgets.keybar import KeyBar
@@ -106,7 +106,7 @@ class RequestsScreen(RequestActions, Screen):
                 Text(req["due"].isoformat()),
                 Text(req["reference"]),
                 Text(kind_label(req)),
-                Text(req["status"].replace("_", " ")),
+                Text(words(req["status"])),
                 literal(subject_label(req)),
                 key=str(req["id"]),
             )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import peewee as pw
 
 from finconsole.core.errors import FinconsoleError, ValidationError, database_error_sentence
+from finconsole.tui.safe import words
 
 SERVICE_ERRORS = (FinconsoleError, pw.PeeweeException)
 
@@ -22,4 +23,4 @@ def error_text(exc: BaseException) -> str:
 def field_words(name: str) -> str:
     """A service's field name as a person says it: "refusal_reason" -> "Refusal reason",
     "customer.email" -> "Email" (str(ValidationError) is for logs and the command line)."""
-    return name.rpartition(".")[2].replace("_", " ").capitalize()
+    return words(name.rpartition(".")[2]).capitalize()
