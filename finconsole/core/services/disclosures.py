@@ -210,6 +210,11 @@ def record(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     return disclosure_dict(disclosure)
 
 
+def field_list(stored: str) -> list[str]:
+    """A disclosure's fields as stored ("customer.email,customer.phone") -> a list."""
+    return [f for f in stored.split(",") if f]
+
+
 def disclosure_dict(d: Disclosure) -> dict[str, Any]:
     return {
         "id": d.id,
@@ -217,7 +222,7 @@ def disclosure_dict(d: Disclosure) -> dict[str, Any]:
         "recipient_name": d.recipient_name,
         "recipient_kind": d.recipient_kind,
         "legal_basis": d.legal_basis,
-        "data_fields": [f for f in d.data_fields.split(",") if f],
+        "data_fields": field_list(d.data_fields),
         "customer_told_at": d.customer_told_at,
         "disclosed_at": d.disclosed_at,
         "court": d.court,

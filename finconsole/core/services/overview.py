@@ -30,6 +30,7 @@ from finconsole.core.services.customers import (
     recent_ids,
     summaries,
 )
+from finconsole.core.services.disclosures import field_list
 from finconsole.core.services.orders import order_dict
 
 
@@ -138,7 +139,7 @@ def _disclosures(customer_id: int) -> list[dict[str, Any]]:
             "id": d.id,
             "recipient_name": d.recipient_name,
             "recipient_kind": d.recipient_kind,
-            "data_fields": d.data_fields,
+            "data_fields": field_list(d.data_fields),
             "disclosed_at": d.disclosed_at,
             "customer_told_at": d.customer_told_at,
         }

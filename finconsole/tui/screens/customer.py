@@ -23,6 +23,7 @@ from textual.widgets import ContentSwitcher, DataTable, Static
 
 from finconsole.core.text import printable
 from finconsole.tui.safe import literal, words
+from finconsole.tui.screens.disclosures import field_names
 from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.paged_table import PagedTable
 
@@ -110,13 +111,6 @@ def full_name(data: dict[str, Any]) -> str:
 
 def row_of(*values: Any) -> list[Text]:
     return [literal("" if v is None else v) for v in values]
-
-
-def fields_text(disclosure: dict[str, Any]) -> str:
-    """Field names without their table ("email, first_name"), as on the Disclosures screen."""
-    fields = disclosure["data_fields"]
-    names = fields if isinstance(fields, list) else str(fields).split(",")
-    return ", ".join(name.partition(".")[2] or name for name in names)
 
 
 class CustomerScreen(Screen):
@@ -405,7 +399,8 @@ class CustomerScreen(Screen):
         table.clear()
         for d in disclosures:
             table.add_row(
-                *row_of(d["recipient_name"], words(d["recipient_kind"]), fields_text(d)),
+                *row_of(d["recipient_name"], words(d["recipient_kind"])),
+                literal(field_names(d["data_fields"])),
                 literal(fmt_date(d["disclosed_at"])),
                 literal(fmt_date(d["customer_told_at"]) or "not yet"),
             )

@@ -74,7 +74,7 @@ class DisclosuresScreen(Screen):
                 literal(r["recipient_name"]),
                 literal(disclosures.KIND_TITLES[r["recipient_kind"]]),
                 literal(r["customer_id"] if r["customer_id"] is not None else "erased"),
-                literal(", ".join(f.partition(".")[2] for f in r["data_fields"])),
+                literal(field_names(r["data_fields"])),
             )
         self.show_detail()
 
@@ -91,6 +91,11 @@ class DisclosuresScreen(Screen):
 
     def action_new(self) -> None:
         self.app.push_screen(DisclosureForm(), lambda saved: saved and self.load())
+
+
+def field_names(fields: list[str]) -> str:
+    """Field names without their table: "email, first_name"."""
+    return ", ".join(name.partition(".")[2] or name for name in fields)
 
 
 def detail_text(d: dict) -> str:
