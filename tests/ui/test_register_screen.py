@@ -242,3 +242,24 @@ async def test_the_key_line_shows_whole_keys_and_the_palette(db, officer):
         await settle(app, pilot)
         line = screen_text(app).splitlines()[-1].rstrip()
         assert line.endswith("f1 Help  ^p palette") and " f12 " not in line + " "
+
+
+async def test_closing_help_or_the_palette_does_not_search_again(db, officer):
+    """Only a screen that can change customers (a customer, another area) makes the page
+    stale; a dialog over the register (help, the palette) does not."""
+    customers.create(officer, {"first_name": "Eve", "last_name": "Virtanen"})
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        register = app.screen
+        before = register.searches_painted
+        await pilot.press("f1")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is register
+        assert register.searches_painted == before

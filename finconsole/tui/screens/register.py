@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
@@ -104,6 +104,7 @@ class RegisterScreen(Screen):
         self.cursor_to_end = False  # paging back from the table lands on the page's last row
         self.fresh_rows = False
         self.keep_id: int | None = None  # a refresh puts the cursor back on this customer
+        self.stale_on_resume = False  # see on_screen_suspend
         self.widths: list[int] = []
 
     def compose(self) -> ComposeResult:
@@ -114,8 +115,13 @@ class RegisterScreen(Screen):
         yield Static("", id="status", markup=False)
         yield KeyBar()
 
+    def on_screen_suspend(self) -> None:
+        # a full screen on top (a customer, another area) may rename or erase customers; a
+        # dialog (help, the palette, the menu) changes nothing, so closing it needs no search
+        self.stale_on_resume = not isinstance(self.app.screen, ModalScreen)
+
     def on_screen_resume(self) -> None:
-        if self.searches_painted:  # back from a customer: they may be renamed or erased now
+        if self.searches_painted and self.stale_on_resume:
             self.action_refresh()
 
     def on_mount(self) -> None:
