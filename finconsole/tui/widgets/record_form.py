@@ -23,6 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from finconsole.core.text import printable
+from finconsole.tui.widgets.save_once import SaveOnce
 
 
 def shown(value: Any) -> str:
@@ -38,7 +39,7 @@ class Field:
     placeholder: str = ""
 
 
-class FormScreen(ModalScreen[dict | None]):
+class FormScreen(SaveOnce, ModalScreen[dict | None]):
     DEFAULT_CSS = """
     FormScreen { align: center middle; }
     FormScreen > VerticalScroll {
@@ -67,7 +68,7 @@ class FormScreen(ModalScreen[dict | None]):
         self.version: int | None = None
         self.original: dict[str, Any] = {}
         self.touched: set[str] = set()
-        self.saving = False
+        self.shown_values: dict[str, str] | None = None  # set once mounted: see action_cancel
 
     # --- to implement ---------------------------------------------------------------------
 
@@ -168,7 +169,7 @@ class FormScreen(ModalScreen[dict | None]):
 
     def action_cancel(self) -> None:
         """Close; typed changes are thrown away only when the user says so."""
-        if self.values() == getattr(self, "shown_values", None):
+        if self.values() == self.shown_values:
             self.dismiss(None)
             return
         from finconsole.tui.widgets.confirm import ConfirmDialog
@@ -188,7 +189,7 @@ class FormScreen(ModalScreen[dict | None]):
         if errors:
             self._refused(errors)
             return
-        self.saving = True
+        self.begin_save()
         self.save_worker(values)
 
     @work(thread=True, exclusive=True, group="form-save")
@@ -212,16 +213,16 @@ class FormScreen(ModalScreen[dict | None]):
             call(self._saved, result)
 
     def _saved(self, result: dict[str, Any]) -> None:
-        self.saving = False
+        self.save_ended()
         self.app.say(f"{self.TITLE_TEXT}: saved.")
         self.dismiss(result)
 
     def _failed(self, message: str) -> None:
-        self.saving = False
+        self.save_ended()
         self.app.say(message, error=True)
 
     def _failed_validation(self, errors: dict[str, str]) -> None:
-        self.saving = False
+        self.save_ended()
         self._refused(errors)
 
     def _refused(self, errors: dict[str, str]) -> None:
@@ -237,7 +238,7 @@ class FormScreen(ModalScreen[dict | None]):
     def _conflicted(self, fields: list[str], values: dict[str, str]) -> None:
         from finconsole.tui.widgets.conflict import ConflictDialog
 
-        self.saving = False
+        self.save_ended()
         # Only what this user changed is re-applied; the rest follows the saved record.
         mine = {k: v for k, v in values.items() if v != shown(self.original.get(k))}
 

@@ -8,11 +8,16 @@ class SaveOnce:
     twice (or a repeating key) cannot record the same request, inquiry or disclosure twice.
     A worker cannot be stopped mid-write, so Textual's exclusive workers do not prevent it.
 
-    The action calls ``begin_save()`` and saves only when it returns True; the worker calls
-    ``save_ended`` through ``call_from_thread`` however it ends.
+    The action calls ``begin_save()`` and saves only when it returns True. The worker calls
+    ``save_ended`` (through ``call_from_thread``) when the form stays open: after a refusal or
+    a failure, or on a form that takes the next record; a form that closes on success need not.
     """
 
     _saving = False
+
+    @property
+    def saving(self) -> bool:
+        return self._saving
 
     def begin_save(self) -> bool:
         if self._saving:
