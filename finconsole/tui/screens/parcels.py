@@ -160,7 +160,7 @@ class ParcelsScreen(Screen):
         self.query_one("#queues", Static).update(tabs)
         table = self.query_one(DataTable)
         table.clear()
-        table.columns[self.column_keys[2]].label = Text(WHEN_LABELS[self.queue])
+        table.columns[self.column_keys[COLUMNS.index("When")]].label = Text(WHEN_LABELS[self.queue])
         table.add_rows(
             [
                 literal(row["customer_name"]),
