@@ -24,6 +24,14 @@ def cells(app) -> list[str]:
     return [" | ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
 
 
+async def erase_confirmed(app, pilot):
+    """e on the erasure screen, and y in the confirmation."""
+    await pilot.press("e")
+    await pilot.pause()
+    await pilot.press("y")
+    await settle(app, pilot)
+
+
 async def open_screen(app, pilot, cid):
     await settle(app, pilot)
     app.push_screen(ErasureScreen(cid))
@@ -69,10 +77,7 @@ async def test_full_erasure(db, officer, clock, runtime_config):
     app = FinconsoleApp(runtime_config, actor=officer)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_screen(app, pilot, cid)
-        await pilot.press("e")
-        await pilot.pause()
-        await pilot.press("y")
-        await settle(app, pilot)
+        await erase_confirmed(app, pilot)
         assert "Nothing about this customer remains" in status(app)
         await pilot.press("e")  # nothing more to do: no second dialog
         await pilot.pause()
@@ -108,10 +113,7 @@ async def test_erasure_from_a_request_closes_it(db, officer, clock, runtime_conf
         app.push_screen(ErasureScreen(cid, request_ref="R-2026-0077"))
         await settle(app, pilot)
         assert "R-2026-0077" in str(app.screen.query_one("#title", Static).render())
-        await pilot.press("e")
-        await pilot.pause()
-        await pilot.press("y")
-        await settle(app, pilot)
+        await erase_confirmed(app, pilot)
         assert "Nothing about this customer remains" in status(app)
     assert Request.get().status == "done"
 
@@ -126,10 +128,7 @@ async def test_an_error_is_shown_not_raised(db, officer, clock, runtime_config):
         await settle(app, pilot)
         app.push_screen(ErasureScreen(cid, request_ref="R-2026-0078"))
         await settle(app, pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        await pilot.press("y")
-        await settle(app, pilot)
+        await erase_confirmed(app, pilot)
         assert "identity is not verified" in status(app)
     assert Customer.get_by_id(cid).email
 
@@ -149,10 +148,7 @@ async def test_reply_letter_read_toggled_and_saved(db, officer, clock, runtime_c
         await pilot.press("l")  # no letter before the erasure
         await pilot.pause()
         assert isinstance(app.screen, ErasureScreen)
-        await pilot.press("e")
-        await pilot.pause()
-        await pilot.press("y")
-        await settle(app, pilot)
+        await erase_confirmed(app, pilot)
         await pilot.press("l")
         await pilot.pause()
         assert isinstance(app.screen, ErasureLetterScreen)
@@ -187,10 +183,7 @@ async def test_after_erasing_the_screen_says_what_was_done(db, officer, clock, r
         await settle(app, pilot)
         app.push_screen(ErasureScreen(cid), returned.append)
         await settle(app, pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        await pilot.press("y")
-        await settle(app, pilot)
+        await erase_confirmed(app, pilot)
         rows = cells(app)
         assert any(r.startswith("name, email") and "| erased |" in r for r in rows)
         assert any("order T-2" in r and "| kept |" in r for r in rows)
@@ -213,10 +206,7 @@ async def test_back_on_the_customer_after_erasing_is_no_error(db, officer, clock
         await pilot.press("x")
         await settle(app, pilot)
         assert isinstance(app.screen, ErasureScreen)
-        await pilot.press("e")
-        await pilot.pause()
-        await pilot.press("y")
-        await settle(app, pilot)
+        await erase_confirmed(app, pilot)
         await pilot.press("escape")
         await settle(app, pilot)
         assert not isinstance(app.screen, (ErasureScreen, CustomerScreen))
