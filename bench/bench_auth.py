@@ -14,13 +14,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from finconsole.core import clock, db, keys, runtime
-from finconsole.core.actor import Actor
-from finconsole.core.config import Config, defaults
-from finconsole.core.errors import AuthenticationFailed
-from finconsole.core.models import User
-from finconsole.core.services import auth, users
-from finconsole.core.services import credentials as cred
+from finconsole.core.access import auth, users
+from finconsole.core.access import credentials as cred
+from finconsole.core.kernel import clock
+from finconsole.core.kernel.actor import Actor
+from finconsole.core.kernel.errors import AuthenticationFailed
+from finconsole.core.settings import keys, runtime
+from finconsole.core.settings.config import Config, defaults
+from finconsole.core.store import db
+from finconsole.core.store.models import User
 
 PASSWORD = "bench password 2026"
 

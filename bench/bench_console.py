@@ -65,9 +65,9 @@ TARGET_ORDERS = 8
 
 def build_register(path: Path, n: int) -> int:
     """Fill a fresh SQLite register with ``n`` customers; returns the one with 8 orders."""
-    from finconsole.core import db
-    from finconsole.core.models import database
-    from finconsole.core.services import search
+    from finconsole.core.store import db
+    from finconsole.core.store import search_index as search
+    from finconsole.core.store.models import database
 
     db.connect(f"sqlite:///{path}", migrate=True)
     rng = random.Random(7)
@@ -123,9 +123,9 @@ def build_register(path: Path, n: int) -> int:
 
 def _customer_with_orders(n: int) -> int:
     """Customer n//2 gets 8 orders, each with a parcel and 5 tracking events."""
-    from finconsole.core.actor import Actor
-    from finconsole.core.models import Parcel, TrackingEvent
-    from finconsole.core.services import orders
+    from finconsole.core.kernel.actor import Actor
+    from finconsole.core.orders import orders
+    from finconsole.core.store.models import Parcel, TrackingEvent
 
     actor = Actor.system()
     cid = n // 2
@@ -211,11 +211,11 @@ async def press_key(app, key: str) -> None:
 
 
 async def measure_console(url: str, target: int) -> dict:
-    from finconsole.core import db
-    from finconsole.core.actor import Actor
-    from finconsole.core.config import Config, defaults
+    from finconsole.core.kernel.actor import Actor
+    from finconsole.core.settings.config import Config, defaults
+    from finconsole.core.store import db
     from finconsole.tui.app import FinconsoleApp
-    from finconsole.tui.screens.customer import open_customer
+    from finconsole.tui.screens.register.customer import open_customer
 
     db.connect(url)
     actor = Actor(user_id=None, username="bench", role="support", channel="tui")
@@ -322,7 +322,7 @@ REGISTER = (
     FIRST_FRAME
     + """
 from finconsole.cli.context import Context
-from finconsole.core.actor import Actor
+from finconsole.core.kernel.actor import Actor
 ctx = Context(sys.argv[1])
 ctx.connect()
 from finconsole.tui.app import FinconsoleApp
@@ -350,8 +350,8 @@ def time_processes(codes: list[tuple[str, ...]], runs: int = 9) -> tuple[list[fl
 
 
 def write_config(folder: Path, url: str) -> Path:
-    from finconsole.core import config as config_mod
-    from finconsole.core import keys
+    from finconsole.core.settings import config as config_mod
+    from finconsole.core.settings import keys
 
     data = config_mod.defaults()
     data["database"]["url"] = url
@@ -379,8 +379,8 @@ def main(argv: list[str] | None = None) -> int:
     target = args.customers // 2
     url = f"sqlite:///{path}"
     with tempfile.TemporaryDirectory() as folder:
-        from finconsole.core import runtime
-        from finconsole.core.config import load
+        from finconsole.core.settings import runtime
+        from finconsole.core.settings.config import load
 
         config_path = write_config(Path(folder), url)
         runtime.set_config(load(str(config_path)))

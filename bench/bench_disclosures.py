@@ -12,10 +12,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from finconsole.core import clock, db, keys, runtime
-from finconsole.core.actor import Actor
-from finconsole.core.config import Config, defaults
-from finconsole.core.services import customers, disclosures, notice
+from finconsole.core.kernel import clock
+from finconsole.core.kernel.actor import Actor
+from finconsole.core.register import customers
+from finconsole.core.settings import keys, runtime
+from finconsole.core.settings.config import Config, defaults
+from finconsole.core.store import db
+from finconsole.core.transparency import disclosures, notice
 
 OFFICER = Actor(user_id=1, username="bench", role="officer", channel="cli")
 

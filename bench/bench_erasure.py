@@ -23,11 +23,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from finconsole.core import config as config_mod
-from finconsole.core import db, keys, runtime
-from finconsole.core.actor import Actor
-from finconsole.core.models import Customer, database
-from finconsole.core.services import erasure, retention, search
+from finconsole.core.erasure import erasure, retention
+from finconsole.core.kernel.actor import Actor
+from finconsole.core.settings import config as config_mod
+from finconsole.core.settings import keys, runtime
+from finconsole.core.store import db
+from finconsole.core.store import search_index as search
+from finconsole.core.store.models import Customer, database
 
 TARGETS = 30  # customers with 8 orders, erased one by one and timed
 RETENTION = 10_000  # shells whose hold ended, completed in one retention run

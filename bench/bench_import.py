@@ -76,9 +76,10 @@ def time_sqlite3_import(csv_path: Path, work: Path) -> tuple[float, float]:
 
 
 def time_finconsole_import(csv_path: Path, work: Path) -> tuple[float, float, str]:
-    from finconsole.core import config, db, keys, runtime
-    from finconsole.core.actor import Actor
-    from finconsole.core.services import shop_import
+    from finconsole.core.imports import shop_import
+    from finconsole.core.kernel.actor import Actor
+    from finconsole.core.settings import config, keys, runtime
+    from finconsole.core.store import db
 
     keys.create_key_file(work / "finconsole.key")
     runtime.set_config(config.Config(config.defaults(), work / "config.toml"))
@@ -97,9 +98,9 @@ def time_sql_floor(rows: int, work: Path) -> dict[str, float]:
     one audit event per row, as the import wrote before it wrote one per run of new ids)
     from ready-made tuples: the schema's own cost, with no Python parsing. Timed per part,
     so that the search index's share (which no parsing trick can remove) shows."""
-    from finconsole.core import db
-    from finconsole.core.models import database
-    from finconsole.core.services import shop_writer as w
+    from finconsole.core.imports import shop_writer as w
+    from finconsole.core.store import db
+    from finconsole.core.store.models import database
 
     db.connect(f"sqlite:///{work / 'floor.db'}", migrate=True)
     now = "2026-03-15 12:00:00"

@@ -21,11 +21,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from finconsole.core import clock
-from finconsole.core import db as db_mod
-from finconsole.core.actor import Actor
-from finconsole.core.models import database
-from finconsole.core.services import carriers, parcels, tracking_import
+from finconsole.core.imports import tracking_import
+from finconsole.core.kernel import clock
+from finconsole.core.kernel.actor import Actor
+from finconsole.core.parcels import carriers, parcels
+from finconsole.core.store import db as db_mod
+from finconsole.core.store.models import database
 
 NOW = dt.datetime(2026, 3, 15, 12, 0)
 SUPPORT = Actor(user_id=2, username="bench", role="support", channel="tui")
@@ -170,7 +171,7 @@ def bench_queues() -> None:
     start = time.perf_counter()
     flagged = parcels.flag_suspected(SUPPORT)
     print(f"lost rule run: {flagged:,} flagged in {(time.perf_counter() - start) * 1000:.0f} ms")
-    from finconsole.core.services import claims
+    from finconsole.core.parcels import claims
 
     for parcel_id in range(3001, parcels_total(), 3001):
         claims.open_claim(SUPPORT, parcel_id)

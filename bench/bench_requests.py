@@ -17,10 +17,14 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from finconsole.core import clock, db, keys, runtime
-from finconsole.core.actor import Actor
-from finconsole.core.config import Config, defaults
-from finconsole.core.models import (
+from finconsole.core.kernel import clock
+from finconsole.core.kernel.actor import Actor
+from finconsole.core.register import audience
+from finconsole.core.rights import export
+from finconsole.core.settings import keys, runtime
+from finconsole.core.settings.config import Config, defaults
+from finconsole.core.store import db
+from finconsole.core.store.models import (
     Address,
     Customer,
     Order,
@@ -29,7 +33,6 @@ from finconsole.core.models import (
     TrackingEvent,
     database,
 )
-from finconsole.core.services import audience, export
 
 OFFICER = Actor(user_id=1, username="bench", role="officer", channel="cli")
 CHUNK = 50_000

@@ -19,10 +19,10 @@ import statistics
 import time
 
 from bench.common import describe, percentile, postgres_register, sqlite_register
-from finconsole.core import db
-from finconsole.core.actor import Actor
-from finconsole.core.models import Address, Customer, Order, Parcel, database
-from finconsole.core.services import search
+from finconsole.core.kernel.actor import Actor
+from finconsole.core.store import db
+from finconsole.core.store import search_index as search
+from finconsole.core.store.models import Address, Customer, Order, Parcel, database
 
 MIX = {"short_prefix": 30, "prefix": 30, "two_words": 40, "email": 30, "phone": 30}
 MIX.update(order=20, tracking=20)  # 200 in all

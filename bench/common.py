@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-from finconsole.core import db
-from finconsole.core.actor import Actor
-from finconsole.core.models import Customer
-from finconsole.core.services import demo
+from finconsole.core.demo import demo
+from finconsole.core.kernel.actor import Actor
+from finconsole.core.store import db
+from finconsole.core.store.models import Customer
 
 OUT = Path(__file__).parent / "out"
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import peewee as pw
 import pytest
 
-from finconsole.core import clock as clock_mod
-from finconsole.core import config as config_mod
-from finconsole.core import db as db_mod
-from finconsole.core import keys, runtime
-from finconsole.core.actor import Actor
-from finconsole.core.models import ALL_MODELS
+from finconsole.core.kernel import clock as clock_mod
+from finconsole.core.kernel.actor import Actor
+from finconsole.core.settings import config as config_mod
+from finconsole.core.settings import keys, runtime
+from finconsole.core.store import db as db_mod
+from finconsole.core.store.models import ALL_MODELS
 
 PG_URL = os.environ.get("FINCONSOLE_TEST_PG_URL")
 BACKENDS = ["sqlite", "postgres"]

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from finconsole.core.services import customers, orders, parcels
+from finconsole.core.orders import orders
+from finconsole.core.parcels import parcels
+from finconsole.core.register import customers
 
 _numbers = itertools.count(1)
 
 
 def s10(serial: int, country: str = "FI", prefix: str = "RR") -> str:
     """A valid UPU S10 code for an 8-digit serial."""
-    from finconsole.core.services.carriers import s10_check_digit
+    from finconsole.core.parcels.carriers import s10_check_digit
 
     digits = f"{serial:08d}"
     return f"{prefix}{digits}{s10_check_digit(digits)}{country}"
@@ -22,7 +24,7 @@ def make_order(actor, *, restricted: bool = False) -> dict:
     customer = customers.create(actor, {"first_name": "Aino", "last_name": "Lahti"})
     order = orders.create(actor, customer["id"], {"order_number": f"FS-{next(_numbers)}"})
     if restricted:
-        from finconsole.core.models import Order
+        from finconsole.core.store.models import Order
 
         Order.update(restricted=True).where(Order.id == order["id"]).execute()
     return order

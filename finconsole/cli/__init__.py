@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from finconsole.cli.context import Context
-from finconsole.core.errors import FinconsoleError, database_error_text
+from finconsole.core.kernel.errors import FinconsoleError, database_error_text
 
 # Command modules by name, imported only when a subcommand is parsed: opening the console
 # (no subcommand) must not pay for every command's imports (startup target, bench_console).

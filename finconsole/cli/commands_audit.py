@@ -6,8 +6,8 @@ import argparse
 
 from finconsole.cli.context import Context
 from finconsole.cli.output import print_table
-from finconsole.core.errors import FinconsoleError
-from finconsole.core.services import audit
+from finconsole.core.access import audit
+from finconsole.core.kernel.errors import FinconsoleError
 
 
 def register(sub: argparse._SubParsersAction) -> None:

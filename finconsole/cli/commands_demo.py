@@ -8,10 +8,11 @@ import time
 from pathlib import Path
 
 from finconsole.cli.context import Context
-from finconsole.core import runtime
-from finconsole.core.files import write_private
-from finconsole.core.services import auth, demo, users
-from finconsole.core.services.credentials import render_setup
+from finconsole.core.access import auth, users
+from finconsole.core.access.credentials import render_setup
+from finconsole.core.demo import demo
+from finconsole.core.kernel.files import write_private
+from finconsole.core.settings import runtime
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from finconsole.cli import context as context_mod
 from finconsole.cli.context import Context
-from finconsole.core.errors import FinconsoleError
-from finconsole.core.services import backup, erasure, erasure_letter, ledger_copy, retention
-from finconsole.core.services.erasure_letter import KIND_SHORT, REASON_SHORT, kept_by_order
+from finconsole.core.erasure import backup, erasure, erasure_letter, ledger_copy, retention
+from finconsole.core.erasure.erasure_letter import KIND_SHORT, REASON_SHORT, kept_by_order
+from finconsole.core.kernel.errors import FinconsoleError
 
 
 class UsageError(FinconsoleError):

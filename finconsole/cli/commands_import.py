@@ -10,16 +10,16 @@ import time
 from pathlib import Path
 
 from finconsole.cli.context import Context
-from finconsole.core.services.import_result import ImportResult, write_rejects
+from finconsole.core.imports.import_result import ImportResult, write_rejects
 
 # KIND -> "module:function"; each function is
 #   import_file(actor, path, *, progress=None) -> ImportResult
 IMPORTERS: dict[str, str] = {
-    "shopify-customers": "finconsole.core.services.shop_import:import_shopify_customers",
-    "shopify-orders": "finconsole.core.services.shop_import:import_shopify_orders",
-    "woocommerce-customers": "finconsole.core.services.shop_import:import_woocommerce_customers",
-    "woocommerce-orders": "finconsole.core.services.shop_import:import_woocommerce_orders",
-    "tracking": "finconsole.core.services.tracking_import:import_file",
+    "shopify-customers": "finconsole.core.imports.shop_import:import_shopify_customers",
+    "shopify-orders": "finconsole.core.imports.shop_import:import_shopify_orders",
+    "woocommerce-customers": "finconsole.core.imports.shop_import:import_woocommerce_customers",
+    "woocommerce-orders": "finconsole.core.imports.shop_import:import_woocommerce_orders",
+    "tracking": "finconsole.core.imports.tracking_import:import_file",
 }
 
 

@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from finconsole.cli.context import Context
-from finconsole.core.services import notice
+from finconsole.core.transparency import notice
 
 
 def register(sub: argparse._SubParsersAction) -> None:

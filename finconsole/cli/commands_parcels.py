@@ -6,7 +6,7 @@ import argparse
 
 from finconsole.cli.context import Context
 from finconsole.cli.output import print_rows
-from finconsole.core.services import parcels
+from finconsole.core.parcels import parcels
 
 OVERDUE_COLUMNS = [
     ("kind", "Kind"),

@@ -6,10 +6,11 @@ import argparse
 
 from finconsole.cli.context import Context
 from finconsole.cli.output import print_rows
-from finconsole.core import config as config_mod
-from finconsole.core import db, keys, migrations
-from finconsole.core.errors import ConfigError
-from finconsole.core.services import search
+from finconsole.core.kernel.errors import ConfigError
+from finconsole.core.settings import config as config_mod
+from finconsole.core.settings import keys
+from finconsole.core.store import db, migrations
+from finconsole.core.store import search_index as search
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from finconsole.cli.context import Context
 from finconsole.cli.output import print_rows
-from finconsole.core.files import private_file
-from finconsole.core.services import audience, export, requests
+from finconsole.core.kernel.files import private_file
+from finconsole.core.register import audience
+from finconsole.core.rights import export, requests
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -8,9 +8,9 @@ import sys
 
 from finconsole.cli.context import Context, stdin_is_terminal
 from finconsole.cli.output import print_table
-from finconsole.core.actor import ROLES
-from finconsole.core.errors import FinconsoleError
-from finconsole.core.services import users
+from finconsole.core.access import users
+from finconsole.core.kernel.actor import ROLES
+from finconsole.core.kernel.errors import FinconsoleError
 
 
 class UsageError(FinconsoleError):

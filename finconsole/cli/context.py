@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from finconsole.core import config as config_mod
-from finconsole.core import runtime
-from finconsole.core.actor import Actor
+from finconsole.core.kernel.actor import Actor
+from finconsole.core.settings import config as config_mod
+from finconsole.core.settings import runtime
 
 
 class Context:
@@ -29,12 +29,12 @@ class Context:
         (only ``finconsole restore`` itself opens it then).
         """
         if not self._connected:
-            from finconsole.core import db  # not at import: the console paints first
+            from finconsole.core.store import db  # not at import: the console paints first
 
             db.connect(self.config.database_url, migrate=migrate)
             self._connected = True
             if not allow_pending_restore:
-                from finconsole.core.services import backup
+                from finconsole.core.erasure import backup
 
                 backup.ensure_no_pending_restore()
 
@@ -44,7 +44,7 @@ class Context:
 
     def close(self) -> None:
         if self._connected:
-            from finconsole.core import db
+            from finconsole.core.store import db
 
             db.close()
             self._connected = False

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from finconsole.core.text import printable
+from finconsole.core.kernel.text import printable
 
 
 def _default(value: Any) -> Any:

@@ -1,1 +1,1 @@
-"""The domain core. Never imports Textual or Rich (tests/unit/test_layering.py proves it)."""
+"""The domain core. Never imports Textual or Rich (tests/test_layering.py proves it)."""

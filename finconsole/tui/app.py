@@ -20,9 +20,10 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from finconsole.core import clock, runtime
-from finconsole.core.actor import OFFICER, SUPPORT, Actor
-from finconsole.core.config import Config
+from finconsole.core.kernel import clock
+from finconsole.core.kernel.actor import OFFICER, SUPPORT, Actor
+from finconsole.core.settings import runtime
+from finconsole.core.settings.config import Config
 
 BOTH = (OFFICER, SUPPORT)
 
@@ -39,33 +40,53 @@ class NavEntry:
 
 
 NAV: list[NavEntry] = [
-    NavEntry("register", "f2", "Register", "finconsole.tui.screens.register:RegisterScreen"),
+    NavEntry(
+        "register", "f2", "Register", "finconsole.tui.screens.register.register:RegisterScreen"
+    ),
     # parcels: follow-up queues (both roles), carrier performance (officer)
-    NavEntry("parcels", "f3", "Parcels", "finconsole.tui.screens.parcels:ParcelsScreen"),
+    NavEntry("parcels", "f3", "Parcels", "finconsole.tui.screens.parcels.parcels:ParcelsScreen"),
     NavEntry(
         "carrier_performance",
         "f5",
         "Carriers",
-        "finconsole.tui.screens.carrier_performance:CarrierPerformanceScreen",
+        "finconsole.tui.screens.parcels.carrier_performance:CarrierPerformanceScreen",
         (OFFICER,),
     ),
-    NavEntry("requests", "f4", "Requests", "finconsole.tui.screens.requests:RequestsScreen"),
+    NavEntry("requests", "f4", "Requests", "finconsole.tui.screens.rights.requests:RequestsScreen"),
     # disclosures, inquiries, tasks, register description (officer only)
-    NavEntry("tasks", "f6", "Tasks", "finconsole.tui.screens.tasks:TasksScreen", (OFFICER,)),
+    NavEntry(
+        "tasks", "f6", "Tasks", "finconsole.tui.screens.transparency.tasks:TasksScreen", (OFFICER,)
+    ),
     NavEntry(
         "disclosures",
         "f7",
         "Disclosures",
-        "finconsole.tui.screens.disclosures:DisclosuresScreen",
+        "finconsole.tui.screens.transparency.disclosures:DisclosuresScreen",
         (OFFICER,),
     ),
     NavEntry(
-        "inquiry", "f8", "Inquiry", "finconsole.tui.screens.inquiry:InquiryScreen", (OFFICER,)
+        "inquiry",
+        "f8",
+        "Inquiry",
+        "finconsole.tui.screens.transparency.inquiry:InquiryScreen",
+        (OFFICER,),
     ),
-    NavEntry("notice", "f9", "Notice", "finconsole.tui.screens.notice:NoticeScreen", (OFFICER,)),
-    NavEntry("audit", "f10", "Audit", "finconsole.tui.screens.audit:AuditScreen", (OFFICER,)),
     NavEntry(
-        "import", "f11", "Import", "finconsole.tui.screens.import_screen:ImportScreen", (OFFICER,)
+        "notice",
+        "f9",
+        "Notice",
+        "finconsole.tui.screens.transparency.notice:NoticeScreen",
+        (OFFICER,),
+    ),
+    NavEntry(
+        "audit", "f10", "Audit", "finconsole.tui.screens.access.audit:AuditScreen", (OFFICER,)
+    ),
+    NavEntry(
+        "import",
+        "f11",
+        "Import",
+        "finconsole.tui.screens.imports.import_screen:ImportScreen",
+        (OFFICER,),
     ),
 ]
 
@@ -126,7 +147,7 @@ class FinconsoleApp(App):
         elif self._connect is not None:
             # The login screen at once (most consoles have accounts); the database is opened
             # after it is painted, and the first-run set-up replaces it when no account exists.
-            from finconsole.tui.screens.login import LoginScreen
+            from finconsole.tui.screens.access.login import LoginScreen
 
             self.push_screen(LoginScreen())
             self.call_after_refresh(self.open_database)
@@ -161,9 +182,9 @@ class FinconsoleApp(App):
         """A refused database (pending restore, newer schema) was opened in this thread."""
         import sys
 
-        if "finconsole.core.db" in sys.modules:
+        if "finconsole.core.store.db" in sys.modules:
             try:
-                sys.modules["finconsole.core.db"].close()
+                sys.modules["finconsole.core.store.db"].close()
             except Exception:  # noqa: BLE001 - closing what may never have opened
                 pass
 
@@ -176,13 +197,13 @@ class FinconsoleApp(App):
 
     @staticmethod
     def _entry_screen() -> str:
-        from finconsole.core.db import thread_connection
+        from finconsole.core.store.db import thread_connection
 
         with thread_connection():
-            from finconsole.core.services import auth  # in the worker: not at start-up
+            from finconsole.core.access import auth  # in the worker: not at start-up
 
             has_users = auth.user_exists()
-        return "login:LoginScreen" if has_users else "first_run:FirstRunScreen"
+        return "access.login:LoginScreen" if has_users else "access.first_run:FirstRunScreen"
 
     def _open_entry(self, target: str) -> None:
         module, _, cls = target.partition(":")
@@ -213,9 +234,9 @@ class FinconsoleApp(App):
     def _run_due_retention(self, actor: Actor) -> None:
         """An officer's start completes erasures whose hold has ended (and the other retention
         jobs), so "on the day the hold ends" holds even without a cron job. Support: nothing."""
-        from finconsole.core.db import thread_connection
-        from finconsole.core.errors import FinconsoleError
-        from finconsole.core.services import retention
+        from finconsole.core.erasure import retention
+        from finconsole.core.kernel.errors import FinconsoleError
+        from finconsole.core.store.db import thread_connection
 
         try:
             with thread_connection():
@@ -245,9 +266,9 @@ class FinconsoleApp(App):
 
     @work(thread=True, group="session-audit")
     def _audit_session_event(self, actor: Actor, action: str) -> None:
-        from finconsole.core.db import thread_connection
-        from finconsole.core.errors import FinconsoleError
-        from finconsole.core.services import audit
+        from finconsole.core.access import audit
+        from finconsole.core.kernel.errors import FinconsoleError
+        from finconsole.core.store.db import thread_connection
 
         try:
             with thread_connection():
@@ -277,7 +298,7 @@ class FinconsoleApp(App):
             self.lock_session()
 
     def lock_session(self) -> None:
-        from finconsole.tui.screens.lock import LockScreen
+        from finconsole.tui.screens.access.lock import LockScreen
 
         self.locked = True
         self._audit_session_event(self.actor, "session_locked")
@@ -303,7 +324,7 @@ class FinconsoleApp(App):
         return True
 
     def action_change_password(self) -> None:
-        from finconsole.tui.screens.password import ChangePasswordScreen
+        from finconsole.tui.screens.access.password import ChangePasswordScreen
 
         if self.actor is not None and not self.locked:
             self.push_screen(ChangePasswordScreen())

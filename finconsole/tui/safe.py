@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from finconsole.core.text import printable
+from finconsole.core.kernel.text import printable
 
 
 def words(code: str | None) -> str:

@@ -17,8 +17,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from finconsole.core.db import thread_connection
-from finconsole.core.errors import FinconsoleError
+from finconsole.core.kernel.errors import FinconsoleError
+from finconsole.core.store.db import thread_connection
 from finconsole.tui.widgets.errors import error_text
 
 

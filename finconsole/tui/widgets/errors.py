@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import peewee as pw
 
-from finconsole.core.errors import FinconsoleError, ValidationError, database_error_sentence
+from finconsole.core.kernel.errors import FinconsoleError, ValidationError, database_error_sentence
 from finconsole.tui.safe import words
 
 SERVICE_ERRORS = (FinconsoleError, pw.PeeweeException)

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select, Static
 
-from finconsole.core.text import printable
+from finconsole.core.kernel.text import printable
 
 
 class FormField(Vertical):

@@ -22,7 +22,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
-from finconsole.core.text import printable
+from finconsole.core.kernel.text import printable
 from finconsole.tui.widgets.save_once import SaveOnce
 
 
@@ -194,8 +194,8 @@ class FormScreen(SaveOnce, ModalScreen[dict | None]):
 
     @work(thread=True, exclusive=True, group="form-save")
     def save_worker(self, values: dict[str, str]) -> None:
-        from finconsole.core.db import thread_connection
-        from finconsole.core.errors import Conflict, FinconsoleError, ValidationError
+        from finconsole.core.kernel.errors import Conflict, FinconsoleError, ValidationError
+        from finconsole.core.store.db import thread_connection
 
         call = self.app.call_from_thread
         if self.app.actor is None:  # the session ended meanwhile: nobody to act as
@@ -250,8 +250,8 @@ class FormScreen(SaveOnce, ModalScreen[dict | None]):
 
     @work(thread=True, exclusive=True, group="form-save")
     def refetch(self, choice: str, mine: dict[str, str]) -> None:
-        from finconsole.core.db import thread_connection
-        from finconsole.core.errors import FinconsoleError
+        from finconsole.core.kernel.errors import FinconsoleError
+        from finconsole.core.store.db import thread_connection
 
         try:
             with thread_connection():

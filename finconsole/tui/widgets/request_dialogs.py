@@ -7,7 +7,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Select
 
-from finconsole.core import clock
+from finconsole.core.kernel import clock
 from finconsole.tui.widgets.action_dialog import ActionDialog, label
 
 

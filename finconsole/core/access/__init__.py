@@ -1,0 +1,1 @@
+"""Who may come in: login, staff accounts, TOTP credentials, the audit trail."""

@@ -1,0 +1,1 @@
+"""Erasure, legal holds, the erasure ledger, retention, backup and restore."""

@@ -1,0 +1,105 @@
+"""Scheduled retention work: ``finconsole retention run`` (cron) and the console's start.
+
+``JOBS`` is the list of things that must happen when their day comes. Other areas append
+their own, e.g.::
+
+    retention.JOBS.append(retention.Job("purge_tracking_events", "...", parcels.purge_old))
+
+A job is ``run(actor) -> int`` (how many records it finished), reading the injected clock.
+One failing job does not stop the others; its error (one line, no personal data) is reported.
+After all jobs the run makes their deletions permanent (WAL checkpoint / VACUUM), so a job
+need not do that itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from finconsole.core.erasure import erasure
+from finconsole.core.kernel import permissions
+from finconsole.core.kernel.actor import Actor
+from finconsole.core.kernel.errors import FinconsoleError
+from finconsole.core.parcels import parcels
+from finconsole.core.store.db import is_sqlite
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    description: str
+    run: Callable[[Actor], int]
+    # what a count means to the officer, for the console: ("held erasure", "completed")
+    done_words: tuple[str, str] = ("", "")
+
+
+@dataclass
+class RetentionReport:
+    done: dict[str, int] = field(default_factory=dict)  # job name -> records finished
+    errors: dict[str, str] = field(default_factory=dict)  # job name -> message
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        parts = [f"{name}: {count}" for name, count in self.done.items()]
+        parts += [f"{name} FAILED: {msg}" for name, msg in self.errors.items()]
+        return "; ".join(parts) or "nothing to do"
+
+    def in_words(self) -> str:
+        """The jobs that did something, as a sentence: "1 held erasure completed."."""
+        words = {job.name: job.done_words for job in JOBS}
+        parts = []
+        for name, count in self.done.items():
+            thing, verb = words.get(name) or ("", "")
+            if count and thing:
+                parts.append(f"{count} {thing}{'' if count == 1 else 's'} {verb}")
+            elif count:
+                parts.append(f"{name}: {count}")
+        parts += [f"{name} failed: {msg}" for name, msg in self.errors.items()]
+        return "; ".join(parts) + "." if parts else "nothing to do."
+
+
+JOBS: list[Job] = [
+    Job(
+        "complete_erasures",
+        "erase held orders whose hold ended (date passed, invoice paid, collection closed)",
+        erasure.complete_due,
+        ("held erasure", "completed"),
+    ),
+    Job(
+        "purge_tracking_events",
+        "delete tracking events (names, pickup points) retention.tracking_event_days after "
+        "delivery, return or loss",
+        parcels.purge_tracking_events,
+        ("old tracking event", "deleted"),
+    ),
+]
+
+
+def run(actor: Actor) -> RetentionReport:
+    """Run every job now. Officer only (cron runs as the command-line user, an officer)."""
+    permissions.require(actor, "run_retention")
+    report = RetentionReport()
+    for job in JOBS:
+        try:
+            report.done[job.name] = job.run(actor)
+        except FinconsoleError as exc:
+            report.errors[job.name] = str(exc)
+    # One checkpoint (SQLite; cheap, and it also finishes an earlier erasure whose checkpoint a
+    # busy reader blocked) or one vacuum (PostgreSQL, when a job deleted something) for all jobs.
+    if is_sqlite() or any(report.done.values()):
+        erasure.make_permanent()
+    return report
+
+
+def run_due(actor: Actor) -> RetentionReport | None:
+    """For the console's start: run the jobs when an officer opens it; for support staff do
+    nothing (returns None) rather than refuse, so their console still opens. Nothing is missed:
+    the jobs act on whatever has fallen due by the next officer start or cron run.
+    In the console, call it from a thread worker (``thread_connection()``): a backlog of
+    thousands of completions takes tens of seconds."""
+    if not permissions.allowed(actor, "run_retention"):
+        return None
+    return run(actor)

@@ -1,0 +1,1 @@
+"""One registry of import kinds: shop exports and tracking events."""

@@ -1,0 +1,241 @@
+"""Reading a webshop's CSV export as a stream, whatever its dialect.
+
+Spreadsheets and shop plug-ins produce many variants of "CSV": a UTF-8 byte order mark,
+``;`` instead of ``,`` (Excel in a Finnish locale), Windows line ends, quoted fields holding
+newlines, Latin-1 instead of UTF-8, and ids or zips prefixed with ``'`` so that Excel keeps
+their leading zeros. ``CsvSource`` copes with all of them, finds columns by name (never by
+position) and yields rows with the file line on which each one starts. It never holds more
+than one row in memory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from finconsole.core.kernel import validation as v
+from finconsole.core.kernel.errors import FinconsoleError
+
+SNIFF_DELIMITERS = (",", ";", "\t")
+_BUFFER = 1 << 16
+# A record longer than this is a stray quote swallowing the rest of the file, not a note.
+MAX_RECORD_LINES = 200
+csv.field_size_limit(1 << 24)
+
+
+class ImportFormatError(FinconsoleError):
+    """The file cannot be read as the kind of export asked for (no row was imported)."""
+
+
+def normal_header(name: str) -> str:
+    """'  Customer ID ' / '\\ufeffcustomer id' -> 'customer id'."""
+    return " ".join(name.replace("\ufeff", "").strip().casefold().split())
+
+
+def detect_encoding(path: Path) -> str:
+    """'utf-8-sig' when the whole file decodes as UTF-8 (BOM or not), else 'latin-1'.
+
+    Checked in a streamed pass with an incremental decoder: a stray Latin-1 byte deep in a
+    big file must not surface as a crash halfway through the import.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "latin-1"
+    return "utf-8-sig"
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The separator the header line uses most often (outside quotes)."""
+    unquoted = re.sub(r'"[^"]*"', "", header_line)
+    counts = {d: unquoted.count(d) for d in SNIFF_DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+class CsvSource:
+    """One export file: ``columns`` maps normalised header -> index; iterate for rows.
+
+    Iterating yields ``(line, row)``: the 1-based file line on which the record starts (the
+    header is line 1) and its fields as a list. ``bytes_done`` / ``bytes_total`` feed a
+    progress bar.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise ImportFormatError(f"no such file: {self.path}")
+        self.encoding = detect_encoding(self.path)
+        self.bytes_total = self.path.stat().st_size
+        self._raw = io.FileIO(self.path, "r")
+        self._text = io.TextIOWrapper(
+            io.BufferedReader(self._raw, _BUFFER), encoding=self.encoding, newline=""
+        )
+        header_line = self._text.readline()
+        self.delimiter = sniff_delimiter(header_line)
+        header = next(csv.reader([header_line], delimiter=self.delimiter), [])
+        self.header = [h.replace("\ufeff", "").strip() for h in header]
+        self.columns: dict[str, int] = {}
+        for index, name in enumerate(self.header):
+            self.columns.setdefault(normal_header(name), index)
+
+    @property
+    def bytes_done(self) -> int:
+        return self._raw.tell()
+
+    def find(self, *aliases: str) -> int | None:
+        """The index of the first of these column names the file has."""
+        for alias in aliases:
+            index = self.columns.get(normal_header(alias))
+            if index is not None:
+                return index
+        return None
+
+    def require(self, kind: str, required: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
+        """Indexes of the required columns; ``ImportFormatError`` naming every missing one."""
+        found = {name: self.find(*aliases) for name, aliases in required.items()}
+        missing = [aliases[0] for name, aliases in required.items() if found[name] is None]
+        if missing:
+            raise ImportFormatError(
+                f"the file is not a {kind} export: missing required columns: " + ", ".join(missing)
+            )
+        return {name: index for name, index in found.items() if index is not None}
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        reader = csv.reader(self._text, delimiter=self.delimiter)
+        previous_end = 1  # the header's line
+        try:
+            for row in reader:
+                start = previous_end + 1
+                previous_end = reader.line_num + 1
+                if previous_end - start > MAX_RECORD_LINES:
+                    raise ImportFormatError(
+                        f"line {start}: a quoted field is never closed, so the rest of the file "
+                        "cannot be read (rows before it were imported)"
+                    )
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue
+                yield start, row
+        except csv.Error as exc:
+            raise ImportFormatError(
+                f"the file is not valid CSV near line {previous_end + 1}: {exc}"
+            ) from None
+
+    def raw(self, row: list[str]) -> dict[str, str]:
+        """A row as header -> value (for the rejects file)."""
+        return {name: row[i] if i < len(row) else "" for i, name in enumerate(self.header)}
+
+    def close(self) -> None:
+        self._text.close()
+
+    def __enter__(self) -> CsvSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# --- field parsing: each raises FieldError with a message free of the value ------------------
+
+
+def cell(row: list[str], index: int | None) -> str:
+    if index is None or index >= len(row):
+        return ""
+    return row[index].strip()
+
+
+def shop_id(value: str) -> str:
+    """An id or zip as Excel-proofed by the shop: "'000123" -> '000123'."""
+    return value.strip().lstrip("'").strip()
+
+
+def money_cents(value: str, *, required: bool = False) -> int:
+    """'12.50', '12,50', '1 234,50 €', '-3.00' -> cents; empty -> 0 (or error if required)."""
+    raw = value.strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
+    raw = raw.removeprefix("EUR").removesuffix("EUR")
+    if not raw:
+        if required:
+            raise v.FieldError("is missing")
+        return 0
+    if "," in raw and "." in raw:
+        raw = raw.replace(".", "").replace(",", ".") if raw.rfind(",") > raw.rfind(".") else raw
+        raw = raw.replace(",", "")
+    else:
+        raw = raw.replace(",", ".")
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        raise v.FieldError("is not an amount of money") from None
+    if not amount.is_finite() or abs(amount) >= 10**9:
+        raise v.FieldError("is not an amount of money")
+    return int((amount * 100).to_integral_value())
+
+
+_ISO = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+    r"\s*(Z|UTC|[+-]\d{2}:?\d{2})?$"
+)
+_FINNISH = re.compile(
+    r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?$"
+)
+
+
+def timestamp(value: str, *, required: bool = False) -> dt.datetime | None:
+    """ISO ('2026-03-01 14:22:05 +0200', '2026-03-01T14:22') or Finnish ('1.3.2026 14.22')
+    -> naive UTC; an impossible date raises."""
+    raw = value.strip()
+    if not raw:
+        if required:
+            raise v.FieldError("is missing")
+        return None
+    if m := _ISO.match(raw):
+        year, month, day, hour, minute, second, zone = m.groups()
+    elif m := _FINNISH.match(raw):
+        day, month, year, hour, minute, second = m.groups()
+        zone = None
+    else:
+        raise v.FieldError("is not a date")
+    try:
+        at = dt.datetime(
+            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
+        )
+    except ValueError:
+        raise v.FieldError("is not a possible date") from None
+    return at - _offset(zone)
+
+
+def _offset(zone: str | None) -> dt.timedelta:
+    if not zone or zone in ("Z", "UTC"):
+        return dt.timedelta(0)
+    digits = zone[1:].replace(":", "")
+    delta = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return delta if zone[0] == "+" else -delta
+
+
+_NO = frozenset({"no", "false", "0", "n", "ei", "unsubscribed", "not_subscribed", "opted_out"})
+
+
+def says_no(value: str) -> bool:
+    """Only an explicit no counts: an empty cell says nothing either way."""
+    return value.strip().casefold() in _NO
+
+
+def quantity(value: str) -> int:
+    raw = value.strip() or "1"
+    try:
+        number = int(Decimal(raw.replace(",", ".")))
+    except (InvalidOperation, ValueError, OverflowError):  # OverflowError: 'inf'
+        raise v.FieldError("is not a number") from None
+    if not 0 < number < 100000:
+        raise v.FieldError("is out of range")
+    return number

@@ -1,0 +1,414 @@
+"""What the columns of Shopify and WooCommerce exports mean: rows -> validated records.
+
+Every mapper takes ``(source, row)`` and returns a record or raises ``RowRejected`` with a
+reason that names fields, never values. Columns are found by name through alias lists, so
+a re-ordered or extended export reads the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from finconsole.core.imports import woo_items
+from finconsole.core.imports.shop_csv import (
+    CsvSource,
+    money_cents,
+    quantity,
+    says_no,
+    shop_id,
+    timestamp,
+)
+from finconsole.core.kernel import validation as v
+
+
+class RowRejected(ValueError):
+    """The row cannot be imported; ``str(err)`` is the reason (no personal data)."""
+
+
+@dataclass(slots=True)
+class CustomerRecord:
+    line: int
+    shop_ref: str | None
+    first_name: str
+    last_name: str
+    email: str | None
+    phone: str | None
+    note: str = ""
+    address: dict[str, Any] | None = None  # street, street2, postcode, city, country
+    marketing_no: bool = False
+    document: str = ""  # its search index entry, if the customer turns out to be new
+
+
+@dataclass(slots=True)
+class OrderRecord:
+    line: int
+    kind: str  # shopify | woocommerce
+    shop_ref: str | None
+    order_number: str
+    buyer: CustomerRecord  # who the order belongs to (matched by shop id, then email)
+    fields: dict[str, Any]
+    lines: list[tuple[str, int, int]] = field(default_factory=list)  # product, qty, unit cents
+    tracking: list[str] = field(default_factory=list)
+
+
+class Row:
+    """One CSV row read through a column map; collects field errors instead of raising.
+    ``numbered`` names the map's ``line_item_N`` columns, found once a file."""
+
+    def __init__(
+        self, columns: dict[str, int | None], row: list[str], numbered: tuple[str, ...] = ()
+    ) -> None:
+        self.columns = columns
+        self.row = row
+        self.numbered = numbered
+        self.errors: dict[str, str] = {}
+
+    def get(self, name: str) -> str:
+        index = self.columns.get(name)
+        if index is None or index >= len(self.row):
+            return ""
+        return self.row[index].strip()
+
+    def check(self, name: str, parse, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return parse(*args, **kwargs)
+        except v.FieldError as exc:
+            self.errors[name] = str(exc)
+            return None
+
+    def reject_if_errors(self) -> None:
+        if self.errors:
+            raise RowRejected("; ".join(f"{k}: {m}" for k, m in self.errors.items()))
+
+
+def column_map(source: CsvSource, aliases: Mapping[str, tuple[str, ...]]) -> dict[str, int | None]:
+    return {name: source.find(*names) for name, names in aliases.items()}
+
+
+def person(r: Row, prefix: str, ref: str | None, line: int) -> CustomerRecord:
+    """Name, email and phone from ``{prefix}first_name`` etc.; a name or an email is required."""
+    first = r.check(f"{prefix}first_name", v.text, r.get(f"{prefix}first_name"), max_length=100)
+    last = r.check(f"{prefix}last_name", v.text, r.get(f"{prefix}last_name"), max_length=100)
+    email = r.check(f"{prefix}email", v.email, r.get(f"{prefix}email"))
+    phone = r.check(f"{prefix}phone", v.phone, shop_id(r.get(f"{prefix}phone")))
+    if not (first or last or email) and not r.errors:
+        raise RowRejected("email and name are both missing")
+    return CustomerRecord(line, ref, first or "", last or "", email, phone)
+
+
+def address(r: Row, prefix: str) -> dict[str, Any] | None:
+    """street/street2/postcode/city/country under ``prefix``; None when all are empty."""
+    country = r.check(f"{prefix}country", v.country, r.get(f"{prefix}country"))
+    data = {
+        "street": r.check(f"{prefix}street", v.text, r.get(f"{prefix}street"), max_length=200),
+        "street2": r.check(f"{prefix}street2", v.text, r.get(f"{prefix}street2"), max_length=200),
+        "postcode": r.check(
+            f"{prefix}postcode", v.postcode, shop_id(r.get(f"{prefix}postcode")), country or "FI"
+        ),
+        "city": r.check(f"{prefix}city", v.text, r.get(f"{prefix}city"), max_length=100),
+    }
+    if not any(data.values()):
+        return None
+    data["country"] = country or "FI"
+    return {k: val or "" for k, val in data.items()}
+
+
+def split_name(full: str) -> tuple[str, str]:
+    """'Matti Meikäläinen' -> ('Matti', 'Meikäläinen'): exports give buyers one name field."""
+    parts = full.strip().rsplit(" ", 1)
+    return (parts[0], parts[1]) if len(parts) == 2 else ("", parts[0])
+
+
+# --- Shopify ------------------------------------------------------------------------------
+
+SHOPIFY_CUSTOMER_REQUIRED = {
+    "id": ("Customer ID",),
+    "first_name": ("First Name",),
+    "last_name": ("Last Name",),
+    "email": ("Email",),
+}
+SHOPIFY_CUSTOMER_COLUMNS = {
+    **SHOPIFY_CUSTOMER_REQUIRED,
+    "phone": ("Phone",),
+    "address_phone": ("Default Address Phone",),
+    "marketing": ("Accepts Email Marketing", "Accepts Marketing"),
+    "note": ("Note",),
+    "street": ("Default Address Address1",),
+    "street2": ("Default Address Address2",),
+    "postcode": ("Default Address Zip",),
+    "city": ("Default Address City",),
+    "country": ("Default Address Country Code",),
+}
+
+
+SHOPIFY_ORDER_REQUIRED = {
+    "name": ("Name",),
+    "email": ("Email",),
+    "created_at": ("Created at",),
+    "total": ("Total",),
+    "item_name": ("Lineitem name",),
+}
+SHOPIFY_ORDER_COLUMNS = {
+    **SHOPIFY_ORDER_REQUIRED,
+    "id": ("Id",),
+    "financial": ("Financial Status",),
+    "paid_at": ("Paid at",),
+    "fulfilment": ("Fulfillment Status",),
+    "marketing": ("Accepts Marketing", "Accepts Email Marketing"),
+    "currency": ("Currency",),
+    "subtotal": ("Subtotal",),
+    "shipping": ("Shipping",),
+    "taxes": ("Taxes",),
+    "cancelled_at": ("Cancelled at",),
+    "outstanding": ("Outstanding Balance",),
+    "item_quantity": ("Lineitem quantity",),
+    "item_price": ("Lineitem price",),
+    "tracking": ("Tracking Number", "Fulfillment Tracking Number", "Tracking Numbers", "Tracking"),
+    "phone": ("Phone", "Billing Phone"),
+    **{
+        f"{side}_{part}": (f"{side.title()} {column}",)
+        for side in ("billing", "shipping")
+        for part, column in (
+            ("name", "Name"),
+            ("street", "Address1"),
+            ("street2", "Address2"),
+            ("postcode", "Zip"),
+            ("city", "City"),
+            ("country", "Country"),
+            ("phone", "Phone"),
+        )
+    },
+}
+
+SHOPIFY_INVOICE = {
+    "pending": "open",
+    "authorized": "open",
+    "partially_paid": "open",
+    "paid": "paid",
+    "partially_refunded": "paid",
+    "refunded": "credited",
+    "voided": "none",
+    "expired": "none",
+}
+SHOPIFY_FULFILMENT = {"fulfilled": "fulfilled", "partial": "partial", "restocked": "cancelled"}
+
+
+def shopify_order(r: Row, line: int) -> OrderRecord:
+    """The first row of an order (order fields), with its own line item."""
+    name = r.check("Name", v.text, r.get("name"), max_length=64, required=True)
+    ref = shop_id(r.get("id"))
+    buyer = _shopify_buyer(r, line)
+    fields = _order_addresses(r)
+    fields.update(
+        ordered_at=r.check("Created at", timestamp, r.get("created_at"), required=True),
+        paid_at=r.check("Paid at", timestamp, r.get("paid_at")),
+        currency=(r.get("currency") or "EUR").upper()[:3],
+        subtotal_cents=r.check("Subtotal", money_cents, r.get("subtotal")),
+        shipping_cents=r.check("Shipping", money_cents, r.get("shipping")),
+        tax_cents=r.check("Taxes", money_cents, r.get("taxes")),
+        total_cents=r.check("Total", money_cents, r.get("total"), required=True),
+    )
+    outstanding = r.check("Outstanding Balance", money_cents, r.get("outstanding")) or 0
+    cancelled = r.check("Cancelled at", timestamp, r.get("cancelled_at"))
+    invoice = SHOPIFY_INVOICE.get(r.get("financial").casefold(), "paid")
+    fields["invoice_status"] = "open" if outstanding > 0 else invoice
+    fulfilment = SHOPIFY_FULFILMENT.get(r.get("fulfilment").casefold(), "unfulfilled")
+    fields["fulfilment_status"] = "cancelled" if cancelled else fulfilment
+    record = OrderRecord(line, "shopify", f"shopify:{ref}" if ref else None, name, buyer, fields)
+    add_shopify_item(record, r)
+    r.reject_if_errors()
+    return record
+
+
+def _shopify_buyer(r: Row, line: int) -> CustomerRecord:
+    first, last = split_name(r.get("billing_name") or r.get("shipping_name"))
+    email = r.check("Email", v.email, r.get("email"))
+    phone = r.check("Phone", v.phone, shop_id(r.get("phone") or r.get("shipping_phone")))
+    if not (first or last or email) and not r.errors:
+        raise RowRejected("email and name are both missing")
+    buyer = CustomerRecord(line, None, first, last, email, phone)
+    buyer.marketing_no = says_no(r.get("marketing"))
+    return buyer
+
+
+def _order_addresses(r: Row) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for side in ("billing", "shipping"):
+        place = address(r, f"{side}_") or {"street": "", "postcode": "", "city": "", "country": ""}
+        name = r.check(f"{side}_name", v.text, r.get(f"{side}_name"), max_length=200)
+        fields[f"{side}_name"] = name or ""
+        fields[f"{side}_street"] = ", ".join(
+            p for p in (place["street"], place.get("street2")) if p
+        )
+        fields[f"{side}_postcode"] = place["postcode"]
+        fields[f"{side}_city"] = place["city"]
+        fields[f"{side}_country"] = place["country"] or "FI"
+    return fields
+
+
+def add_shopify_item(record: OrderRecord, r: Row) -> None:
+    """A line item (every row of the order has one) and any tracking codes on the row."""
+    product = r.check("Lineitem name", v.text, r.get("item_name"), max_length=200)
+    qty = r.check("Lineitem quantity", quantity, r.get("item_quantity"))
+    price = r.check("Lineitem price", money_cents, r.get("item_price"))
+    if product:
+        record.lines.append((product, qty or 1, price or 0))
+    add_tracking(record, r.get("tracking"))
+
+
+def add_tracking(record: OrderRecord, value: str) -> None:
+    for code in value.replace(";", ",").replace("|", ",").split(","):
+        code = "".join(code.split()).upper()
+        if code and code not in record.tracking and len(code) <= 64:
+            record.tracking.append(code)
+
+
+# --- WooCommerce --------------------------------------------------------------------------
+
+WOO_CUSTOMER_REQUIRED = {
+    "id": ("customer_id", "id", "user_id", "ID"),
+    "email": ("email", "user_email", "billing_email"),
+    "first_name": ("first_name", "billing_first_name"),
+    "last_name": ("last_name", "billing_last_name"),
+}
+WOO_CUSTOMER_COLUMNS = {
+    **WOO_CUSTOMER_REQUIRED,
+    "phone": ("billing_phone", "phone"),
+    "marketing": ("marketing_opt_in", "accepts_marketing", "newsletter", "subscribed"),
+    "street": ("billing_address_1",),
+    "street2": ("billing_address_2",),
+    "postcode": ("billing_postcode",),
+    "city": ("billing_city",),
+    "country": ("billing_country",),
+}
+
+
+WOO_ORDER_REQUIRED = {
+    "id": ("order_id", "id"),
+    "date": ("order_date", "date_created"),
+    "status": ("status", "order_status"),
+    "total": ("order_total", "total"),
+    "email": ("customer_email", "billing_email"),
+}
+WOO_ORDER_COLUMNS = {
+    **WOO_ORDER_REQUIRED,
+    "number": ("order_number",),
+    "customer_id": ("customer_id", "customer_user"),
+    "first_name": ("billing_first_name",),
+    "last_name": ("billing_last_name",),
+    "phone": ("billing_phone",),
+    "currency": ("order_currency", "currency"),
+    "subtotal": ("order_subtotal", "subtotal"),
+    "shipping": ("order_shipping", "shipping_total"),
+    "taxes": ("order_tax", "tax_total"),
+    "paid_at": ("paid_date", "date_paid"),
+    "marketing": ("marketing_opt_in", "accepts_marketing"),
+    "item_name": ("item_name", "line_item_name", "product_name"),
+    "item_quantity": ("item_quantity", "quantity"),
+    "item_price": ("item_price", "item_cost"),
+    "line_items": ("line_items",),  # one row per order (line_item_N columns: woo_items)
+    "tracking": ("tracking_number", "tracking_code", "_tracking_number"),
+    **{
+        f"{side}_{part}": (f"{side}_{column}",)
+        for side in ("billing", "shipping")
+        for part, column in (
+            ("street", "address_1"),
+            ("street2", "address_2"),
+            ("postcode", "postcode"),
+            ("city", "city"),
+            ("country", "country"),
+        )
+    },
+    "shipping_first": ("shipping_first_name",),
+    "shipping_last": ("shipping_last_name",),
+    "billing_name": ("billing_name", "billing_full_name"),
+    "shipping_name": ("shipping_name", "shipping_full_name"),
+}
+
+# WooCommerce status -> (invoice status, fulfilment status)
+WOO_STATUS = {
+    "pending": ("open", "unfulfilled"),
+    "on-hold": ("open", "unfulfilled"),
+    "processing": ("paid", "unfulfilled"),
+    "completed": ("paid", "fulfilled"),
+    "cancelled": ("none", "cancelled"),
+    "refunded": ("credited", "cancelled"),
+    "failed": ("none", "cancelled"),
+}
+
+
+def woo_order(r: Row, line: int) -> OrderRecord:
+    ref = shop_id(r.get("id"))
+    if not ref:
+        raise RowRejected("order_id is missing")
+    number = shop_id(r.get("number")) or ref
+    customer_id = shop_id(r.get("customer_id"))
+    buyer = person(
+        r, "", f"woocommerce:{customer_id}" if customer_id not in ("", "0") else None, line
+    )
+    buyer.marketing_no = says_no(r.get("marketing"))
+    status = r.get("status").casefold().removeprefix("wc-")
+    if status not in WOO_STATUS:
+        r.errors["status"] = "is not a WooCommerce order status"
+    invoice, fulfilment = WOO_STATUS.get(status, ("none", "unfulfilled"))
+    fields = _woo_addresses(r, buyer)
+    fields.update(
+        ordered_at=r.check("order_date", timestamp, r.get("date"), required=True),
+        paid_at=r.check("paid_date", timestamp, r.get("paid_at")),
+        currency=(r.get("currency") or "EUR").upper()[:3],
+        subtotal_cents=r.check("order_subtotal", money_cents, r.get("subtotal")),
+        shipping_cents=r.check("order_shipping", money_cents, r.get("shipping")),
+        tax_cents=r.check("order_tax", money_cents, r.get("taxes")),
+        total_cents=r.check("order_total", money_cents, r.get("total"), required=True),
+        invoice_status=invoice,
+        fulfilment_status=fulfilment,
+    )
+    record = OrderRecord(line, "woocommerce", f"woocommerce:{ref}", number, buyer, fields)
+    add_woo_items(record, r)
+    r.reject_if_errors()
+    return record
+
+
+def add_woo_items(record: OrderRecord, r: Row) -> None:
+    """The row's packed items (``line_items`` or ``line_item_N``), else its one item in
+    per-item columns (the same columns as Shopify's once mapped by name)."""
+    packed = packed_cells(r)
+    if not packed:
+        add_shopify_item(record, r)
+        return
+    for name, cell in packed:
+        parse = woo_items.packed_items if name == "line_items" else woo_items.one_item
+        record.lines += r.check(name, parse, cell) or []
+    add_tracking(record, r.get("tracking"))
+
+
+def packed_cells(r: Row) -> list[tuple[str, str]]:
+    """(column, cell) holding packed items: ``line_items`` if filled, else each filled
+    ``line_item_N`` in number order; empty for a one-row-per-item row."""
+    if r.get("line_items"):
+        return [("line_items", r.get("line_items"))]
+    return [(name, r.get(name)) for name in r.numbered if r.get(name)]
+
+
+def _woo_addresses(r: Row, buyer: CustomerRecord) -> dict[str, Any]:
+    billing_name = r.get("billing_name") or f"{buyer.first_name} {buyer.last_name}".strip()
+    shipping_name = (
+        r.get("shipping_name") or f"{r.get('shipping_first')} {r.get('shipping_last')}".strip()
+    )
+    r.columns = {**r.columns, "billing_name": None, "shipping_name": None}
+    fields = _order_addresses(r)
+    fields["billing_name"] = r.check("billing_name", v.text, billing_name, max_length=200) or ""
+    fields["shipping_name"] = r.check("shipping_name", v.text, shipping_name, max_length=200) or ""
+    return fields
+
+
+def same_order(kind: str, r: Row, record: OrderRecord) -> bool:
+    """Is this row another line item of ``record`` (exports repeat the order's key)?
+    A row with packed items is a whole order of its own."""
+    if kind != "shopify" and packed_cells(r):
+        return False
+    key = r.get("name") if kind == "shopify" else shop_id(r.get("id"))
+    current = record.order_number if kind == "shopify" else (record.shop_ref or "").split(":")[-1]
+    return bool(key) and key == current

@@ -1,0 +1,1 @@
+"""Orders, their lines, invoices and collection."""

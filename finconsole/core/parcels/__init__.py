@@ -1,0 +1,1 @@
+"""Parcels, carriers and their codes, tracking events, lost parcels and claims."""

@@ -1,0 +1,1 @@
+"""The customers: records, the customer overview, finding them, audiences."""

@@ -1,0 +1,1 @@
+"""Data-subject requests, access exports and their letters."""

@@ -1,1 +1,0 @@
-"""The domain API: the only door to data for both front ends."""

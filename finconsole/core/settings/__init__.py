@@ -1,0 +1,1 @@
+"""config.toml: read, validate, write; the runtime config and the key file."""

@@ -1,0 +1,246 @@
+"""Open the database named by a URL and keep its schema current.
+
+``sqlite:///relative.db`` or ``sqlite:////absolute.db`` is the embedded default;
+``postgresql://user@host:port/db`` serves several consoles. peewee picks up ``pysqlite3``
+(a current SQLite) when installed: the search index's secure delete needs SQLite >= 3.43.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import ContextDecorator, contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+import peewee as pw
+
+from finconsole.core.kernel.errors import DatabaseError, database_error_sentence
+from finconsole.core.store.models import database
+
+# secure_delete zeroes deleted content; WAL lets readers and one writer work together.
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "secure_delete": 1,
+    "busy_timeout": 5000,
+    "synchronous": "normal",
+}
+MIN_SQLITE = (3, 43, 0)
+BULK_CACHE_KIB = 128 * 1024  # SQLite page cache during bulk imports (see large_cache)
+
+_lock = threading.Lock()
+# the sqlite3 module peewee uses: pysqlite3's when installed (peewee's stubs do not name it)
+SQLITE_DRIVER: Any = getattr(pw, "sqlite3", None)
+
+
+def _null(value: None) -> None:
+    return None
+
+
+# The sqlite3 driver binds None by looking for an adapter and, finding none, probing the value
+# and the protocol for __adapt__/__conform__: ~0.8 us a None with pysqlite3, a tenth of a whole
+# eleven-column row insert. Registered, None is a dict hit and a call (measured 8.3 -> 1.5 us
+# a row of ten NULLs); it still binds NULL. Bulk loads bind millions of NULL dates.
+if SQLITE_DRIVER is not None:
+    SQLITE_DRIVER.register_adapter(type(None), _null)
+
+
+def is_sqlite(db: pw.Database | None = None) -> bool:
+    db = db or database.obj
+    return isinstance(db, pw.SqliteDatabase)
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a ``sqlite:///`` URL, or None for other URLs and ``:memory:``."""
+    if not url.startswith("sqlite://"):
+        return None
+    rest = url[len("sqlite://") :]
+    if rest.startswith("/"):
+        rest = rest[1:]
+    if rest in ("", ":memory:"):
+        return None
+    return Path(unquote(rest))
+
+
+def make_database(url: str) -> pw.Database:
+    """Build (not yet connect) a peewee Database for ``url``."""
+    if url.startswith("sqlite://"):
+        path = sqlite_path(url)
+        name = str(path) if path else ":memory:"
+        if path is not None and not path.parent.exists():
+            raise DatabaseError(f"database folder does not exist: {path.parent}")
+        return pw.SqliteDatabase(name, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+    if url.startswith(("postgresql://", "postgres://")):
+        return _make_postgres(url)
+    raise DatabaseError("database url must start with sqlite:/// or postgresql://")
+
+
+def _make_postgres(url: str) -> pw.Database:
+    parsed = urlparse(url)
+    try:
+        port = parsed.port
+    except ValueError:
+        raise DatabaseError("database url has an invalid port") from None
+    return pw.PostgresqlDatabase(
+        (parsed.path or "/").lstrip("/") or "postgres",
+        user=unquote(parsed.username) if parsed.username else None,
+        password=unquote(parsed.password) if parsed.password else None,
+        host=parsed.hostname or None,
+        port=port,
+        connect_timeout=5,
+    )
+
+
+def connect(url: str, *, migrate: bool = False) -> pw.Database:
+    """Open ``url``, bind the models to it and check the schema.
+
+    A new, empty database gets the current schema. An older one is upgraded only with
+    ``migrate=True`` (``finconsole migrate``); otherwise the caller is told to migrate.
+    """
+    from finconsole.core.store import migrations
+
+    db = make_database(url)
+    with _lock:
+        database.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+    except pw.OperationalError as exc:
+        raise DatabaseError(f"cannot open the database: {_first_line(exc)}") from None
+    if is_sqlite(db):
+        _check_sqlite_version(db)
+        path = sqlite_path(url)
+        if path is not None:
+            _restrict_permissions(path)
+    migrations.ensure_schema(db, upgrade=migrate)
+    return db
+
+
+def _check_sqlite_version(db: pw.Database) -> None:
+    version = db.execute_sql("select sqlite_version()").fetchone()[0]
+    if tuple(int(p) for p in version.split(".")[:3]) < MIN_SQLITE:
+        raise DatabaseError(
+            f"SQLite {version} is too old (need 3.43+ for permanent erasure from the search "
+            "index): install pysqlite3-binary"
+        )
+
+
+def _restrict_permissions(path: Path) -> None:
+    """The database holds personal data: readable by its owner only."""
+    for suffix in ("", "-wal", "-shm"):
+        file = Path(str(path) + suffix)
+        if file.exists():
+            try:
+                os.chmod(file, 0o600)
+            except OSError:
+                pass  # not our file (shared PostgreSQL-style setups): leave as is
+
+
+def close() -> None:
+    db = database.obj
+    if db is not None and not db.is_closed():
+        db.close()
+
+
+@contextmanager
+def thread_connection() -> Iterator[None]:
+    """Use in worker threads: peewee connections are per thread.
+
+    A driver error inside becomes a ``DatabaseError`` naming the condition (busy, disk full
+    ...), so every worker that reports ``FinconsoleError`` reports it too, instead of the
+    error ending the console, and no driver text (which can quote values) is shown.
+    """
+    with database.connection_context():
+        try:
+            yield
+        except pw.PeeweeException as exc:
+            raise DatabaseError(database_error_sentence(exc)) from exc
+
+
+@contextmanager
+def large_cache(kib: int = BULK_CACHE_KIB) -> Iterator[None]:
+    """A bigger SQLite page cache for a bulk import, restored afterwards: the indexes the rows
+    go into stay in memory instead of being read back page by page. No-op on PostgreSQL."""
+    if not is_sqlite():
+        yield
+        return
+    before = database.execute_sql("PRAGMA cache_size").fetchone()[0]
+    database.execute_sql(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        database.execute_sql(f"PRAGMA cache_size = {int(before)}")
+
+
+def tuples(query: Any) -> Iterator[tuple[Any, ...]]:
+    """A peewee query's rows as plain tuples (peewee's type stubs would call them models)."""
+    return iter(query.tuples())
+
+
+def checkpoint() -> None:
+    """Fold the WAL into the main file and truncate it (erased bytes leave the -wal file)."""
+    if is_sqlite():
+        database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else exc.__class__.__name__
+
+
+def write_transaction(*, register_only: bool = False) -> "_WriteTransaction":
+    """A transaction for a service that writes (a context manager or a decorator).
+
+    On SQLite the outermost one begins IMMEDIATE, taking the write lock up front, so two
+    consoles never read-then-write past each other (optimistic locks and the audit chain rely
+    on it). Nested calls become savepoints.
+
+    ``register_only``: with another database file attached, take the register's write lock
+    alone (BEGIN IMMEDIATE locks every attached file, so another process could not write it).
+    """
+    if is_sqlite() and not database.in_transaction():
+        if register_only:
+            return _WriteTransaction(database.atomic(), lock=_lock_register)
+        return _WriteTransaction(database.atomic(lock_type="IMMEDIATE"))
+    return _WriteTransaction(database.atomic())
+
+
+def _lock_register() -> None:
+    # a write that changes nothing still takes the write lock, of this file only
+    database.execute_sql('DELETE FROM main."meta" WHERE 0')
+
+
+class _WriteTransaction(ContextDecorator):
+    """peewee's atomic(), but the error that ended the transaction is the one reported.
+
+    SQLite rolls a transaction back by itself on some errors (a full disk: SQLITE_FULL); the
+    ROLLBACK peewee then sends fails with "no transaction is active", which would hide the
+    real cause from the user.
+    """
+
+    def __init__(self, inner, lock=None) -> None:
+        self.inner = inner
+        self.lock = lock
+
+    def __enter__(self):
+        entered = self.inner.__enter__()
+        if self.lock is not None:
+            try:
+                self.lock()
+            except BaseException as exc:
+                self.__exit__(type(exc), exc, exc.__traceback__)
+                raise
+        return entered
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            return self.inner.__exit__(exc_type, exc, tb)
+        except pw.DatabaseError as failure:
+            if exc is not None:
+                raise exc from None
+            cause = failure.__context__
+            if isinstance(cause, pw.DatabaseError) and "no transaction" in str(failure):
+                raise cause from None  # the COMMIT failed, then the ROLLBACK
+            raise

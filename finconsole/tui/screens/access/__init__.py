@@ -1,0 +1,1 @@
+"""Screens of login, locking, passwords, the first run and the audit trail."""

@@ -1,0 +1,1 @@
+"""Screens of erasure and its letter."""

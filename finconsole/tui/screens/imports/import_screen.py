@@ -1,0 +1,146 @@
+"""Import (officer): load a Shopify or WooCommerce export from a file path on this machine.
+
+The import runs in a thread worker; its progress callback posts to the event loop, which
+moves the progress bar, so the console stays responsive. The summary and the rejected lines
+(line numbers and reasons only, never row data) are shown at the end.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Header, Input, Label, ProgressBar, Select, Static
+
+from finconsole.core.imports import shop_import
+from finconsole.core.imports.import_result import ImportResult
+from finconsole.core.kernel.errors import FinconsoleError
+from finconsole.core.store.db import thread_connection
+from finconsole.tui.widgets.keybar import KeyBar
+
+KIND_LABELS = {
+    "shopify-customers": "Shopify customers",
+    "shopify-orders": "Shopify orders",
+    "woocommerce-customers": "WooCommerce customers",
+    "woocommerce-orders": "WooCommerce orders",
+}
+SHOWN_REJECTS = 50
+
+
+class ImportScreen(Screen):
+    DEFAULT_CSS = """
+    ImportScreen #form { height: auto; padding: 0 1; }
+    ImportScreen #kind { width: 30; }
+    ImportScreen #path { width: 1fr; }
+    ImportScreen ProgressBar { margin: 1 1 0 1; }
+    ImportScreen #summary { padding: 1 1 0 1; }
+    ImportScreen #rejects { padding: 0 1; height: 1fr; overflow-y: auto; }
+    """
+    BINDINGS = [
+        Binding("ctrl+r", "run_import", "Run import"),
+        Binding("ctrl+t", "focus_kind", "Kind"),
+        Binding("ctrl+o", "focus_path", "File path"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label(" Import the webshop's export (CSV) from a file path:")
+        with Horizontal(id="form"):
+            yield Select(
+                [(label, kind) for kind, label in KIND_LABELS.items()],
+                value="shopify-customers",
+                allow_blank=False,
+                id="kind",
+            )
+            yield Input(placeholder="/path/to/export.csv", id="path")
+        yield ProgressBar(total=None, show_eta=True, id="progress")
+        yield Static(
+            "Kind: Ctrl+T, path: Ctrl+O; Enter or Ctrl+R runs the import.",
+            id="summary",
+            markup=False,
+        )
+        yield Static("", id="rejects", markup=False)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).focus()
+
+    def action_focus_kind(self) -> None:
+        self.query_one("#kind", Select).focus()
+
+    def action_focus_path(self) -> None:
+        self.query_one("#path", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_run_import()
+
+    def action_run_import(self) -> None:
+        if self.running:
+            self.notify("An import is already running.", severity="warning")
+            return
+        path = self.query_one("#path", Input).value.strip()
+        if not path:
+            self.notify("Type the path of the export file first.", severity="warning")
+            return
+        kind = str(self.query_one("#kind", Select).value)
+        self.running = True
+        self.query_one("#progress", ProgressBar).update(total=None, progress=0)
+        self.query_one("#summary", Static).update(f"Importing {KIND_LABELS[kind]}...")
+        self.query_one("#rejects", Static).update("")
+        self.import_worker(kind, Path(path).expanduser())
+
+    @work(thread=True, exclusive=True, group="import")
+    def import_worker(self, kind: str, path: Path) -> None:
+        def progress(rows: int, done: int, total: int) -> None:
+            self.app.call_from_thread(self.show_progress, rows, done, total)
+
+        try:
+            with thread_connection():
+                result = shop_import.import_file(self.app.actor, kind, path, progress=progress)
+        except FinconsoleError as exc:
+            self.app.call_from_thread(self.show_failure, str(exc))
+        except OSError as exc:
+            self.app.call_from_thread(self.show_failure, f"cannot read the file: {exc.strerror}")
+        else:
+            self.app.call_from_thread(self.show_result, result)
+
+    def show_progress(self, rows: int, done: int, total: int) -> None:
+        if not self.is_attached:
+            return  # the officer moved on; the import carries on and reports when done
+        self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
+        self.query_one("#summary", Static).update(f"{rows:,} rows read...")
+
+    def show_failure(self, message: str) -> None:
+        self.running = False
+        if not self.is_attached:
+            self.app.notify(f"Import failed: {message}", severity="error", markup=False)
+            return
+        self.query_one("#progress", ProgressBar).update(total=1, progress=0)
+        self.query_one("#summary", Static).update(f"Nothing imported: {message}")
+        self.notify(message, severity="error", markup=False)
+
+    def show_result(self, result: ImportResult) -> None:
+        self.running = False
+        self.app.notify("Import finished: " + result.summary(), markup=False)
+        if not self.is_attached:
+            return
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=bar.total or 1, progress=bar.total or 1)
+        self.query_one("#summary", Static).update("Done: " + result.summary())
+        lines = [f"line {r.line}: {r.reason}" for r in result.rejects[:SHOWN_REJECTS]]
+        if result.rejected > SHOWN_REJECTS:
+            lines.append(
+                f"... and {result.rejected - SHOWN_REJECTS} more (the command line's --rejects "
+                "writes them all to a file)"
+            )
+        self.query_one("#rejects", Static).update(
+            ("Rejected rows:\n" + "\n".join(lines)) if lines else "No rows were rejected."
+        )

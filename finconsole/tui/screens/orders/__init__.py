@@ -1,0 +1,1 @@
+"""Screens to add and edit orders."""

@@ -1,0 +1,1 @@
+"""Screens of parcels: the queues, one parcel, a new parcel, carrier performance."""

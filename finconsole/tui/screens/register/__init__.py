@@ -1,0 +1,1 @@
+"""Screens of the register: search, a customer, editing a customer or address."""

@@ -1,0 +1,100 @@
+"""Edit a customer's contact details, or create a new customer (a phone order) with a first
+address."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from finconsole.tui.widgets.record_form import Field, FormScreen, shown
+
+CUSTOMER_FIELDS = (
+    Field("first_name", "First name"),
+    Field("last_name", "Last name"),
+    Field("email", "Email", placeholder="name@example.fi"),
+    Field("phone", "Phone", placeholder="040 123 4567 or +358..."),
+    Field("language", "Language", choices=("fi", "en")),
+    Field("note", "Note"),
+)
+ADDRESS_FIELDS = (
+    Field("street", "Street"),
+    Field("postcode", "Postcode", placeholder="00100"),
+    Field("city", "City"),
+    Field("country", "Country", placeholder="FI"),
+)
+
+
+display = shown
+
+
+def changes_from(values: dict[str, str], original: dict[str, Any]) -> dict[str, str]:
+    """The fields the user changed (compared with what the form showed)."""
+    return {k: v for k, v in values.items() if v != display(original.get(k))}
+
+
+def errors_of(clean, values: dict[str, Any]) -> dict[str, str]:
+    from finconsole.core.kernel.errors import ValidationError
+
+    try:
+        clean(values)
+    except ValidationError as exc:
+        return exc.fields
+    return {}
+
+
+class CustomerForm(FormScreen):
+    """``CustomerForm(customer)`` edits; ``CustomerForm(None)`` creates."""
+
+    def __init__(self, customer: dict[str, Any] | None) -> None:
+        super().__init__()
+        self.customer_id = customer["id"] if customer else None
+        self.TITLE_TEXT = "Edit customer" if customer else "New customer"
+        if customer:
+            self.version = customer["version"]
+            self.original = {f.name: customer.get(f.name) for f in CUSTOMER_FIELDS}
+
+    def fields(self):
+        return CUSTOMER_FIELDS if self.customer_id else CUSTOMER_FIELDS + ADDRESS_FIELDS
+
+    def initial_values(self) -> dict[str, str]:
+        if self.customer_id:
+            return {k: display(v) for k, v in self.original.items()}
+        return {"language": "fi", "country": "FI"}
+
+    def _split(self, values: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+        names = {f.name for f in CUSTOMER_FIELDS}
+        person = {k: v for k, v in values.items() if k in names}
+        address = {k: v for k, v in values.items() if k not in names}
+        return person, address
+
+    def check(self, values: dict[str, str]) -> dict[str, str]:
+        from finconsole.core.register.customers import clean_address, clean_customer
+
+        person, address = self._split(values)
+        errors = errors_of(clean_customer, person)
+        if self._has_address(address):
+            errors.update(errors_of(clean_address, address))
+        return errors
+
+    @staticmethod
+    def _has_address(address: dict[str, str]) -> bool:
+        return any(address.get(k) for k in ("street", "postcode", "city"))
+
+    def persist(self, values: dict[str, str]) -> dict[str, Any]:
+        from finconsole.core.register import customers
+
+        actor = self.app.actor
+        person, address = self._split(values)
+        if self.customer_id is None:
+            return customers.create(actor, person, address if self._has_address(address) else None)
+        changes = changes_from(person, self.original)
+        if not changes:
+            return {"id": self.customer_id, "unchanged": True}
+        return customers.update(actor, self.customer_id, self.version, changes, self.original)
+
+    def reload(self) -> dict[str, str]:
+        from finconsole.core.register import customers
+
+        fresh = customers.get(self.app.actor, self.customer_id, audit_view=False)
+        self.version = fresh["version"]
+        self.original = {f.name: fresh.get(f.name) for f in CUSTOMER_FIELDS}
+        return {k: display(v) for k, v in self.original.items()}

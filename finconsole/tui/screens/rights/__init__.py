@@ -1,0 +1,1 @@
+"""Screens of data-subject requests and access exports."""

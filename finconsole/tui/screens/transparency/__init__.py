@@ -1,0 +1,1 @@
+"""Screens of disclosures, inquiries, tasks and the register description."""

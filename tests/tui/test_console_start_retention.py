@@ -1,0 +1,47 @@
+"""An officer's console start completes erasures whose hold has ended; support's does not."""
+
+import datetime as dt
+
+from finconsole.core.erasure import erasure
+from finconsole.core.orders import orders
+from finconsole.core.register import customers
+from finconsole.core.store.models import Customer, Order
+
+from .helpers import make_app, settle
+
+
+def _held_erasure(officer) -> int:
+    person = customers.create(officer, {"first_name": "Hilma", "last_name": "Pidätetty"})
+    orders.create(
+        officer,
+        person["id"],
+        {"order_number": "FS-77", "invoice_status": "paid", "ordered_at": dt.datetime(2026, 1, 5)},
+    )
+    assert erasure.erase(officer, person["id"]).status == "partial"
+    return person["id"]
+
+
+async def test_officer_start_completes_due_erasures(db, officer, support, clock):
+    customer_id = _held_erasure(officer)
+    clock.advance(days=365 * 8)  # the Accounting Act hold (6 years after the year) has ended
+    for actor, survives in ((support, True), (officer, False)):
+        app = make_app(None)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            app.start_session(actor)
+            await settle(app, pilot, rounds=5)
+        assert Order.select().where(Order.order_number == "FS-77").exists() is survives
+        assert (Customer.get_or_none(Customer.id == customer_id) is not None) is survives
+
+
+async def test_the_start_says_what_retention_did_in_words(db, officer, clock):
+    """The officer saw "Retention: purge_tracking_events: 6" on logging in."""
+    _held_erasure(officer)
+    clock.advance(days=365 * 8)
+    app = make_app(None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.start_session(officer)
+        await settle(app, pilot, rounds=5)
+        said = [str(n.message) for n in app._notifications]
+    assert "Retention: 1 held erasure completed." in said
