@@ -26,7 +26,7 @@ run: $(STAMP) config.toml
 	$(BIN)/finconsole
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 demo.toml: | $(STAMP)
 	$(BIN)/finconsole --config demo.toml init --db sqlite:///demo.db
