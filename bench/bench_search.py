@@ -20,6 +20,7 @@ import time
 
 from bench.common import describe, percentile, postgres_register, sqlite_register
 from finconsole.core.kernel.actor import Actor
+from finconsole.core.register import find
 from finconsole.core.store import db
 from finconsole.core.store import search_index as search
 from finconsole.core.store.models import Address, Customer, Order, Parcel, database
@@ -44,8 +45,8 @@ def main(argv: list[str]) -> int:
         queries = query_mix(args.seed)
         actor = Actor.cli()
         for q in queries[:20]:  # warm the cache as a console that has been open a while
-            search.search(actor, q)
-        indexed = [timed(lambda q=q: search.search(actor, q)) for q in queries]
+            find.search(actor, q)
+        indexed = [timed(lambda q=q: find.search(actor, q)) for q in queries]
         report(indexed, queries, args.baseline_sample)
     finally:
         db.close()

@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from finconsole.tui.run import run_console
 
-            return run_console(ctx)
+            return run_console(ctx.config, ctx.connect)
         return int(args.func(args, ctx) or 0)
     except FinconsoleError as exc:
         return fail(str(exc), exc.exit_code)

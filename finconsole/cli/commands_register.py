@@ -6,11 +6,12 @@ import argparse
 
 from finconsole.cli.context import Context
 from finconsole.cli.output import print_rows
+from finconsole.core import bootstrap
 from finconsole.core.kernel.errors import ConfigError
+from finconsole.core.register import find
 from finconsole.core.settings import config as config_mod
 from finconsole.core.settings import keys
 from finconsole.core.store import db, migrations
-from finconsole.core.store import search_index as search
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,7 +47,7 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     data = config_mod.defaults()
     if args.db:
         data["database"]["url"] = args.db
-    config = config_mod.Config(config_mod.validate(data, str(path)), path.resolve())
+    config = config_mod.Config(bootstrap.validate_config(data, str(path)), path.resolve())
     # Create the database first: a bad URL must not leave a config behind that points at it.
     db.connect(config.database_url, migrate=True)
     db.close()
@@ -81,7 +82,7 @@ def cmd_migrate(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_find(args: argparse.Namespace, ctx: Context) -> int:
     ctx.connect()
-    rows = search.search(ctx.actor, args.query, limit=args.limit)
+    rows = find.search(ctx.actor, args.query, limit=args.limit)
     print_rows(
         rows,
         [

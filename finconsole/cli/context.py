@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
+from finconsole.core import bootstrap
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.settings import config as config_mod
-from finconsole.core.settings import runtime
 
 
 class Context:
@@ -18,8 +18,7 @@ class Context:
     @property
     def config(self) -> config_mod.Config:
         if self._config is None:
-            self._config = config_mod.load(self.config_path)
-            runtime.set_config(self._config)
+            self._config = bootstrap.use_config(self.config_path)
         return self._config
 
     def connect(self, *, migrate: bool = False, allow_pending_restore: bool = False) -> None:
@@ -29,14 +28,12 @@ class Context:
         (only ``finconsole restore`` itself opens it then).
         """
         if not self._connected:
-            from finconsole.core.store import db  # not at import: the console paints first
-
-            db.connect(self.config.database_url, migrate=migrate)
+            bootstrap.open_database(
+                self.config.database_url,
+                migrate=migrate,
+                allow_pending_restore=allow_pending_restore,
+            )
             self._connected = True
-            if not allow_pending_restore:
-                from finconsole.core.erasure import backup
-
-                backup.ensure_no_pending_restore()
 
     @property
     def actor(self) -> Actor:

@@ -8,13 +8,16 @@ stderr with exit status 1, as before the console painted first.
 
 from __future__ import annotations
 
-from finconsole.cli.context import Context
+from collections.abc import Callable
+
+from finconsole.core.settings.config import Config
 
 
-def run_console(ctx: Context) -> int:
+def run_console(config: Config, connect: Callable[[], None]) -> int:
+    """Run the console on ``config``; ``connect`` opens the database (called in a worker)."""
     from finconsole.tui.app import FinconsoleApp
 
-    app = FinconsoleApp(ctx.config, connect=ctx.connect)
+    app = FinconsoleApp(config, connect=connect)
     app.run(mouse=False)
     if app.startup_error is not None:
         raise app.startup_error  # cli.main prints its one line and exits 1

@@ -226,9 +226,9 @@ def test_a_bug_is_one_line_unless_debugging(folder, capsys, monkeypatch):
     def bug(*args, **kwargs):
         raise AttributeError("secret customer value")
 
-    from finconsole.core.store import search_index as search
+    from finconsole.core.register import find
 
-    monkeypatch.setattr(search, "search", bug)
+    monkeypatch.setattr(find, "search", bug)
     code, _, err = run(capsys, "find", "anna")
     line = one_clear_line(err)
     assert code == 1 and "internal error (AttributeError)" in line and "secret" not in line

@@ -6,8 +6,8 @@ from textual.widgets import DataTable, Input
 from finconsole.core.orders import orders
 from finconsole.core.register import customers
 from finconsole.core.store.models import Customer, Parcel
-from finconsole.tui.screens.register.customer import CustomerScreen
 from finconsole.tui.screens.register import register
+from finconsole.tui.screens.register.customer import CustomerScreen
 from finconsole.tui.screens.register.register import RegisterScreen
 
 from .helpers import make_app, screen_text, settle, type_text

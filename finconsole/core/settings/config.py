@@ -3,7 +3,8 @@
 Found at ``--config``, else ``$FINCONSOLE_CONFIG``, else ``./config.toml``; with none the
 defaults hold. An unknown key or a wrong type is a one-line ``ConfigError`` naming key and file.
 Each section is a dict of key -> (type, default). ``carriers`` and ``processors`` are free-form
-tables validated by their own services.
+tables validated by their own services: the caller passes their checks in ``section_checks``
+(``core/bootstrap.py`` holds the list), so this module needs no domain above it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import copy
 import os
 import tomllib
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +107,12 @@ def find_path(explicit: str | None) -> Path:
     return Path(explicit or os.environ.get("FINCONSOLE_CONFIG") or DEFAULT_PATH)
 
 
-def load(explicit: str | None = None) -> Config:
+SectionCheck = Callable[[Any, str], object]
+
+
+def load(
+    explicit: str | None = None, section_checks: Mapping[str, SectionCheck] | None = None
+) -> Config:
     """Load and validate the config; with no file found, the defaults hold."""
     path = find_path(explicit)
     if not path.exists():
@@ -119,26 +126,24 @@ def load(explicit: str | None = None) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    return Config(validate(raw, str(path)), path.resolve())
+    return Config(validate(raw, str(path), section_checks), path.resolve())
 
 
-def validate(raw: dict[str, Any], where: str = "config") -> dict[str, Any]:
+def validate(
+    raw: dict[str, Any],
+    where: str = "config",
+    section_checks: Mapping[str, SectionCheck] | None = None,
+) -> dict[str, Any]:
     data = defaults()
+    checks = section_checks or {}
     for section, value in raw.items():
         if section in FREE_SECTIONS:
             if not isinstance(value, FREE_SECTIONS[section]):
                 kind = "table" if FREE_SECTIONS[section] is dict else "array of tables"
                 raise ConfigError(f"{where}: [{section}] must be a {kind}")
-            if section == "carriers":
-                from finconsole.core.parcels.carriers import validate_config
-
-                validate_config(value, where)
+            if section in checks:
+                checks[section](value, where)
             data[section] = copy.deepcopy(value)
-            if section == "processors":
-                # imported here: the service reads the runtime config, which imports this module
-                from finconsole.core.transparency import processors
-
-                processors.validate(value, where)
             continue
         if section not in SCHEMA:
             raise ConfigError(f"{where}: unknown section [{section}]")

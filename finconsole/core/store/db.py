@@ -18,7 +18,8 @@ from urllib.parse import unquote, urlparse
 import peewee as pw
 
 from finconsole.core.kernel.errors import DatabaseError, database_error_sentence
-from finconsole.core.store.models import database
+from finconsole.core.store import migrations
+from finconsole.core.store.models import database, is_sqlite, tuples  # noqa: F401 (re-exported)
 
 # secure_delete zeroes deleted content; WAL lets readers and one writer work together.
 SQLITE_PRAGMAS = {
@@ -46,11 +47,6 @@ def _null(value: None) -> None:
 # a row of ten NULLs); it still binds NULL. Bulk loads bind millions of NULL dates.
 if SQLITE_DRIVER is not None:
     SQLITE_DRIVER.register_adapter(type(None), _null)
-
-
-def is_sqlite(db: pw.Database | None = None) -> bool:
-    db = db or database.obj
-    return isinstance(db, pw.SqliteDatabase)
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -100,8 +96,6 @@ def connect(url: str, *, migrate: bool = False) -> pw.Database:
     A new, empty database gets the current schema. An older one is upgraded only with
     ``migrate=True`` (``finconsole migrate``); otherwise the caller is told to migrate.
     """
-    from finconsole.core.store import migrations
-
     db = make_database(url)
     with _lock:
         database.initialize(db)
@@ -172,11 +166,6 @@ def large_cache(kib: int = BULK_CACHE_KIB) -> Iterator[None]:
         yield
     finally:
         database.execute_sql(f"PRAGMA cache_size = {int(before)}")
-
-
-def tuples(query: Any) -> Iterator[tuple[Any, ...]]:
-    """A peewee query's rows as plain tuples (peewee's type stubs would call them models)."""
-    return iter(query.tuples())
 
 
 def checkpoint() -> None:

@@ -11,14 +11,13 @@ import peewee as pw
 
 from finconsole.core.kernel.errors import DatabaseError
 from finconsole.core.store import models
+from finconsole.core.store import search_index as search
 
 VERSION_KEY = "schema_version"
 
 
 def _m1_initial(db: pw.Database) -> None:
     db.create_tables(models.ALL_MODELS)
-    from finconsole.core.store import search_index as search
-
     search.create_index(db)
 
 

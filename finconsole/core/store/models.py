@@ -10,6 +10,7 @@ Times are stored as naive UTC datetimes; money as integer cents.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import peewee as pw
@@ -396,3 +397,13 @@ ALL_MODELS: list[type[BaseModel]] = [
 
 # Tables that hold personal data: erasure must cover every one of them.
 PERSONAL_DATA_MODELS = [Customer, Address, Order, Parcel, TrackingEvent, Request, Disclosure, Task]
+
+
+def is_sqlite(db: pw.Database | None = None) -> bool:
+    db = db or database.obj
+    return isinstance(db, pw.SqliteDatabase)
+
+
+def tuples(query: Any) -> Iterator[tuple[Any, ...]]:
+    """A peewee query's rows as plain tuples (peewee's type stubs would call them models)."""
+    return iter(query.tuples())

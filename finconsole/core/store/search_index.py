@@ -26,10 +26,15 @@ from typing import Any
 
 import peewee as pw
 
-from finconsole.core.kernel import permissions
-from finconsole.core.kernel.actor import Actor
-from finconsole.core.store.db import is_sqlite, tuples
-from finconsole.core.store.models import Address, Customer, Order, Parcel, database
+from finconsole.core.store.models import (
+    Address,
+    Customer,
+    Order,
+    Parcel,
+    database,
+    is_sqlite,
+    tuples,
+)
 
 FTS_TABLE = "customer_fts"
 TERM_TABLE = "search_term"
@@ -419,22 +424,3 @@ def _without_hash_joins(sql: str, params: list) -> list[int]:
 def _count_upto(word: str, cap: int) -> int:
     sql = f"SELECT count(*) FROM (SELECT 1 FROM {TERM_TABLE} WHERE term LIKE %s LIMIT %s) x"
     return database.execute_sql(sql, (word + "%", cap)).fetchone()[0]
-
-
-def search(actor: Actor, query: str, *, limit: int = 50, after_id: int = 0) -> list[dict[str, Any]]:
-    """Customers matching ``query`` as summary rows, in id order, keyset-paged by ``after_id``.
-
-    An empty query returns the most recently updated customers (``after_id`` is ignored).
-    Restricted customers are found only by the register officer.
-    """
-    permissions.require(actor, "search_customers")
-    limit = max(1, min(int(limit), MAX_LIMIT))
-    include_restricted = permissions.allowed(actor, "view_restricted")
-    if not query.strip():
-        from finconsole.core.register import customers
-
-        return customers.recent(actor, limit=limit)
-    ids = matching_ids(query, limit, after_id, include_restricted)
-    from finconsole.core.register.customers import summaries
-
-    return summaries(ids)

@@ -5,7 +5,7 @@ import pytest
 from finconsole.core.demo import demo
 from finconsole.core.demo.demo_records import gs1_check_digit, s10_check_digit
 from finconsole.core.kernel.errors import Conflict, DatabaseError, PermissionDenied, ValidationError
-from finconsole.core.register import customers
+from finconsole.core.register import customers, find
 from finconsole.core.store import search_index as search
 from finconsole.core.store.models import Customer, Order, Parcel, TrackingEvent, User
 
@@ -69,13 +69,13 @@ def test_same_seed_same_data(db, officer, clock):
 def test_demo_is_searchable(db, officer, clock):
     demo.generate(officer, 200, seed=1)
     someone = Customer.select().order_by(Customer.id).first()
-    found = search.search(officer, f"{someone.first_name} {someone.last_name[:3]}", limit=500)
+    found = find.search(officer, f"{someone.first_name} {someone.last_name[:3]}", limit=500)
     assert someone.id in [r["id"] for r in found]
     order = Order.select().first()
-    assert order.customer_id in [r["id"] for r in search.search(officer, order.order_number)]
+    assert order.customer_id in [r["id"] for r in find.search(officer, order.order_number)]
     parcel = Parcel.select().first()
     owner = Order.get_by_id(parcel.order_id).customer_id
-    assert owner in [r["id"] for r in search.search(officer, parcel.tracking_code)]
+    assert owner in [r["id"] for r in find.search(officer, parcel.tracking_code)]
 
 
 def test_refuses_a_register_with_customers(db, officer, clock):
@@ -107,10 +107,10 @@ def test_helper_process_path_gives_the_same_data(sqlite_db, officer, clock, monk
     config = dict(sqlite_db.execute_sql("SELECT k, v FROM customer_fts_config").fetchall())
     assert config["secure-delete"] == 1
     someone = Customer.get_by_id(7)
-    assert [r["id"] for r in search.search(officer, someone.email)] == [7]
+    assert [r["id"] for r in find.search(officer, someone.email)] == [7]
     search.remove(7)
     search.write_documents([(7, "zyxwvu")])
-    assert [r["id"] for r in search.search(officer, "zyxw")] == [7]
+    assert [r["id"] for r in find.search(officer, "zyxw")] == [7]
     sqlite_db.execute_sql("INSERT INTO customer_fts(customer_fts) VALUES('integrity-check')")
     assert not list(tmp_path.glob(".finconsole-demo-index-*"))
 

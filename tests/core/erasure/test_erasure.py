@@ -4,6 +4,7 @@ import pytest
 
 from finconsole.core.erasure import erasure, ledger, retention
 from finconsole.core.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from finconsole.core.register import find
 from finconsole.core.store import search_index as search
 from finconsole.core.store.models import (
     Address,
@@ -128,7 +129,7 @@ def test_partial_erasure_minimises_and_restricts(db, officer, support, clock):
     assert [o.order_number for o in Order.select()] == ["N-6"]
     assert Parcel.select().count() == TrackingEvent.select().count() == 0
     assert Address.select().count() == 0
-    assert search.search(support, "N-6") == []  # support finds nothing
+    assert find.search(support, "N-6") == []  # support finds nothing
     with pytest.raises(NotFound):
         from finconsole.core.register import customers
 

@@ -4,9 +4,8 @@ import datetime as dt
 
 from finconsole.core.erasure import erasure
 from finconsole.core.orders import orders
-from finconsole.core.register import customers
+from finconsole.core.register import customers, find
 from finconsole.core.rights import requests
-from finconsole.core.store import search_index as search
 from finconsole.core.store.models import Customer, ErasureLedger, Request
 
 
@@ -29,7 +28,7 @@ def test_phone_request_to_complete_erasure(db, officer, support, clock):
     done = requests.execute(officer, req["id"])
     assert done["status"] == "done"
     assert Customer.get_or_none(Customer.id == person["id"]) is None
-    assert search.search(officer, "poistettava") == []
+    assert find.search(officer, "poistettava") == []
     assert ErasureLedger.select().where(ErasureLedger.customer_id == person["id"]).count() == 1
     assert Request.get_by_id(req["id"]).subject_description == ""
 

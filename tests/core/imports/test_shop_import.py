@@ -13,7 +13,7 @@ from finconsole.core.imports import shop_import
 from finconsole.core.imports.shop_csv import ImportFormatError
 from finconsole.core.kernel import clock as core_clock
 from finconsole.core.kernel.errors import PermissionDenied
-from finconsole.core.register import customers
+from finconsole.core.register import customers, find
 from finconsole.core.store import search_index as search
 from finconsole.core.store.models import Customer, ErasureLedger, Order, OrderLine, Parcel
 
@@ -99,7 +99,7 @@ def test_newer_export_updates_and_never_duplicates(db, officer, clock, tmp_path)
     customer = Customer.get(Customer.shop_ref == "shopify:7000002")
     assert customer.last_name == "Äijälä-Uusi" and customer.version == 2
     assert customer.addresses.get().city == "Kemi"
-    assert [r["id"] for r in search.search(officer, "aijala uusi")] == [customer.id]
+    assert [r["id"] for r in find.search(officer, "aijala uusi")] == [customer.id]
     assert Customer.select().count() == 300
 
 
@@ -163,7 +163,7 @@ def test_erased_customer_is_not_brought_back(db, officer):
     orders = run(officer, "shopify-orders", SHOPIFY_ORDERS)
     assert orders.skipped_erased == 1 and orders.created == 0
     assert not Customer.select().where(Customer.email == email).exists()
-    assert all(r["email"] != email for r in search.search(officer, email, limit=500))
+    assert all(r["email"] != email for r in find.search(officer, email, limit=500))
 
 
 def test_shopify_orders_grouped_with_lines_parcels_and_statuses(db, officer):
@@ -238,7 +238,7 @@ def test_imported_customers_are_found_at_once(db, officer):
         f"{customer.first_name} {customer.last_name}",
         "1003",
     ):
-        assert customer.id in [r["id"] for r in search.search(officer, query, limit=500)], query
+        assert customer.id in [r["id"] for r in find.search(officer, query, limit=500)], query
     order = Order.get(Order.order_number == "#1003")
     assert order.customer_id == customer.id
 
@@ -350,7 +350,7 @@ def test_newer_order_export_updates_status_lines_and_parcels(db, officer, tmp_pa
 
 
 def customer_ids_for(query, actor):
-    return [r["id"] for r in search.search(actor, query)]
+    return [r["id"] for r in find.search(actor, query)]
 
 
 def test_same_order_twice_in_a_file_is_one_order(db, officer, tmp_path):

@@ -28,9 +28,8 @@ from finconsole.core.kernel.errors import Conflict, FinconsoleError, NotFound, P
 from finconsole.core.kernel.permissions import PERMISSIONS
 from finconsole.core.orders import orders
 from finconsole.core.parcels import carrier_stats, claims, parcels
-from finconsole.core.register import audience, customers
+from finconsole.core.register import audience, customers, find
 from finconsole.core.rights import export, requests
-from finconsole.core.store import search_index as search
 from finconsole.core.store.db import is_sqlite
 from finconsole.core.store.models import Customer
 from finconsole.core.transparency import disclosures, inquiries, notice, tasks
@@ -155,7 +154,7 @@ def _new_customer(w: World) -> int:
 
 CASES: dict[str, Case] = {
     # register
-    "search_customers": Case(lambda a, w: search.search(a, "virtanen")),
+    "search_customers": Case(lambda a, w: find.search(a, "virtanen")),
     "view_customer": Case(lambda a, w: customers.get(a, w.customer_id)),
     "create_customer": Case(lambda a, w: customers.create(a, {"last_name": "Korhonen"})),
     "update_customer": Case(

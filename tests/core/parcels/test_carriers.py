@@ -1,8 +1,8 @@
 import pytest
 
+from finconsole.core import bootstrap
 from finconsole.core.kernel.errors import ConfigError, ValidationError
 from finconsole.core.parcels import carrier_events, carriers
-from finconsole.core.settings import config as config_mod
 
 VALID = {
     "posti": ["JJFI64312310000123456", "RR123456785FI", "jjfi 6431 2310 0001"],
@@ -109,14 +109,14 @@ def test_settings_defaults_and_overrides():
 )
 def test_bad_carrier_config_names_the_key(table, message):
     with pytest.raises(ConfigError) as err:
-        config_mod.validate({"carriers": table}, "config.toml")
+        bootstrap.validate_config({"carriers": table}, "config.toml")
     assert message in str(err.value)
 
 
 def test_config_file_with_carriers_loads(tmp_path):
     path = tmp_path / "c.toml"
     path.write_text("[carriers.posti]\nlost_after_days = 4\n")
-    cfg = config_mod.load(str(path))
+    cfg = bootstrap.load_config(str(path))
     assert carriers.settings("posti", cfg["carriers"])["lost_after_days"] == 4
 
 

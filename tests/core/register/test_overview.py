@@ -170,7 +170,7 @@ def test_register_page_rows_paging_and_landing(db, officer, support, clock):
 def test_console_and_command_line_show_the_same_city(db, officer, clock):
     """The results table of the console and `finconsole find` share one row rule: the city
     is the default address's (the first one added when none is default)."""
-    from finconsole.core.store import search_index as search
+    from finconsole.core.register import find
 
     person = customers.create(
         officer,
@@ -182,6 +182,6 @@ def test_console_and_command_line_show_the_same_city(db, officer, clock):
     )
     Address.update(is_default=Address.city == "Turku").execute()
     console_rows, _ = overview.register_page(officer, "kaupunki")
-    command_line_rows = search.search(officer, "kaupunki")
+    command_line_rows = find.search(officer, "kaupunki")
     assert [r["city"] for r in console_rows] == [r["city"] for r in command_line_rows] == ["Turku"]
     assert customers.recent(officer)[0]["city"] == "Turku"

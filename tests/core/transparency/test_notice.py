@@ -6,6 +6,7 @@ import peewee as pw
 import pytest
 
 from finconsole.cli import main
+from finconsole.core import bootstrap
 from finconsole.core.kernel.errors import ConfigError, PermissionDenied, ValidationError
 from finconsole.core.settings import config as config_mod
 from finconsole.core.store.models import Customer
@@ -31,7 +32,7 @@ def _config(**sections) -> config_mod.Config:
     data = config_mod.defaults()
     for section, values in sections.items():
         data[section] = values if isinstance(values, list) else {**data[section], **values}
-    return config_mod.Config(config_mod.validate(data), None)
+    return config_mod.Config(bootstrap.validate_config(data), None)
 
 
 def _sentences(text: str) -> list[str]:
@@ -42,7 +43,7 @@ def _sentences(text: str) -> list[str]:
 def _configs() -> list[config_mod.Config]:
     found = [config_mod.Config(config_mod.defaults(), None)]
     if EXAMPLE.exists():
-        found.append(config_mod.load(str(EXAMPLE)))
+        found.append(bootstrap.load_config(str(EXAMPLE)))
     return found
 
 
@@ -178,7 +179,7 @@ def test_processors_are_validated_on_load(tmp_path, entry, message):
     path = tmp_path / "config.toml"
     config_mod.write(path, {"processors": [entry]})
     with pytest.raises(ConfigError) as err:
-        config_mod.load(str(path))
+        bootstrap.load_config(str(path))
     assert message in str(err.value) and "processors entry 1" in str(err.value)
 
 
@@ -218,4 +219,4 @@ def test_example_config_processors_if_present():
         pytest.skip("config.example.toml not merged yet")
     with EXAMPLE.open("rb") as fh:
         raw = tomllib.load(fh)
-    config_mod.validate(raw, str(EXAMPLE))
+    bootstrap.validate_config(raw, str(EXAMPLE))
