@@ -32,7 +32,9 @@ def stale_parcel(actor, name="[bold]Eve[/]"):
 
 
 async def test_parcels_queues_and_claim_open_to_closed(db, support, clock, monkeypatch):
-    monkeypatch.setattr("finconsole.tui.screens.parcels.parcels.CUSTOMER_SCREEN", "nowhere:Missing")
+    monkeypatch.setattr(
+        "finconsole.tui.screens.parcels.customer_link.CUSTOMER_SCREEN", "nowhere:Missing"
+    )
     parcel = stale_parcel(support)
     fresh = make_parcel(support, shipped_at=at(14))
     Parcel.update(status="in_transit", last_event_at=at(15, 9)).where(
@@ -97,7 +99,7 @@ async def test_enter_opens_customer_screen_when_installed(db, officer, clock, mo
             super().__init__()
             opened.append((customer_id, order_id, parcel_id))
 
-    import finconsole.tui.screens.parcels.parcels as module
+    import finconsole.tui.screens.parcels.customer_link as module
 
     monkeypatch.setattr(module, "customer_screen_class", lambda: FakeCustomer)
     parcel = stale_parcel(officer)

@@ -24,12 +24,13 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from finconsole.core.access import audit
 from finconsole.core.erasure import holds, ledger
 from finconsole.core.erasure.erasure_letter import reply_letter  # noqa: F401 (part of the API)
 from finconsole.core.erasure.holds import Hold
+from finconsole.core.erasure.result import ERASE, KEEP, ErasureResult, Item
 from finconsole.core.kernel import clock, permissions
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import Conflict, NotFound, ValidationError
@@ -53,8 +54,6 @@ from finconsole.core.store.models import (
 )
 from finconsole.core.transparency import disclosures, inquiries
 
-ERASE = "erase"
-KEEP = "keep"
 # Tables an erasure writes to: vacuumed afterwards on PostgreSQL.
 TOUCHED_TABLES = [
     "customer",
@@ -79,39 +78,6 @@ CHECKPOINT_TRIES = 20  # a busy reader usually lets go within a few tries
 # ``eraser(customer_id)`` runs inside the erasure's transaction, before the customer row goes,
 # and must hard-delete (or blank) that person's rows. Add the tables to TOUCHED_TABLES too.
 ERASERS: list[Callable[[int], None]] = []
-
-
-@dataclass(frozen=True)
-class Item:
-    """One kind of data and what happens to it. ``kind`` and ``reason`` are codes the reply
-    letter translates; ``ref`` is an order number (no personal data)."""
-
-    kind: str
-    count: int
-    action: str
-    reason: str = ""
-    ref: str = ""
-    until: dt.date | None = None
-
-
-@dataclass
-class ErasureResult:
-    customer_id: int
-    status: str  # preview | complete | partial
-    items: list[Item]
-    language: str = "fi"
-    completes_on: dt.date | None = None  # the last dated hold's end + 1 (None: when cases end)
-    request_ref: str = ""
-    permanent: bool = True  # False if the WAL could not be emptied (another reader held it)
-    at: dt.datetime = field(default_factory=clock.now)
-
-    @property
-    def erased(self) -> list[Item]:
-        return [i for i in self.items if i.action == ERASE]
-
-    @property
-    def kept(self) -> list[Item]:
-        return [i for i in self.items if i.action == KEEP]
 
 
 @dataclass

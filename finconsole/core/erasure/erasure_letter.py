@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from finconsole.core.erasure.result import ErasureResult, Item
 from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.kernel.files import write_private
 from finconsole.core.settings import runtime
-
-if TYPE_CHECKING:
-    from finconsole.core.erasure.erasure import ErasureResult, Item
 
 LANGUAGES = ("fi", "en")
 

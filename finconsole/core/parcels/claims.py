@@ -19,7 +19,7 @@ from finconsole.core.kernel import validation as v
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import Conflict, NotFound, ValidationError
 from finconsole.core.parcels import carriers
-from finconsole.core.parcels.parcels import _visible_parcel, queue_row
+from finconsole.core.parcels.rows import queue_row, visible_parcel
 from finconsole.core.store.db import write_transaction
 from finconsole.core.store.models import Claim, Customer, Order, Parcel
 
@@ -60,7 +60,7 @@ def deadline_for(
 
 
 def _parcel(actor: Actor, parcel_id: int) -> tuple[Parcel, int]:
-    row = _visible_parcel(actor, parcel_id)
+    row = visible_parcel(actor, parcel_id)
     return row, row.order.customer_id
 
 

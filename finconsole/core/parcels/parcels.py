@@ -20,9 +20,15 @@ import peewee as pw
 from finconsole.core.access import audit
 from finconsole.core.kernel import clock, permissions
 from finconsole.core.kernel.actor import Actor
-from finconsole.core.kernel.errors import NotFound, ValidationError
+from finconsole.core.kernel.errors import ValidationError
 from finconsole.core.orders import orders
-from finconsole.core.parcels import carriers
+from finconsole.core.parcels import carriers, claims
+from finconsole.core.parcels.rows import (  # noqa: F401 (part of this module's API)
+    event_dict,
+    parcel_dict,
+    queue_row,
+    visible_parcel,
+)
 from finconsole.core.store import search_index as search
 from finconsole.core.store.db import write_transaction
 from finconsole.core.store.models import Claim, Customer, Order, Parcel, TrackingEvent
@@ -35,61 +41,15 @@ PAGE = 200
 # --- reading ---------------------------------------------------------------------------------
 
 
-def parcel_dict(parcel: Parcel) -> dict[str, Any]:
-    data = {
-        name: getattr(parcel, name)
-        for name in (
-            "id",
-            "carrier",
-            "tracking_code",
-            "status",
-            "shipped_at",
-            "expected_at",
-            "delivered_at",
-            "last_event_at",
-            "pickup_deadline",
-            "suspected_lost_at",
-        )
-    }
-    data["order_id"] = parcel.order_id
-    data["carrier_name"] = carriers.CARRIERS.get(parcel.carrier, parcel.carrier)
-    return data
-
-
-def event_dict(event: TrackingEvent) -> dict[str, Any]:
-    return {
-        "id": event.id,
-        "occurred_at": event.occurred_at,
-        "code": event.code,
-        "status": event.status,
-        "location": event.location,
-        "description": event.description,
-    }
-
-
-def _visible_parcel(actor: Actor, parcel_id: int) -> Parcel:
-    row = (
-        Parcel.select(Parcel, Order.id, Order.customer, Order.restricted, Order.order_number)
-        .join(Order)
-        .where(Parcel.id == parcel_id)
-        .first()
-    )
-    if row is None or (row.order.restricted and not permissions.allowed(actor, "view_restricted")):
-        raise NotFound(f"no parcel with id {parcel_id}")
-    return row
-
-
 def get(actor: Actor, parcel_id: int) -> dict[str, Any]:
     """One parcel with its order, customer id, event timeline (newest first) and claims."""
     permissions.require(actor, "view_parcel")
-    parcel = _visible_parcel(actor, parcel_id)
+    parcel = visible_parcel(actor, parcel_id)
     data = parcel_dict(parcel)
     data["customer_id"] = parcel.order.customer_id
     data["order_number"] = parcel.order.order_number
     events = parcel.events.order_by(TrackingEvent.occurred_at.desc(), TrackingEvent.id.desc())
     data["events"] = [event_dict(e) for e in events]
-    from finconsole.core.parcels import claims
-
     data["claims"] = [claims.claim_dict(c) for c in parcel.claims.order_by(Claim.id.desc())]
     data["follow_up"] = follow_up(parcel, clock.now(), carriers.settings(parcel.carrier))
     return data
@@ -275,19 +235,6 @@ def _base(actor: Actor) -> pw.ModelSelect[Parcel]:
     return query
 
 
-def queue_row(parcel: Parcel, sort_value: Any) -> dict[str, Any]:
-    """A parcel as a queue lists it: with its order number and customer, keyed for paging."""
-    data = parcel_dict(parcel)
-    order = parcel.order
-    data.update(
-        order_number=order.order_number,
-        customer_id=order.customer_id,
-        customer_name=f"{order.customer.first_name} {order.customer.last_name}".strip(),
-        key=(sort_value, parcel.id),
-    )
-    return data
-
-
 def _after(column: pw.Field, id_column: pw.Field, after: tuple | None) -> pw.ColumnBase:
     if after is None:
         return pw.SQL("1 = 1")
@@ -318,8 +265,6 @@ def queue(
         return _by_column(query, Parcel.pickup_deadline, after, limit)
     if name == "suspected_lost":
         return _by_column(_suspected(actor), Parcel.suspected_lost_at, after, limit)
-    from finconsole.core.parcels import claims
-
     return claims.open_claims_page(actor, after, limit)
 
 
@@ -349,8 +294,6 @@ def counts(actor: Actor) -> dict[str, int]:
     """How many parcels each queue holds, counted up to ``COUNT_CAP + 1`` (shown as "999+"):
     an exact count of a large queue would cost more than the page itself."""
     permissions.require(actor, "follow_parcels")
-    from finconsole.core.parcels import claims
-
     base = _base(actor)
     queries: dict[str, pw.ModelSelect[Any]] = {
         "in_transit": base.where(Parcel.status.in_(carriers.ACTIVE_STATUSES)),
@@ -392,8 +335,6 @@ def purge_tracking_events(actor: Actor) -> int:
 def overdue(actor: Actor) -> list[dict[str, Any]]:
     """What needs chasing today: suspected-lost parcels without an open claim, parcels whose
     pickup period is ending, and open claims nearing their deadline. Flags first."""
-    from finconsole.core.parcels import claims
-
     flag_suspected(actor)
     now = clock.now()
     all_rules = carriers.all_settings()

@@ -252,7 +252,7 @@ class ParcelScreen(Screen):
     def action_open_customer(self) -> None:
         if self.parcel is None:
             return
-        from finconsole.tui.screens.parcels.parcels import open_customer
+        from finconsole.tui.screens.parcels.customer_link import open_customer
 
         if not open_customer(self.app, self.parcel):
             self.notify("The customer screen is not available.", severity="warning")

@@ -7,7 +7,6 @@ timeline; ``r`` applies the lost rule again and reloads.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from rich.text import Text
@@ -20,6 +19,7 @@ from textual.widgets import DataTable, Header, Static
 from finconsole.core.parcels import parcels
 from finconsole.core.store.db import thread_connection
 from finconsole.tui.safe import literal, words
+from finconsole.tui.screens.parcels.customer_link import open_customer
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.paged_table import move_within_page
@@ -46,7 +46,6 @@ WHEN_LABELS = {
     "suspected_lost": "Lost since",
     "open_claims": "Claim due",
 }
-CUSTOMER_SCREEN = "finconsole.tui.screens.register.customer:CustomerScreen"
 
 
 def _when(queue: str, row: dict[str, Any]) -> str:
@@ -64,28 +63,6 @@ def _when(queue: str, row: dict[str, Any]) -> str:
 
 def _count(value: int) -> str:
     return f"{parcels.COUNT_CAP}+" if value > parcels.COUNT_CAP else str(value)
-
-
-def customer_screen_class():
-    """The console engineer's customer screen, when it is installed."""
-    module, _, name = CUSTOMER_SCREEN.partition(":")
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
-
-def open_customer(app, row: dict[str, Any]) -> bool:
-    """Push the customer screen on the row's order and parcel; False when there is none."""
-    screen_cls = customer_screen_class()
-    if screen_cls is None:
-        return False
-    try:
-        screen = screen_cls(row["customer_id"], order_id=row["order_id"], parcel_id=row["id"])
-    except TypeError:  # a customer screen that cannot land on an order
-        screen = screen_cls(row["customer_id"])
-    app.push_screen(screen)
-    return True
 
 
 class ParcelsScreen(Screen):
