@@ -20,7 +20,6 @@ from finconsole.core.kernel.errors import NotFound, ValidationError
 from finconsole.core.kernel.files import write_private
 from finconsole.core.orders import orders
 from finconsole.core.register.customers import OBJECTIONS
-from finconsole.core.rights import requests as requests_service
 from finconsole.core.rights.export_letter import render_text
 from finconsole.core.settings import runtime
 from finconsole.core.store.db import write_transaction
@@ -35,6 +34,7 @@ from finconsole.core.store.models import (
     Order,
     OrderLine,
     Parcel,
+    Request,
     TrackingEvent,
 )
 
@@ -127,10 +127,8 @@ DISCLOSURE_FIELDS = (
 
 
 def _requests(customer_id: int) -> list[dict[str, Any]]:
-    return [
-        {name: r[name] for name in REQUEST_FIELDS}
-        for r in requests_service.for_customer(customer_id)
-    ]
+    query = Request.select().where(Request.customer == customer_id).order_by(Request.id)
+    return [_pick(r, REQUEST_FIELDS) for r in query]
 
 
 def _disclosures(customer_id: int) -> list[dict[str, Any]]:

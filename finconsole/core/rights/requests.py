@@ -19,11 +19,13 @@ from typing import Any
 import peewee as pw
 
 from finconsole.core.access import audit
+from finconsole.core.erasure import erasure
 from finconsole.core.kernel import clock, dates, permissions
 from finconsole.core.kernel import validation as v
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import Conflict, NotFound, ValidationError
 from finconsole.core.register import customers
+from finconsole.core.rights import export
 from finconsole.core.settings import runtime
 from finconsole.core.store.db import is_sqlite, write_transaction
 from finconsole.core.store.models import Customer, Request, database
@@ -488,8 +490,6 @@ def _execute_rectification(actor: Actor, req: Request, options: dict[str, Any]) 
 
 
 def _execute_export(actor: Actor, req: Request, options: dict[str, Any]) -> tuple[str, str]:
-    from finconsole.core.rights import export
-
     fmt = options.get("format") or ("json" if req.kind == "portability" else "text")
     path = options.get("path")
     if not path:
@@ -500,8 +500,6 @@ def _execute_export(actor: Actor, req: Request, options: dict[str, Any]) -> tupl
 
 def _execute_erasure(actor: Actor, req: Request, options: dict[str, Any]) -> tuple[str, str]:
     """Hand over to the erasure service, which closes the request with its outcome."""
-    from finconsole.core.erasure import erasure  # erasure imports requests: import late
-
     erasure.erase(actor, req.customer_id, request_ref=req.reference)
     return "", ""  # the erasure service recorded the outcome itself
 

@@ -302,10 +302,7 @@ def test_link_customer_validates(db, support, clock):
 
 
 def test_execute_erasure_hands_over_to_erasure_service(db, officer, clock, monkeypatch):
-    import sys
-    import types
-
-    import finconsole.core.erasure as services_pkg
+    from finconsole.core.erasure import erasure as erasure_service
 
     calls = []
 
@@ -313,10 +310,7 @@ def test_execute_erasure_hands_over_to_erasure_service(db, officer, clock, monke
         calls.append((customer_id, request_ref))
         return requests.complete(actor, request_ref, "erased everything")
 
-    fake = types.ModuleType("finconsole.core.erasure.erasure")
-    fake.erase = erase
-    monkeypatch.setitem(sys.modules, "finconsole.core.erasure.erasure", fake)
-    monkeypatch.setattr(services_pkg, "erasure", fake, raising=False)
+    monkeypatch.setattr(erasure_service, "erase", erase)
     c = make_customer(officer)
     req = phone_request(
         officer,
