@@ -11,7 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Label, Static
 
 from finconsole.core.kernel.errors import FinconsoleError
-from finconsole.core.transparency import notice
+from finconsole.core.transparency import documents
 from finconsole.tui.widgets.keybar import KeyBar
 
 
@@ -47,7 +47,7 @@ class NoticeScreen(Screen):
 
     def refresh_text(self) -> None:
         try:
-            self.text = notice.generate(
+            self.text = documents.generate(
                 self.app.actor, lang=self.lang, fmt=self.fmt, record=self.record
             )
         except FinconsoleError as exc:
@@ -86,7 +86,7 @@ class NoticeScreen(Screen):
     @work(thread=True, group="notice-save")
     def write_file(self, path: str, text: str) -> None:
         try:
-            written = notice.save(text, path)
+            written = documents.save(text, path)
         except FinconsoleError as exc:
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
             return
