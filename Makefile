@@ -46,7 +46,7 @@ demo: $(STAMP) demo.toml
 lint: $(STAMP)
 	$(BIN)/ruff check
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/mypy finconsole/core
+	$(BIN)/mypy finconsole
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

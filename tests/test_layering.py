@@ -19,11 +19,24 @@ def _modules() -> dict[str, ast.Module]:
     return found
 
 
+def _runtime_nodes(tree: ast.AST):
+    """Every node that runs, inside functions too; not what ``if TYPE_CHECKING:`` guards (read
+    by type checkers only, so it cannot make a cycle at run time)."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            for orelse in node.orelse:
+                yield orelse
+                yield from _runtime_nodes(orelse)
+            continue
+        yield node
+        yield from _runtime_nodes(node)
+
+
 def _imports(modules: dict[str, ast.Module]) -> dict[str, set[tuple[str, str]]]:
     """module -> {(imported module, imported name or '')}, function-level imports included."""
     edges: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for name, tree in modules.items():
-        for node in ast.walk(tree):
+        for node in _runtime_nodes(tree):
             if isinstance(node, ast.Import):
                 edges[name] |= {(a.name, "") for a in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

@@ -12,10 +12,13 @@ from textual.widgets import Header, Input, Label, Static
 
 from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.transparency import documents
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.keybar import KeyBar
 
 
 class NoticeScreen(Screen):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     NoticeScreen #notice-title { height: 1; padding: 0 1; color: $text-muted; }
     NoticeScreen #notice-text { padding: 0 1; }
@@ -48,7 +51,7 @@ class NoticeScreen(Screen):
     def refresh_text(self) -> None:
         try:
             self.text = documents.generate(
-                self.app.actor, lang=self.lang, fmt=self.fmt, record=self.record
+                self.app.user, lang=self.lang, fmt=self.fmt, record=self.record
             )
         except FinconsoleError as exc:
             self.text = ""
