@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 from finconsole.cli.context import Context
+from finconsole.cli.output import ProgressLine
 from finconsole.core.imports import registry
 from finconsole.core.imports.import_result import write_rejects
 
@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     ctx.connect()
-    progress = _ProgressBar() if sys.stderr.isatty() else None
+    progress = _ProgressBar.for_terminal()
     result = registry.import_file(ctx.actor, args.kind, args.file, progress=progress)
     if progress:
         progress.finish()
@@ -43,26 +43,15 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     return 3 if result.rejected else 0
 
 
-class _ProgressBar:
-    """rows, rows/s and ETA on one terminal line (stderr), redrawn at most 5 times a second."""
-
-    def __init__(self) -> None:
-        self.start = time.monotonic()
-        self.last = 0.0
+class _ProgressBar(ProgressLine):
+    """A bar of the file read, rows, rows/s and ETA."""
 
     def __call__(self, rows: int, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self.last < 0.2:
-            return
-        self.last = now
-        elapsed = max(now - self.start, 1e-6)
-        share = done / total if total else 0
-        eta = elapsed / share - elapsed if share > 0 else 0
-        bar = "#" * int(share * 30)
-        sys.stderr.write(
-            f"\r[{bar:<30}] {share:4.0%} {rows:,} rows {rows / elapsed:,.0f}/s ETA {eta:4.0f}s "
-        )
-        sys.stderr.flush()
-
-    def finish(self) -> None:
-        sys.stderr.write("\n")
+        if self.due():
+            elapsed = self.elapsed()
+            share = done / total if total else 0
+            eta = elapsed / share - elapsed if share > 0 else 0
+            bar = "#" * int(share * 30)
+            self.draw(
+                f"[{bar:<30}] {share:4.0%} {rows:,} rows {rows / elapsed:,.0f}/s ETA {eta:4.0f}s"
+            )
