@@ -18,6 +18,7 @@ from pathlib import Path
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from finconsole.core.kernel import clock
@@ -101,6 +102,14 @@ def _console_commands():
     return ConsoleCommands
 
 
+@dataclass(frozen=True)
+class Said:
+    """One notification the console showed."""
+
+    message: str
+    severity: str
+
+
 class SessionEnded(FinconsoleError):
     """A screen acted after its session ended (logout or lock while a worker ran)."""
 
@@ -136,6 +145,7 @@ class FinconsoleApp(App):
         self.config = config
         runtime.set_config(config)
         self.actor: Actor | None = actor
+        self.said: list[Said] = []
         self.locked = False
         self.session_started = clock.now()
         self.last_activity = clock.now()
@@ -380,6 +390,20 @@ class FinconsoleApp(App):
                 self.action_navigate(name)
 
         self.push_screen(MenuScreen(), chosen)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Textual's toast, and a line in ``said`` (what the console told its user, in order:
+        tests read it, and it never leaves the process)."""
+        self.said.append(Said(str(message), severity))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def say(self, message: str, *, error: bool = False) -> None:
         """A notification that shows ``message`` literally (it may name customer fields)."""
