@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -17,12 +16,11 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from finconsole.core.access import audit
 from finconsole.core.kernel.text import printable
-from finconsole.core.store.db import thread_connection
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal
-from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.paged_table import move_within_page
+from finconsole.tui.widgets.service_call import call_service
 
 PAGE_SIZE = 200
 COLUMNS = ("When (UTC)", "Who", "Action", "Target", "Cust.", "Fields", "Outcome")
@@ -100,15 +98,11 @@ class AuditScreen(Screen):
                     raise ValueError(f"{label}: use a date like 2026-03-15") from None
         return filters
 
-    @work(thread=True, exclusive=True, group="audit")
     def load(self, filters: dict[str, Any], before_id: int | None) -> None:
-        try:
-            with thread_connection():
-                rows = audit.search(self.app.user, **filters, before_id=before_id, limit=PAGE_SIZE)
-        except SERVICE_ERRORS as exc:
-            self.app.call_from_thread(self.notify, error_text(exc), severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.show_rows, rows)
+        def page() -> list[dict[str, Any]]:
+            return audit.search(self.app.user, **filters, before_id=before_id, limit=PAGE_SIZE)
+
+        call_service(self, page, self.show_rows, group="audit")
 
     def show_rows(self, rows: list[dict[str, Any]]) -> None:
         self.rows = rows

@@ -6,6 +6,7 @@ with an outcome and notes, ``c`` opens the customer. Escape goes back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import work
@@ -23,6 +24,7 @@ from finconsole.tui.safe import literal, words
 from finconsole.tui.widgets.confirm import ConfirmDialog
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 from finconsole.tui.widgets.keybar import KeyBar
+from finconsole.tui.widgets.service_call import call_service
 
 OUTCOME_LABELS = {
     "found": "Found",
@@ -187,17 +189,11 @@ class ParcelScreen(Screen):
 
     # --- actions ---------------------------------------------------------------------------
 
-    @work(thread=True, group="parcel-write")
-    def run_service(self, call, message: str) -> None:
+    def run_service(self, call: Callable[[], object], message: str) -> None:
         """Run one claim service in a worker, then reload and say what happened."""
-        try:
-            with thread_connection():
-                call()
-        except SERVICE_ERRORS as exc:
-            self.app.call_from_thread(self.notify, error_text(exc), severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify, message, markup=False)
-        self.app.call_from_thread(self.load)
+        call_service(
+            self, call, lambda _: self.load(), group="parcel-write", exclusive=False, done=message
+        )
 
     def action_open_claim(self) -> None:
         if self.parcel is None:

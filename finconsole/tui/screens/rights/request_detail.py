@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.rights import requests
-from finconsole.core.store.db import thread_connection
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal, words
 from finconsole.tui.screens.rights.request_actions import REQUEST_BINDINGS, RequestActions
 from finconsole.tui.widgets.keybar import KeyBar
+from finconsole.tui.widgets.service_call import call_service
 
 FIELDS = (
     ("reference", "Reference"),
@@ -82,15 +80,13 @@ class RequestDetailScreen(RequestActions, Screen):
     def reload(self) -> None:
         self.load_request()
 
-    @work(thread=True, exclusive=True, group="request-detail")
     def load_request(self) -> None:
-        try:
-            with thread_connection():
-                req = requests.get(self.app.user, self.request_id)
-        except FinconsoleError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.show_request, req)
+        call_service(
+            self,
+            lambda: requests.get(self.app.user, self.request_id),
+            self.show_request,
+            group="one",
+        )
 
     def show_request(self, req: dict[str, Any]) -> None:
         self.request = req

@@ -14,21 +14,19 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from finconsole.core.kernel import permissions
-from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.rights import requests
-from finconsole.core.store.db import thread_connection
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal, words
 from finconsole.tui.screens.rights.request_actions import REQUEST_BINDINGS, RequestActions
 from finconsole.tui.screens.transparency.tasks import TaskPanel
 from finconsole.tui.widgets.keybar import KeyBar
+from finconsole.tui.widgets.service_call import call_service
 
 COLUMNS = ("!", "Due", "Reference", "Kind", "Status", "Subject")
 MARKERS = {
@@ -87,15 +85,8 @@ class RequestsScreen(RequestActions, Screen):
     def action_refresh(self) -> None:
         self.reload()
 
-    @work(thread=True, exclusive=True, group="requests-list")
     def load_requests(self) -> None:
-        try:
-            with thread_connection():
-                rows = requests.list_open(self.app.user)
-        except FinconsoleError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.show_rows, rows)
+        call_service(self, lambda: requests.list_open(self.app.user), self.show_rows, group="list")
 
     def show_rows(self, rows: list[dict[str, Any]]) -> None:
         table = self.query_one("#requests", DataTable)

@@ -21,6 +21,7 @@ from finconsole.tui.safe import literal
 from finconsole.tui.widgets.form import FormField, show_errors
 from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.save_once import SaveOnce
+from finconsole.tui.widgets.service_call import call_service
 
 KIND_OPTIONS = [(disclosures.KIND_TITLES[k].capitalize(), k) for k in disclosures.KINDS]
 
@@ -57,15 +58,10 @@ class DisclosuresScreen(Screen):
     def action_reload(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="disclosures")
     def load(self) -> None:
-        try:
-            with thread_connection():
-                rows = disclosures.list_disclosures(self.app.user)
-        except FinconsoleError as exc:
-            self.app.call_from_thread(self.app.say, str(exc), error=True)
-            return
-        self.app.call_from_thread(self.show, rows)
+        call_service(
+            self, lambda: disclosures.list_disclosures(self.app.user), self.show, group="list"
+        )
 
     def show(self, rows: list[dict]) -> None:
         self.rows = rows

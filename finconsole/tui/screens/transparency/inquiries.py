@@ -5,19 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from finconsole.core.kernel.text import printable
-from finconsole.core.store.db import thread_connection
 from finconsole.core.transparency import inquiries
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal
-from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 from finconsole.tui.widgets.keybar import KeyBar
+from finconsole.tui.widgets.service_call import call_service
 
 SCOPE_TITLES = {"one": "one customer", "several": "several", "general": "in general"}
 
@@ -54,15 +52,11 @@ class InquiriesScreen(Screen):
     def action_reload(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="inquiries")
     def load(self) -> None:
-        try:
-            with thread_connection():
-                rows = inquiries.list_inquiries(self.app.user, limit=500)
-        except SERVICE_ERRORS as exc:
-            self.app.call_from_thread(self.notify, error_text(exc), severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.show, rows)
+        def page() -> list[dict[str, Any]]:
+            return inquiries.list_inquiries(self.app.user, limit=500)
+
+        call_service(self, page, self.show, group="inquiries")
 
     def show(self, rows: list[dict[str, Any]]) -> None:
         self.rows = rows

@@ -6,20 +6,18 @@ is the panel on a screen of its own.
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.kernel.text import printable
-from finconsole.core.store.db import thread_connection
 from finconsole.core.transparency import tasks
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.keybar import KeyBar
+from finconsole.tui.widgets.service_call import call_service
 
 
 class TaskPanel(Vertical):
@@ -54,15 +52,8 @@ class TaskPanel(Vertical):
     def action_reload(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="tasks")
     def load(self) -> None:
-        try:
-            with thread_connection():
-                rows = tasks.open_tasks(self.app.user)
-        except FinconsoleError as exc:
-            self.app.call_from_thread(self.app.say, str(exc), error=True)
-            return
-        self.app.call_from_thread(self.show, rows)
+        call_service(self, lambda: tasks.open_tasks(self.app.user), self.show, group="tasks")
 
     def show(self, rows: list[dict]) -> None:
         self.rows = rows
@@ -100,16 +91,15 @@ class TaskPanel(Vertical):
             return
         self.complete(task["id"])
 
-    @work(thread=True, group="tasks-write")
     def complete(self, task_id: int) -> None:
-        try:
-            with thread_connection():
-                tasks.mark_done(self.app.user, task_id)
-        except FinconsoleError as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.app.notify, f"Task {task_id} done.", markup=False)
-        self.app.call_from_thread(self.load)
+        call_service(
+            self,
+            lambda: tasks.mark_done(self.app.user, task_id),
+            lambda _: self.load(),
+            group="tasks-write",
+            exclusive=False,
+            done=f"Task {task_id} done.",
+        )
 
 
 class TasksScreen(Screen):
