@@ -380,9 +380,9 @@ def _email(message: OutboxMessage, settings: smtp.MailSettings) -> EmailMessage:
     email["Subject"] = message.subject
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2])
-    email["Content-Language"] = message.language
     email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies back
     email.set_content(message.body)
+    email["Content-Language"] = message.language  # after set_content, which drops Content-*
     return email
 
 

@@ -59,6 +59,23 @@ def set_language(actor: Actor, customer_id: int, language: str) -> None:
             )
 
 
+def id_by_email(actor: Actor, email: str) -> int | None:
+    """The customer with this email address (as validated), or None; a restricted customer
+    only for the officer. For requests that arrive by email or a web form."""
+    permissions.require(actor, "view_customer")
+    try:
+        address = v.email(email)
+    except v.FieldError as exc:
+        raise ValidationError({"email": str(exc)}) from None
+    if not address:
+        raise ValidationError({"email": "give the email address"})
+    query = Customer.select(Customer.id).where(Customer.email == address)
+    if not permissions.allowed(actor, "view_restricted"):
+        query = query.where(Customer.restricted == False)  # noqa: E712
+    row = query.order_by(Customer.id).first()
+    return row.id if row else None
+
+
 # --- validation ------------------------------------------------------------------------------
 
 _CUSTOMER_VALIDATORS: dict[str, Callable[[Any], Any]] = {

@@ -112,11 +112,12 @@ def record(actor: Actor, data: dict[str, Any], *, court_order: str = "") -> dict
             inquiry.id,
             fields=[k for k in ("authority", "reference", "description") if d[k]],
         )
+        message_ids = []
         for customer_id in d["customer_ids"]:  # each customer's own trail shows the inquiry
             event = audit.record(
                 actor, "inquiry_subject", "inquiry", inquiry.id, customer_id=customer_id
             )
-            notices.inquiry_notice(
+            message_id = notices.inquiry_notice(
                 actor,
                 customer_id,
                 authority=inquiry.authority,
@@ -125,8 +126,11 @@ def record(actor: Actor, data: dict[str, Any], *, court_order: str = "") -> dict
                 court_order=_court_order(court_order),
                 cause=event.id,
             )
+            if message_id is not None:
+                message_ids.append(message_id)
     result = inquiry_dict(inquiry)
     result["task_ids"] = task_ids
+    result["message_ids"] = message_ids  # the front end sends them at once
     return result
 
 
