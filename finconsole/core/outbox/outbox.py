@@ -378,7 +378,7 @@ def _email(message: OutboxMessage, settings: smtp.MailSettings) -> EmailMessage:
     if settings.reply_to:
         email["Reply-To"] = settings.reply_to
     email["Subject"] = message.subject
-    email["Date"] = formatdate(localtime=False)
+    email["Date"] = formatdate(clock.now().timestamp())
     email["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2])
     email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies back
     email.set_content(message.body)
