@@ -33,7 +33,7 @@ class Inbox:
         return "250 Message accepted for delivery"
 
     def body(self, index: int = -1) -> str:
-        return self.received[index][1].get_content()
+        return self.received[index][1].get_content().replace("\r\n", "\n")
 
 
 def free_port() -> int:
