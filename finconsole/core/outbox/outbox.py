@@ -31,7 +31,7 @@ from finconsole.core.kernel.errors import Conflict, NotFound, ValidationError
 from finconsole.core.outbox import smtp, templates
 from finconsole.core.settings import runtime
 from finconsole.core.store.db import is_sqlite, write_transaction
-from finconsole.core.store.models import ErasureLedger, OutboxMessage, database
+from finconsole.core.store.models import AuditEvent, ErasureLedger, OutboxMessage, database
 
 STATES = ("queued", "sent", "failed", "cancelled")
 ERASURE_KINDS = ("erasure_done", "erasure_partial")
@@ -193,14 +193,14 @@ def letter_text(actor: Actor, message_id: int) -> str:
 
 
 def failures_since(since: dt.datetime) -> int:
-    """Messages failed (or waiting to retry after a failure) since ``since``: the console's
-    background worker tells the officer at once."""
+    """Sending attempts that failed since ``since``, by whoever ran them (this console, another,
+    the cron job): the console's background worker tells the officer at once."""
     return (
-        OutboxMessage.select()
+        AuditEvent.select()
         .where(
-            (OutboxMessage.reason != "")
-            & OutboxMessage.state.in_(("queued", "failed"))
-            & (OutboxMessage.next_attempt_at >= since)
+            (AuditEvent.action == "send_message")
+            & AuditEvent.outcome.in_(("failed", "retry"))
+            & (AuditEvent.at >= since)
         )
         .count()
     )
