@@ -3,6 +3,7 @@
 ``finconsole requests add --customer ID|--email ADDR --kind KIND [--channel C] [--note T]``
 prints the reference and due date (a web form or a mail filter can call it).
 ``finconsole inquiries add --customer ID [--customer ID ...] --authority NAME [--court-order REF]``
+``finconsole disclosures announce --customer ID --recipient NAME --kind K --fields F --on DATE``
 ``finconsole outbox list [--state S] [--json] | send | cancel ID | resend ID | show ID | posted ID``
 ``outbox send`` is the cron/systemd job: exit 0 all due sent (or nothing due), 3 some failed
 or wait for a retry, 1 an error.
@@ -18,7 +19,7 @@ from finconsole.core.kernel.errors import ValidationError
 from finconsole.core.outbox import outbox
 from finconsole.core.register import customers
 from finconsole.core.rights import requests
-from finconsole.core.transparency import inquiries
+from finconsole.core.transparency import disclosures, inquiries
 
 CHANNELS = {"email": "email", "phone": "phone", "web": "web_form", "letter": "letter"}
 
@@ -48,6 +49,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--received", metavar="DATE", help="when it came (default today)")
     a.add_argument("--description", default="", metavar="TEXT")
     a.set_defaults(func=cmd_inquiry_add)
+
+    p = sub.add_parser("disclosures", help="disclosures of a customer's data")
+    dsub = p.add_subparsers(dest="disclosures_command", metavar="ACTION", required=True)
+    d = dsub.add_parser("announce", help="tell the customer of a planned disclosure, ahead")
+    d.add_argument("--customer", type=int, required=True, metavar="ID")
+    d.add_argument("--recipient", required=True, metavar="NAME")
+    d.add_argument("--kind", choices=("debt_collection", "invoicing"), required=True)
+    d.add_argument("--fields", required=True, metavar="LIST", help="e.g. first_name,email")
+    d.add_argument("--on", required=True, metavar="DATE", help="the planned disclosure day")
+    d.set_defaults(func=cmd_disclosure_announce)
 
     p = sub.add_parser("outbox", help="messages to customers and recipients")
     osub = p.add_subparsers(dest="outbox_command", metavar="ACTION", required=True)
@@ -110,6 +121,20 @@ def cmd_inquiry_add(args: argparse.Namespace, ctx: Context) -> int:
     for message_id in row["message_ids"]:  # "told at once": sent now if [mail] is set
         sent = outbox.send_one(ctx.actor, message_id)
         print(f"notice {message_id}: {'sent' if sent else 'queued in the outbox'}")
+    return 0
+
+
+def cmd_disclosure_announce(args: argparse.Namespace, ctx: Context) -> int:
+    ctx.connect()
+    data = {
+        "customer_id": args.customer,
+        "recipient_name": args.recipient,
+        "recipient_kind": args.kind,
+        "data_fields": args.fields,
+        "planned_on": args.on,
+    }
+    row = disclosures.announce(ctx.actor, data)
+    print(f"notice {row['message_id']} queued: disclosure on {row['planned_on'].isoformat()}")
     return 0
 
 

@@ -146,3 +146,13 @@ def test_cli_erasure_sends_the_confirmation_and_leaves_no_byte(
     assert found(tmp_path / "test.db", distinctive_values()) == []
     db_mod.connect(db_url)
     assert OutboxMessage.get().state == "sent"
+
+
+def test_disclosure_announced_on_the_command_line(anna, db_url, tmp_path, capsys):
+    config = write_config(tmp_path, db_url, None)
+    args = ["disclosures", "announce", "--customer", str(anna), "--recipient", "Perintä Oy"]
+    args += ["--kind", "debt_collection", "--fields", "first_name,email"]
+    assert run(config, *args, "--on", "2026-04-01") == 0
+    assert capsys.readouterr().out == "notice 1 queued: disclosure on 2026-04-01\n"
+    assert run(config, *args, "--on", "2026-03-20") == 1
+    assert "14 days ahead" in capsys.readouterr().err
