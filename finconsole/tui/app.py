@@ -22,6 +22,7 @@ from textual.screen import Screen
 
 from finconsole.core.kernel import clock
 from finconsole.core.kernel.actor import OFFICER, SUPPORT, Actor
+from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.settings import runtime
 from finconsole.core.settings.config import Config
 
@@ -107,6 +108,10 @@ def _console_commands():
     return ConsoleCommands
 
 
+class SessionEnded(FinconsoleError):
+    """A screen acted after its session ended (logout or lock while a worker ran)."""
+
+
 class FinconsoleApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "finconsole"
@@ -147,6 +152,14 @@ class FinconsoleApp(App):
         for entry in NAV:
             self.bind(entry.key, f"navigate('{entry.name}')", description=entry.title)
 
+    @property
+    def user(self) -> Actor:
+        """Who is logged in, for a service call; ``SessionEnded`` when the session ended
+        meanwhile (a worker shows it as any other refusal)."""
+        if self.actor is None:
+            raise SessionEnded("the session has ended: log in again")
+        return self.actor
+
     def on_mount(self) -> None:
         self.set_interval(self.idle_check_seconds, self.check_session)
         if self.actor is not None:
@@ -164,7 +177,8 @@ class FinconsoleApp(App):
     @work(thread=True, exclusive=True, group="session")
     def open_database(self) -> None:
         try:
-            self._connect()
+            if self._connect is not None:
+                self._connect()
             entry = self._entry_screen()
         except Exception as exc:  # noqa: BLE001 - cli.main turns it into its one line
             self._close_thread_connection()

@@ -273,7 +273,8 @@ def record(actor: Actor, data: dict[str, Any], *, reply_to: str = "") -> dict[st
     """
     permissions.require(actor, "record_request")
     clean = clean_request(data, actor)
-    reply_to = _checked(errors := {}, "reply_to", lambda: v.email(reply_to)) or ""
+    errors: dict[str, str] = {}
+    reply_to = _checked(errors, "reply_to", lambda: v.email(reply_to)) or ""
     if errors:
         raise ValidationError(errors)
     if clean["identity_verified"]:

@@ -21,7 +21,7 @@ import pytest
 from finconsole.core.access import audit, users
 from finconsole.core.demo import demo
 from finconsole.core.erasure import backup, erasure, retention
-from finconsole.core.imports import shop_import, tracking_import
+from finconsole.core.imports import registry, tracking_import
 from finconsole.core.kernel import clock as clock_mod
 from finconsole.core.kernel.actor import ROLES, Actor
 from finconsole.core.kernel.errors import Conflict, FinconsoleError, NotFound, PermissionDenied
@@ -33,7 +33,7 @@ from finconsole.core.register import audience, customers, find
 from finconsole.core.rights import export, requests
 from finconsole.core.store.db import is_sqlite
 from finconsole.core.store.models import Customer
-from finconsole.core.transparency import disclosures, inquiries, notice, tasks
+from finconsole.core.transparency import disclosures, documents, inquiries, tasks
 
 _numbers = itertools.count(1)
 _SHOP_EXPORT = Path(__file__).parents[2] / "fixtures" / "shopify_customers.csv"
@@ -204,7 +204,7 @@ CASES: dict[str, Case] = {
     "view_inquiries": Case(lambda a, w: inquiries.list_inquiries(a)),
     "view_tasks": Case(lambda a, w: tasks.open_tasks(a)),
     "complete_task": Case(lambda a, w: tasks.mark_done(a, _new_task(w))),
-    "generate_notice": Case(lambda a, w: notice.generate(a)),
+    "generate_notice": Case(lambda a, w: documents.generate(a)),
     "announce_disclosure": Case(lambda a, w: disclosures.announce(a, _announcement(w))),
     # the outbox
     "view_outbox": Case(lambda a, w: outbox.list_messages(a)),
@@ -253,7 +253,7 @@ CASES: dict[str, Case] = {
     "generate_demo": Case(lambda a, w: _demo(a)),
     # import (shop exports)
     "import_shop_data": Case(
-        lambda a, w: shop_import.import_file(a, "shopify-customers", _SHOP_EXPORT)
+        lambda a, w: registry.import_file(a, "shopify-customers", _SHOP_EXPORT)
     ),
 }
 

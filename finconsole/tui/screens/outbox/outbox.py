@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Header, Static
 from finconsole.core.kernel.text import printable
 from finconsole.core.outbox import outbox
 from finconsole.core.store.db import thread_connection
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal, words
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 from finconsole.tui.widgets.keybar import KeyBar
@@ -36,6 +37,7 @@ def when(row: dict) -> str:
 
 
 class OutboxScreen(Screen):
+    app = ConsoleApp()
     DEFAULT_CSS = """
     OutboxScreen #outbox-status { height: 1; padding: 0 1; color: $text-muted; }
     OutboxScreen DataTable { height: 1fr; }
@@ -73,7 +75,7 @@ class OutboxScreen(Screen):
     def load(self) -> None:
         try:
             with thread_connection():
-                rows = outbox.list_messages(self.app.actor, state=self.state_filter)
+                rows = outbox.list_messages(self.app.user, state=self.state_filter)
         except SERVICE_ERRORS as exc:
             self.app.call_from_thread(self.app.say, error_text(exc), error=True)
             return
@@ -153,7 +155,7 @@ class OutboxScreen(Screen):
         service, done = services[name]
         try:
             with thread_connection():
-                service(self.app.actor, message_id)
+                service(self.app.user, message_id)
         except SERVICE_ERRORS as exc:
             self.app.call_from_thread(self.app.say, error_text(exc), error=True)
             return
@@ -167,7 +169,7 @@ class OutboxScreen(Screen):
     def send_now(self) -> None:
         try:
             with thread_connection():
-                report = outbox.send_due(self.app.actor)
+                report = outbox.send_due(self.app.user)
         except SERVICE_ERRORS as exc:
             self.app.call_from_thread(self.app.say, error_text(exc), error=True)
             return
@@ -186,7 +188,7 @@ class OutboxScreen(Screen):
     def open_letter(self, message_id: int) -> None:
         try:
             with thread_connection():
-                text = outbox.letter_text(self.app.actor, message_id)
+                text = outbox.letter_text(self.app.user, message_id)
         except SERVICE_ERRORS as exc:
             self.app.call_from_thread(self.app.say, error_text(exc), error=True)
             return
@@ -200,6 +202,7 @@ class LetterScreen(Screen):
     LetterScreen #letter-title { height: 1; padding: 0 1; color: $text-muted; }
     LetterScreen #letter-text { padding: 0 1; }
     """
+    app = ConsoleApp()
     BINDINGS = [Binding("escape", "back", "Back")]
 
     def __init__(self, message_id: int, text: str) -> None:

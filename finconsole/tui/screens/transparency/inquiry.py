@@ -15,6 +15,7 @@ from finconsole.core.kernel.errors import FinconsoleError, ValidationError
 from finconsole.core.outbox import outbox
 from finconsole.core.store.db import thread_connection
 from finconsole.core.transparency import inquiries
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.form import FormField, show_errors
 from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.save_once import SaveOnce
@@ -27,6 +28,8 @@ SCOPE_OPTIONS = [
 
 
 class InquiryScreen(SaveOnce, Screen):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     InquiryScreen #inquiry-status { height: auto; padding: 0 1; }
     """
@@ -78,10 +81,10 @@ class InquiryScreen(SaveOnce, Screen):
     def save(self, data: dict[str, str]) -> None:
         try:
             with thread_connection():
-                result = inquiries.record(self.app.actor, data)
+                result = inquiries.record(self.app.user, data)
                 # "told at once": the notices go now when [mail] is set (else they wait)
                 result["sent"] = sum(
-                    outbox.send_one(self.app.actor, mid) for mid in result["message_ids"]
+                    outbox.send_one(self.app.user, mid) for mid in result["message_ids"]
                 )
         except ValidationError as exc:
             self.app.call_from_thread(self.invalid, exc.fields)
