@@ -76,3 +76,15 @@ def test_restore_replay_clears_the_outbox(sqlite_db, officer, clock, tmp_path):
     row = OutboxMessage.get(OutboxMessage.kind == "erasure_done")
     assert row.forgotten_at and row.recipient == "" and row.state == "cancelled"
     assert found(tmp_path / "test.db", distinctive_values()) == []
+
+
+def test_the_retention_run_forgets_too(sqlite_db, officer, clock, tmp_path):
+    """Even with no `outbox send` cron job, the retention run (or an officer's console start)
+    keeps the bound."""
+    from finconsole.core.erasure import retention
+
+    use_mail(tmp_path, mail_section(free_port()))
+    erasure.erase(officer, make_customer(officer))
+    clock.advance(hours=25)
+    assert retention.run(officer).done["forget_unsent_confirmations"] == 1
+    assert found(tmp_path / "test.db", distinctive_values()) == []
