@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "commands_import",
     "commands_erasure",
     "commands_requests",
+    "commands_outbox",
     "commands_notice",
     "commands_user",
     "commands_audit",

@@ -2,7 +2,7 @@
 
 ``finconsole export CUSTOMER_ID [--format json|text] [--lang fi|en] [-o PATH]``
 ``finconsole audience --purpose marketing|statistics [-o PATH]``
-``finconsole requests [--json]``
+``finconsole requests [--json]`` (``requests add``: see commands_outbox)
 Files written hold personal data: mode 0600.
 """
 
@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import TextIO, cast
 
+from finconsole.cli.commands_outbox import add_request_parser
 from finconsole.cli.context import Context
 from finconsole.cli.output import print_rows
 from finconsole.core.kernel.files import private_file
@@ -38,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("requests", help="open data-subject requests, most urgent first")
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.set_defaults(func=cmd_requests)
+    rsub = p.add_subparsers(dest="requests_command", metavar="ACTION")
+    add_request_parser(rsub)
 
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from finconsole.core.outbox import smtp
 from finconsole.core.parcels import carriers
+from finconsole.core.register import customers
 from finconsole.core.settings import config, runtime
 from finconsole.core.transparency import processors
 
@@ -16,6 +18,8 @@ from finconsole.core.transparency import processors
 SECTION_CHECKS: dict[str, config.SectionCheck] = {
     "carriers": carriers.validate_config,
     "processors": processors.validate,
+    "mail": smtp.validate_config,
+    "customers": customers.validate_config,
 }
 
 

@@ -81,6 +81,13 @@ NAV: list[NavEntry] = [
         (OFFICER,),
     ),
     NavEntry(
+        "outbox",
+        "ctrl+y",
+        "Outbox",
+        "finconsole.tui.screens.outbox.outbox:OutboxScreen",
+        (OFFICER,),
+    ),
+    NavEntry(
         "audit", "f10", "Audit", "finconsole.tui.screens.access.audit:AuditScreen", (OFFICER,)
     ),
     NavEntry(
@@ -253,6 +260,8 @@ class FinconsoleApp(App):
         self.action_navigate("register")
         self.refresh_bindings()
         self._run_due_retention(actor)
+        if actor.is_officer:
+            self._start_outbox_sending()
 
     @work(thread=True, group="retention")
     def _run_due_retention(self, actor: Actor) -> None:
@@ -274,6 +283,44 @@ class FinconsoleApp(App):
             severity = "information" if report.ok else "error"
             self.call_from_thread(
                 self.notify, f"Retention: {report.in_words()}", severity=severity, markup=False
+            )
+
+    # --- the outbox, sent in the background ------------------------------------------------
+
+    OUTBOX_SECONDS = 60.0
+
+    def _start_outbox_sending(self) -> None:
+        """Send what is due now and every minute while an officer is logged in; a failure is
+        shown at once (a notification), wherever the officer is."""
+        self._outbox_checked = clock.now()
+        if getattr(self, "_outbox_timer", None) is None:
+            self._outbox_timer = self.set_interval(self.OUTBOX_SECONDS, self._send_outbox)
+        self._send_outbox()
+
+    def _send_outbox(self) -> None:
+        if self.actor is not None and self.actor.is_officer and not self.locked:
+            self._outbox_worker(self.actor)
+
+    @work(thread=True, exclusive=True, group="outbox-background")
+    def _outbox_worker(self, actor: Actor) -> None:
+        from finconsole.core.kernel.errors import FinconsoleError
+        from finconsole.core.outbox import outbox
+        from finconsole.core.store.db import thread_connection
+
+        since, self._outbox_checked = self._outbox_checked, clock.now()
+        try:
+            with thread_connection():
+                report = outbox.send_due(actor)
+                failures = outbox.failures_since(since)
+        except FinconsoleError as exc:
+            self.call_from_thread(self.say, f"Outbox: {exc}", error=True)
+            return
+        if failures:  # this pass's and any other sender's (cron, another console)
+            self.call_from_thread(
+                self.say,
+                f"Outbox: {failures} sending attempt(s) failed ({report.in_words()}); "
+                "ctrl+y shows the reasons.",
+                error=True,
             )
 
     def end_session(self, message: str) -> None:

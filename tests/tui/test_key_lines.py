@@ -35,6 +35,7 @@ NAV_SCREENS = {
     "f9": "NoticeScreen",
     "f10": "AuditScreen",
     "f11": "ImportScreen",
+    "ctrl+y": "OutboxScreen",
 }
 
 

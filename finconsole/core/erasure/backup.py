@@ -31,6 +31,7 @@ from finconsole.core.erasure import erasure
 from finconsole.core.kernel import clock, permissions
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import DatabaseError, FinconsoleError, ValidationError
+from finconsole.core.outbox import outbox
 from finconsole.core.store import migrations
 from finconsole.core.store.db import is_sqlite, write_transaction
 from finconsole.core.store.models import Customer, ErasureLedger, Meta, database
@@ -271,6 +272,8 @@ def resume(actor: Actor) -> int:
             ):
                 erasure.replay(entry.customer_id, complete=entry.status == "complete")
                 erased += 1
+        # the restored outbox forgets everyone erased, whether or not their row came back
+        outbox.forget_customers([e.customer_id for e in ErasureLedger.select()])
         Meta.delete().where(Meta.key.in_([RESTORE_PENDING, RESTORE_SINCE])).execute()
         audit.record(actor, "restore_database", "database", fields=["erasure_ledger"])
     erasure.make_permanent()

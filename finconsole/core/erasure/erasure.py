@@ -34,6 +34,7 @@ from finconsole.core.erasure.result import ERASE, KEEP, ErasureResult, Item
 from finconsole.core.kernel import clock, permissions
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import Conflict, NotFound, ValidationError
+from finconsole.core.outbox import notices, outbox
 from finconsole.core.register.customers import OBJECTIONS
 from finconsole.core.store import search_index as search
 from finconsole.core.store.db import is_sqlite, write_transaction
@@ -69,6 +70,7 @@ TOUCHED_TABLES = [
     "authority_inquiry",
     "inquiry_subject",
     search.TERM_TABLE,
+    "outbox_message",
 ]
 REQUEST_TEXT_FIELDS = ("subject_description", "details", "identity_method")
 SHIPPING_FIELDS = ("shipping_name", "shipping_street", "shipping_postcode", "shipping_city")
@@ -77,7 +79,7 @@ CHECKPOINT_TRIES = 20  # a busy reader usually lets go within a few tries
 # Other areas that keep personal data in tables of their own append a function here:
 # ``eraser(customer_id)`` runs inside the erasure's transaction, before the customer row goes,
 # and must hard-delete (or blank) that person's rows. Add the tables to TOUCHED_TABLES too.
-ERASERS: list[Callable[[int], None]] = []
+ERASERS: list[Callable[[int], None]] = [outbox.forget_customer]
 
 
 @dataclass
@@ -200,11 +202,12 @@ def erase(actor: Actor, customer_id: int, *, request_ref: str | None = None) -> 
         status = "partial" if plan.held else "complete"
         result = _result(plan, status, request_ref or "")
         identifiers = _identifier_hashes(customer)
+        to = notices.recipient_of(customer)  # the confirmation's address, before it is erased
         _apply(plan, request)
         _record_ledger(customer_id, identifiers, result)
         if request is not None:
             _close_request(request, actor, result)
-        audit.record(
+        event = audit.record(
             actor,
             "erase_customer",
             "customer",
@@ -213,8 +216,28 @@ def erase(actor: Actor, customer_id: int, *, request_ref: str | None = None) -> 
             fields=[i.kind for i in result.erased],
             outcome=status,
         )
+        confirmation = _queue_confirmation(actor, to, result, event.id)
+    if confirmation is not None:  # sent with the erasure; the outbox then forgets the address
+        outbox.send_for_erased(actor, customer_id)
     result.permanent = make_permanent()
     return result
+
+
+def _queue_confirmation(
+    actor: Actor, to: notices.Recipient, result: ErasureResult, cause: int
+) -> int | None:
+    """The confirmation to the person (done, or done in part with the holds named)."""
+    return notices.erasure_confirmation(
+        actor,
+        to,
+        customer_id=result.customer_id,
+        status=result.status,
+        kept=[(i.ref, i.reason, i.until) for i in result.kept],
+        completes_on=result.completes_on,
+        disclosed=any(i.kind == "disclosures" for i in result.erased),
+        request_ref=result.request_ref,
+        cause=cause,
+    )
 
 
 def replay(customer_id: int, *, complete: bool) -> bool:

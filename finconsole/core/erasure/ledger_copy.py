@@ -24,6 +24,7 @@ from finconsole.core.erasure import backup, erasure
 from finconsole.core.kernel import clock, permissions
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import ValidationError
+from finconsole.core.outbox import outbox
 from finconsole.core.store.db import is_sqlite, write_transaction
 from finconsole.core.store.models import Customer, ErasureLedger, database
 
@@ -95,6 +96,7 @@ def replay_read(actor: Actor, register: str, entries: list[dict[str, Any]]) -> d
                 erasure.replay(entry["customer_id"], complete=entry["status"] == "complete")
                 erased += 1
         _move_sequence()
+        outbox.forget_customers([e["customer_id"] for e in entries])  # waiting notices too
         audit.record(actor, "restore_database", "database", None, fields=["erasure_ledger"])
     erasure.make_permanent()
     return {"added": added, "finished": finished, "erased": erased}

@@ -20,6 +20,7 @@ from finconsole.core.erasure import erasure
 from finconsole.core.kernel import permissions
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import FinconsoleError
+from finconsole.core.outbox import outbox
 from finconsole.core.parcels import parcels
 from finconsole.core.store.db import is_sqlite
 
@@ -74,6 +75,12 @@ JOBS: list[Job] = [
         "delivery, return or loss",
         parcels.purge_tracking_events,
         ("old tracking event", "deleted"),
+    ),
+    Job(
+        "forget_unsent_confirmations",
+        "erase the address of an erased person's confirmation not sent within outbox.forget_hours",
+        lambda actor: outbox.forget_expired(),
+        ("unsent confirmation's address", "erased"),
     ),
 ]
 

@@ -30,6 +30,7 @@ FIELDS = (
     "postcode",
     "city",
     "country",
+    "language",
 )
 _PAD = [""]
 
@@ -83,7 +84,8 @@ class CustomerReader:
         if not (first or last or clean_email) and not errors:
             raise RowRejected("email and name are both missing")
         record = CustomerRecord(line, self.ref_prefix + ref, first, last, clean_email, clean_phone)
-        record.address = self._address(cells[8:], errors)
+        record.address = self._address(cells[8:13], errors)
+        record.language = shop_language(cells[13])
         record.note = _text(note, "note", errors, max_length=2000, multiline=True)
         record.marketing_no = says_no(marketing)
         if errors:
@@ -108,3 +110,9 @@ class CustomerReader:
             "city": _text(city, "city", errors),
             "country": country or "FI",
         }
+
+
+def shop_language(value: str) -> str:
+    """'fi', 'sv-FI', 'en_US' ... -> fi / sv / en; anything else -> '' (the default holds)."""
+    code = value.strip().lower()[:2]
+    return code if code in ("fi", "sv", "en") else ""

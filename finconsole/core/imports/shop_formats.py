@@ -38,6 +38,7 @@ class CustomerRecord:
     note: str = ""
     address: dict[str, Any] | None = None  # street, street2, postcode, city, country
     marketing_no: bool = False
+    language: str = ""  # fi | sv | en when the export says so ("" -> the configured default)
     document: str = ""  # its search index entry, if the customer turns out to be new
 
 
@@ -140,6 +141,7 @@ SHOPIFY_CUSTOMER_COLUMNS = {
     "postcode": ("Default Address Zip",),
     "city": ("Default Address City",),
     "country": ("Default Address Country Code",),
+    "language": ("Language", "Locale"),
 }
 
 
@@ -282,6 +284,7 @@ WOO_CUSTOMER_COLUMNS = {
     "postcode": ("billing_postcode",),
     "city": ("billing_city",),
     "country": ("billing_country",),
+    "language": ("language", "locale", "wpml_language"),
 }
 
 

@@ -22,6 +22,7 @@ from finconsole.core.imports.shop_csv import CsvSource
 from finconsole.core.imports.shop_formats import CustomerRecord
 from finconsole.core.kernel import clock
 from finconsole.core.kernel.actor import Actor
+from finconsole.core.settings import runtime
 from finconsole.core.store.db import is_sqlite
 from finconsole.core.store.models import ErasureLedger, database
 
@@ -176,6 +177,7 @@ def db_now() -> Any:
 
 def new_customer_rows(records: Sequence[CustomerRecord], ids: Sequence[int]) -> list[tuple]:
     now = db_now()
+    language = runtime.settings("customers")["default_language"]
     return [
         (
             cid,
@@ -184,7 +186,7 @@ def new_customer_rows(records: Sequence[CustomerRecord], ids: Sequence[int]) -> 
             r.last_name,
             r.email,
             r.phone,
-            "fi",
+            r.language or language,
             r.note,
             now if r.marketing_no else None,
             False,

@@ -59,6 +59,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_tasks": OFFICER_ONLY,
     "complete_task": OFFICER_ONLY,
     "generate_notice": OFFICER_ONLY,
+    # the outbox: messages to customers and recipients
+    "view_outbox": OFFICER_ONLY,
+    "send_outbox": OFFICER_ONLY,
+    "manage_outbox": OFFICER_ONLY,  # cancel, resend, mark sent by post
+    "announce_disclosure": OFFICER_ONLY,
     # access control (auth): staff accounts and the audit trail
     "manage_users": OFFICER_ONLY,  # create, list, disable, unlock, reset TOTP
     "view_audit": OFFICER_ONLY,  # read and verify the audit trail

@@ -1,5 +1,7 @@
 """Lost-parcel claims with the carrier: open, tell the customer, close with an outcome.
 
+Opening and closing a claim queue a message to the customer in the outbox (claim_update).
+
 The claim deadline follows the carrier's rule (``carriers.settings``): the goods count as lost
 ``legal_lost_after_expected_days`` after the expected delivery or
 ``legal_lost_after_handover_days`` after the carrier took them over, whichever comes first,
@@ -18,6 +20,7 @@ from finconsole.core.kernel import clock, permissions
 from finconsole.core.kernel import validation as v
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import Conflict, NotFound, ValidationError
+from finconsole.core.outbox import notices
 from finconsole.core.parcels import carriers
 from finconsole.core.parcels.rows import queue_row, visible_parcel
 from finconsole.core.store.db import write_transaction
@@ -96,8 +99,25 @@ def open_claim(actor: Actor, parcel_id: int, notes: str = "") -> dict[str, Any]:
             notes=clean_notes,
             opened_by=actor.username,
         )
-        audit.record(actor, "open_claim", "claim", claim.id, customer_id=customer_id)
+        event = audit.record(actor, "open_claim", "claim", claim.id, customer_id=customer_id)
+        _tell_customer(actor, parcel, customer_id, None, event.id)
     return claim_dict(claim)
+
+
+def _tell_customer(
+    actor: Actor, parcel: Parcel, customer_id: int, outcome: str | None, cause: int
+) -> None:
+    """The customer hears of the claim through the outbox: opened, then its outcome."""
+    order = Order.get_by_id(parcel.order_id)
+    notices.claim_update(
+        actor,
+        customer_id,
+        tracking=parcel.tracking_code,
+        order=order.order_number,
+        carrier=carriers.CARRIERS.get(parcel.carrier, parcel.carrier),
+        outcome=outcome,
+        cause=cause,
+    )
 
 
 def record_customer_informed(
@@ -147,9 +167,10 @@ def close_claim(actor: Actor, claim_id: int, outcome: str, notes: str = "") -> d
             Parcel.update(status="lost").where(
                 (Parcel.id == claim.parcel_id) & (Parcel.status != "delivered")
             ).execute()
-        audit.record(
+        event = audit.record(
             actor, "close_claim", "claim", claim.id, customer_id=customer_id, fields=changed
         )
+        _tell_customer(actor, Parcel.get_by_id(claim.parcel_id), customer_id, outcome, event.id)
     return claim_dict(claim)
 
 

@@ -10,7 +10,8 @@ from finconsole.core.access import audit
 from finconsole.core.kernel import clock, permissions
 from finconsole.core.kernel import validation as v
 from finconsole.core.kernel.actor import Actor
-from finconsole.core.kernel.errors import Conflict, NotFound, ValidationError
+from finconsole.core.kernel.errors import ConfigError, Conflict, NotFound, ValidationError
+from finconsole.core.settings import runtime
 from finconsole.core.store import search_index as search
 from finconsole.core.store.db import is_sqlite, tuples, write_transaction
 from finconsole.core.store.models import OBJECTIONS, Address, Customer, database
@@ -18,8 +19,60 @@ from finconsole.core.transparency import disclosures
 
 CUSTOMER_FIELDS = ("first_name", "last_name", "email", "phone", "language", "note")
 ADDRESS_FIELDS = ("kind", "street", "street2", "postcode", "city", "country", "is_default")
-LANGUAGES = ("fi", "en")
+LANGUAGES = ("fi", "sv", "en")
 ADDRESS_KINDS = ("postal", "billing", "shipping")
+
+
+def default_language() -> str:
+    """``customers.default_language``: a customer whose language nobody told us gets this."""
+    return runtime.settings("customers")["default_language"]
+
+
+def validate_config(section: dict[str, Any], where: str) -> None:
+    """The ``[customers]`` section: the default language must be one the letters exist in."""
+    if section["default_language"] not in LANGUAGES:
+        raise ConfigError(f"{where}: 'customers.default_language' must be fi, sv or en")
+
+
+def set_language(actor: Actor, customer_id: int, language: str) -> None:
+    """Set the language letters and messages use (an importer whose shop export says it)."""
+    permissions.require(actor, "update_customer")
+    try:
+        language = v.choice(language, LANGUAGES)
+    except v.FieldError as exc:
+        raise ValidationError({"language": str(exc)}) from None
+    with write_transaction():
+        changed = (
+            Customer.update(language=language, updated_at=clock.now(), version=Customer.version + 1)
+            .where((Customer.id == customer_id) & (Customer.language != language))
+            .execute()
+        )
+        if changed:
+            audit.record(
+                actor,
+                "update_customer",
+                "customer",
+                customer_id,
+                customer_id=customer_id,
+                fields=["language"],
+            )
+
+
+def id_by_email(actor: Actor, email: str) -> int | None:
+    """The customer with this email address (as validated), or None; a restricted customer
+    only for the officer. For requests that arrive by email or a web form."""
+    permissions.require(actor, "view_customer")
+    try:
+        address = v.email(email)
+    except v.FieldError as exc:
+        raise ValidationError({"email": str(exc)}) from None
+    if not address:
+        raise ValidationError({"email": "give the email address"})
+    query = Customer.select(Customer.id).where(Customer.email == address)
+    if not permissions.allowed(actor, "view_restricted"):
+        query = query.where(Customer.restricted == False)  # noqa: E712
+    row = query.order_by(Customer.id).first()
+    return row.id if row else None
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -29,7 +82,7 @@ _CUSTOMER_VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "last_name": lambda x: v.text(x, max_length=100),
     "email": v.email,
     "phone": v.phone,
-    "language": lambda x: v.choice(x or "fi", LANGUAGES),
+    "language": lambda x: v.choice(x or default_language(), LANGUAGES),
     "note": lambda x: v.text(x, max_length=2000, multiline=True),
 }
 

@@ -24,6 +24,7 @@ from finconsole.core.kernel import clock, dates, permissions
 from finconsole.core.kernel import validation as v
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import Conflict, NotFound, ValidationError
+from finconsole.core.outbox import notices
 from finconsole.core.register import customers
 from finconsole.core.rights import export
 from finconsole.core.settings import runtime
@@ -264,10 +265,18 @@ def _next_reference(year: int) -> str:
     return f"{prefix}{number:04d}"
 
 
-def record(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
-    """Record an incoming request. The deadline runs from ``received_at`` (default today)."""
+def record(actor: Actor, data: dict[str, Any], *, reply_to: str = "") -> dict[str, Any]:
+    """Record an incoming request. The deadline runs from ``received_at`` (default today).
+
+    The person is sent the receipt (reference, due date) by the outbox; ``reply_to`` is the
+    address an unknown person asked from (a linked customer's own address comes first).
+    """
     permissions.require(actor, "record_request")
     clean = clean_request(data, actor)
+    errors: dict[str, str] = {}
+    reply_to = _checked(errors, "reply_to", lambda: v.email(reply_to)) or ""
+    if errors:
+        raise ValidationError(errors)
     if clean["identity_verified"]:
         status = "in_progress"
     else:
@@ -280,7 +289,7 @@ def record(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
             created_by=actor.username,
             **clean,
         )
-        audit.record(
+        event = audit.record(
             actor,
             "record_request",
             "request",
@@ -288,6 +297,7 @@ def record(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
             customer_id=req.customer_id,
             fields=[k for k, val in clean.items() if val],
         )
+        notices.request_received(actor, req, event.id, email=reply_to)
     return request_dict(req, actor)
 
 
@@ -304,10 +314,23 @@ def _still_open(req: Request) -> Request:
     return req
 
 
+# What the person is told of each step, through the outbox (in the same transaction).
+TELL = {
+    "extend_request": notices.request_extended,
+    "refuse_request": notices.request_answered,
+    "close_request": notices.request_answered,
+    "execute_request": notices.request_answered,
+}
+
+
 def _save(actor: Actor, req: Request, action: str, fields: list[str]) -> dict[str, Any]:
     req.version += 1
     req.save()
-    audit.record(actor, action, "request", req.id, customer_id=req.customer_id, fields=fields)
+    event = audit.record(
+        actor, action, "request", req.id, customer_id=req.customer_id, fields=fields
+    )
+    if action in TELL and req.status != "waiting_for_hold":
+        TELL[action](actor, req, event.id)
     return request_dict(req, actor)
 
 

@@ -2,9 +2,9 @@
 
 Found at ``--config``, else ``$FINCONSOLE_CONFIG``, else ``./config.toml``; with none the
 defaults hold. An unknown key or a wrong type is a one-line ``ConfigError`` naming key and file.
-Each section is a dict of key -> (type, default). ``carriers`` and ``processors`` are free-form
-tables validated by their own services: the caller passes their checks in ``section_checks``
-(``core/bootstrap.py`` holds the list), so this module needs no domain above it.
+Each section is a dict of key -> (type, default). ``carriers``, ``processors`` and ``mail`` are
+free-form tables validated by their own services: the caller passes their checks in
+``section_checks`` (``core/bootstrap.py`` holds the list), so this module needs no domain above it.
 """
 
 from __future__ import annotations
@@ -61,8 +61,16 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "notice_days": (int, 14),
         "general_inquiry_action": (str, "publish a notice on the shop's website"),
     },
+    "customers": {
+        "default_language": (str, "fi"),  # fi | sv | en, when the shop's export does not say
+    },
+    "outbox": {
+        "max_attempts": (int, 10),  # sending tries (with backoff) before a message is failed
+        "forget_hours": (int, 24),  # an erased person's address is gone by then, sent or not
+    },
 }
-FREE_SECTIONS = {"carriers": dict, "processors": list}
+# [mail] is free-form too: absent, nothing is sent by email (messages wait to be posted).
+FREE_SECTIONS = {"carriers": dict, "processors": list, "mail": dict}
 
 
 def defaults() -> dict[str, Any]:
@@ -72,6 +80,7 @@ def defaults() -> dict[str, Any]:
     }
     data["carriers"] = {}
     data["processors"] = []
+    data["mail"] = {}
     return data
 
 
@@ -151,6 +160,8 @@ def validate(
             raise ConfigError(f"{where}: [{section}] must be a table")
         for key, item in value.items():
             data[section][key] = _checked(section, key, item, where)
+        if section in checks:  # a value the type alone does not settle (a language code)
+            checks[section](data[section], where)
     return data
 
 

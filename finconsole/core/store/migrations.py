@@ -28,7 +28,30 @@ def _m2_drop_unused_order_indexes(db: pw.Database) -> None:
         db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
 
 
-MIGRATIONS: list[Callable[[pw.Database], None]] = [_m1_initial, _m2_drop_unused_order_indexes]
+def _add_column_if_missing(db: pw.Database, model: type[models.BaseModel], name: str) -> None:
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+    table = model._meta.table_name
+    if name in {c.name for c in db.get_columns(table)}:
+        return
+    migrator = SqliteMigrator(db) if models.is_sqlite(db) else PostgresqlMigrator(db)
+    migrate(migrator.add_column(table, name, model._meta.fields[name]))
+
+
+def _m3_outbox(db: pw.Database) -> None:
+    """The outbox (messages to customers and recipients), a recipient's email on disclosures,
+    the erasure confirmation's state in the ledger. Idempotent: new databases have them all."""
+    with db.bind_ctx([models.OutboxMessage]):
+        db.create_tables([models.OutboxMessage], safe=True)
+    _add_column_if_missing(db, models.Disclosure, "recipient_email")
+    _add_column_if_missing(db, models.ErasureLedger, "confirmation")
+
+
+MIGRATIONS: list[Callable[[pw.Database], None]] = [
+    _m1_initial,
+    _m2_drop_unused_order_indexes,
+    _m3_outbox,
+]
 CURRENT_VERSION = len(MIGRATIONS)
 
 

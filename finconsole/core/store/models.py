@@ -2,8 +2,8 @@
 
 Personal data lives only in: customer, address, order (billing/shipping name and address),
 order_line (no personal data, but belongs to the order), parcel, tracking_event, request
-(subject description), disclosure and notification_task notes. The audit trail and the erasure
-ledger hold record ids, field names and keyed hashes, never values.
+(subject description), disclosure, notification_task notes and outbox_message. The audit trail
+and the erasure ledger hold record ids, field names and keyed hashes, never values.
 
 Times are stored as naive UTC datetimes; money as integer cents.
 """
@@ -104,7 +104,7 @@ class Customer(BaseModel):
     last_name = pw.CharField(max_length=100, default="")
     email = pw.CharField(max_length=254, null=True, index=True)
     phone = pw.CharField(max_length=20, null=True, index=True)  # E.164
-    language = pw.CharField(max_length=2, default="fi")  # fi | en
+    language = pw.CharField(max_length=2, default="fi")  # fi | sv | en: letters and messages
     note = pw.TextField(default="")
     # An objection is on when its date is set (the date it was recorded).
     objection_marketing_at = pw.DateTimeField(null=True)
@@ -291,6 +291,8 @@ class Disclosure(BaseModel):
     customer = pw.ForeignKeyField(Customer, backref="disclosures", null=True, on_delete="SET NULL")
     recipient_name = pw.CharField(max_length=200)
     recipient_kind = pw.CharField(max_length=20)  # debt_collection | invoicing | authority | other
+    # where Art 19 notices to the recipient go (a company's address, not the customer's)
+    recipient_email = pw.CharField(max_length=254, default="")
     legal_basis = pw.TextField(default="")
     data_fields = pw.TextField(default="")  # comma-separated field names
     customer_told_at = pw.DateField(null=True)
@@ -377,6 +379,53 @@ class ErasureLedger(BaseModel):
     request_ref = pw.CharField(max_length=32, default="")
     status = pw.CharField(max_length=16, default="complete")  # complete | partial
     completes_on = pw.DateField(null=True)
+    # the erasure confirmation: queued | sent | expired (not sent in time) | none (no address);
+    # that it was sent, never to whom. Nullable: restores copy rows column by column.
+    confirmation = pw.CharField(max_length=16, null=True)
+
+
+# --- messages to customers and recipients ---------------------------------------------------
+
+
+class OutboxMessage(BaseModel):
+    """A message to a customer or a recipient: queued, sent (email or post), failed, cancelled.
+
+    ``recipient``, ``recipient_name``, ``postal_address``, ``subject`` and ``body`` are personal
+    data: erased with the customer, and for a message about an erased person (``forget_by``
+    set) as soon as it is sent or at ``forget_by`` at the latest. What stays is the record:
+    kind, language, state, times, the causing audit event.
+    """
+
+    id = _NeverReusedId()
+    # request_received | request_extended | request_answered | export_ready | erasure_done |
+    # erasure_partial | disclosure_notice | inquiry_notice | recipient_notice | claim_update
+    kind = pw.CharField(max_length=24)
+    state = pw.CharField(max_length=12, default="queued")  # queued | sent | failed | cancelled
+    language = pw.CharField(max_length=2, default="fi")
+    customer_id = pw.IntegerField(null=True, index=True)  # pseudonymous: kept after erasure
+    reference = pw.CharField(max_length=32, default="", index=True)  # request reference
+    recipient = pw.CharField(max_length=254, default="")  # email address; "" = by post only
+    recipient_name = pw.CharField(max_length=200, default="")
+    postal_address = pw.TextField(default="")
+    subject = pw.CharField(max_length=300, default="")
+    body = pw.TextField(default="")
+    attempts = pw.IntegerField(default=0)
+    next_attempt_at = pw.DateTimeField(null=True)
+    sent_at = pw.DateTimeField(null=True)
+    sent_by = pw.CharField(max_length=8, default="")  # email | post
+    reason = pw.CharField(max_length=300, default="")  # the last failure; no personal data
+    audit_event_id = pw.IntegerField(null=True)  # the event that caused the message
+    forget_by = pw.DateTimeField(null=True)  # erase the personal data by then at the latest
+    forgotten_at = pw.DateTimeField(null=True)
+    created_by = pw.CharField(max_length=80, default="")
+    created_at = pw.DateTimeField(default=_now)
+    version = pw.IntegerField(default=1)
+
+    class Meta:
+        indexes = (
+            (("state", "next_attempt_at", "id"), False),  # what is due to be sent
+            (("forget_by",), False),
+        )
 
 
 ALL_MODELS: list[type[BaseModel]] = [
@@ -397,10 +446,21 @@ ALL_MODELS: list[type[BaseModel]] = [
     Task,
     AuditEvent,
     ErasureLedger,
+    OutboxMessage,
 ]
 
 # Tables that hold personal data: erasure must cover every one of them.
-PERSONAL_DATA_MODELS = [Customer, Address, Order, Parcel, TrackingEvent, Request, Disclosure, Task]
+PERSONAL_DATA_MODELS = [
+    Customer,
+    Address,
+    Order,
+    Parcel,
+    TrackingEvent,
+    Request,
+    Disclosure,
+    Task,
+    OutboxMessage,
+]
 
 
 def is_sqlite(db: pw.Database | None = None) -> bool:

@@ -140,6 +140,8 @@ _WHOLE_RECORD = {
     "request": "requests",
     "disclosure": "disclosures",
     "task": "disclosures",
+    # messages about requests, disclosures, inquiries and claims (the outbox)
+    "outbox_message": "requests",
 }
 
 # Fields that say nothing about a person: keys, bookkeeping of the record itself.

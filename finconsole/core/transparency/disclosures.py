@@ -19,6 +19,7 @@ from finconsole.core.kernel import clock, dates, permissions
 from finconsole.core.kernel import validation as v
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import NotFound, ValidationError
+from finconsole.core.outbox import notices
 from finconsole.core.settings import runtime
 from finconsole.core.store.db import write_transaction
 from finconsole.core.store.models import Customer, Disclosure, Task
@@ -45,6 +46,7 @@ INPUT_FIELDS = (
     "court",
     "court_order_date",
     "court_case_number",
+    "recipient_email",
 )
 
 
@@ -81,6 +83,7 @@ def clean(data: dict[str, Any]) -> dict[str, Any]:
         "court": lambda x: v.text(x, max_length=200),
         "court_order_date": _past_date,
         "court_case_number": lambda x: v.text(x, max_length=100),
+        "recipient_email": lambda x: v.email(x) or "",
         "data_fields": _data_fields,
         "customer_id": _customer_id,
     }
@@ -199,6 +202,7 @@ def record(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
             court=d["court"],
             court_order_date=d["court_order_date"],
             court_case_number=d["court_case_number"],
+            recipient_email=d["recipient_email"],
             created_by=actor.username,
         )
         audit.record(
@@ -230,6 +234,7 @@ def disclosure_dict(d: Disclosure) -> dict[str, Any]:
         "court": d.court,
         "court_order_date": d.court_order_date,
         "court_case_number": d.court_case_number,
+        "recipient_email": d.recipient_email,
         "created_by": d.created_by,
         "created_at": d.created_at,
     }
@@ -274,7 +279,20 @@ def after_rectification(customer_id: int, fields: list[str]) -> list[int]:
             overlap = [f for f in changed if f in disclosure.data_fields.split(",")]
             if overlap:
                 touched.append(_rectification_task(disclosure, overlap).id)
+                _tell_recipient(disclosure, "rectification", overlap, forget=False)
     return touched
+
+
+def _tell_recipient(disclosure: Disclosure, change: str, fields: list[str], *, forget: bool):
+    """Art 19 by the outbox, to a recipient whose email address was recorded (the task stays
+    as the officer's record and for recipients reached by post)."""
+    customer = Customer.get_or_none(Customer.id == disclosure.customer_id)
+    person = f"{customer.first_name} {customer.last_name}".strip() if customer else ""
+    if customer is not None and customer.email:
+        person = f"{person} <{customer.email}>".strip()
+    notices.recipient_notice(
+        Actor.system(), disclosure, person=person, change=change, changed=fields, forget=forget
+    )
 
 
 def _rectification_task(disclosure: Disclosure, fields: list[str]) -> Task:
@@ -321,4 +339,56 @@ def after_erasure(customer_id: int) -> list[int]:
                 "was erased"
             )
             created.append(tasks.create(tasks.INFORM_RECIPIENTS, text).id)
+            # sent with the erasure; the outbox forgets the person's name once it is sent
+            _tell_recipient(disclosure, "erasure", [], forget=True)
     return created
+
+
+# --- telling the customer before a disclosure ---------------------------------------------------
+
+
+def announce(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    """Tell the customer of a planned debt-collection or invoicing disclosure, at least
+    ``notice_days`` ahead: the notice goes through the outbox; the disclosure is recorded
+    later, with the day the customer was told."""
+    permissions.require(actor, "announce_disclosure")
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {}
+    checks: dict[str, Callable[[Any], Any]] = {
+        "customer_id": _customer_id,
+        "recipient_name": lambda x: v.text(x, max_length=200, required=True),
+        "recipient_kind": lambda x: v.choice(x, ("debt_collection", "invoicing")),
+        "data_fields": _data_fields,
+        "planned_on": lambda x: dates.parse(x, required=True),
+    }
+    for name, check in checks.items():
+        try:
+            out[name] = check(data.get(name))
+        except v.FieldError as exc:
+            errors[name] = str(exc)
+    earliest = clock.today() + dt.timedelta(days=notice_days())
+    if "planned_on" not in errors and out["planned_on"] < earliest:
+        errors["planned_on"] = f"must be {notice_days()} days ahead at least ({earliest})"
+    if errors:
+        raise ValidationError(errors)
+    with write_transaction():
+        event = audit.record(
+            actor,
+            "announce_disclosure",
+            "customer",
+            out["customer_id"],
+            customer_id=out["customer_id"],
+            fields=out["data_fields"],
+        )
+        message_id = notices.disclosure_notice(
+            actor,
+            out["customer_id"],
+            recipient=out["recipient_name"],
+            recipient_kind=out["recipient_kind"],
+            fields=out["data_fields"],
+            planned=out["planned_on"],
+            cause=event.id,
+        )
+        if message_id is None:  # nothing is recorded then (the transaction rolls back)
+            raise ValidationError({"customer_id": "the customer has no email or postal address"})
+    return {**out, "message_id": message_id}

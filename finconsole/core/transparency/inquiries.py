@@ -15,6 +15,7 @@ from finconsole.core.kernel import clock, dates, permissions
 from finconsole.core.kernel import validation as v
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import NotFound, ValidationError
+from finconsole.core.outbox import notices
 from finconsole.core.settings import runtime
 from finconsole.core.store.db import write_transaction
 from finconsole.core.store.models import AuthorityInquiry, Customer, InquirySubject
@@ -83,9 +84,13 @@ def _scope_error(scope: str, count: int) -> str | None:
     return None
 
 
-def record(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+def record(actor: Actor, data: dict[str, Any], *, court_order: str = "") -> dict[str, Any]:
     """Record an inquiry and, in the same transaction, its tasks: one "tell the customer" task
-    per customer asked about, or for a general inquiry one task to publish it as configured."""
+    per customer asked about, or for a general inquiry one task to publish it as configured.
+
+    Each customer asked about is sent the notice at once through the outbox (the task stays
+    as the officer's check that it went). ``court_order``: the order the inquiry rests on.
+    """
     permissions.require(actor, "record_inquiry")
     with write_transaction():
         d = clean(data)
@@ -107,11 +112,33 @@ def record(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
             inquiry.id,
             fields=[k for k in ("authority", "reference", "description") if d[k]],
         )
+        message_ids = []
         for customer_id in d["customer_ids"]:  # each customer's own trail shows the inquiry
-            audit.record(actor, "inquiry_subject", "inquiry", inquiry.id, customer_id=customer_id)
+            event = audit.record(
+                actor, "inquiry_subject", "inquiry", inquiry.id, customer_id=customer_id
+            )
+            message_id = notices.inquiry_notice(
+                actor,
+                customer_id,
+                authority=inquiry.authority,
+                received=inquiry.received_at,
+                reference=inquiry.reference,
+                court_order=_court_order(court_order),
+                cause=event.id,
+            )
+            if message_id is not None:
+                message_ids.append(message_id)
     result = inquiry_dict(inquiry)
     result["task_ids"] = task_ids
+    result["message_ids"] = message_ids  # the front end sends them at once
     return result
+
+
+def _court_order(value: str) -> str:
+    try:
+        return v.text(value, max_length=100)
+    except v.FieldError as exc:
+        raise ValidationError({"court_order": str(exc)}) from None
 
 
 def _label(inquiry: AuthorityInquiry) -> str:

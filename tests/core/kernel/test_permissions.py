@@ -27,6 +27,7 @@ from finconsole.core.kernel.actor import ROLES, Actor
 from finconsole.core.kernel.errors import Conflict, FinconsoleError, NotFound, PermissionDenied
 from finconsole.core.kernel.permissions import PERMISSIONS
 from finconsole.core.orders import orders
+from finconsole.core.outbox import outbox
 from finconsole.core.parcels import carrier_stats, claims, parcels
 from finconsole.core.register import audience, customers, find
 from finconsole.core.rights import export, requests
@@ -102,6 +103,21 @@ def _demo(actor: Actor) -> None:
         demo.generate(actor, 1)
     except Conflict:
         pass
+
+
+def _announcement(w: World) -> dict[str, Any]:
+    Customer.update(email="world@example.fi").where(Customer.id == w.customer_id).execute()
+    return {
+        "customer_id": w.customer_id,
+        "recipient_name": "Perintä Oy",
+        "recipient_kind": "debt_collection",
+        "data_fields": "email",
+        "planned_on": clock_mod.today() + dt.timedelta(days=30),
+    }
+
+
+def _queued_message(w: World) -> int:
+    return disclosures.announce(w.officer, _announcement(w))["message_id"]
 
 
 def _new_task(w: World) -> int:
@@ -189,6 +205,11 @@ CASES: dict[str, Case] = {
     "view_tasks": Case(lambda a, w: tasks.open_tasks(a)),
     "complete_task": Case(lambda a, w: tasks.mark_done(a, _new_task(w))),
     "generate_notice": Case(lambda a, w: documents.generate(a)),
+    "announce_disclosure": Case(lambda a, w: disclosures.announce(a, _announcement(w))),
+    # the outbox
+    "view_outbox": Case(lambda a, w: outbox.list_messages(a)),
+    "send_outbox": Case(lambda a, w: outbox.send_due(a)),
+    "manage_outbox": Case(lambda a, w: outbox.cancel(a, _queued_message(w))),
     # parcels
     "view_parcel": Case(lambda a, w: parcels.get(a, _parcel(w))),
     "create_parcel": Case(lambda a, w: _parcel(World(a, w.customer_id, 0, w.order_id))),

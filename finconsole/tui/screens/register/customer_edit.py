@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from finconsole.core.register import customers
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.record_form import Field, FormScreen, known, shown
 
@@ -13,7 +14,7 @@ CUSTOMER_FIELDS = (
     Field("last_name", "Last name"),
     Field("email", "Email", placeholder="name@example.fi"),
     Field("phone", "Phone", placeholder="040 123 4567 or +358..."),
-    Field("language", "Language", choices=("fi", "en")),
+    Field("language", "Language", choices=("fi", "sv", "en")),
     Field("note", "Note"),
 )
 ADDRESS_FIELDS = (
@@ -61,7 +62,7 @@ class CustomerForm(FormScreen):
     def initial_values(self) -> dict[str, str]:
         if self.customer_id:
             return {k: display(v) for k, v in self.original.items()}
-        return {"language": "fi", "country": "FI"}
+        return {"language": customers.default_language(), "country": "FI"}
 
     def _split(self, values: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
         names = {f.name for f in CUSTOMER_FIELDS}

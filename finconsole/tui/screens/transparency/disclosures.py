@@ -150,6 +150,9 @@ class DisclosureForm(SaveOnce, Screen[bool]):
             FormField("customer_id", "Customer id", value=str(self.customer_id or "")),
             FormField("recipient_name", "Recipient"),
             FormField(
+                "recipient_email", "Recipient email", placeholder="for Art 19 notices (optional)"
+            ),
+            FormField(
                 "recipient_kind", "Recipient kind", options=KIND_OPTIONS, value="debt_collection"
             ),
             FormField("data_fields", "Data (fields)", placeholder="first_name, last_name, street"),

@@ -12,6 +12,7 @@ from textual.widgets import Header, Static
 
 from finconsole.core.kernel import clock
 from finconsole.core.kernel.errors import FinconsoleError, ValidationError
+from finconsole.core.outbox import outbox
 from finconsole.core.store.db import thread_connection
 from finconsole.core.transparency import inquiries
 from finconsole.tui.console_app import ConsoleApp
@@ -81,6 +82,10 @@ class InquiryScreen(SaveOnce, Screen):
         try:
             with thread_connection():
                 result = inquiries.record(self.app.user, data)
+                # "told at once": the notices go now when [mail] is set (else they wait)
+                result["sent"] = sum(
+                    outbox.send_one(self.app.user, mid) for mid in result["message_ids"]
+                )
         except ValidationError as exc:
             self.app.call_from_thread(self.invalid, exc.fields)
             return
@@ -102,9 +107,11 @@ class InquiryScreen(SaveOnce, Screen):
     def saved(self, result: dict) -> None:
         show_errors(list(self.query(FormField)), {})
         count = len(result["task_ids"])
+        told = len(result["message_ids"])
         self.status(
             f"Inquiry {result['id']} recorded; {count} task{'s' if count != 1 else ''} created "
-            "(see Tasks). ctrl+n starts a new one."
+            f"(see Tasks); notices: {result['sent']} of {told} sent (ctrl+y: Outbox). "
+            "ctrl+n starts a new one."
         )
         self.app.notify(f"Inquiry {result['id']} recorded.", markup=False)
 

@@ -1,0 +1,1 @@
+"""The outbox: messages to customers and recipients (officer)."""
