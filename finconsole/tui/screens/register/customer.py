@@ -64,6 +64,8 @@ COLUMNS: dict[str, tuple[tuple[str, int | None], ...]] = {
 }
 
 
+OFFICER_ONLY = "Disclosures: officer only. Ask the register officer."
+
 TAB_TITLES = (
     ("details", "1 Details"),
     ("orders", "2 Orders"),
@@ -239,6 +241,7 @@ class CustomerScreen(Screen):
             with Vertical(id="requests"):
                 yield PagedTable(id="requests-table", cursor_type="row")
             with Vertical(id="disclosures"):
+                yield Static(OFFICER_ONLY, id="disclosures-closed", markup=False)
                 yield PagedTable(id="disclosures-table", cursor_type="row")
         yield KeyBar()
 
@@ -394,9 +397,14 @@ class CustomerScreen(Screen):
                 literal(words(r["status"])),
             )
 
-    def _fill_disclosures(self, disclosures: list[dict[str, Any]]) -> None:
+    def _fill_disclosures(self, disclosures: list[dict[str, Any]] | None) -> None:
         table = self.query_one("#disclosures-table", DataTable)
         table.clear()
+        # None: this role may not see disclosures (the service left them out)
+        self.query_one("#disclosures-closed", Static).display = disclosures is None
+        table.display = disclosures is not None
+        if disclosures is None:
+            return
         for d in disclosures:
             table.add_row(
                 *row_of(d["recipient_name"], words(d["recipient_kind"])),
