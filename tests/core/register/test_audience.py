@@ -17,6 +17,7 @@ def people(db, officer, clock):
             officer,
             {"first_name": first, "last_name": "Test", "email": email, "phone": "040 123 4567"},
             {"street": "Katu 1", "postcode": "00730", "city": "Helsinki"},
+            allow_duplicate=True,  # one shared phone: look-alikes on purpose
         )
         return c["id"]
 
