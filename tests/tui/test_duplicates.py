@@ -65,3 +65,46 @@ async def test_duplicate_warning_lets_the_user_go_on(db, officer, support):
         await pilot.press("s")
         assert await wait_until(app, pilot, lambda: isinstance(app.screen, CustomerScreen))
     assert Customer.select().where(Customer.last_name == "Virtanen").count() == 2
+
+
+async def test_officer_merges_a_duplicate_from_the_customer_screen(db, officer):
+    from finconsole.tui.widgets.confirm import ConfirmDialog
+
+    objector = _objector(officer)
+    copy = customers.create(
+        officer,
+        {"first_name": "Anna", "last_name": "Virtanen", "email": "avirtanen@gmail.com"},
+        allow_duplicate=True,
+    )["id"]
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(CustomerScreen(copy))
+        await settle(app, pilot)
+        await pilot.press("M")
+        await pilot.pause()
+        await pilot.press("x", "enter")  # not an id: a clear message, the dialog stays
+        assert await wait_until(app, pilot, lambda: "type the other" in screen_text(app))
+        dialog = app.screen
+        dialog.query_one("#other", Input).value = f"#{objector}"
+        await pilot.press("enter")
+        assert await wait_until(app, pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        text = screen_text(app)
+        assert f"Merge customer #{objector} into #{copy}" in text
+        assert "Objections afterwards: marketing" in text
+        await pilot.press("y")
+        assert await wait_until(app, pilot, lambda: "OBJECTS since" in screen_text(app), timeout=20)
+        assert "Kaskenkatu 6" in screen_text(app)  # the other record's address came along
+    assert not Customer.select().where(Customer.id == objector).exists()
+
+
+async def test_support_cannot_merge(db, officer, support):
+    copy = _objector(officer)
+    app = make_app(support)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(CustomerScreen(copy))
+        await settle(app, pilot)
+        await pilot.press("M")
+        await pilot.pause()
+        assert isinstance(app.screen, CustomerScreen)

@@ -143,6 +143,7 @@ class CustomerScreen(Screen):
         Binding("w", "export", "Export", show=False),
         Binding("d", "disclose", "Disclose", show=False),
         Binding("x", "erase", "Erase", show=False),
+        Binding("M", "merge", "Merge duplicate", show=False),
     ]
     # Officer-only actions and the permission each needs (hidden and inert for support).
     OFFICER_ACTIONS = {
@@ -150,6 +151,7 @@ class CustomerScreen(Screen):
         "export": "export_customer",
         "disclose": "record_disclosure",
         "erase": "preview_erasure",
+        "merge": "merge_customers",
     }
 
     def __init__(
@@ -627,6 +629,12 @@ class CustomerScreen(Screen):
             from finconsole.tui.screens.erasure.erasure import ErasureScreen
 
             self._push_and_reload(ErasureScreen(self.customer_id))
+
+    def action_merge(self) -> None:
+        if self.data:
+            from finconsole.tui.screens.erasure.merge import start_merge
+
+            start_merge(self.app, self.customer_id, lambda: self.load(False))
 
 
 INSTALLED_NAME = "customer"
