@@ -1,5 +1,5 @@
 """The register description and the record of processing (officer), generated from the
-configuration and the schema: view in Finnish or English, save to a file."""
+configuration and the schema: view in Finnish, Swedish or English, save to a file."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from textual.widgets import Header, Input, Label, Static
 from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.transparency import notice
 from finconsole.tui.widgets.keybar import KeyBar
-
 
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
