@@ -25,7 +25,7 @@ run: $(STAMP) config.toml
 	$(BIN)/finconsole migrate
 	$(BIN)/finconsole
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest -q -n auto
 
 demo.toml: | $(STAMP)
@@ -42,9 +42,11 @@ demo: $(STAMP) demo.toml
 	@if [ -t 0 ]; then printf "Press Enter to open the console (log in as the demo officer)... "; read _; fi
 	$(BIN)/finconsole --config demo.toml
 
+# ruff, the layering contracts (pyproject [tool.importlinter]) and types; make test runs it first
 lint: $(STAMP)
 	$(BIN)/ruff check
-	$(BIN)/mypy finconsole/core
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy finconsole
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

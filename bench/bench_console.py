@@ -312,7 +312,7 @@ Hello().run()
 CONSOLE = (
     FIRST_FRAME
     + """
-from finconsole.cli import main
+from finconsole.entry import main
 main(["--config", sys.argv[1]])
 """
 )

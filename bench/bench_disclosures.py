@@ -18,7 +18,7 @@ from finconsole.core.register import customers
 from finconsole.core.settings import keys, runtime
 from finconsole.core.settings.config import Config, defaults
 from finconsole.core.store import db
-from finconsole.core.transparency import disclosures, notice
+from finconsole.core.transparency import disclosures, documents
 
 OFFICER = Actor(user_id=1, username="bench", role="officer", channel="cli")
 
@@ -64,8 +64,8 @@ def main() -> None:
             disclosures.after_rectification = real_hook
         start = time.perf_counter()
         for lang in ("fi", "en"):
-            notice.generate(OFFICER, lang=lang)
-            notice.generate(OFFICER, lang=lang, record=True)
+            documents.generate(OFFICER, lang=lang)
+            documents.generate(OFFICER, lang=lang, record=True)
         generate_ms = (time.perf_counter() - start) / 4 * 1000
         db.close()
     n = args.updates

@@ -76,7 +76,7 @@ def time_sqlite3_import(csv_path: Path, work: Path) -> tuple[float, float]:
 
 
 def time_finconsole_import(csv_path: Path, work: Path) -> tuple[float, float, str]:
-    from finconsole.core.imports import shop_import
+    from finconsole.core.imports import registry
     from finconsole.core.kernel.actor import Actor
     from finconsole.core.settings import config, keys, runtime
     from finconsole.core.store import db
@@ -86,7 +86,7 @@ def time_finconsole_import(csv_path: Path, work: Path) -> tuple[float, float, st
     db.connect(f"sqlite:///{work / 'finconsole.db'}", migrate=True)
     # CPU of this process and of the helper process that parses big files ahead of it
     cpu, start = time.process_time() + _children_cpu(), time.perf_counter()
-    result = shop_import.import_file(Actor.cli(), "shopify-customers", csv_path)
+    result = registry.import_file(Actor.cli(), "shopify-customers", csv_path)
     elapsed = time.perf_counter() - start
     cpu = time.process_time() + _children_cpu() - cpu
     db.close()

@@ -1,3 +1,3 @@
-from finconsole.cli import main
+from finconsole.entry import main
 
 raise SystemExit(main())

@@ -10,10 +10,11 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from finconsole.cli.context import Context
 from finconsole.core.kernel.errors import FinconsoleError, database_error_text
+from finconsole.core.settings import config as config_mod
 
 # Command modules by name, imported only when a subcommand is parsed: opening the console
 # (no subcommand) must not pay for every command's imports (startup target, bench_console).
@@ -53,7 +54,12 @@ def console_config(argv: Sequence[str]) -> tuple[bool, str | None]:
     return False, None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+# Opens the console on a config with a database-opening callable (``finconsole.entry`` passes
+# the TUI's): the command line itself never imports the console.
+ConsoleOpener = Callable[[config_mod.Config, Callable[[], None]], int]
+
+
+def main(argv: Sequence[str] | None = None, open_console: ConsoleOpener | None = None) -> int:
     only_console, config_path = console_config(sys.argv[1:] if argv is None else argv)
     if only_console:
         args = argparse.Namespace(command=None, config=config_path)
@@ -62,9 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = Context(args.config)
     try:
         if args.command is None:
-            from finconsole.tui.run import run_console
-
-            return run_console(ctx.config, ctx.connect)
+            if open_console is None:
+                return fail("no console in this program: give a command (see --help)", 2)
+            return open_console(ctx.config, ctx.connect)
         return int(args.func(args, ctx) or 0)
     except FinconsoleError as exc:
         return fail(str(exc), exc.exit_code)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 from finconsole.cli.context import Context
+from finconsole.cli.output import ProgressLine
 from finconsole.core.access import auth, users
 from finconsole.core.access.credentials import render_setup
 from finconsole.core.demo import demo
@@ -48,7 +48,7 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
         # the demo officer's TOTP secret is sealed with the key: fail now, not after the load
         runtime.master_key()
     started = time.monotonic()
-    progress = _Progress() if sys.stderr.isatty() else None
+    progress = _Progress.for_terminal()
     result = demo.generate(ctx.actor, args.customers, args.seed, progress=progress)
     if progress:
         progress.finish()
@@ -75,22 +75,11 @@ def _demo_officer(ctx: Context, keep_in: Path | None) -> None:
     print(text)
 
 
-class _Progress:
-    """customers done, rate and ETA on one stderr line, redrawn at most 5 times a second."""
-
-    def __init__(self) -> None:
-        self.start = time.monotonic()
-        self.last = 0.0
+class _Progress(ProgressLine):
+    """customers done, rate and ETA."""
 
     def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self.last < 0.2 and done < total:
-            return
-        self.last = now
-        rate = done / max(now - self.start, 1e-6)
-        eta = (total - done) / rate if rate else 0
-        sys.stderr.write(f"\r{done:,}/{total:,} customers, {rate:,.0f}/s, ETA {eta:3.0f} s ")
-        sys.stderr.flush()
-
-    def finish(self) -> None:
-        sys.stderr.write("\n")
+        if self.due(final=done >= total):
+            rate = done / self.elapsed()
+            eta = (total - done) / rate if rate else 0
+            self.draw(f"{done:,}/{total:,} customers, {rate:,.0f}/s, ETA {eta:3.0f} s")

@@ -13,14 +13,10 @@ import sys
 from pathlib import Path
 
 from finconsole.cli import context as context_mod
-from finconsole.cli.context import Context
+from finconsole.cli.context import Context, UsageError
 from finconsole.core.erasure import backup, erasure, erasure_letter, ledger_copy, merge, retention
 from finconsole.core.erasure.erasure_letter import KIND_SHORT, REASON_SHORT, kept_by_order
 from finconsole.core.kernel.errors import FinconsoleError
-
-
-class UsageError(FinconsoleError):
-    exit_code = 2
 
 
 class Cancelled(FinconsoleError):

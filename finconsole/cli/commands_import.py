@@ -4,32 +4,22 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
-import time
 from pathlib import Path
 
 from finconsole.cli.context import Context
-from finconsole.core.imports.import_result import ImportResult, write_rejects
-
-# KIND -> "module:function"; each function is
-#   import_file(actor, path, *, progress=None) -> ImportResult
-IMPORTERS: dict[str, str] = {
-    "shopify-customers": "finconsole.core.imports.shop_import:import_shopify_customers",
-    "shopify-orders": "finconsole.core.imports.shop_import:import_shopify_orders",
-    "woocommerce-customers": "finconsole.core.imports.shop_import:import_woocommerce_customers",
-    "woocommerce-orders": "finconsole.core.imports.shop_import:import_woocommerce_orders",
-    "tracking": "finconsole.core.imports.tracking_import:import_file",
-}
+from finconsole.cli.output import ProgressLine
+from finconsole.core.imports import registry
+from finconsole.core.imports.import_result import write_rejects
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="import the webshop's exports or carrier tracking data")
     p.add_argument(
         "kind",
-        choices=sorted(IMPORTERS) or ["(none yet)"],
+        choices=sorted(registry.KINDS),
         metavar="KIND",
-        help="one of: " + ", ".join(sorted(IMPORTERS)),
+        help="one of: " + ", ".join(sorted(registry.KINDS)),
     )
     p.add_argument("file", type=Path)
     p.add_argument("--rejects", type=Path, metavar="PATH", help="write rejected rows here (CSV)")
@@ -38,10 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     ctx.connect()
-    module, _, function = IMPORTERS[args.kind].partition(":")
-    importer = getattr(importlib.import_module(module), function)
-    progress = _ProgressBar() if sys.stderr.isatty() else None
-    result: ImportResult = importer(ctx.actor, args.file, progress=progress)
+    progress = _ProgressBar.for_terminal()
+    result = registry.import_file(ctx.actor, args.kind, args.file, progress=progress)
     if progress:
         progress.finish()
     for reject in result.rejects[:20]:
@@ -55,26 +43,15 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     return 3 if result.rejected else 0
 
 
-class _ProgressBar:
-    """rows, rows/s and ETA on one terminal line (stderr), redrawn at most 5 times a second."""
-
-    def __init__(self) -> None:
-        self.start = time.monotonic()
-        self.last = 0.0
+class _ProgressBar(ProgressLine):
+    """A bar of the file read, rows, rows/s and ETA."""
 
     def __call__(self, rows: int, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self.last < 0.2:
-            return
-        self.last = now
-        elapsed = max(now - self.start, 1e-6)
-        share = done / total if total else 0
-        eta = elapsed / share - elapsed if share > 0 else 0
-        bar = "#" * int(share * 30)
-        sys.stderr.write(
-            f"\r[{bar:<30}] {share:4.0%} {rows:,} rows {rows / elapsed:,.0f}/s ETA {eta:4.0f}s "
-        )
-        sys.stderr.flush()
-
-    def finish(self) -> None:
-        sys.stderr.write("\n")
+        if self.due():
+            elapsed = self.elapsed()
+            share = done / total if total else 0
+            eta = elapsed / share - elapsed if share > 0 else 0
+            bar = "#" * int(share * 30)
+            self.draw(
+                f"[{bar:<30}] {share:4.0%} {rows:,} rows {rows / elapsed:,.0f}/s ETA {eta:4.0f}s"
+            )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TextIO, cast
 
 from finconsole.cli.context import Context
 from finconsole.cli.output import print_rows
@@ -67,7 +68,7 @@ def cmd_audience(args: argparse.Namespace, ctx: Context) -> int:
 def _write_audience_file(ctx: Context, purpose: str, path: Path) -> int:
     """Stream into a private file (``files.private_file``): complete, or not there at all."""
     with private_file(path, newline="") as fh:
-        return audience.write_csv(ctx.actor, purpose, fh)
+        return audience.write_csv(ctx.actor, purpose, cast(TextIO, fh))
 
 
 def cmd_requests(args: argparse.Namespace, ctx: Context) -> int:

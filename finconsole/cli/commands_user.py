@@ -6,17 +6,11 @@ import argparse
 import getpass
 import sys
 
-from finconsole.cli.context import Context, stdin_is_terminal
+from finconsole.cli.context import Context, UsageError, stdin_is_terminal
 from finconsole.cli.output import print_table
 from finconsole.core.access import users
 from finconsole.core.kernel.actor import ROLES
 from finconsole.core.kernel.errors import FinconsoleError
-
-
-class UsageError(FinconsoleError):
-    """A usage problem the shell should see as exit status 2."""
-
-    exit_code = 2
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -6,7 +6,14 @@ import sys
 
 from finconsole.core import bootstrap
 from finconsole.core.kernel.actor import Actor
+from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.settings import config as config_mod
+
+
+class UsageError(FinconsoleError):
+    """A usage problem the shell should see as exit status 2 (DESIGN.md's contract)."""
+
+    exit_code = 2
 
 
 class Context:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import time
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import Any, Self, TextIO
 
 from finconsole.core.kernel.text import printable
 
@@ -59,3 +60,34 @@ def _cell(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ",".join(str(v) for v in value)
     return str(value)
+
+
+class ProgressLine:
+    """A long command's progress on one stderr line, redrawn at most 5 times a second. Made
+    only when stderr is a terminal (``ProgressLine.for_terminal()``): scripts see none."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.last = 0.0
+
+    @classmethod
+    def for_terminal(cls) -> Self | None:
+        return cls() if sys.stderr.isatty() else None
+
+    def elapsed(self) -> float:
+        return max(time.monotonic() - self.start, 1e-6)
+
+    def due(self, final: bool = False) -> bool:
+        """Whether to draw now: 0.2 s since the last line, or the last one."""
+        now = time.monotonic()
+        if now - self.last < 0.2 and not final:
+            return False
+        self.last = now
+        return True
+
+    def draw(self, text: str) -> None:
+        sys.stderr.write(f"\r{text} ")
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        sys.stderr.write("\n")

@@ -18,10 +18,12 @@ from pathlib import Path
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from finconsole.core.kernel import clock
 from finconsole.core.kernel.actor import OFFICER, SUPPORT, Actor
+from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.settings import runtime
 from finconsole.core.settings.config import Config
 
@@ -100,6 +102,18 @@ def _console_commands():
     return ConsoleCommands
 
 
+@dataclass(frozen=True)
+class Said:
+    """One notification the console showed."""
+
+    message: str
+    severity: str
+
+
+class SessionEnded(FinconsoleError):
+    """A screen acted after its session ended (logout or lock while a worker ran)."""
+
+
 class FinconsoleApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "finconsole"
@@ -131,6 +145,7 @@ class FinconsoleApp(App):
         self.config = config
         runtime.set_config(config)
         self.actor: Actor | None = actor
+        self.said: list[Said] = []
         self.locked = False
         self.session_started = clock.now()
         self.last_activity = clock.now()
@@ -139,6 +154,14 @@ class FinconsoleApp(App):
         self.animation_level = "none"
         for entry in NAV:
             self.bind(entry.key, f"navigate('{entry.name}')", description=entry.title)
+
+    @property
+    def user(self) -> Actor:
+        """Who is logged in, for a service call; ``SessionEnded`` when the session ended
+        meanwhile (a worker shows it as any other refusal)."""
+        if self.actor is None:
+            raise SessionEnded("the session has ended: log in again")
+        return self.actor
 
     def on_mount(self) -> None:
         self.set_interval(self.idle_check_seconds, self.check_session)
@@ -157,7 +180,8 @@ class FinconsoleApp(App):
     @work(thread=True, exclusive=True, group="session")
     def open_database(self) -> None:
         try:
-            self._connect()
+            if self._connect is not None:
+                self._connect()
             entry = self._entry_screen()
         except Exception as exc:  # noqa: BLE001 - cli.main turns it into its one line
             self._close_thread_connection()
@@ -366,6 +390,20 @@ class FinconsoleApp(App):
                 self.action_navigate(name)
 
         self.push_screen(MenuScreen(), chosen)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Textual's toast, and a line in ``said`` (what the console told its user, in order:
+        tests read it, and it never leaves the process)."""
+        self.said.append(Said(str(message), severity))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def say(self, message: str, *, error: bool = False) -> None:
         """A notification that shows ``message`` literally (it may name customer fields)."""

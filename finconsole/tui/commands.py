@@ -3,10 +3,13 @@ may open (NAV)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.keys import screen_keys
 
 # Offered elsewhere in the palette (navigation) or not worth a line (focus moves, copy).
@@ -14,17 +17,19 @@ NOT_OFFERED = ("command_palette", "navigate(", "app.focus", "screen.copy", "quit
 
 
 class ConsoleCommands(Provider):
-    def _commands(self) -> list[tuple[str, str, object]]:
+    app = ConsoleApp()
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         app = self.app
         screen = self.screen
-        out: list[tuple[str, str, object]] = []
+        out: list[tuple[str, str, Callable[[], Any]]] = []
         for row in screen_keys(screen):
             if row.action.startswith(NOT_OFFERED):
                 continue
             out.append(
                 (row.description, f"key {row.key}", partial(app.run_action, row.action, row.node))
             )
-        for entry in getattr(app, "nav_entries", list)():
+        for entry in app.nav_entries():
             out.append(
                 (
                     f"Go to {entry.title}",

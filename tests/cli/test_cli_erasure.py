@@ -6,9 +6,9 @@ import os
 import pytest
 
 from finconsole.cli import context as context_mod
-from finconsole.cli import main
 from finconsole.core.erasure import backup
 from finconsole.core.store.models import Customer, Request
+from finconsole.entry import main
 from tests.erasure_helpers import add_order, add_request, make_customer
 
 

@@ -66,7 +66,7 @@ async def test_filter_by_user_customer_action_and_date(db, clock, officer, monke
         await apply(**{"f-since": "yesterday"})
         assert table.row_count == 2  # a bad date is refused, the table stays
         # named as the field is ("from date"), not as the code calls it ("since")
-        assert "from date: use a date" in str(list(app._notifications)[-1].message)
+        assert "from date: use a date" in str(app.said[-1].message)
 
 
 async def test_support_cannot_open_the_audit_screen(db, support):

@@ -9,12 +9,12 @@ import pytest
 from textual.app import App
 from textual.widgets import Input
 
-from finconsole.cli import main
 from finconsole.core.access import credentials, users
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import DatabaseError
 from finconsole.core.settings import config as config_mod
 from finconsole.core.settings import runtime
+from finconsole.entry import main
 from finconsole.tui.app import FinconsoleApp
 from finconsole.tui.screens.access.first_run import FirstRunScreen
 from finconsole.tui.screens.access.login import LoginScreen

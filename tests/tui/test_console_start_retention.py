@@ -43,5 +43,5 @@ async def test_the_start_says_what_retention_did_in_words(db, officer, clock):
         await settle(app, pilot)
         app.start_session(officer)
         await settle(app, pilot, rounds=5)
-        said = [str(n.message) for n in app._notifications]
+        said = [str(n.message) for n in app.said]
     assert "Retention: 1 held erasure completed." in said

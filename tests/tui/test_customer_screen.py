@@ -195,7 +195,7 @@ async def test_missing_customer_says_so(db, officer):
         app.push_screen(CustomerScreen(4242))
         await settle(app, pilot)
         assert app.screen is register_screen
-        assert any("no customer with id 4242" in n.message for n in app._notifications)
+        assert any("no customer with id 4242" in n.message for n in app.said)
 
 
 def test_input_is_imported():

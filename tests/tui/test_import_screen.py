@@ -61,5 +61,5 @@ async def test_leaving_the_screen_while_importing_is_safe(db, officer):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.is_running
-        assert any("created 300" in str(n.message) for n in app._notifications)
+        assert any("created 300" in str(n.message) for n in app.said)
     assert Customer.select().count() == 300

@@ -53,7 +53,7 @@ async def log_in(app, pilot, password=PASSWORD, code=None, setup=None, username=
 
 
 def messages(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+    return [str(n.message) for n in app.said]
 
 
 async def test_login_success_opens_the_register(anna):

@@ -170,7 +170,7 @@ async def test_a_database_error_in_a_worker_is_a_notification(db, officer, monke
         await pilot.press("f6")
         await settle(app, pilot)
         assert app.is_running
-        shown = [str(n.message) for n in app._notifications]
+        shown = [str(n.message) for n in app.said]
         busy_text = "The database is busy (another console is writing): try again in a moment."
         assert set(shown) == {busy_text}  # searches and the tasks list; no driver text
 

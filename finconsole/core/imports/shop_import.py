@@ -1,9 +1,9 @@
 """Import the webshop's own exports: Shopify and WooCommerce customers and orders.
 
-``finconsole import shopify-customers FILE`` and friends call the ``import_*`` functions
-here. Each streams the file (``shop_csv``), maps every row to a validated record
-(``shop_formats``) or rejects it with its line number and a reason, and writes records a
-chunk at a time (``shop_writer``, ``shop_orders``).
+``finconsole import shopify-customers FILE`` and friends reach the ``import_*`` functions
+here (and in ``shop_orders``) through ``registry``. Each streams the file (``shop_csv``),
+maps every row to a validated record (``shop_formats``) or rejects it with its line number
+and a reason, and writes records a chunk at a time (``shop_writer``, ``shop_orders``).
 
 Re-importing is safe: records are matched by the shop's own ids, then by email, and updated,
 never duplicated; a row that changes nothing counts as unchanged. A person erased in
@@ -33,7 +33,6 @@ from finconsole.core.store.db import large_cache, write_transaction
 
 CHUNK = 10000
 PROGRESS_EVERY = 1000
-KINDS = ("shopify-customers", "shopify-orders", "woocommerce-customers", "woocommerce-orders")
 
 
 def import_shopify_customers(
@@ -64,40 +63,6 @@ def import_woocommerce_customers(
     )
 
 
-def import_shopify_orders(
-    actor: Actor, path: Path, *, progress: Progress | None = None
-) -> ImportResult:
-    from finconsole.core.imports import shop_orders
-
-    return shop_orders.import_orders(actor, Path(path), progress, "shopify")
-
-
-def import_woocommerce_orders(
-    actor: Actor, path: Path, *, progress: Progress | None = None
-) -> ImportResult:
-    from finconsole.core.imports import shop_orders
-
-    return shop_orders.import_orders(actor, Path(path), progress, "woocommerce")
-
-
-IMPORTERS = {
-    "shopify-customers": import_shopify_customers,
-    "shopify-orders": import_shopify_orders,
-    "woocommerce-customers": import_woocommerce_customers,
-    "woocommerce-orders": import_woocommerce_orders,
-}
-
-
-def import_file(
-    actor: Actor, kind: str, path: Path, *, progress: Progress | None = None
-) -> ImportResult:
-    """Run the importer for ``kind`` (one of ``KINDS``): what the console calls."""
-    return IMPORTERS[kind](actor, Path(path), progress=progress)
-
-
-# --- customers --------------------------------------------------------------------------------
-
-
 def _import_customers(
     actor: Actor,
     path: Path,
@@ -116,7 +81,7 @@ def _import_customers(
         rows = _write_parsed(actor, parsed, result, progress, source.bytes_total)
         if progress:
             progress(rows, source.bytes_total, source.bytes_total)
-    _audit_run(actor, label, result)
+    audit_run(actor, label, result)
     return result
 
 
@@ -154,7 +119,7 @@ def _write_parsed(
     return rows
 
 
-def _audit_run(actor: Actor, label: str, result: ImportResult) -> None:
+def audit_run(actor: Actor, label: str, result: ImportResult) -> None:
     """One event for the run itself (the records have their own events)."""
     action = "import_" + label.lower().replace(" ", "_")
     audit.record(actor, action, "import", None, fields=_counted(result))

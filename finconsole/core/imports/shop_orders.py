@@ -20,6 +20,7 @@ from finconsole.core.imports import woo_items
 from finconsole.core.imports.import_result import ImportResult, Progress
 from finconsole.core.imports.shop_csv import CsvSource
 from finconsole.core.imports.shop_formats import CustomerRecord, OrderRecord, Row, RowRejected
+from finconsole.core.imports.shop_import import audit_run, create_customers
 from finconsole.core.kernel import clock, permissions
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.orders.orders import ADDRESS_FIELDS
@@ -56,6 +57,18 @@ FORMATS: dict[str, tuple[str, Mapping[str, tuple[str, ...]], Mapping[str, tuple[
 }
 
 
+def import_shopify_orders(
+    actor: Actor, path: Path, *, progress: Progress | None = None
+) -> ImportResult:
+    return import_orders(actor, Path(path), progress, "shopify")
+
+
+def import_woocommerce_orders(
+    actor: Actor, path: Path, *, progress: Progress | None = None
+) -> ImportResult:
+    return import_orders(actor, Path(path), progress, "woocommerce")
+
+
 def import_orders(actor: Actor, path: Path, progress: Progress | None, kind: str) -> ImportResult:
     permissions.require(actor, "import_shop_data")
     label, required, columns = FORMATS[kind]
@@ -76,9 +89,7 @@ def import_orders(actor: Actor, path: Path, progress: Progress | None, kind: str
             chunk.append(order)
             keys |= order_keys
         write_order_chunk(actor, chunk, result)
-    from finconsole.core.imports.shop_import import _audit_run
-
-    _audit_run(actor, label, result)
+    audit_run(actor, label, result)
     return result
 
 
@@ -190,8 +201,6 @@ def _owners(
             owners[id(order)] = matched[id(order.buyer)]["id"]
             continue
         new.setdefault(_buyer_key(order.buyer), order.buyer)
-    from finconsole.core.imports.shop_import import create_customers
-
     created = dict(zip(new, create_customers(actor, list(new.values()))))
     for order in orders:
         if id(order) not in owners:

@@ -14,12 +14,11 @@ from finconsole.core.kernel.errors import Conflict, NotFound, PossibleDuplicate,
 from finconsole.core.register import duplicates
 from finconsole.core.store import search_index as search
 from finconsole.core.store.db import is_sqlite, tuples, write_transaction
-from finconsole.core.store.models import Address, Customer, database
+from finconsole.core.store.models import OBJECTIONS, Address, Customer, database
 from finconsole.core.transparency import disclosures
 
 CUSTOMER_FIELDS = ("first_name", "last_name", "email", "phone", "language", "note")
 ADDRESS_FIELDS = ("kind", "street", "street2", "postcode", "city", "country", "is_default")
-OBJECTIONS = ("marketing", "statistics", "profiling")
 LANGUAGES = ("fi", "en")
 ADDRESS_KINDS = ("postal", "billing", "shipping")
 

@@ -82,6 +82,10 @@ class RecoveryCode(BaseModel):
 # --- the register ---------------------------------------------------------------------------
 
 
+# The purposes a customer can object to; each has an ``objection_<purpose>_at`` column.
+OBJECTIONS = ("marketing", "statistics", "profiling")
+
+
 class Customer(BaseModel):
     if TYPE_CHECKING:  # foreign-key ids and back-references peewee adds
         addresses: Any

@@ -15,14 +15,8 @@ record of processing (Finnish or English) is built from the same sources in
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
-from finconsole.core.kernel import permissions
-from finconsole.core.kernel.actor import Actor
-from finconsole.core.kernel.errors import FinconsoleError, ValidationError
-from finconsole.core.settings import runtime
 from finconsole.core.settings.config import Config
 from finconsole.core.transparency import notice_gdpr as gdpr
 from finconsole.core.transparency import notice_texts as texts
@@ -35,7 +29,6 @@ from finconsole.core.transparency.notice_texts import (  # noqa: F401 (used by t
 
 LANGS = ("fi", "sv", "en")
 RECORD_LANGS = ("fi", "en")  # the Art 30 record is the officer's own document
-FORMATS = ("text", "markdown")
 VOWELS = "aeiouyäöå"
 
 # A document is a list of blocks: ("title"|"heading"|"para", str) or ("bullets", [str]).
@@ -236,47 +229,3 @@ def _markdown(kind: str, value: Any) -> str:
     if kind == "bullets":
         return "\n".join(f"- {item}" for item in value)
     return value
-
-
-def generate(
-    actor: Actor,
-    *,
-    lang: str = "fi",
-    fmt: str = "text",
-    record: bool = False,
-    config: Config | None = None,
-) -> str:
-    """The privacy notice (or with ``record`` the Art 30 record of processing)."""
-    permissions.require(actor, "generate_notice")
-    errors = {}
-    if lang not in LANGS:
-        errors["lang"] = "must be one of " + ", ".join(LANGS)
-    elif record and lang not in RECORD_LANGS:
-        errors["lang"] = "the record of processing is in " + " or ".join(RECORD_LANGS)
-    if fmt not in FORMATS:
-        errors["format"] = "must be one of " + ", ".join(FORMATS)
-    if errors:
-        raise ValidationError(errors)
-    config = config or runtime.get_config()
-    if record:
-        from finconsole.core.transparency import processing_record
-
-        return render(processing_record.record_blocks(config, lang), fmt)
-    return render(description_blocks(config, lang), fmt)
-
-
-def save(text: str, path: str | os.PathLike) -> Path:
-    """Write ``text`` to ``path`` (replacing it whole, never half-written)."""
-    target = Path(path).expanduser()
-    if not str(path).strip():
-        raise ValidationError({"path": "is required"})
-    if target.is_dir():
-        raise FinconsoleError(f"{target} is a folder: give a file name")
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise FinconsoleError(f"cannot write {target}: {exc.strerror}") from None
-    return target

@@ -13,8 +13,8 @@ import datetime as dt
 from typing import Any
 
 from finconsole.core.kernel.errors import ConfigError
-from finconsole.core.register.customers import OBJECTIONS
 from finconsole.core.settings.config import Config
+from finconsole.core.store.models import OBJECTIONS
 from finconsole.core.transparency import datafields
 
 # The data categories in Swedish (Finnish and English live in ``datafields.CATEGORIES``).

@@ -9,8 +9,12 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from finconsole.tui.console_app import ConsoleApp
+
 
 class MenuScreen(ModalScreen[str | None]):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     MenuScreen { align: center middle; }
     MenuScreen > Vertical {

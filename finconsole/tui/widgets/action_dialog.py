@@ -19,10 +19,13 @@ from textual.widgets import Button, Input, Static
 
 from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.store.db import thread_connection
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.errors import error_text
 
 
 class ActionDialog(ModalScreen[Any]):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     ActionDialog { align: center middle; }
     ActionDialog > Vertical {

@@ -50,7 +50,7 @@ class ConflictDialog(ModalScreen[str | None]):
         self.query_one("#reload", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.action_choose("" if event.button.id == "keep" else event.button.id)
+        self.action_choose("" if event.button.id == "keep" else event.button.id or "")
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice or None)

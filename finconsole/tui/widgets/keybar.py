@@ -13,10 +13,13 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
 
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.keys import screen_keys
 
 
 class KeyBar(Static):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     KeyBar {
         dock: bottom;

@@ -13,7 +13,7 @@ Subclasses set ``TITLE_TEXT`` and ``FIELDS`` and implement ``initial_values``, `
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -22,8 +22,20 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
+from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.kernel.text import printable
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.save_once import SaveOnce
+
+T = TypeVar("T")
+
+
+def known(value: T | None, what: str) -> T:
+    """``value``, which an edit form always has once it has read its record (``what`` names
+    it); ``FinconsoleError`` if it is missing after all, shown as any other refusal."""
+    if value is None:
+        raise FinconsoleError(f"this form has no {what}: close it and open the record again")
+    return value
 
 
 def shown(value: Any) -> str:
@@ -40,6 +52,8 @@ class Field:
 
 
 class FormScreen(SaveOnce, ModalScreen[dict | None]):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     FormScreen { align: center middle; }
     FormScreen > VerticalScroll {
@@ -127,16 +141,21 @@ class FormScreen(SaveOnce, ModalScreen[dict | None]):
 
     # --- values and messages --------------------------------------------------------------
 
+    def field_widget(self, name: str) -> Input | Select:
+        widget = self.query_one(f"#field-{name}")
+        assert isinstance(widget, Input | Select)  # fields are made as one or the other
+        return widget
+
     def values(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for field in self.fields():
-            widget = self.query_one(f"#field-{field.name}")
+            widget = self.field_widget(field.name)
             out[field.name] = str(widget.value) if widget.value is not None else ""
         return out
 
     def set_values(self, values: dict[str, str]) -> None:
         for field in self.fields():
-            widget = self.query_one(f"#field-{field.name}")
+            widget = self.field_widget(field.name)
             value = values.get(field.name, "")
             with widget.prevent(Input.Changed, Select.Changed):
                 widget.value = value if not isinstance(widget, Input) else printable(value)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from finconsole.core.erasure import ledger
-from finconsole.core.imports import shop_import
+from finconsole.core.imports import registry
 from finconsole.core.imports.shop_csv import ImportFormatError
 from finconsole.core.kernel import clock as core_clock
 from finconsole.core.kernel.errors import PermissionDenied
@@ -25,7 +25,7 @@ WOO_ORDERS = FIXTURES / "woocommerce_orders.csv"
 
 
 def run(actor, kind, path):
-    return shop_import.import_file(actor, kind, path)
+    return registry.import_file(actor, kind, path)
 
 
 def counts(result):
@@ -261,7 +261,7 @@ def test_support_may_not_import(db, support):
 
 def test_progress_is_reported(db, officer, tmp_path):
     calls = []
-    shop_import.import_file(
+    registry.import_file(
         officer, "shopify-customers", SHOPIFY_CUSTOMERS, progress=lambda *a: calls.append(a)
     )
     rows, done, total = calls[-1]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from finconsole.core.imports import shop_import, shop_pipeline
+from finconsole.core.imports import registry, shop_pipeline
 from finconsole.core.imports.shop_csv import ImportFormatError
 from finconsole.core.store import search_index as search
 from finconsole.core.store.models import Customer
@@ -28,14 +28,14 @@ def _summary(result):
 
 def test_helper_process_imports_as_in_process(sqlite_db, officer, helper_process):
     seen = []
-    result = shop_import.import_file(
+    result = registry.import_file(
         officer, "shopify-customers", SHOPIFY_CUSTOMERS, progress=lambda *a: seen.append(a)
     )
     assert _summary(result) == (300, 0, 0, 3)
     assert seen[-1][0] == 303
     assert [r.line for r in result.rejects] == sorted(r.line for r in result.rejects)
     assert all(r.raw for r in result.rejects)  # the cells travel too, for the rejects file
-    again = shop_import.import_file(officer, "shopify-customers", SHOPIFY_CUSTOMERS)
+    again = registry.import_file(officer, "shopify-customers", SHOPIFY_CUSTOMERS)
     assert _summary(again) == (0, 0, 300, 3)
     customer = Customer.get(Customer.shop_ref == "shopify:7000001")
     assert search.matching_ids(customer.email, 10) == [customer.id]
@@ -50,7 +50,7 @@ def test_helper_process_error_comes_after_the_rows_before_it(
     head = [lines[0]] + [line for line in lines[1:] if line.count('"') == 2][:10]
     broken.write_text("".join(head) + "'124,\"never closed\n" + "x,y\n" * 300, encoding="utf-8")
     with pytest.raises(ImportFormatError, match="never closed"):
-        shop_import.import_file(officer, "shopify-customers", broken)
+        registry.import_file(officer, "shopify-customers", broken)
     assert Customer.select().count() == 10
 
 

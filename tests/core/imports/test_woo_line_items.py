@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from finconsole.core.imports import shop_import, woo_items
+from finconsole.core.imports import registry, woo_items
 from finconsole.core.kernel import validation as v
 from finconsole.core.store.models import Customer, Order, OrderLine
 from tests.core.imports.test_shop_import import counts, erase
@@ -49,7 +49,7 @@ NUMBERED_REASONS = [
 
 
 def run(actor, path):
-    return shop_import.import_file(actor, "woocommerce-orders", path)
+    return registry.import_file(actor, "woocommerce-orders", path)
 
 
 def lines_of(order_number: str) -> list[tuple[str, int, int]]:

@@ -27,7 +27,7 @@ import pytest
 from finconsole.core.access import audit, auth, users
 from finconsole.core.demo import demo
 from finconsole.core.erasure import backup, erasure, ledger_copy, merge, retention
-from finconsole.core.imports import shop_import, shop_orders, tracking_import
+from finconsole.core.imports import registry, shop_import, shop_orders, tracking_import
 from finconsole.core.kernel import clock as clock_mod
 from finconsole.core.kernel.actor import OFFICER, ROLES, Actor
 from finconsole.core.kernel.errors import (
@@ -45,7 +45,7 @@ from finconsole.core.register import audience, customers, duplicates, find, over
 from finconsole.core.rights import export, requests
 from finconsole.core.store.db import is_sqlite
 from finconsole.core.store.models import Customer
-from finconsole.core.transparency import disclosures, inquiries, notice, tasks
+from finconsole.core.transparency import disclosures, documents, inquiries, tasks
 
 _numbers = itertools.count(1)
 _SHOP_EXPORT = Path(__file__).parents[2] / "fixtures" / "shopify_customers.csv"
@@ -201,7 +201,7 @@ CASES: dict[str, Case] = {
     "view_inquiries": Case(lambda a, w: inquiries.list_inquiries(a)),
     "view_tasks": Case(lambda a, w: tasks.open_tasks(a)),
     "complete_task": Case(lambda a, w: tasks.mark_done(a, _new_task(w))),
-    "generate_notice": Case(lambda a, w: notice.generate(a)),
+    "generate_notice": Case(lambda a, w: documents.generate(a)),
     # parcels
     "view_parcel": Case(lambda a, w: parcels.get(a, _parcel(w))),
     "create_parcel": Case(lambda a, w: _parcel(World(a, w.customer_id, 0, w.order_id))),
@@ -246,7 +246,7 @@ CASES: dict[str, Case] = {
     "generate_demo": Case(lambda a, w: _demo(a)),
     # import (shop exports)
     "import_shop_data": Case(
-        lambda a, w: shop_import.import_file(a, "shopify-customers", _SHOP_EXPORT)
+        lambda a, w: registry.import_file(a, "shopify-customers", _SHOP_EXPORT)
     ),
 }
 
@@ -549,7 +549,7 @@ SERVICES: dict[str, Call] = {
         "view_inquiries",
         lambda a, w: inquiries.get(a, inquiries.record(w.officer, _inquiry(w))["id"]),
     ),
-    "transparency.notice.generate": Call("generate_notice"),
+    "transparency.documents.generate": Call("generate_notice"),
     "transparency.tasks.open_tasks": Call("view_tasks"),
     "transparency.tasks.recent_done": Call("view_tasks", lambda a, w: tasks.recent_done(a)),
     "transparency.tasks.mark_done": Call("complete_task"),

@@ -10,7 +10,7 @@ from finconsole.core import bootstrap
 from finconsole.core.kernel.errors import ConfigError, PermissionDenied, ValidationError
 from finconsole.core.settings import config as config_mod
 from finconsole.core.store.models import Customer
-from finconsole.core.transparency import datafields, notice
+from finconsole.core.transparency import datafields, documents, notice
 
 ROOT = Path(__file__).resolve().parents[3]
 # the published text has a few no-break spaces where plain ones were meant
@@ -64,7 +64,7 @@ REPLACED = {
 
 @pytest.mark.parametrize("config", _configs(), ids=lambda c: str(c.path or "defaults"))
 def test_finnish_notice_has_the_original_sections_in_order(officer, config):
-    text = notice.generate(officer, config=config)
+    text = documents.generate(officer, config=config)
     assert text.startswith("Tietosuojaseloste\n")
     original = _headings(ORIGINAL)
     assert len(original) == 8
@@ -83,7 +83,7 @@ def test_finnish_notice_has_the_original_sections_in_order(officer, config):
 
 
 def test_finnish_notice_keeps_every_sentence_of_the_promise(officer):
-    text = notice.generate(officer)
+    text = documents.generate(officer)
     lines = [line.strip() for line in text.splitlines()]
     missing = [s for s in _sentences(ORIGINAL) if s not in text and s not in lines]
     assert sorted(missing) == sorted(REPLACED)
@@ -92,7 +92,7 @@ def test_finnish_notice_keeps_every_sentence_of_the_promise(officer):
 
 
 def test_data_contents_lists_the_original_bullets_first(officer):
-    text = notice.generate(officer).split("Henkilörekisteri sisältää seuraavia tietoja:")[1]
+    text = documents.generate(officer).split("Henkilörekisteri sisältää seuraavia tietoja:")[1]
     bullets = [line for line in text.splitlines() if line.startswith("•")]
     original = [line for line in ORIGINAL.splitlines() if line.startswith("•")]
     assert bullets[: len(original)] == original
@@ -100,8 +100,8 @@ def test_data_contents_lists_the_original_bullets_first(officer):
 
 
 def test_changed_settings_change_the_text(officer):
-    default = notice.generate(officer)
-    changed = notice.generate(
+    default = documents.generate(officer)
+    changed = documents.generate(
         officer,
         config=_config(
             retention={"voucher_years": 7, "tracking_event_days": 90},
@@ -116,7 +116,7 @@ def test_changed_settings_change_the_text(officer):
 
 
 def test_english_notice_is_the_translation(officer):
-    text = notice.generate(officer, lang="en")
+    text = documents.generate(officer, lang="en")
     assert sorted(_headings(text)) == sorted(notice.HEADINGS["en"])
     assert "Finanime Sekai (Business ID: 2787109-2)" in text
     assert "Finanime Sekai customer register" in text
@@ -186,7 +186,7 @@ PRIVACY_NOTICE = {
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_notice_is_a_privacy_notice_in_each_language(officer, lang):
-    text = " ".join(notice.generate(officer, lang=lang).split())
+    text = " ".join(documents.generate(officer, lang=lang).split())
     missing = [phrase for phrase in PRIVACY_NOTICE[lang] if phrase not in text]
     assert missing == []
     assert "523/1999" not in text
@@ -203,12 +203,12 @@ def test_notice_is_a_privacy_notice_in_each_language(officer, lang):
 
 def test_bad_financial_year_end_is_a_config_error(officer):
     with pytest.raises(ConfigError) as err:
-        notice.generate(officer, config=_config(retention={"financial_year_end": "13-40"}))
+        documents.generate(officer, config=_config(retention={"financial_year_end": "13-40"}))
     assert "financial_year_end" in str(err.value)
 
 
 def test_markdown_format(officer):
-    text = notice.generate(officer, fmt="markdown")
+    text = documents.generate(officer, fmt="markdown")
     assert text.startswith("# Tietosuojaseloste\n")
     assert "## REKISTERIN SUOJAUS" in text
     assert "- Sähköpostiosoite" in text
@@ -228,7 +228,7 @@ def test_record_of_processing(officer):
             },
         ]
     )
-    en = notice.generate(officer, lang="en", record=True, config=cfg)
+    en = documents.generate(officer, lang="en", record=True, config=cfg)
     for heading in (
         "CONTROLLER",
         "PURPOSES",
@@ -245,9 +245,9 @@ def test_record_of_processing(officer):
     )
     assert "Hosting Oy (FI)" in en
     assert "email address" in en and "tracking code" in en
-    fi = notice.generate(officer, record=True)
+    fi = documents.generate(officer, record=True)
     assert "Henkilötietoja ei siirretä EU/ETA-alueen ulkopuolelle." in fi
-    description = notice.generate(officer, lang="en", config=cfg)
+    description = documents.generate(officer, lang="en", config=cfg)
     assert "Mailer Inc (US)" in description
 
 
@@ -285,11 +285,11 @@ def test_a_new_model_field_without_description_is_caught():
 
 def test_support_may_not_generate_and_bad_options_are_refused(officer, support):
     with pytest.raises(PermissionDenied):
-        notice.generate(support)
+        documents.generate(support)
     with pytest.raises(ValidationError):
-        notice.generate(officer, lang="de")
+        documents.generate(officer, lang="de")
     with pytest.raises(ValidationError) as err:  # the Art 30 record: Finnish or English
-        notice.generate(officer, lang="sv", record=True)
+        documents.generate(officer, lang="sv", record=True)
     assert "fi or en" in str(err.value)
 
 

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from finconsole.core.access import audit
 from finconsole.core.kernel.text import printable
 from finconsole.core.store.db import thread_connection
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 from finconsole.tui.widgets.keybar import KeyBar
@@ -35,6 +36,8 @@ FILTERS = (
 
 
 class AuditScreen(Screen):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     AuditScreen #audit-filters { height: 3; }
     AuditScreen #audit-filters Input { width: 1fr; }
@@ -101,7 +104,7 @@ class AuditScreen(Screen):
     def load(self, filters: dict[str, Any], before_id: int | None) -> None:
         try:
             with thread_connection():
-                rows = audit.search(self.app.actor, **filters, before_id=before_id, limit=PAGE_SIZE)
+                rows = audit.search(self.app.user, **filters, before_id=before_id, limit=PAGE_SIZE)
         except SERVICE_ERRORS as exc:
             self.app.call_from_thread(self.notify, error_text(exc), severity="error", markup=False)
             return

@@ -19,11 +19,14 @@ from finconsole.core.access.credentials import TotpSetup
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import Conflict, ValidationError
 from finconsole.core.store.db import thread_connection
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 from finconsole.tui.widgets.keybar import KeyBar
 
 
 class FirstRunScreen(Screen):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     FirstRunScreen #step-scan, FirstRunScreen #step-codes { display: none; }
     FirstRunScreen #qr { width: auto; height: auto; }
@@ -108,6 +111,8 @@ class FirstRunScreen(Screen):
     @work(thread=True, exclusive=True, group="first-run")
     def create(self, code: str) -> None:
         setup = self.setup
+        if setup is None:  # the account step was not done (restarted meanwhile)
+            return
         try:
             with thread_connection():
                 actor, codes = users.create_first_officer(

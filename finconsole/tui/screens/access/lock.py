@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from finconsole.core.access import auth
 from finconsole.core.store.db import thread_connection
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.screens.access.login import CODE_PLACEHOLDER
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 from finconsole.tui.widgets.keybar import KeyBar
@@ -22,12 +23,14 @@ from finconsole.tui.widgets.keybar import KeyBar
 class LockScreen(Screen):
     """A plain Screen, not a modal: the screens below are not drawn at all while it shows."""
 
+    app = ConsoleApp()
+
     BINDINGS = [Binding("f12", "logout", "Log out")]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="auth-box"):
             yield Static("Console locked after inactivity", classes="auth-title", markup=False)
-            yield Static(f"User: {self.app.actor.username}", markup=False)
+            yield Static(f"User: {self.app.user.username}", markup=False)
             yield Label("Password")
             yield Input(id="password", password=True, max_length=1024)
             yield Label("Fresh code")
@@ -55,7 +58,7 @@ class LockScreen(Screen):
     def check(self, password: str, code: str) -> None:
         try:
             with thread_connection():
-                actor = auth.reauthenticate(self.app.actor, password, code)
+                actor = auth.reauthenticate(self.app.user, password, code)
         except SERVICE_ERRORS as exc:
             self.app.call_from_thread(self.failed, error_text(exc))
             return

@@ -9,12 +9,15 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.keybar import KeyBar
 
 CODE_PLACEHOLDER = "6-digit code, or a recovery code"
 
 
 class LoginScreen(Screen):
+    app = ConsoleApp()
+
     BINDINGS = [Binding("ctrl+r", "clear", "Clear")]
 
     def compose(self) -> ComposeResult:

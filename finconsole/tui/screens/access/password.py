@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, Static
 from finconsole.core.access import auth
 from finconsole.core.kernel.errors import ValidationError
 from finconsole.core.store.db import thread_connection
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.screens.access.login import CODE_PLACEHOLDER
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 
@@ -19,6 +20,8 @@ FIELDS = ("old", "code", "new", "again")
 
 
 class ChangePasswordScreen(ModalScreen[bool]):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     ChangePasswordScreen { align: center middle; }
     ChangePasswordScreen > Vertical { background: $panel; }
@@ -57,7 +60,7 @@ class ChangePasswordScreen(ModalScreen[bool]):
     def change(self, old: str, code: str, new: str) -> None:
         try:
             with thread_connection():
-                auth.change_password(self.app.actor, old, code, new)
+                auth.change_password(self.app.user, old, code, new)
         except ValidationError as exc:
             self.app.call_from_thread(self.show_error, f"New password {exc.fields['new_password']}")
             return

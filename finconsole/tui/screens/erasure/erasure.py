@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Header, Static
 from finconsole.core.erasure import erasure
 from finconsole.core.erasure.erasure_letter import KIND_SHORT, REASON_SHORT
 from finconsole.core.store.db import thread_connection
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.confirm import ConfirmDialog
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
@@ -22,6 +23,8 @@ COLUMNS = ("Data", "Action", "Why", "Until")
 
 
 class ErasureScreen(Screen):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     ErasureScreen #title { padding: 0 1; text-style: bold; }
     ErasureScreen #items { height: 1fr; }
@@ -67,7 +70,7 @@ class ErasureScreen(Screen):
     def load_preview(self) -> None:
         try:
             with thread_connection():
-                result = erasure.preview(self.app.actor, self.customer_id)
+                result = erasure.preview(self.app.user, self.customer_id)
         except SERVICE_ERRORS as exc:
             self.app.call_from_thread(self.show_error, error_text(exc))
             return
@@ -124,7 +127,7 @@ class ErasureScreen(Screen):
         try:
             with thread_connection():
                 result = erasure.erase(
-                    self.app.actor, self.customer_id, request_ref=self.request_ref
+                    self.app.user, self.customer_id, request_ref=self.request_ref
                 )
         except SERVICE_ERRORS as exc:
             self.app.call_from_thread(self.show_error, error_text(exc))

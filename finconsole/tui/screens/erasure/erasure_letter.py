@@ -11,12 +11,15 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from finconsole.core.erasure import erasure, erasure_letter
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.screens.transparency.notice import SavePathDialog
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 from finconsole.tui.widgets.keybar import KeyBar
 
 
 class ErasureLetterScreen(Screen):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     ErasureLetterScreen #letter-title { height: 1; padding: 0 1; color: $text-muted; }
     ErasureLetterScreen #letter-text { padding: 0 1; }

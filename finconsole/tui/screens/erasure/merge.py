@@ -79,7 +79,7 @@ def start_merge(app: Any, keep_id: int, merged: Callable[[], None]) -> None:
 
         return answer
 
-    app.push_screen(MergeDialog(app.actor, keep_id), previewed)
+    app.push_screen(MergeDialog(app.user, keep_id), previewed)
 
 
 def _merge(app: Any, seen: dict[str, Any], merged: Callable[[], None]) -> None:
@@ -88,7 +88,7 @@ def _merge(app: Any, seen: dict[str, Any], merged: Callable[[], None]) -> None:
 
     try:
         with thread_connection():
-            merge.merge(app.actor, seen["keep_id"], seen["other_id"])
+            merge.merge(app.user, seen["keep_id"], seen["other_id"])
     except FinconsoleError as exc:
         app.call_from_thread(app.say, str(exc), error=True)
         return

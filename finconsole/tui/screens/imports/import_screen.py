@@ -16,22 +16,21 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, ProgressBar, Select, Static
 
-from finconsole.core.imports import shop_import
+from finconsole.core.imports import registry
 from finconsole.core.imports.import_result import ImportResult
 from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.store.db import thread_connection
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.keybar import KeyBar
 
-KIND_LABELS = {
-    "shopify-customers": "Shopify customers",
-    "shopify-orders": "Shopify orders",
-    "woocommerce-customers": "WooCommerce customers",
-    "woocommerce-orders": "WooCommerce orders",
-}
+# the shop exports of the one registry of import kinds (tracking data comes from the CLI)
+KIND_LABELS = {k.name: k.label for k in registry.KINDS.values() if k.shop}
 SHOWN_REJECTS = 50
 
 
 class ImportScreen(Screen):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     ImportScreen #form { height: auto; padding: 0 1; }
     ImportScreen #kind { width: 30; }
@@ -104,7 +103,7 @@ class ImportScreen(Screen):
 
         try:
             with thread_connection():
-                result = shop_import.import_file(self.app.actor, kind, path, progress=progress)
+                result = registry.import_file(self.app.user, kind, path, progress=progress)
         except FinconsoleError as exc:
             self.app.call_from_thread(self.show_failure, str(exc))
         except OSError as exc:

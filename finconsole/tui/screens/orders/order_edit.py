@@ -11,8 +11,9 @@ from finconsole.core.orders.orders import (
     FULFILMENT_STATUSES,
     INVOICE_STATUSES,
 )
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.screens.register.customer_edit import changes_from, display
-from finconsole.tui.widgets.record_form import Field, FormScreen
+from finconsole.tui.widgets.record_form import Field, FormScreen, known
 
 FULFILMENT = Field("fulfilment_status", "Fulfilment", choices=FULFILMENT_STATUSES)
 BILLING = (
@@ -22,6 +23,8 @@ BILLING = (
 
 
 class OrderForm(FormScreen):
+    app = ConsoleApp()
+
     def __init__(self, order: dict[str, Any], *, billing_first: bool = False) -> None:
         super().__init__()
         self.order_id = order["id"]
@@ -59,13 +62,13 @@ class OrderForm(FormScreen):
         if not changes:
             return {"id": self.order_id, "unchanged": True}
         return orders.update_status(
-            self.app.actor, self.order_id, self.version, changes, self.original
+            self.app.user, self.order_id, known(self.version, "version"), changes, self.original
         )
 
     def reload(self) -> dict[str, str]:
         from finconsole.core.orders import orders
 
-        fresh = orders.get(self.app.actor, self.order_id)
+        fresh = orders.get(self.app.user, self.order_id)
         self.version = fresh["version"]
         self.original = {f.name: fresh.get(f.name) for f in (FULFILMENT, *BILLING)}
         return {k: display(v) for k, v in self.original.items()}

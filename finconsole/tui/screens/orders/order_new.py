@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from finconsole.core.orders.orders import FULFILMENT_STATUSES
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.record_form import Field, FormScreen
 
 FIELDS = (
@@ -32,6 +33,8 @@ def cents(text: str) -> int | None:
 
 
 class NewOrderForm(FormScreen):
+    app = ConsoleApp()
+
     TITLE_TEXT = "New order"
     FIELDS = FIELDS
 
@@ -79,4 +82,4 @@ class NewOrderForm(FormScreen):
             "fulfilment_status": values["fulfilment_status"],
         }
         line = {"product": values["product"], "quantity": quantity, "unit_price_cents": unit}
-        return orders.create(self.app.actor, self.customer_id, data, [line])
+        return orders.create(self.app.user, self.customer_id, data, [line])

@@ -16,6 +16,7 @@ from textual_plotext import PlotextPlot
 from finconsole.core.kernel import clock
 from finconsole.core.parcels import carrier_stats
 from finconsole.core.store.db import thread_connection
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 from finconsole.tui.widgets.keybar import KeyBar
@@ -28,6 +29,8 @@ def _percent(share: float) -> str:
 
 
 class CarrierPerformanceScreen(Screen):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     CarrierPerformanceScreen #period { height: 3; padding: 0 1; }
     CarrierPerformanceScreen #period Input { width: 18; }
@@ -82,7 +85,7 @@ class CarrierPerformanceScreen(Screen):
     def load(self, since: dt.date, until: dt.date) -> None:
         try:
             with thread_connection():
-                rows = carrier_stats.performance(self.app.actor, since, until)
+                rows = carrier_stats.performance(self.app.user, since, until)
         except SERVICE_ERRORS as exc:
             self.app.call_from_thread(self.notify, error_text(exc), severity="error", markup=False)
             return
@@ -123,7 +126,8 @@ class CarrierPerformanceScreen(Screen):
             plt.bar(names, [r["median_days"] or 0 for r in self.rows])
             plt.title("Median days to delivery")
         elif names:
-            plt.multiple_bar(
+            # plotext takes labels= (see its _figure.py); the stub textual-plotext ships says label
+            plt.multiple_bar(  # type: ignore[call-arg]
                 names,
                 [
                     [round(r["suspected_lost_share"] * 100, 1) for r in self.rows],

@@ -18,6 +18,7 @@ from textual.widgets import Button, DataTable, Header, Input, Label, Select, Sta
 from finconsole.core.kernel.text import printable
 from finconsole.core.parcels import claims, parcels
 from finconsole.core.store.db import thread_connection
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal, words
 from finconsole.tui.widgets.confirm import ConfirmDialog
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
@@ -94,6 +95,8 @@ class CloseClaimDialog(ModalScreen[tuple[str, str] | None]):
 
 
 class ParcelScreen(Screen):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     ParcelScreen #parcel-facts { height: auto; padding: 0 1; }
     ParcelScreen #claim-facts { height: auto; padding: 0 1; color: $warning; }
@@ -127,7 +130,7 @@ class ParcelScreen(Screen):
     def load(self) -> None:
         try:
             with thread_connection():
-                parcel = parcels.get(self.app.actor, self.parcel_id)
+                parcel = parcels.get(self.app.user, self.parcel_id)
         except SERVICE_ERRORS as exc:
             self.app.call_from_thread(self.notify, error_text(exc), severity="error", markup=False)
             return
@@ -206,7 +209,7 @@ class ParcelScreen(Screen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                actor = self.app.actor
+                actor = self.app.user
                 self.run_service(lambda: claims.open_claim(actor, self.parcel_id), "Claim opened.")
 
         self.app.push_screen(
@@ -221,7 +224,7 @@ class ParcelScreen(Screen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                actor = self.app.actor
+                actor = self.app.user
                 self.run_service(
                     lambda: claims.record_customer_informed(actor, claim["id"]),
                     "Recorded that the customer was told.",
@@ -241,7 +244,7 @@ class ParcelScreen(Screen):
         def chosen(result: tuple[str, str] | None) -> None:
             if result:
                 outcome, notes = result
-                actor = self.app.actor
+                actor = self.app.user
                 self.run_service(
                     lambda: claims.close_claim(actor, claim["id"], outcome, notes),
                     "Claim closed.",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from finconsole.core.parcels.carriers import CARRIERS
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.screens.register.customer_edit import display
 from finconsole.tui.widgets.record_form import Field, FormScreen
 
@@ -17,6 +18,8 @@ FIELDS = (
 
 
 class NewParcelForm(FormScreen):
+    app = ConsoleApp()
+
     FIELDS = FIELDS
 
     def __init__(self, order: dict[str, Any]) -> None:
@@ -42,7 +45,7 @@ class NewParcelForm(FormScreen):
         from finconsole.core.parcels import parcels
 
         return parcels.create(
-            self.app.actor, self.order_id, values["tracking_code"], self._carrier(values)
+            self.app.user, self.order_id, values["tracking_code"], self._carrier(values)
         )
 
     @staticmethod

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Header, Static
 
 from finconsole.core.parcels import parcels
 from finconsole.core.store.db import thread_connection
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal, words
 from finconsole.tui.screens.parcels.customer_link import open_customer
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
@@ -66,6 +67,8 @@ def _count(value: int) -> str:
 
 
 class ParcelsScreen(Screen):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     ParcelsScreen #queues { height: 1; padding: 0 1; background: $boost; }
     ParcelsScreen #parcel-table { height: 1fr; }
@@ -117,15 +120,15 @@ class ParcelsScreen(Screen):
         try:
             with thread_connection():
                 self._load(recount)
-                if flag and parcels.flag_suspected(self.app.actor):
+                if flag and parcels.flag_suspected(self.app.user):
                     self._load(recount=True)
         except SERVICE_ERRORS as exc:
             self.app.call_from_thread(self.notify, error_text(exc), severity="error", markup=False)
 
     def _load(self, recount: bool) -> None:
-        rows = parcels.queue(self.app.actor, self.queue, after=self.pages[-1], limit=PAGE_SIZE)
+        rows = parcels.queue(self.app.user, self.queue, after=self.pages[-1], limit=PAGE_SIZE)
         # a page turn keeps the counts shown: four capped COUNTs a keypress would double its cost
-        counts = parcels.counts(self.app.actor) if recount else self.counts
+        counts = parcels.counts(self.app.user) if recount else self.counts
         self.app.call_from_thread(self.show_rows, counts, rows)
 
     def show_rows(self, counts: dict[str, int], rows: list[dict[str, Any]]) -> None:
@@ -202,4 +205,7 @@ class ParcelsScreen(Screen):
             return
         from finconsole.tui.screens.parcels.parcel import ParcelScreen
 
-        self.app.push_screen(ParcelScreen(row["id"]), lambda _: self.refresh_queues())
+        self.app.push_screen(ParcelScreen(row["id"]), self._refresh_after)
+
+    def _refresh_after(self, _result: object) -> None:
+        self.refresh_queues()

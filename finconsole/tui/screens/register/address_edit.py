@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.screens.register.customer_edit import changes_from, display, errors_of
-from finconsole.tui.widgets.record_form import Field, FormScreen
+from finconsole.tui.widgets.record_form import Field, FormScreen, known
 
 FIELDS = (
     Field("kind", "Kind", choices=("postal", "billing", "shipping")),
@@ -19,6 +20,8 @@ FIELDS = (
 
 class AddressForm(FormScreen):
     """``AddressForm(customer_id, address)`` edits; with ``address=None`` it adds one."""
+
+    app = ConsoleApp()
 
     FIELDS = FIELDS
 
@@ -44,21 +47,21 @@ class AddressForm(FormScreen):
     def persist(self, values: dict[str, str]) -> dict[str, Any]:
         from finconsole.core.register import customers
 
-        actor = self.app.actor
+        actor = self.app.user
         if self.address_id is None:
             return customers.add_address(actor, self.customer_id, values)
         changes = changes_from(values, self.original)
         if not changes:
             return {"id": self.address_id, "unchanged": True}
         return customers.update_address(
-            actor, self.address_id, self.version, changes, self.original
+            actor, self.address_id, known(self.version, "version"), changes, self.original
         )
 
     def reload(self) -> dict[str, str]:
         from finconsole.core.kernel.errors import NotFound
         from finconsole.core.register import customers
 
-        fresh = customers.get(self.app.actor, self.customer_id, audit_view=False)
+        fresh = customers.get(self.app.user, self.customer_id, audit_view=False)
         address = next((a for a in fresh["addresses"] if a["id"] == self.address_id), None)
         if address is None:
             raise NotFound(f"no address with id {self.address_id}")

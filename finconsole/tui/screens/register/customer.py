@@ -18,14 +18,17 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Static
 
 from finconsole.core.kernel.text import printable
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal, words
 from finconsole.tui.screens.transparency.disclosures import field_names
 from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.paged_table import PagedTable
+from finconsole.tui.widgets.record_form import known
 
 OBJECTIONS = (("marketing", "m"), ("statistics", "s"), ("profiling", "p"))
 # Column label and width; None takes what is left of the terminal's width (long text
@@ -116,6 +119,8 @@ def row_of(*values: Any) -> list[Text]:
 
 
 class CustomerScreen(Screen):
+    app = ConsoleApp()
+
     TITLE_TEXT = "Customer"
     HELP_NOTES = (
         "Objection keys record an objection with today's date; pressing the key again "
@@ -255,6 +260,11 @@ class CustomerScreen(Screen):
             self._forget()
             self.load(audit_view=False, reloading=True)
 
+    @property
+    def shown_id(self) -> int:
+        """The customer on screen, for an action on them (keys act only once one is shown)."""
+        return known(self.customer_id, "customer")
+
     def on_mount(self) -> None:
         width = self.app.size.width
         for selector, spec in COLUMNS.items():
@@ -274,11 +284,12 @@ class CustomerScreen(Screen):
         from finconsole.core.store.db import thread_connection
 
         customer_id = self.customer_id
-        if self.app.actor is None:
+        actor = self.app.actor
+        if actor is None or customer_id is None:  # logged out meanwhile, or nobody to show
             return
         try:
             with thread_connection():
-                data = customer_overview(self.app.actor, customer_id, audit_view=audit_view)
+                data = customer_overview(actor, customer_id, audit_view=audit_view)
             data["phone_display"] = format_phone(data.get("phone"))  # off the UI thread
         except NotFound as exc:
             # gone while another screen was on top: erased there, which is no error
@@ -428,7 +439,8 @@ class CustomerScreen(Screen):
             return
         self.action_show_tab("orders")
         orders.move_cursor(row=index)
-        self._fill_parcels(self.data["orders"][index])
+        if self.data is not None:
+            self._fill_parcels(self.data["orders"][index])
         parcels = self.query_one("#parcels", DataTable)
         if parcel_id is not None:
             try:
@@ -506,19 +518,19 @@ class CustomerScreen(Screen):
         if self.data:
             from finconsole.tui.screens.register.address_edit import AddressForm
 
-            self._open_form(AddressForm(self.customer_id, self._selected_address()))
+            self._open_form(AddressForm(self.shown_id, self._selected_address()))
 
     def action_add_address(self) -> None:
         if self.data:
             from finconsole.tui.screens.register.address_edit import AddressForm
 
-            self._open_form(AddressForm(self.customer_id, None))
+            self._open_form(AddressForm(self.shown_id, None))
 
     def action_new_order(self) -> None:
         if self.data:
             from finconsole.tui.screens.orders.order_new import NewOrderForm
 
-            self._open_form(NewOrderForm(self.customer_id), land_on_order=True)
+            self._open_form(NewOrderForm(self.shown_id), land_on_order=True)
 
     def _selected_order(self) -> dict[str, Any] | None:
         table = self.query_one("#orders-table", DataTable)
@@ -577,7 +589,7 @@ class CustomerScreen(Screen):
 
         try:
             with thread_connection():
-                customers.set_objection(self.app.actor, self.customer_id, purpose, on)
+                customers.set_objection(self.app.user, self.shown_id, purpose, on)
         except FinconsoleError as exc:
             self.app.call_from_thread(self.app.say, str(exc), error=True)
             return
@@ -599,8 +611,8 @@ class CustomerScreen(Screen):
             return
         from finconsole.tui.screens.parcels.parcel import ParcelScreen
 
-        row_key = table.coordinate_to_cell_key((max(table.cursor_row, 0), 0)).row_key
-        self._push_and_reload(ParcelScreen(int(row_key.value)))
+        row_key = table.coordinate_to_cell_key(Coordinate(max(table.cursor_row, 0), 0)).row_key
+        self._push_and_reload(ParcelScreen(int(str(row_key.value))))
 
     def action_new_request(self) -> None:
         if self.data:
@@ -616,7 +628,7 @@ class CustomerScreen(Screen):
                 if path:
                     self.app.say(f"Export written to {path}")
 
-            self.app.push_screen(export_customer_dialog(self.app.actor, self.customer_id), written)
+            self.app.push_screen(export_customer_dialog(self.app.actor, self.shown_id), written)
 
     def action_disclose(self) -> None:
         if self.data:
@@ -628,13 +640,13 @@ class CustomerScreen(Screen):
         if self.data:
             from finconsole.tui.screens.erasure.erasure import ErasureScreen
 
-            self._push_and_reload(ErasureScreen(self.customer_id))
+            self._push_and_reload(ErasureScreen(self.shown_id))
 
     def action_merge(self) -> None:
         if self.data:
             from finconsole.tui.screens.erasure.merge import start_merge
 
-            start_merge(self.app, self.customer_id, lambda: self.load(False))
+            start_merge(self.app, self.shown_id, lambda: self.load(False))
 
 
 INSTALLED_NAME = "customer"

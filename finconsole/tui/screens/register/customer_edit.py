@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from finconsole.tui.widgets.record_form import Field, FormScreen, shown
+from finconsole.tui.console_app import ConsoleApp
+from finconsole.tui.widgets.record_form import Field, FormScreen, known, shown
 
 CUSTOMER_FIELDS = (
     Field("first_name", "First name"),
@@ -43,6 +44,8 @@ def errors_of(clean, values: dict[str, Any]) -> dict[str, str]:
 
 class CustomerForm(FormScreen):
     """``CustomerForm(customer)`` edits; ``CustomerForm(None)`` creates."""
+
+    app = ConsoleApp()
 
     def __init__(self, customer: dict[str, Any] | None) -> None:
         super().__init__()
@@ -92,7 +95,7 @@ class CustomerForm(FormScreen):
     def _write(self, values: dict[str, str]) -> dict[str, Any]:
         from finconsole.core.register import customers
 
-        actor = self.app.actor
+        actor = self.app.user
         person, address = self._split(values)
         go_on = self.allow_duplicate
         if self.customer_id is None:
@@ -102,7 +105,12 @@ class CustomerForm(FormScreen):
         if not changes:
             return {"id": self.customer_id, "unchanged": True}
         return customers.update(
-            actor, self.customer_id, self.version, changes, self.original, allow_duplicate=go_on
+            actor,
+            self.customer_id,
+            known(self.version, "version"),
+            changes,
+            self.original,
+            allow_duplicate=go_on,
         )
 
     def _saved(self, result: dict[str, Any]) -> None:
@@ -131,7 +139,7 @@ class CustomerForm(FormScreen):
     def reload(self) -> dict[str, str]:
         from finconsole.core.register import customers
 
-        fresh = customers.get(self.app.actor, self.customer_id, audit_view=False)
+        fresh = customers.get(self.app.user, known(self.customer_id, "customer"), audit_view=False)
         self.version = fresh["version"]
         self.original = {f.name: fresh.get(f.name) for f in CUSTOMER_FIELDS}
         return {k: display(v) for k, v in self.original.items()}

@@ -18,9 +18,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import ColumnKey
 from textual.worker import get_current_worker
 
 from finconsole.core.kernel.text import printable
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.paged_table import PagedTable, move_within_page
 
@@ -77,6 +79,8 @@ class SearchBox(Input):
 
 
 class RegisterScreen(Screen):
+    app = ConsoleApp()
+
     TITLE_TEXT = "Register"
     HELP_NOTES = (
         "Type a name, email, phone, postcode, order number or tracking code; results follow "
@@ -137,7 +141,7 @@ class RegisterScreen(Screen):
         widths = self._column_widths(self.size.width)
         if widths != self.widths:
             self.widths = widths
-            column = self.query_one(DataTable).columns["row"]
+            column = self.query_one(DataTable).columns[ColumnKey("row")]
             column.label = line_of(list(COLUMNS), widths)
             column.width = line_width(widths)
             self._fill_table()
@@ -198,7 +202,7 @@ class RegisterScreen(Screen):
     def _fetch(self, query: str, start: Any) -> tuple[list[dict], dict | None]:
         from finconsole.core.register.overview import register_page
 
-        return register_page(self.app.actor, query, start=start, limit=PAGE_SIZE)
+        return register_page(self.app.user, query, start=start, limit=PAGE_SIZE)
 
     def show_rows(self, query: str, page: int, rows: list[dict], landing: dict | None) -> None:
         self.rows = rows

@@ -9,16 +9,18 @@ the services refuse them anyway). Executing dispatches by kind to one method eac
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from finconsole.core.kernel import permissions
 from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.rights import requests
 from finconsole.core.settings import runtime
 from finconsole.core.store.db import thread_connection
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import words
 from finconsole.tui.screens.rights.export import ExportDialog
 from finconsole.tui.widgets.confirm import ConfirmDialog
@@ -66,6 +68,19 @@ def _erasure_screen() -> type | None:
 class RequestActions:
     """Mixin for a Screen: verify, extend, execute, refuse, close the selected request."""
 
+    app = ConsoleApp()
+    if TYPE_CHECKING:  # the Screen this is mixed into provides it
+
+        def notify(
+            self,
+            message: str,
+            *,
+            title: str = "",
+            severity: SeverityLevel = "information",
+            timeout: float | None = None,
+            markup: bool = True,
+        ) -> None: ...
+
     def selected(self) -> dict[str, Any] | None:
         raise NotImplementedError
 
@@ -97,7 +112,7 @@ class RequestActions:
 
     def action_verify(self) -> None:
         if req := self._target():
-            actor = self.app.actor
+            actor = self.app.user
             perform = lambda v: requests.verify(  # noqa: E731
                 actor, req["id"], v["method"], v["verified"], version=req["version"]
             )
@@ -105,7 +120,7 @@ class RequestActions:
 
     def action_extend(self) -> None:
         if req := self._target():
-            actor = self.app.actor
+            actor = self.app.user
             perform = lambda v: requests.extend(  # noqa: E731
                 actor, req["id"], v["months"], v["reason"], v["told_at"], version=req["version"]
             )
@@ -114,7 +129,7 @@ class RequestActions:
 
     def action_refuse(self) -> None:
         if req := self._target():
-            actor = self.app.actor
+            actor = self.app.user
             perform = lambda v: requests.refuse(  # noqa: E731
                 actor, req["id"], v["text"], version=req["version"]
             )
@@ -124,7 +139,7 @@ class RequestActions:
 
     def action_close(self) -> None:
         if req := self._target():
-            actor = self.app.actor
+            actor = self.app.user
             perform = lambda v: requests.close(  # noqa: E731
                 actor, req["id"], v["text"], version=req["version"]
             )
@@ -135,7 +150,7 @@ class RequestActions:
 
     def action_link(self) -> None:
         if req := self._target():
-            actor = self.app.actor
+            actor = self.app.user
             perform = lambda v: requests.link_customer(  # noqa: E731
                 actor, req["id"], v["text"], version=req["version"]
             )
@@ -178,7 +193,7 @@ class RequestActions:
         self.app.push_screen(screen, lambda _: self.reload())
 
     def execute_with_outcome(self, req: dict[str, Any]) -> None:
-        actor = self.app.actor
+        actor = self.app.user
         perform = lambda v: requests.execute(  # noqa: E731
             actor, req["id"], version=req["version"], outcome=v["text"]
         )
@@ -191,7 +206,7 @@ class RequestActions:
         self.app.push_screen(dialog, self._after)
 
     def execute_export(self, req: dict[str, Any]) -> None:
-        actor = self.app.actor
+        actor = self.app.user
         perform = lambda v: requests.execute(actor, req["id"], version=req["version"], **v)  # noqa: E731
         dialog = ExportDialog(
             f"{req['kind'].capitalize()} request {req['reference']}: write the export",
@@ -205,7 +220,7 @@ class RequestActions:
     def run_execute(self, req: dict[str, Any]) -> None:
         try:
             with thread_connection():
-                result = requests.execute(self.app.actor, req["id"], version=req["version"])
+                result = requests.execute(self.app.user, req["id"], version=req["version"])
         except FinconsoleError as exc:
             self.app.call_from_thread(self.notify, error_text(exc), severity="error", markup=False)
             return

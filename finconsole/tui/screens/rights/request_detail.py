@@ -14,6 +14,7 @@ from textual.widgets import Header, Static
 from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.rights import requests
 from finconsole.core.store.db import thread_connection
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal, words
 from finconsole.tui.screens.rights.request_actions import REQUEST_BINDINGS, RequestActions
 from finconsole.tui.widgets.keybar import KeyBar
@@ -56,6 +57,8 @@ def show_value(value: Any) -> str:
 
 
 class RequestDetailScreen(RequestActions, Screen):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     RequestDetailScreen #marker { text-style: bold; padding: 0 1; }
     RequestDetailScreen .row { padding: 0 1; }
@@ -83,7 +86,7 @@ class RequestDetailScreen(RequestActions, Screen):
     def load_request(self) -> None:
         try:
             with thread_connection():
-                req = requests.get(self.app.actor, self.request_id)
+                req = requests.get(self.app.user, self.request_id)
         except FinconsoleError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return

@@ -19,6 +19,7 @@ from finconsole.core.kernel import clock
 from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.rights import requests
 from finconsole.core.store.db import thread_connection
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.errors import error_text
 from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.save_once import SaveOnce
@@ -41,6 +42,8 @@ CHANNEL_OPTIONS = [
 
 
 class RequestFormScreen(SaveOnce, Screen):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     RequestFormScreen VerticalScroll { padding: 1 1; }
     RequestFormScreen #form {
@@ -120,7 +123,7 @@ class RequestFormScreen(SaveOnce, Screen):
     def save(self, values: dict[str, Any]) -> None:
         try:
             with thread_connection():
-                result = requests.record(self.app.actor, values)
+                result = requests.record(self.app.user, values)
         except FinconsoleError as exc:
             self.app.call_from_thread(self.not_saved, error_text(exc))
             return

@@ -24,6 +24,7 @@ from finconsole.core.kernel import permissions
 from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.rights import requests
 from finconsole.core.store.db import thread_connection
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal, words
 from finconsole.tui.screens.rights.request_actions import REQUEST_BINDINGS, RequestActions
 from finconsole.tui.screens.transparency.tasks import TaskPanel
@@ -47,6 +48,8 @@ def subject_label(req: dict[str, Any]) -> str:
 
 
 class RequestsScreen(RequestActions, Screen):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     RequestsScreen #requests { height: 1fr; }
     RequestsScreen #summary { height: 1; padding: 0 1; color: $text-muted; }
@@ -88,7 +91,7 @@ class RequestsScreen(RequestActions, Screen):
     def load_requests(self) -> None:
         try:
             with thread_connection():
-                rows = requests.list_open(self.app.actor)
+                rows = requests.list_open(self.app.user)
         except FinconsoleError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return

@@ -16,6 +16,7 @@ from finconsole.core.kernel.text import printable
 from finconsole.core.store.db import thread_connection
 from finconsole.core.transparency import disclosures
 from finconsole.core.transparency.disclosures import DisclosureRefused
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.form import FormField, show_errors
 from finconsole.tui.widgets.keybar import KeyBar
@@ -25,6 +26,8 @@ KIND_OPTIONS = [(disclosures.KIND_TITLES[k].capitalize(), k) for k in disclosure
 
 
 class DisclosuresScreen(Screen):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     DisclosuresScreen #disclosures { height: 1fr; }
     DisclosuresScreen #detail { height: auto; max-height: 6; padding: 0 1; }
@@ -58,7 +61,7 @@ class DisclosuresScreen(Screen):
     def load(self) -> None:
         try:
             with thread_connection():
-                rows = disclosures.list_disclosures(self.app.actor)
+                rows = disclosures.list_disclosures(self.app.user)
         except FinconsoleError as exc:
             self.app.call_from_thread(self.app.say, str(exc), error=True)
             return
@@ -90,7 +93,11 @@ class DisclosuresScreen(Screen):
         self.query_one("#detail", Static).update(printable(detail_text(self.rows[row])))
 
     def action_new(self) -> None:
-        self.app.push_screen(DisclosureForm(), lambda saved: saved and self.load())
+        self.app.push_screen(DisclosureForm(), self._reload_if_saved)
+
+    def _reload_if_saved(self, saved: object) -> None:
+        if saved:
+            self.load()
 
 
 def field_names(fields: list[str]) -> str:
@@ -112,6 +119,8 @@ def detail_text(d: dict) -> str:
 
 
 class DisclosureForm(SaveOnce, Screen[bool]):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     DisclosureForm #rule { color: $error; height: auto; padding: 0 1; }
     DisclosureForm #hint { color: $text-muted; height: auto; padding: 0 1; }
@@ -173,7 +182,7 @@ class DisclosureForm(SaveOnce, Screen[bool]):
     def save(self, data: dict[str, str]) -> None:
         try:
             with thread_connection():
-                result = disclosures.record(self.app.actor, data)
+                result = disclosures.record(self.app.user, data)
         except ValidationError as exc:
             self.app.call_from_thread(self.refused, exc)
             return

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Header, Static
 from finconsole.core.kernel.text import printable
 from finconsole.core.store.db import thread_connection
 from finconsole.core.transparency import inquiries
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 from finconsole.tui.widgets.keybar import KeyBar
@@ -22,6 +23,8 @@ SCOPE_TITLES = {"one": "one customer", "several": "several", "general": "in gene
 
 
 class InquiriesScreen(Screen):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     InquiriesScreen #inquiries { height: 1fr; }
     InquiriesScreen #inquiry-detail { height: auto; max-height: 7; padding: 0 1; }
@@ -55,7 +58,7 @@ class InquiriesScreen(Screen):
     def load(self) -> None:
         try:
             with thread_connection():
-                rows = inquiries.list_inquiries(self.app.actor, limit=500)
+                rows = inquiries.list_inquiries(self.app.user, limit=500)
         except SERVICE_ERRORS as exc:
             self.app.call_from_thread(self.notify, error_text(exc), severity="error", markup=False)
             return

@@ -14,6 +14,7 @@ from finconsole.core.kernel import clock
 from finconsole.core.kernel.errors import FinconsoleError, ValidationError
 from finconsole.core.store.db import thread_connection
 from finconsole.core.transparency import inquiries
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.form import FormField, show_errors
 from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.save_once import SaveOnce
@@ -26,6 +27,8 @@ SCOPE_OPTIONS = [
 
 
 class InquiryScreen(SaveOnce, Screen):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     InquiryScreen #inquiry-status { height: auto; padding: 0 1; }
     """
@@ -77,7 +80,7 @@ class InquiryScreen(SaveOnce, Screen):
     def save(self, data: dict[str, str]) -> None:
         try:
             with thread_connection():
-                result = inquiries.record(self.app.actor, data)
+                result = inquiries.record(self.app.user, data)
         except ValidationError as exc:
             self.app.call_from_thread(self.invalid, exc.fields)
             return

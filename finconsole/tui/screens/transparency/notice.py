@@ -11,13 +11,16 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Label, Static
 
 from finconsole.core.kernel.errors import FinconsoleError
-from finconsole.core.transparency import notice
+from finconsole.core.transparency import documents, notice
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.keybar import KeyBar
 
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
 
 class NoticeScreen(Screen):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     NoticeScreen #notice-title { height: 1; padding: 0 1; color: $text-muted; }
     NoticeScreen #notice-text { padding: 0 1; }
@@ -49,8 +52,8 @@ class NoticeScreen(Screen):
 
     def refresh_text(self) -> None:
         try:
-            self.text = notice.generate(
-                self.app.actor, lang=self.lang, fmt=self.fmt, record=self.record
+            self.text = documents.generate(
+                self.app.user, lang=self.lang, fmt=self.fmt, record=self.record
             )
         except FinconsoleError as exc:
             self.text = ""
@@ -94,7 +97,7 @@ class NoticeScreen(Screen):
     @work(thread=True, group="notice-save")
     def write_file(self, path: str, text: str) -> None:
         try:
-            written = notice.save(text, path)
+            written = documents.save(text, path)
         except FinconsoleError as exc:
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
             return

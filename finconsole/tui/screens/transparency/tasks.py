@@ -17,11 +17,14 @@ from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.kernel.text import printable
 from finconsole.core.store.db import thread_connection
 from finconsole.core.transparency import tasks
+from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.keybar import KeyBar
 
 
 class TaskPanel(Vertical):
+    app = ConsoleApp()
+
     DEFAULT_CSS = """
     TaskPanel { height: auto; max-height: 50%; }
     TaskPanel DataTable { height: auto; max-height: 12; }
@@ -55,7 +58,7 @@ class TaskPanel(Vertical):
     def load(self) -> None:
         try:
             with thread_connection():
-                rows = tasks.open_tasks(self.app.actor)
+                rows = tasks.open_tasks(self.app.user)
         except FinconsoleError as exc:
             self.app.call_from_thread(self.app.say, str(exc), error=True)
             return
@@ -101,7 +104,7 @@ class TaskPanel(Vertical):
     def complete(self, task_id: int) -> None:
         try:
             with thread_connection():
-                tasks.mark_done(self.app.actor, task_id)
+                tasks.mark_done(self.app.user, task_id)
         except FinconsoleError as exc:
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
             return
