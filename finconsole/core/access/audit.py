@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
 import peewee as pw
@@ -185,12 +187,12 @@ def merged_into(customer_id: int) -> list[int]:
 def about_customer(customer_id: int) -> pw.Expression:
     """Events about one customer: their own, bulk events whose id range covers them, and
     those of records merged into them (the chain is never rewritten to move them)."""
-    expression = None
-    for cid in merged_into(customer_id):
-        in_range = (AuditEvent.last_customer_id >= cid) & (AuditEvent.customer_id <= cid)
-        own = (AuditEvent.customer_id == cid) | in_range
-        expression = own if expression is None else expression | own
-    return expression
+    expressions = [
+        (AuditEvent.customer_id == cid)
+        | ((AuditEvent.last_customer_id >= cid) & (AuditEvent.customer_id <= cid))
+        for cid in merged_into(customer_id)
+    ]
+    return reduce(operator.or_, expressions)
 
 
 def customers_text(event: dict[str, Any]) -> str:

@@ -179,7 +179,7 @@ def _move_addresses(keep_id: int, other_id: int) -> None:
             address.delete_instance()
             continue
         known.add(key)
-        address.customer = keep_id
+        address.customer_id = keep_id
         address.is_default = address.is_default and not keep_has_default
         address.save()
 

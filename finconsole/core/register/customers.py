@@ -290,7 +290,7 @@ def _refuse_duplicates(found: list[dict[str, Any]]) -> None:
 def _edit_duplicates(
     actor: Actor, customer: Customer, clean: dict[str, Any], changed: list[str]
 ) -> list[dict[str, Any]]:
-    probe = {k: clean[k] for k in ("email", "phone") if k in changed}
+    probe: dict[str, Any] = {k: clean[k] for k in ("email", "phone") if k in changed}
     if {"first_name", "last_name"} & set(changed):
         for name in ("first_name", "last_name"):
             probe[name] = clean.get(name, getattr(customer, name))

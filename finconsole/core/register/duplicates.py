@@ -25,15 +25,15 @@ REASONS = ("email", "phone", "name_address")
 MAX_MATCHES = 5
 
 
-def _by_email(email: str) -> pw.ModelSelect:
+def _by_email(email: str) -> Any:
     return Customer.select(Customer.id).where(pw.fn.LOWER(Customer.email) == email.lower())
 
 
-def _by_phone(phone: str) -> pw.ModelSelect:
+def _by_phone(phone: str) -> Any:
     return Customer.select(Customer.id).where(Customer.phone == phone)
 
 
-def _by_name_address(first: str, last: str, street: str, postcode: str) -> pw.ModelSelect:
+def _by_name_address(first: str, last: str, street: str, postcode: str) -> Any:
     return (
         Customer.select(Customer.id)
         .join(Address)
@@ -74,7 +74,7 @@ def matches(
     permissions.require(actor, "search_customers")
     found: dict[int, list[str]] = {}
 
-    def add(reason: str, query: pw.ModelSelect) -> None:
+    def add(reason: str, query: Any) -> None:
         if exclude_id is not None:
             query = query.where(Customer.id != exclude_id)
         for row in query.limit(MAX_MATCHES * 4):

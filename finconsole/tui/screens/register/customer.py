@@ -646,7 +646,10 @@ class CustomerScreen(Screen):
         if self.data:
             from finconsole.tui.screens.erasure.merge import start_merge
 
-            start_merge(self.app, self.shown_id, lambda: self.load(False))
+            def merged() -> None:
+                self.load(False)
+
+            start_merge(self.app, self.shown_id, merged)
 
 
 INSTALLED_NAME = "customer"
