@@ -1,8 +1,9 @@
-"""erase, retention run, backup, restore.
+"""erase, merge, retention run, backup, restore.
 
 ``finconsole erase ID [--preview] [--request REF] [--yes] [--letter PATH] [--lang fi|en]``:
 exit 0 everything erased, 3 holds kept part (printed with reasons and dates), 1 error.
-``erase`` and ``restore`` ask on a terminal; with no terminal they need ``--yes`` (else exit 2).
+``erase``, ``merge`` and ``restore`` ask on a terminal; with no terminal they need ``--yes``
+(else exit 2).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from finconsole.cli import context as context_mod
 from finconsole.cli.context import Context, UsageError
-from finconsole.core.erasure import backup, erasure, erasure_letter, ledger_copy, retention
+from finconsole.core.erasure import backup, erasure, erasure_letter, ledger_copy, merge, retention
 from finconsole.core.erasure.erasure_letter import KIND_SHORT, REASON_SHORT, kept_by_order
 from finconsole.core.kernel.errors import FinconsoleError
 
@@ -31,6 +32,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--letter", type=Path, metavar="PATH", help="write the reply letter here")
     p.add_argument("--lang", choices=("fi", "en"), help="letter language (default: customer's)")
     p.set_defaults(func=cmd_erase)
+
+    p = sub.add_parser("merge", help="merge customer OTHER into KEEP (two records of one person)")
+    p.add_argument("keep", type=int, metavar="KEEP", help="the customer id that stays")
+    p.add_argument("other", type=int, metavar="OTHER", help="the customer id merged away")
+    p.add_argument("--yes", action="store_true", help="do not ask (required with no terminal)")
+    p.set_defaults(func=cmd_merge)
 
     p = sub.add_parser("retention", help="scheduled retention work")
     rsub = p.add_subparsers(dest="retention_command", metavar="ACTION", required=True)
@@ -118,6 +125,31 @@ def _later(result: erasure.ErasureResult) -> str:
     if result.completes_on:
         return f"held data is erased by 'finconsole retention run' from {result.completes_on}"
     return "held data is erased by 'finconsole retention run' once the invoice or case is settled"
+
+
+# --- merge ------------------------------------------------------------------------------------
+
+
+def _moves_text(moves: dict[str, int]) -> str:
+    return ", ".join(f"{n} {kind}" for kind, n in moves.items() if n) or "nothing else"
+
+
+def cmd_merge(args: argparse.Namespace, ctx: Context) -> int:
+    ctx.connect()
+    seen = merge.preview(ctx.actor, args.keep, args.other)
+    confirm(
+        f"Merge customer {args.other} into {args.keep} ({_moves_text(seen['moves'])})? "
+        f"Customer {args.other} is deleted for good.",
+        args.yes,
+        "merge",
+    )
+    done = merge.merge(ctx.actor, args.keep, args.other)
+    print(f"customer {args.other} merged into {args.keep}: moved {_moves_text(done['moves'])}")
+    objecting = [p for p, at in done["objections"].items() if at]
+    print(f"objections of customer {args.keep}: {', '.join(objecting) or 'none'}")
+    if not done["permanent"]:
+        print("warning: another connection kept the WAL busy; run 'finconsole retention run'")
+    return 0
 
 
 # --- retention, backup, restore ---------------------------------------------------------------

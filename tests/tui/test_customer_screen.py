@@ -230,3 +230,25 @@ async def test_support_adds_a_parcel_to_a_phone_order(db, officer, support):
         assert s10(4242) in screen_text(app)
     added = Parcel.get(Parcel.tracking_code == s10(4242))
     assert (added.carrier, added.order.order_number) == ("posti", "W-100")
+
+
+async def test_support_sees_no_disclosures_on_the_customer_screen(db, officer, support):
+    c = _customer(officer, orders_n=0)
+    told = {"recipient_name": "Perintä Oy", "recipient_kind": "debt_collection"}
+    told |= {"data_fields": "customer.email,customer.first_name", "disclosed_at": "2026-02-02"}
+    Disclosure.create(customer=c["id"], **told)
+    app = make_app(support)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_customer(app, pilot, c["id"])
+        await pilot.press("4")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "officer only" in text
+        assert "Perintä" not in text and "debt" not in text
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_customer(app, pilot, c["id"])
+        await pilot.press("4")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Perintä Oy" in text and "officer only" not in text

@@ -121,7 +121,10 @@ async def test_notice_screen_switches_language_and_saves(db, officer, tmp_path):
         assert isinstance(screen, NoticeScreen)
         assert "REKISTERINPITÄJÄ" in screen.text
         await pilot.press("l")
-        assert "CONTROLLER" in screen.text
+        assert "PERSONUPPGIFTSANSVARIG" in screen.text
+        assert "Dataombudsmannens byrå" in screen.text
+        await pilot.press("l")
+        assert "CONTROLLER" in screen.text and "Office of the Data Protection" in screen.text
         await pilot.press("r")
         assert "Record of processing" in screen.text
         await pilot.press("s")

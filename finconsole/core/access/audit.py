@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
 import peewee as pw
@@ -163,12 +165,34 @@ def search(
     return [_event_dict(e) for e in query.order_by(AuditEvent.id.desc()).limit(limit)]
 
 
+MERGE_ACTION = "merge_customer"  # target_id: the record merged away; customer_id: the one kept
+
+
+def merged_into(customer_id: int) -> list[int]:
+    """The customer and every record merged into it, however many merges deep."""
+    ids, todo = [customer_id], [customer_id]
+    while todo:
+        found = [
+            row.target_id
+            for row in AuditEvent.select(AuditEvent.target_id).where(
+                (AuditEvent.action == MERGE_ACTION) & AuditEvent.customer_id.in_(todo)
+            )
+            if row.target_id is not None and row.target_id not in ids
+        ]
+        ids += found
+        todo = found
+    return ids
+
+
 def about_customer(customer_id: int) -> pw.Expression:
-    """Events about one customer: their own, and bulk events whose id range covers them."""
-    in_range = (AuditEvent.last_customer_id >= customer_id) & (
-        AuditEvent.customer_id <= customer_id
-    )
-    return (AuditEvent.customer_id == customer_id) | in_range
+    """Events about one customer: their own, bulk events whose id range covers them, and
+    those of records merged into them (the chain is never rewritten to move them)."""
+    expressions = [
+        (AuditEvent.customer_id == cid)
+        | ((AuditEvent.last_customer_id >= cid) & (AuditEvent.customer_id <= cid))
+        for cid in merged_into(customer_id)
+    ]
+    return reduce(operator.or_, expressions)
 
 
 def customers_text(event: dict[str, Any]) -> str:

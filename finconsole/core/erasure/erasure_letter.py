@@ -133,10 +133,10 @@ TEXT = {
         "Rekisteriin ei jäänyt sinusta tietoja.",
     ),
     "contact": (
-        "Questions: {name}, {phone}, {email}. You may also complain to the Data Protection "
-        "Ombudsman (tietosuoja.fi).",
+        "Questions: {name}, {phone}, {email}. You may also lodge a complaint with the Office of "
+        "the Data Protection Ombudsman (tietosuoja.fi).",
         "Lisätietoja: {name}, {phone}, {email}. Voit myös tehdä valituksen "
-        "tietosuojavaltuutetulle (tietosuoja.fi).",
+        "Tietosuojavaltuutetun toimistolle (tietosuoja.fi).",
     ),
 }
 

@@ -108,3 +108,17 @@ def database_error_sentence(exc: BaseException) -> str:
     """``database_error_text`` as a sentence, for the console."""
     text = database_error_text(exc)
     return text[0].upper() + text[1:] + "."
+
+
+class PossibleDuplicate(FinconsoleError):
+    """The customer being saved looks like one already in the register (same email, phone, or
+    name and address). ``matches`` are the look-alikes (id, name, reasons) for the front end to
+    show; saving again with ``allow_duplicate=True`` goes on. The message names ids only."""
+
+    def __init__(self, matches: list[dict]) -> None:
+        self.matches = list(matches)
+        described = ", ".join(
+            f"#{m['id']} (same {' and '.join(r.replace('_', ' and ') for r in m['reasons'])})"
+            for m in self.matches
+        )
+        super().__init__(f"possible duplicate of customer {described}")

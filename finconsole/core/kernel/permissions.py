@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # erasure, retention, backups (erasure area)
     "preview_erasure": OFFICER_ONLY,
     "erase_customer": OFFICER_ONLY,
+    "merge_customers": OFFICER_ONLY,  # two records of one person become one
     "run_retention": OFFICER_ONLY,
     "backup_database": OFFICER_ONLY,
     "restore_database": OFFICER_ONLY,

@@ -207,6 +207,7 @@ def _claim_row(claim: Claim) -> dict[str, Any]:
 
 def open_claims_page(actor: Actor, after: tuple | None, limit: int) -> list[dict[str, Any]]:
     """Open claims, deadline soonest first, keyset-paged on (deadline, claim id)."""
+    permissions.require(actor, "follow_parcels")
     query = open_claims_query(actor)
     if after is not None:
         deadline, last_id = after
@@ -218,6 +219,7 @@ def open_claims_page(actor: Actor, after: tuple | None, limit: int) -> list[dict
 
 def nearing_deadline(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
     """Open claims whose deadline is within the carrier's ``claim_warn_days`` (or passed)."""
+    permissions.require(actor, "follow_parcels")
     rules = carriers.all_settings()
     widest = max(r["claim_warn_days"] for r in rules.values())
     query = open_claims_query(actor).where(Claim.deadline <= today + widest * DAY)

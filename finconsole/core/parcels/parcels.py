@@ -335,6 +335,7 @@ def purge_tracking_events(actor: Actor) -> int:
 def overdue(actor: Actor) -> list[dict[str, Any]]:
     """What needs chasing today: suspected-lost parcels without an open claim, parcels whose
     pickup period is ending, and open claims nearing their deadline. Flags first."""
+    permissions.require(actor, "follow_parcels")
     flag_suspected(actor)
     now = clock.now()
     all_rules = carriers.all_settings()

@@ -2,7 +2,9 @@
 
 ``eligible(purpose)`` is the customers without an objection to that purpose who are not
 restricted (Art 18, or held minimised under an erasure hold). Every list or export made for
-one of these purposes starts from it. ``write_csv`` streams the CSV a newsletter tool
+one of these purposes starts from it; the marketing list also lists an email address once,
+and not at all when any customer with that address objects. ``write_csv`` streams the CSV a
+newsletter tool
 (marketing: email, first name, language) or a statistics job (no direct identifiers) takes,
 in keyset-paged batches so memory stays bounded at a million customers on either database.
 """
@@ -70,11 +72,36 @@ def _batches(query: Any, *columns: pw.Field) -> Iterator[list[Any]]:
 
 
 def marketing_rows() -> Iterator[dict[str, Any]]:
-    """Newsletter rows: only customers with an email address."""
+    """Newsletter rows: one per email address (compared without case), and none for an
+    address that any customer holding it objected to marketing with, or holds restricted.
+
+    Several records can share an address (a family, a duplicate, the demo): an objection made
+    on one of them is the person's, so it stops the address, and a list must not mail one
+    address several times. The row is the lowest-id record's, which is always in some batch.
+    """
     query = eligible("marketing").where(Customer.email.is_null(False), Customer.email != "")
     for batch in _batches(query, Customer.email, Customer.first_name, Customer.language):
-        for _, email, first_name, language in batch:
-            yield {"email": email, "first_name": first_name, "language": language}
+        first_ids = _first_unblocked_ids({email.lower() for _, email, _, _ in batch})
+        for customer_id, email, first_name, language in batch:
+            if first_ids.get(email.lower()) == customer_id:
+                yield {"email": email, "first_name": first_name, "language": language}
+
+
+def _first_unblocked_ids(emails: set[str]) -> dict[str, int]:
+    """For each (lower-cased) address that no holder blocks: the lowest id holding it.
+    One look-up through the ``lower(email)`` index per address, whoever holds it."""
+    lowered = pw.fn.LOWER(Customer.email)
+    blocked = pw.Case(
+        None,
+        [((Customer.objection_marketing_at.is_null(False)) | (Customer.restricted == True), 1)],  # noqa: E712
+        0,
+    )
+    query = (
+        Customer.select(lowered, pw.fn.MIN(Customer.id), pw.fn.SUM(blocked))
+        .where(lowered.in_(list(emails)))
+        .group_by(lowered)
+    )
+    return {email: first for email, first, n_blocked in database.execute(query) if not n_blocked}
 
 
 def statistics_rows() -> Iterator[dict[str, Any]]:

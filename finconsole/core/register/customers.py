@@ -10,7 +10,14 @@ from finconsole.core.access import audit
 from finconsole.core.kernel import clock, permissions
 from finconsole.core.kernel import validation as v
 from finconsole.core.kernel.actor import Actor
-from finconsole.core.kernel.errors import ConfigError, Conflict, NotFound, ValidationError
+from finconsole.core.kernel.errors import (
+    ConfigError,
+    Conflict,
+    NotFound,
+    PossibleDuplicate,
+    ValidationError,
+)
+from finconsole.core.register import duplicates
 from finconsole.core.settings import runtime
 from finconsole.core.store import search_index as search
 from finconsole.core.store.db import is_sqlite, tuples, write_transaction
@@ -256,13 +263,23 @@ def recent_ids(actor: Actor, limit: int, before: tuple | None = None) -> list[in
 
 
 def create(
-    actor: Actor, data: dict[str, Any], address: dict[str, Any] | None = None
+    actor: Actor,
+    data: dict[str, Any],
+    address: dict[str, Any] | None = None,
+    *,
+    allow_duplicate: bool = False,
 ) -> dict[str, Any]:
-    """Create a customer (and optionally a first address) in one transaction."""
+    """Create a customer (and optionally a first address) in one transaction.
+
+    Raises ``PossibleDuplicate`` (and writes nothing) when another customer has the same email,
+    phone, or name and address, unless ``allow_duplicate`` says the user saw that and goes on.
+    """
     permissions.require(actor, "create_customer")
     clean = clean_customer(data)
     clean_addr = clean_address(address) if address else None
     with write_transaction():
+        if not allow_duplicate:
+            _refuse_duplicates(duplicates.matches(actor, clean, clean_addr))
         customer = Customer.create(**clean)
         if clean_addr:
             Address.create(customer=customer, **clean_addr)
@@ -288,11 +305,16 @@ def update(
     version: int,
     changes: dict[str, Any],
     original: dict[str, Any] | None = None,
+    *,
+    allow_duplicate: bool = False,
 ) -> dict[str, Any]:
     """Apply ``changes`` if the record is still at ``version``.
 
     If another user saved meanwhile, raises ``Conflict`` naming the fields whose stored value
-    now differs from ``original`` (the values this user read), and writes nothing.
+    now differs from ``original`` (the values this user read), and writes nothing. A changed
+    email, phone or name that another customer has raises ``PossibleDuplicate`` unless
+    ``allow_duplicate``; fields left as they were are not compared (the demo's shared emails
+    do not stop an edit of a note).
     """
     permissions.require(actor, "update_customer")
     clean = clean_customer(changes, partial=True)
@@ -302,6 +324,8 @@ def update(
             changed = _changed_since(customer, original or {}, CUSTOMER_FIELDS)
             raise Conflict("the customer was changed by someone else", changed)
         changed = [k for k, val in clean.items() if getattr(customer, k) != val]
+        if changed and not allow_duplicate:
+            _refuse_duplicates(_edit_duplicates(actor, customer, clean, changed))
         if changed:
             _save_customer(customer, {k: clean[k] for k in changed})
             audit.record(
@@ -315,6 +339,23 @@ def update(
             # Art 19: recipients of earlier disclosures must hear of the rectification
             disclosures.after_rectification(customer.id, [f"customer.{f}" for f in changed])
     return get(actor, customer_id, audit_view=False)
+
+
+def _refuse_duplicates(found: list[dict[str, Any]]) -> None:
+    if found:
+        raise PossibleDuplicate(found)
+
+
+def _edit_duplicates(
+    actor: Actor, customer: Customer, clean: dict[str, Any], changed: list[str]
+) -> list[dict[str, Any]]:
+    probe: dict[str, Any] = {k: clean[k] for k in ("email", "phone") if k in changed}
+    if {"first_name", "last_name"} & set(changed):
+        for name in ("first_name", "last_name"):
+            probe[name] = clean.get(name, getattr(customer, name))
+    if not probe:
+        return []
+    return duplicates.matches(actor, probe, exclude_id=customer.id)
 
 
 def _save_customer(customer: Customer, values: dict[str, Any]) -> None:

@@ -32,7 +32,8 @@ from finconsole.core.transparency.disclosures import field_list
 
 def customer_overview(actor: Actor, customer_id: int, *, audit_view: bool = True) -> dict[str, Any]:
     """The customer with ``addresses``, ``orders`` (each with ``lines`` and ``parcels``),
-    ``requests`` and ``disclosures``. Raises ``NotFound`` for an unknown or hidden customer."""
+    ``requests`` and ``disclosures`` (None for a role without ``view_disclosures``).
+    Raises ``NotFound`` for an unknown or hidden customer."""
     permissions.require(actor, "view_customer")
     see_restricted = permissions.allowed(actor, "view_restricted")
     customer = Customer.get_or_none(Customer.id == customer_id)
@@ -47,7 +48,11 @@ def customer_overview(actor: Actor, customer_id: int, *, audit_view: bool = True
     ]
     data["orders"] = _orders(customer_id, see_restricted)
     data["requests"] = _requests(customer_id)
-    data["disclosures"] = _disclosures(customer_id)
+    # None (not an empty list) tells the screen the reader may not see them, which differs
+    # from "there are none"
+    data["disclosures"] = (
+        _disclosures(customer_id) if permissions.allowed(actor, "view_disclosures") else None
+    )
     if audit_view:
         audit.record(actor, "view_customer", "customer", customer.id, customer_id=customer.id)
     return data

@@ -158,6 +158,7 @@ def _record_access(customer_id: int) -> list[dict[str, Any]]:
             "at": e.at,
             "staff": e.actor,
             "channel": e.channel,
+            "record": e.target_type,
             "action": e.action,
             "fields": [f for f in e.fields.split(",") if f],
         }

@@ -7,6 +7,7 @@ import textwrap
 from typing import Any
 
 from finconsole.core.kernel.text import printable
+from finconsole.core.rights.letter_words import field_list, recipient_kind
 
 TEXTS: dict[str, dict[str, str]] = {
     "fi": {
@@ -137,6 +138,18 @@ WORDS: dict[str, dict[str, str]] = {
         "close_request": "sulki pyyntösi",
         "restrict_customer": "rajoitti käsittelyä",
         "lift_restriction": "poisti käsittelyn rajoituksen",
+        "merge_customer": "yhdisti kaksi asiakastietuettasi yhdeksi",
+        "preview_erasure": "tarkisti, mitä tietojasi voidaan poistaa",
+        "record_disclosure": "kirjasi tietojesi luovutuksen",
+        "record_inquiry": "kirjasi viranomaisen tiedustelun",
+        "complete_task": "merkitsi tehtävän tehdyksi",
+        "import_customers": "toi tietosi verkkokaupasta",
+        "import_orders": "toi tilauksesi verkkokaupasta",
+        "open_claim": "avasi katoamisselvityksen",
+        "close_claim": "sulki katoamisselvityksen",
+        "record_customer_informed": "kirjasi, että sinulle on ilmoitettu",
+        "create_parcel": "kirjasi lähetyksen",
+        "flag_suspected_lost": "merkitsi lähetyksen mahdollisesti kadonneeksi",
         "marketing": "markkinointi",
         "statistics": "tilastointi",
         "profiling": "profilointi",
@@ -178,6 +191,28 @@ WORDS: dict[str, dict[str, str]] = {
         "close_request": "closed your request",
         "restrict_customer": "restricted processing",
         "lift_restriction": "lifted the restriction",
+        "merge_customer": "merged two records of you into one",
+        "preview_erasure": "checked what of your data can be erased",
+        "record_disclosure": "recorded a disclosure of your data",
+        "record_inquiry": "recorded an authority's inquiry",
+        "complete_task": "marked a task done",
+        "import_customers": "imported your data from the web shop",
+        "import_orders": "imported your orders from the web shop",
+        "open_claim": "opened a lost-parcel claim",
+        "close_claim": "closed a lost-parcel claim",
+        "record_customer_informed": "recorded that you were informed",
+        "create_parcel": "recorded a parcel",
+        "flag_suspected_lost": "flagged a parcel as possibly lost",
+        "erasure": "erasure",
+        "objection": "objection",
+        "portability": "data portability",
+        "rectification": "rectification",
+        "restriction": "restriction of processing",
+        "done": "done",
+        "refused": "refused",
+        "marketing": "marketing",
+        "statistics": "statistics",
+        "profiling": "profiling",
     },
 }
 WIDTH = 78
@@ -211,7 +246,7 @@ def render_text(data: dict[str, Any], lang: str) -> str:
     lines += _section(t["addresses"], [_address(a, lang) for a in data["addresses"]], t)
     lines += _section(t["orders"], [x for o in data["orders"] for x in _order(o, t)], t)
     lines += _section(t["requests"], [_request(r, lang) for r in data["requests"]], t)
-    lines += _section(t["disclosures"], [_disclosure(d) for d in data["disclosures"]], t)
+    lines += _section(t["disclosures"], [_disclosure(d, lang) for d in data["disclosures"]], t)
     lines += _section(t["inquiries"], [_inquiry(i) for i in data["authority_inquiries"]], t)
     lines += _section(t["objections"], _objections(data["objections"], t), t)
     lines += _section(t["record_access"], [_access(e, lang) for e in data["record_access"]], t)
@@ -311,10 +346,11 @@ def _request(r: dict[str, Any], lang: str) -> str:
     return f"{text}; {_fmt(detail)}" if detail else text
 
 
-def _disclosure(d: dict[str, Any]) -> str:
-    text = f"{_fmt(d['disclosed_at'])} {_fmt(d['recipient_name'])} ({d['recipient_kind']})"
+def _disclosure(d: dict[str, Any], lang: str) -> str:
+    kind = recipient_kind(d["recipient_kind"], lang)
+    text = f"{_fmt(d['disclosed_at'])} {_fmt(d['recipient_name'])} ({kind})"
     if d["data_fields"]:
-        text += f": {_fmt(d['data_fields'])}"
+        text += f": {field_list(d['data_fields'], lang)}"
     if d["legal_basis"]:
         text += f"; {_fmt(d['legal_basis'])}"
     return text
@@ -332,5 +368,11 @@ def _objections(objections: dict[str, Any], t: dict[str, str]) -> list[str]:
 
 
 def _access(e: dict[str, Any], lang: str) -> str:
-    fields = f" ({', '.join(e['fields'])})" if e["fields"] else ""
-    return f"{_fmt(e['at'])} {_fmt(e['staff'])}: {_word(e['action'], lang)}{fields}"
+    listed = field_list(e["fields"], lang, e.get("record", ""))
+    fields = f" ({listed})" if listed else ""
+    action = WORDS[lang].get(e["action"]) or ACTION_OTHER[lang]
+    return f"{_fmt(e['at'])} {_fmt(e['staff'])}: {action}{fields}"
+
+
+# An action the tables above do not name reads as this, never as an internal code.
+ACTION_OTHER = {"fi": "käsitteli tietojasi", "en": "processed your data"}

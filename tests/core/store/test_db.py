@@ -119,3 +119,13 @@ def test_register_only_write_transaction_locks_the_register_not_attached_files(s
         helper.close()
         other.close()
         sqlite_db.execute_sql("DETACH DATABASE scratch")
+
+
+def test_migration_3_email_index_is_idempotent(db):
+    """On a new register (created from the models) and an old one alike."""
+    assert "customer_email_lower" in {i.name for i in db.get_indexes("customer")}
+    db.execute_sql("DROP INDEX customer_email_lower")
+    Meta.update(value="2").where(Meta.key == "schema_version").execute()
+    assert migrations.migrate(db) == migrations.CURRENT_VERSION
+    migrations.MIGRATIONS[2](db)  # twice: no error
+    assert "customer_email_lower" in {i.name for i in db.get_indexes("customer")}

@@ -67,6 +67,8 @@ COLUMNS: dict[str, tuple[tuple[str, int | None], ...]] = {
 }
 
 
+OFFICER_ONLY = "Disclosures: officer only. Ask the register officer."
+
 TAB_TITLES = (
     ("details", "1 Details"),
     ("orders", "2 Orders"),
@@ -146,6 +148,7 @@ class CustomerScreen(Screen):
         Binding("w", "export", "Export", show=False),
         Binding("d", "disclose", "Disclose", show=False),
         Binding("x", "erase", "Erase", show=False),
+        Binding("M", "merge", "Merge duplicate", show=False),
     ]
     # Officer-only actions and the permission each needs (hidden and inert for support).
     OFFICER_ACTIONS = {
@@ -153,6 +156,7 @@ class CustomerScreen(Screen):
         "export": "export_customer",
         "disclose": "record_disclosure",
         "erase": "preview_erasure",
+        "merge": "merge_customers",
     }
 
     def __init__(
@@ -244,6 +248,7 @@ class CustomerScreen(Screen):
             with Vertical(id="requests"):
                 yield PagedTable(id="requests-table", cursor_type="row")
             with Vertical(id="disclosures"):
+                yield Static(OFFICER_ONLY, id="disclosures-closed", markup=False)
                 yield PagedTable(id="disclosures-table", cursor_type="row")
         yield KeyBar()
 
@@ -405,9 +410,14 @@ class CustomerScreen(Screen):
                 literal(words(r["status"])),
             )
 
-    def _fill_disclosures(self, disclosures: list[dict[str, Any]]) -> None:
+    def _fill_disclosures(self, disclosures: list[dict[str, Any]] | None) -> None:
         table = self.query_one("#disclosures-table", DataTable)
         table.clear()
+        # None: this role may not see disclosures (the service left them out)
+        self.query_one("#disclosures-closed", Static).display = disclosures is None
+        table.display = disclosures is not None
+        if disclosures is None:
+            return
         for d in disclosures:
             table.add_row(
                 *row_of(d["recipient_name"], words(d["recipient_kind"])),
@@ -631,6 +641,15 @@ class CustomerScreen(Screen):
             from finconsole.tui.screens.erasure.erasure import ErasureScreen
 
             self._push_and_reload(ErasureScreen(self.shown_id))
+
+    def action_merge(self) -> None:
+        if self.data:
+            from finconsole.tui.screens.erasure.merge import start_merge
+
+            def merged() -> None:
+                self.load(False)
+
+            start_merge(self.app, self.shown_id, merged)
 
 
 INSTALLED_NAME = "customer"

@@ -52,6 +52,8 @@ class CustomerForm(FormScreen):
         super().__init__()
         self.customer_id = customer["id"] if customer else None
         self.TITLE_TEXT = "Edit customer" if customer else "New customer"
+        # set when the user saw the duplicate warning and chose to save anyway
+        self.allow_duplicate = False
         if customer:
             self.version = customer["version"]
             self.original = {f.name: customer.get(f.name) for f in CUSTOMER_FIELDS}
@@ -84,18 +86,56 @@ class CustomerForm(FormScreen):
         return any(address.get(k) for k in ("street", "postcode", "city"))
 
     def persist(self, values: dict[str, str]) -> dict[str, Any]:
+        from finconsole.core.kernel.errors import PossibleDuplicate
+
+        try:
+            return self._write(values)
+        except PossibleDuplicate as exc:
+            return {"possible_duplicates": exc.matches}
+
+    def _write(self, values: dict[str, str]) -> dict[str, Any]:
         from finconsole.core.register import customers
 
         actor = self.app.user
         person, address = self._split(values)
+        go_on = self.allow_duplicate
         if self.customer_id is None:
-            return customers.create(actor, person, address if self._has_address(address) else None)
+            first = address if self._has_address(address) else None
+            return customers.create(actor, person, first, allow_duplicate=go_on)
         changes = changes_from(person, self.original)
         if not changes:
             return {"id": self.customer_id, "unchanged": True}
         return customers.update(
-            actor, self.customer_id, known(self.version, "version"), changes, self.original
+            actor,
+            self.customer_id,
+            known(self.version, "version"),
+            changes,
+            self.original,
+            allow_duplicate=go_on,
         )
+
+    def _saved(self, result: dict[str, Any]) -> None:
+        if "possible_duplicates" not in result:
+            super()._saved(result)
+            return
+        from finconsole.tui.widgets.duplicate import DuplicateDialog
+
+        self.save_ended()
+
+        def decided(choice: tuple[str, int | None] | None) -> None:
+            if choice is None:
+                return
+            action, other_id = choice
+            if action == "save":
+                self.allow_duplicate = True
+                self.action_save()
+            elif other_id is not None:
+                from finconsole.tui.screens.register.customer import open_customer
+
+                self.dismiss(None)
+                open_customer(self.app, other_id)
+
+        self.app.push_screen(DuplicateDialog(result["possible_duplicates"]), decided)
 
     def reload(self) -> dict[str, str]:
         from finconsole.core.register import customers

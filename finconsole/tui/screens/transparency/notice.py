@@ -1,5 +1,5 @@
 """The register description and the record of processing (officer), generated from the
-configuration and the schema: view in Finnish or English, save to a file."""
+configuration and the schema: view in Finnish, Swedish or English, save to a file."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Label, Static
 
 from finconsole.core.kernel.errors import FinconsoleError
-from finconsole.core.transparency import documents
+from finconsole.core.transparency import documents, notice
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.keybar import KeyBar
+
+LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
 
 class NoticeScreen(Screen):
@@ -24,7 +26,7 @@ class NoticeScreen(Screen):
     NoticeScreen #notice-text { padding: 0 1; }
     """
     BINDINGS = [
-        Binding("l", "toggle_lang", "Suomi/English"),
+        Binding("l", "toggle_lang", "Suomi/Svenska/English"),
         Binding("r", "toggle_record", "Description/Record"),
         Binding("m", "toggle_format", "Text/Markdown"),
         Binding("s", "save", "Save to file"),
@@ -56,19 +58,25 @@ class NoticeScreen(Screen):
         except FinconsoleError as exc:
             self.text = ""
             self.app.notify(str(exc), severity="error", markup=False)
-        what = "Record of processing (Art 30)" if self.record else "Register description"
+        what = "Record of processing (Art 30)" if self.record else "Privacy notice"
         self.query_one("#notice-title", Static).update(
-            f"{what} · {'Suomi' if self.lang == 'fi' else 'English'} · {self.fmt}"
+            f"{what} · {LANGUAGE_NAMES[self.lang]} · {self.fmt}"
         )
         self.query_one("#notice-text", Static).update(self.text)
         self.query_one("#notice-scroll", VerticalScroll).scroll_home(animate=False)
 
+    def _langs(self) -> tuple[str, ...]:
+        return notice.RECORD_LANGS if self.record else notice.LANGS
+
     def action_toggle_lang(self) -> None:
-        self.lang = "en" if self.lang == "fi" else "fi"
+        langs = self._langs()
+        self.lang = langs[(langs.index(self.lang) + 1) % len(langs)]
         self.refresh_text()
 
     def action_toggle_record(self) -> None:
         self.record = not self.record
+        if self.lang not in self._langs():  # the record is Finnish or English
+            self.lang = self._langs()[0]
         self.refresh_text()
 
     def action_toggle_format(self) -> None:
