@@ -6,20 +6,31 @@ The one module that may import every layer below the front ends.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-from finconsole.core.outbox import smtp
-from finconsole.core.parcels import carriers
-from finconsole.core.register import customers
+from finconsole.core.kernel.languages import check_customers_section
 from finconsole.core.settings import config, runtime
-from finconsole.core.transparency import processors
+
+
+def _domain_check(target: str) -> config.SectionCheck:
+    """The check ``module:function`` under ``finconsole.core``, imported when a config has its
+    section: the console paints its login before the database layer (peewee and its driver,
+    which some of these modules import) is loaded."""
+
+    def check(value: Any, where: str) -> object:
+        module, _, name = target.partition(":")
+        return getattr(importlib.import_module(f"finconsole.core.{module}"), name)(value, where)
+
+    return check
+
 
 # [section] -> the domain function that checks it (raises ConfigError naming the key)
 SECTION_CHECKS: dict[str, config.SectionCheck] = {
-    "carriers": carriers.validate_config,
-    "processors": processors.validate,
-    "mail": smtp.validate_config,
-    "customers": customers.validate_config,
+    "carriers": _domain_check("parcels.carriers:validate_config"),
+    "processors": _domain_check("transparency.processors:validate"),
+    "mail": _domain_check("outbox.smtp:validate_config"),
+    "customers": check_customers_section,
 }
 
 

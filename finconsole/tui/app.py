@@ -452,6 +452,13 @@ class FinconsoleApp(App):
         self.said.append(Said(str(message), severity))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
+    def open_customer(self, customer_id: int) -> None:
+        """Show a customer from any screen (a form cannot import the customer screen that
+        opens it: that would be an import cycle)."""
+        from finconsole.tui.screens.register.customer import open_customer
+
+        open_customer(self, customer_id)
+
     def say(self, message: str, *, error: bool = False) -> None:
         """A notification that shows ``message`` literally (it may name customer fields)."""
         self.notify(message, severity="error" if error else "information", markup=False)

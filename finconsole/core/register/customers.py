@@ -11,12 +11,12 @@ from finconsole.core.kernel import clock, permissions
 from finconsole.core.kernel import validation as v
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import (
-    ConfigError,
     Conflict,
     NotFound,
     PossibleDuplicate,
     ValidationError,
 )
+from finconsole.core.kernel.languages import LANGUAGES
 from finconsole.core.register import duplicates
 from finconsole.core.settings import runtime
 from finconsole.core.store import search_index as search
@@ -26,19 +26,12 @@ from finconsole.core.transparency import disclosures
 
 CUSTOMER_FIELDS = ("first_name", "last_name", "email", "phone", "language", "note")
 ADDRESS_FIELDS = ("kind", "street", "street2", "postcode", "city", "country", "is_default")
-LANGUAGES = ("fi", "sv", "en")
 ADDRESS_KINDS = ("postal", "billing", "shipping")
 
 
 def default_language() -> str:
     """``customers.default_language``: a customer whose language nobody told us gets this."""
     return runtime.settings("customers")["default_language"]
-
-
-def validate_config(section: dict[str, Any], where: str) -> None:
-    """The ``[customers]`` section: the default language must be one the letters exist in."""
-    if section["default_language"] not in LANGUAGES:
-        raise ConfigError(f"{where}: 'customers.default_language' must be fi, sv or en")
 
 
 def set_language(actor: Actor, customer_id: int, language: str) -> None:

@@ -21,15 +21,16 @@ from finconsole.core.settings.config import Config
 from finconsole.core.transparency import notice_gdpr as gdpr
 from finconsole.core.transparency import notice_texts as texts
 from finconsole.core.transparency import processors
-from finconsole.core.transparency.notice_texts import (  # noqa: F401 (used by the Art 30 record)
+from finconsole.core.transparency.notice_texts import (  # noqa: F401 (API)  # noqa: F401 (used by the Art 30 record)
     disclosure_paragraph,
     erasure_policy,
+    genitive,
+    illative,
     security_measures,
 )
 
 LANGS = ("fi", "sv", "en")
 RECORD_LANGS = ("fi", "en")  # the Art 30 record is the officer's own document
-VOWELS = "aeiouyäöå"
 
 # A document is a list of blocks: ("title"|"heading"|"para", str) or ("bullets", [str]).
 Block = tuple[str, Any]
@@ -88,17 +89,6 @@ LABELS = {
 
 
 # --- Finnish inflection of the shop's names ----------------------------------------------------
-
-
-def genitive(name: str) -> str:
-    """'Finanime Sekai' -> 'Finanime Sekain', 'Finanime' -> 'Finanimen'."""
-    return name + ("n" if name[-1:].lower() in VOWELS else "in")
-
-
-def illative(name: str) -> str:
-    """'Finanime' -> 'Finanimeen' (to contact *Finanime*)."""
-    last = name[-1:]
-    return name + (last + "n" if last.lower() in VOWELS else "iin")
 
 
 class Names:

@@ -43,6 +43,19 @@ OBJECTION_WORDS = {
 }  # fmt: skip
 AND = {"fi": " ja ", "sv": " och ", "en": " and "}
 
+VOWELS = "aeiouyäöå"
+
+
+def genitive(name: str) -> str:
+    """'Finanime Sekai' -> 'Finanime Sekain', 'Finanime' -> 'Finanimen'."""
+    return name + ("n" if name[-1:].lower() in VOWELS else "in")
+
+
+def illative(name: str) -> str:
+    """'Finanime' -> 'Finanimeen' (to contact *Finanime*)."""
+    last = name[-1:]
+    return name + (last + "n" if last.lower() in VOWELS else "iin")
+
 
 def category_texts(lang: str) -> list[str]:
     return [
@@ -161,8 +174,6 @@ def own_use(n: Any) -> str:
 
 def disclosure_paragraph(n: Any, config: Config) -> str:
     days = config["disclosures"]["notice_days"]
-    from finconsole.core.transparency.notice import illative
-
     return pick(
         n.lang,
         f"Asiakasrekisterin tiedot ovat ainoastaan {n.of_short()} käytössä. Tietoja ei "

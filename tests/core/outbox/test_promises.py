@@ -29,6 +29,7 @@ def _customer(officer, language="fi", email="aino@example.fi"):
         officer,
         {"first_name": "Aino", "last_name": "Mäki", "email": email, "language": language},
         {"street": "Kuusitie 3", "postcode": "00730", "city": "Helsinki"},
+        allow_duplicate=True,  # two people of one name at one address, told apart by email
     )["id"]
 
 

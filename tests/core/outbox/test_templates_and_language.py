@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from finconsole.core import bootstrap
 from finconsole.core.imports.shop_customer_rows import shop_language
 from finconsole.core.kernel.errors import ConfigError, ValidationError
 from finconsole.core.outbox import templates
 from finconsole.core.outbox.template_texts import KINDS, LANGUAGES
 from finconsole.core.register import customers
-from finconsole.core.settings import config as config_mod
 from finconsole.core.store import migrations
 from finconsole.core.store.models import AuditEvent, Customer, Meta
 
@@ -69,11 +69,7 @@ def test_unknown_language_falls_back_to_the_configured_default(runtime_config):
 
 def test_default_language_is_checked():
     with pytest.raises(ConfigError, match="customers.default_language"):
-        config_mod.validate(
-            {"customers": {"default_language": "de"}},
-            "c.toml",
-            {"customers": customers.validate_config},
-        )
+        bootstrap.validate_config({"customers": {"default_language": "de"}}, "c.toml")
 
 
 def test_language_default_and_setter(db, officer, clock, runtime_config):

@@ -130,10 +130,8 @@ class CustomerForm(FormScreen):
                 self.allow_duplicate = True
                 self.action_save()
             elif other_id is not None:
-                from finconsole.tui.screens.register.customer import open_customer
-
                 self.dismiss(None)
-                open_customer(self.app, other_id)
+                self.app.open_customer(other_id)
 
         self.app.push_screen(DuplicateDialog(result["possible_duplicates"]), decided)
 
