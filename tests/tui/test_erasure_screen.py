@@ -7,12 +7,7 @@ from finconsole.tui.app import FinconsoleApp
 from finconsole.tui.screens.erasure.erasure import ErasureScreen
 from finconsole.tui.widgets.confirm import ConfirmDialog
 from tests.erasure_helpers import add_order, make_customer
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.tui.helpers import settle
 
 
 def status(app) -> str:

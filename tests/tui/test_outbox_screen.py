@@ -13,6 +13,7 @@ from finconsole.core.store.models import OutboxMessage
 from finconsole.tui.app import FinconsoleApp
 from finconsole.tui.screens.outbox.outbox import LetterScreen, OutboxScreen
 from tests.mail_helpers import free_port, mail_section, smtp_server
+from tests.tui.helpers import settle
 
 
 def _receipt(officer, name="Anna"):
@@ -27,11 +28,6 @@ def _config(mail=None) -> Config:
     data["mail"] = mail or {}
     return Config(data, None)
 
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_outbox(app, pilot):
