@@ -6,7 +6,7 @@ from finconsole.core.store.models import Customer, Order
 from finconsole.tui.app import FinconsoleApp
 from finconsole.tui.screens.erasure.erasure import ErasureScreen
 from finconsole.tui.widgets.confirm import ConfirmDialog
-from tests.erasure_helpers import add_order, make_customer
+from tests.factories import add_order, make_customer
 from tests.tui.helpers import settle
 
 
@@ -98,7 +98,7 @@ async def test_support_sees_a_refusal(db, officer, support, clock, runtime_confi
 
 async def test_erasure_from_a_request_closes_it(db, officer, clock, runtime_config):
     from finconsole.core.store.models import Request
-    from tests.erasure_helpers import add_request
+    from tests.factories import add_request
 
     cid = make_customer(officer)
     add_request(cid, "R-2026-0077")
@@ -114,7 +114,7 @@ async def test_erasure_from_a_request_closes_it(db, officer, clock, runtime_conf
 
 
 async def test_an_error_is_shown_not_raised(db, officer, clock, runtime_config):
-    from tests.erasure_helpers import add_request
+    from tests.factories import add_request
 
     cid = make_customer(officer)
     add_request(cid, "R-2026-0078", verified=False)

@@ -7,7 +7,7 @@ from finconsole.tui.screens.parcels.carrier_performance import CarrierPerformanc
 from finconsole.tui.screens.parcels.parcel import CloseClaimDialog, ParcelScreen
 from finconsole.tui.screens.parcels.parcels import ParcelsScreen
 from finconsole.tui.widgets.confirm import ConfirmDialog
-from tests.parcel_helpers import at, make_parcel
+from tests.factories import at, make_parcel
 from tests.tui.helpers import screen_text, settle
 
 

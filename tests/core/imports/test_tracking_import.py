@@ -6,7 +6,7 @@ from finconsole.core.imports import tracking_import
 from finconsole.core.imports.import_result import write_rejects
 from finconsole.core.kernel.errors import PermissionDenied, ValidationError
 from finconsole.core.store.models import Parcel, TrackingEvent
-from tests.parcel_helpers import at, make_parcel
+from tests.factories import at, make_parcel
 
 CSV = """tracking_code,time,event_code,location,description
 rr 123456785 fi,2026-03-10T09:00:00+02:00,68,,pre-information
