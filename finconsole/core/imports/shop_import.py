@@ -104,6 +104,8 @@ def _write_parsed(
             if record is None:
                 result.rejects.append(Reject(line, sys.intern(why), raw or {}))
                 continue
+            if record.warnings:
+                result.warnings += [Reject(line, warning) for warning in record.warnings]
             same_person = record.shop_ref in keys or (record.email and record.email in keys)
             if same_person or len(chunk) >= CHUNK:
                 # the same person twice in one chunk: write the first before reading the second

@@ -45,9 +45,20 @@ def test_a_gmt_column_is_utc_and_a_zone_in_the_value_still_wins():
 
 @pytest.mark.parametrize(
     "text",
-    ["0001-01-01 00:00:00", "1.1.0001", "9999-12-31T23:59:59", "2/30/2016 1:00", "31.2.2026",
-     "13/1/2016 0:00", "2016-01-01 24:00", "2016-01-01 10:00 +2500", "13:00 PM 1/1/2016",
-     "1/1/2016 13:00 PM", "yesterday", "2016-01-01 10:00 Europe/Helsinki"],
+    [
+        "0001-01-01 00:00:00",
+        "1.1.0001",
+        "9999-12-31T23:59:59",
+        "2/30/2016 1:00",
+        "31.2.2026",
+        "13/1/2016 0:00",
+        "2016-01-01 24:00",
+        "2016-01-01 10:00 +2500",
+        "13:00 PM 1/1/2016",
+        "1/1/2016 13:00 PM",
+        "yesterday",
+        "2016-01-01 10:00 Europe/Helsinki",
+    ],
 )
 def test_impossible_or_unknown_dates_are_field_errors(text):
     with pytest.raises(v.FieldError) as err:
