@@ -18,6 +18,7 @@ Errors are ``FieldError`` whose message names the item and key, never a value.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -79,6 +80,8 @@ def json_items(cell: str) -> list[Line]:
     lines = []
     for number, item in enumerate(items, start=1):
         fields = {str(k).casefold(): "" if val is None else str(val) for k, val in item.items()}
+        # WooCommerce keeps product names HTML-escaped ("Ship Your Idea &ndash; Black")
+        fields["name"] = html.unescape(fields.get("name", ""))
         try:
             lines.append(_line(fields))
         except v.FieldError as exc:
