@@ -3,11 +3,12 @@
 Each row: tracking code, time, the carrier's event code or a status word, and optionally
 carrier, location and description. A time with no zone (Pakettikauppa's ``event_timestamp``)
 is the shop's local time (``[shop] time_zone``). Pakettikauppa/Posti status events read as
-documented: ``status_code``, ``event_timestamp``, ``postcode`` and ``post_office``. Rows go in batches: the parcels of a batch are
-looked up in one query per few hundred codes, the events written with one ``executemany``
-(duplicates ignored by the unique index on parcel, time and code, so a second import of the
-same file adds nothing), and the touched parcels' status recomputed from their events in the
-same transaction. An interrupted import leaves whole batches only and can simply be re-run.
+documented: ``status_code``, ``event_timestamp``, ``postcode`` and ``post_office``.
+Rows go in batches: the parcels of a batch are looked up in one query per few hundred
+codes, the events written with one ``executemany`` (duplicates ignored by the unique index
+on parcel, time and code, so a second import of the same file adds nothing), and the touched
+parcels' status recomputed from their events in the same transaction. An interrupted import
+leaves whole batches only and can simply be re-run.
 """
 
 from __future__ import annotations

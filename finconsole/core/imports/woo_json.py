@@ -81,6 +81,12 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _part(obj: dict[str, Any], key: str) -> dict[str, Any]:
+    """A nested object (``billing``, ``shipping``); {} when absent or not an object."""
+    value = obj.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def _utc(obj: dict[str, Any], name: str) -> str:
     """``date_created_gmt`` marked as UTC, else the local ``date_created`` as it is."""
     gmt = _text(obj.get(f"{name}_gmt"))
@@ -91,7 +97,7 @@ def _utc(obj: dict[str, Any], name: str) -> str:
 
 
 def _customer_cells(obj: dict[str, Any]) -> list[str]:
-    billing = obj.get("billing") if isinstance(obj.get("billing"), dict) else {}
+    billing = _part(obj, "billing")
     values = {
         "id": _text(obj.get("id")),
         "first_name": _text(obj.get("first_name")) or _text(billing.get("first_name")),
@@ -147,7 +153,7 @@ _PARTS = {
 
 
 def _order_cells(obj: dict[str, Any]) -> list[str]:
-    billing = obj.get("billing") if isinstance(obj.get("billing"), dict) else {}
+    billing = _part(obj, "billing")
     values = {
         "id": _text(obj.get("id")),
         "number": _text(obj.get("number")),
@@ -167,7 +173,7 @@ def _order_cells(obj: dict[str, Any]) -> list[str]:
         "tracking": ",".join(_tracking_codes(obj)),
     }
     for side in ("billing", "shipping"):
-        part_of = obj.get(side) if isinstance(obj.get(side), dict) else {}
+        part_of = _part(obj, side)
         for part, key in _PARTS.items():
             values[f"{side}_{part}"] = _text(part_of.get(key))
     return [values.get(name, "") for name in _ORDER_NAMES]
