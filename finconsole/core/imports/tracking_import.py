@@ -102,7 +102,9 @@ def _read(path: Path) -> Iterator[tuple[int, Row, int]]:
     with path.open("rb") as fh:
         head = fh.read(4096).lstrip(b"\xef\xbb\xbf").lstrip()
         fh.seek(0)
-        if path.suffix.lower() in (".jsonl", ".ndjson", ".json") or head.startswith(b"{"):
+        if head.startswith(b"["):
+            yield from _read_json_array(fh)
+        elif path.suffix.lower() in (".jsonl", ".ndjson", ".json") or head.startswith(b"{"):
             yield from _read_jsonl(fh)
         else:
             yield from _read_csv(fh, _delimiter(head))
@@ -151,26 +153,50 @@ def _column_index(header: list[str]) -> dict[str, int]:
     return index
 
 
+# A carrier's API response saved whole (Pakettikauppa's "Get Shipment status" is a JSON
+# array): read at once, so it must be of an API response's size.
+MAX_ARRAY_BYTES = 64 << 20
+
+
+def _read_json_array(fh) -> Iterator[tuple[int, Row, int]]:
+    """A JSON array of events; a row's "line" is the event's place in the array."""
+    data = fh.read(MAX_ARRAY_BYTES + 1)
+    if len(data) > MAX_ARRAY_BYTES:
+        raise ValidationError({"file": "is a JSON array over 64 MiB: use JSON Lines"})
+    try:
+        events = json.loads(data.decode("utf-8-sig", errors="replace"))
+    except (ValueError, RecursionError):
+        raise ValidationError({"file": "is not valid JSON"}) from None
+    if not isinstance(events, list):
+        raise ValidationError({"file": "is not a JSON array of events"})
+    for number, obj in enumerate(events, start=1):
+        yield _json_row(number, obj, len(data))
+
+
 def _read_jsonl(fh) -> Iterator[tuple[int, Row, int]]:
     for number, text in enumerate(_text(fh), start=1):
         if not text.strip():
             continue
         try:
             obj = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             obj = None
-        if not isinstance(obj, dict):
-            yield number, ("is not a JSON object",), fh.tell()
-            continue
-        low = {str(k).strip().lower(): v for k, v in obj.items()}
-        if "location" not in low and low.get("post_office"):
-            # Pakettikauppa: "postcode": "87700", "post_office": "KAJAANI" -> 87700 KAJAANI
-            low["location"] = f"{low.get('postcode') or ''} {low['post_office']}".strip()
-        values = []
-        for aliases in COLUMNS.values():
-            value = next((low[a] for a in aliases if a in low), None)
-            values.append("" if value is None else str(value))
-        yield number, _normalised(values), fh.tell()
+        yield _json_row(number, obj, fh.tell())
+
+
+def _json_row(number: int, obj: Any, done: int) -> tuple[int, Row, int]:
+    """One event object as a row (a row of one element, the reason, if it is none)."""
+    if not isinstance(obj, dict):
+        return number, ("is not a JSON object",), done
+    low = {str(k).strip().lower(): v for k, v in obj.items()}
+    if "location" not in low and low.get("post_office"):
+        # Pakettikauppa: "postcode": "87700", "post_office": "KAJAANI" -> 87700 KAJAANI
+        low["location"] = f"{low.get('postcode') or ''} {low['post_office']}".strip()
+    values = []
+    for aliases in COLUMNS.values():
+        value = next((low[a] for a in aliases if a in low), None)
+        values.append("" if value is None else str(value))
+    return number, _normalised(values), done
 
 
 # --- checking and writing ------------------------------------------------------------------

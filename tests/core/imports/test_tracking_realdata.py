@@ -67,3 +67,14 @@ def test_a_year_one_time_is_a_reject_not_a_crash(parcel, officer, tmp_path, time
     path.write_text(json.dumps(event) + "\n", encoding="utf-8")
     result = tracking_import.import_file(officer, path)
     assert [r.reason for r in result.rejects] == [tracking_import.TIME_REJECT]
+
+
+def test_the_documented_response_array_saved_whole_imports(parcel, officer, tmp_path):
+    """The README's "Get Shipment status" response as the API returns it: one JSON array."""
+    events = [json.loads(line) for line in DOCUMENTED.read_text(encoding="utf-8").splitlines()]
+    path = tmp_path / "response.json"
+    path.write_text(json.dumps(events + ["not an event"], indent=2), encoding="utf-8")
+    result = tracking_import.import_file(officer, path)
+    assert result.created == 1
+    assert [(r.line, r.reason) for r in result.rejects] == [(2, "is not a JSON object")]
+    assert TrackingEvent.get().location == "87700 KAJAANI"
