@@ -106,7 +106,11 @@ def _write_parsed(
                 continue
             if record.warnings:
                 result.warnings += [Reject(line, warning) for warning in record.warnings]
-            same_person = record.shop_ref in keys or (record.email and record.email in keys)
+            # (a row without a shop id, as in older exports, is the same person only by email:
+            # None in ``keys`` would write a chunk a row)
+            same_person = (record.shop_ref and record.shop_ref in keys) or (
+                record.email and record.email in keys
+            )
             if same_person or len(chunk) >= CHUNK:
                 # the same person twice in one chunk: write the first before reading the second
                 write_customer_chunk(actor, chunk, result)

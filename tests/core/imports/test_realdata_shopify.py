@@ -316,3 +316,24 @@ def test_every_order_export_layout_imports_with_its_address(db, officer, tmp_pat
         "FI",
     )
     assert order.ordered_at == dt.datetime(2025, 6, 1, 9, 0)
+
+
+def test_an_old_layout_without_ids_is_written_in_chunks_not_a_row_at_a_time(
+    db, officer, tmp_path, monkeypatch
+):
+    from finconsole.core.imports import shop_import
+
+    chunks: list[int] = []
+    real = shop_import.write_customer_chunk
+    monkeypatch.setattr(
+        shop_import,
+        "write_customer_chunk",
+        lambda actor, records, result: (chunks.append(len(records)), real(actor, records, result)),
+    )
+    header = "First Name,Last Name,Email,Address1,City,Zip,Country Code\n"
+    rows = "".join(f"A{n},B{n},p{n}@example.fi,Katu {n},Espoo,02100,FI\n" for n in range(50))
+    path = tmp_path / "old.csv"
+    path.write_text(header + rows, encoding="utf-8")
+    result = run(officer, "shopify-customers", path)
+    assert result.created == 50
+    assert [n for n in chunks if n] == [50]
