@@ -22,6 +22,7 @@ import re
 
 # What Excel does to a long number it re-saves: 7022550000000 -> "7.02255E+12". The digits
 # past the sixth are gone for good, so such an id or phone can never be matched or dialled.
+SPREADSHEET_WARNING = "a spreadsheet turned it into a rounded number (like 7.02E+12)"
 _SPREADSHEET_NUMBER = re.compile(r"^[+-]?\d(?:[.,]\d+)?E\+?\d+$", re.IGNORECASE)
 
 

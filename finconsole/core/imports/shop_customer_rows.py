@@ -12,7 +12,7 @@ from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
 
-from finconsole.core.imports.layouts import spreadsheet_damaged
+from finconsole.core.imports.layouts import SPREADSHEET_WARNING, spreadsheet_damaged
 from finconsole.core.imports.shop_csv import says_no, shop_id
 from finconsole.core.imports.shop_formats import CustomerRecord, RowRejected, country_code
 from finconsole.core.kernel import validation as v
@@ -34,7 +34,6 @@ FIELDS = (
     "language",
 )
 _PAD = [""]
-SPREADSHEET_WARNING = "a spreadsheet turned it into a rounded number (like 7.02E+12)"
 
 
 def _text(value: str, name: str, errors: dict[str, str], max_length: int = 100, **kw) -> str:

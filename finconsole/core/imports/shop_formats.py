@@ -17,10 +17,12 @@ from finconsole.core.imports.layouts import (  # noqa: F401  (re-exported: the i
     SHOPIFY_CUSTOMER_REQUIRED,
     SHOPIFY_ORDER_COLUMNS,
     SHOPIFY_ORDER_REQUIRED,
+    SPREADSHEET_WARNING,
     WOO_CUSTOMER_COLUMNS,
     WOO_CUSTOMER_REQUIRED,
     WOO_ORDER_COLUMNS,
     WOO_ORDER_REQUIRED,
+    spreadsheet_damaged,
 )
 from finconsole.core.imports.shop_csv import (
     CsvSource,
@@ -69,6 +71,7 @@ class OrderRecord:
     lines: list[tuple[str, int, int]] = field(default_factory=list)  # product, qty, unit cents
     tracking: list[str] = field(default_factory=list)
     extra_cents: int = 0  # shipping lines and taxes on later rows (Transporter), for a total
+    warnings: tuple[str, ...] = ()  # imported, but the summary says this (no personal data)
 
 
 class Row:
@@ -82,6 +85,15 @@ class Row:
         self.row = row
         self.numbered = numbered
         self.errors: dict[str, str] = {}
+        self.warnings: list[str] = []
+
+    def intact(self, label: str, value: str) -> str:
+        """``value``, or "" with a warning when a spreadsheet destroyed it (``7.02255E+12``):
+        such an id would match the wrong record, such a phone the wrong person."""
+        if spreadsheet_damaged(value):
+            self.warnings.append(f"{label}: {SPREADSHEET_WARNING}, so not used")
+            return ""
+        return value
 
     def get(self, name: str) -> str:
         index = self.columns.get(name)
@@ -110,7 +122,8 @@ def person(r: Row, prefix: str, ref: str | None, line: int) -> CustomerRecord:
     first = r.check(f"{prefix}first_name", v.text, r.get(f"{prefix}first_name"), max_length=100)
     last = r.check(f"{prefix}last_name", v.text, r.get(f"{prefix}last_name"), max_length=100)
     email = r.check(f"{prefix}email", v.email, r.get(f"{prefix}email"))
-    phone = r.check(f"{prefix}phone", v.phone, shop_id(r.get(f"{prefix}phone")))
+    raw_phone = r.intact("phone", shop_id(r.get(f"{prefix}phone")))
+    phone = r.check(f"{prefix}phone", v.phone, raw_phone)
     if not (first or last or email) and not r.errors:
         raise RowRejected("email and name are both missing")
     return CustomerRecord(line, ref, first or "", last or "", email, phone)
@@ -168,7 +181,7 @@ SHOPIFY_FULFILMENT = {"fulfilled": "fulfilled", "partial": "partial", "restocked
 def shopify_order(r: Row, line: int) -> OrderRecord:
     """The first row of an order (order fields), with its own line item."""
     name = r.check("Name", v.text, r.get("name"), max_length=64, required=True)
-    ref = shop_id(r.get("id"))
+    ref = r.intact("Id", shop_id(r.get("id")))
     buyer = _shopify_buyer(r, line)
     fields = _order_addresses(r)
     fields.update(
@@ -193,6 +206,7 @@ def shopify_order(r: Row, line: int) -> OrderRecord:
     record = OrderRecord(line, "shopify", f"shopify:{ref}" if ref else None, name, buyer, fields)
     add_shopify_item(record, r)
     r.reject_if_errors()
+    record.warnings = tuple(r.warnings)
     return record
 
 
@@ -210,7 +224,8 @@ def side_name(r: Row, side: str) -> str:
 def _shopify_buyer(r: Row, line: int) -> CustomerRecord:
     first, last = split_name(side_name(r, "billing") or side_name(r, "shipping"))
     email = r.check("Email", v.email, r.get("email"))
-    phone = r.check("Phone", v.phone, shop_id(r.get("phone") or r.get("shipping_phone")))
+    raw_phone = r.intact("Phone", shop_id(r.get("phone") or r.get("shipping_phone")))
+    phone = r.check("Phone", v.phone, raw_phone)
     if not (first or last or email) and not r.errors:
         # a draft order nobody bought: nothing to register (skipped and counted)
         raise NoCustomer("the order has no customer (no email, no name)")
@@ -290,8 +305,10 @@ def woo_order(r: Row, line: int) -> OrderRecord:
     ref = shop_id(r.get("id"))
     if not ref:
         raise RowRejected("order_id is missing")
+    if spreadsheet_damaged(ref):
+        raise RowRejected(f"order_id: {SPREADSHEET_WARNING}")  # no number to match it by
     number = shop_id(r.get("number")) or ref
-    customer_id = shop_id(r.get("customer_id"))
+    customer_id = r.intact("customer_id", shop_id(r.get("customer_id")))
     # the "import" formats write the customer's email in customer_user: not an id
     known = customer_id not in ("", "0") and "@" not in customer_id
     buyer = person(r, "", f"woocommerce:{customer_id}" if known else None, line)
@@ -315,6 +332,7 @@ def woo_order(r: Row, line: int) -> OrderRecord:
     record = OrderRecord(line, "woocommerce", f"woocommerce:{ref}", number, buyer, fields)
     add_woo_items(record, r)
     r.reject_if_errors()
+    record.warnings = tuple(r.warnings)
     return record
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from finconsole.core.imports import shop_formats as fmt
 from finconsole.core.imports import shop_writer as w
 from finconsole.core.imports import woo_items
-from finconsole.core.imports.import_result import ImportResult, Progress
+from finconsole.core.imports.import_result import ImportResult, Progress, Reject
 from finconsole.core.imports.shop_csv import CsvSource
 from finconsole.core.imports.shop_formats import CustomerRecord, OrderRecord, Row, RowRejected
 from finconsole.core.imports.shop_import import audit_run, create_customers
@@ -81,6 +81,7 @@ def import_orders(actor: Actor, path: Path, progress: Progress | None, kind: str
         if kind == "woocommerce":
             found |= woo_items.numbered_columns(source.columns)
         for order in _orders(source, found, kind, result, progress):
+            result.warnings += [Reject(order.line, warning) for warning in order.warnings]
             order_keys = {k for k in (order.shop_ref, order.order_number) if k}
             if order_keys & keys or len(chunk) >= CHUNK:
                 # the same order twice in one chunk: write the first before reading the second

@@ -198,6 +198,7 @@ def _import_orders(actor: Actor, objects: list[dict], result: ImportResult) -> N
         except RowRejected as exc:
             result.rejects.append(Reject(number, str(exc), {}))
             continue
+        result.warnings += [Reject(number, warning) for warning in order.warnings]
         if order.shop_ref in keys or len(chunk) >= CHUNK:
             write_order_chunk(actor, chunk, result)
             chunk, keys = [], set()

@@ -337,3 +337,28 @@ def test_an_old_layout_without_ids_is_written_in_chunks_not_a_row_at_a_time(
     result = run(officer, "shopify-customers", path)
     assert result.created == 50
     assert [n for n in chunks if n] == [50]
+
+
+def test_excel_damaged_order_ids_and_phones_are_not_used(db, officer, tmp_path):
+    """Two orders whose Ids Excel rounded to the same 6.63424E+12 stay two orders."""
+    rows = list(csv.reader(CREYOX.open(encoding="utf-8", newline="")))
+    ids, phone = rows[0].index("Id"), rows[0].index("Phone")
+    for row in rows[1:]:
+        row[ids], row[phone] = "6.09758E+12", "9.19961E+11"
+    path = tmp_path / "excel.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    result = run(officer, "shopify-orders", path)
+    assert (result.created, result.rejected) == (2, 0)
+    assert Order.select().where(Order.shop_ref.is_null(False)).count() == 0
+    reasons = [w.reason for w in result.warnings]
+    assert (
+        reasons.count(
+            "Id: a spreadsheet turned it into a rounded number (like 7.02E+12), so not used"
+        )
+        == 2
+    )
+    assert any(why.startswith("Phone: a spreadsheet") for why in reasons)
+    assert Customer.select().where(Customer.phone.is_null(False)).count() == 0
+    again = run(officer, "shopify-orders", path)  # matched by the order number instead
+    assert (again.created, again.unchanged) == (0, 2)
