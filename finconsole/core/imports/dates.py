@@ -53,6 +53,8 @@ def instant(
         if required:
             raise FieldError("is missing")
         return None
+    if len(raw) > 64:  # the longest form is ~35 characters: a misplaced column
+        raise FieldError("is not a date")
     year, month, day, hour, minute, second, offset = _fields(raw)
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise FieldError("is not a possible date")

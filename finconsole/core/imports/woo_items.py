@@ -31,6 +31,7 @@ from finconsole.core.kernel import validation as v
 Line = tuple[str, int, int]  # product, quantity, unit price in cents
 
 NUMBERED_COLUMN = re.compile(r"^(?:line|order)_item_(\d+)$")
+MAX_LEGACY_ITEM = 1000  # a name, a SKU and a variation; the pattern must not face megabytes
 LEGACY_ITEM = re.compile(r"^(?P<name>.*?)(?: \((?P<sku>[^()]*)\))? x(?P<qty>\d+)(?: - .*)?$", re.S)
 _ESCAPED = re.compile(r"\\([:|;])")
 
@@ -96,6 +97,8 @@ def legacy_items(cell: str) -> list[Line]:
     for number, text in enumerate(cell.split("; "), start=1):
         if not text.strip():
             continue
+        if len(text) > MAX_LEGACY_ITEM:
+            raise v.FieldError(f"item {number}: is longer than {MAX_LEGACY_ITEM} characters")
         m = LEGACY_ITEM.match(text.strip())
         if not m or not m.group("name").strip():
             raise v.FieldError(f"item {number}: is not 'name x quantity'")
