@@ -364,3 +364,30 @@ def test_what_is_not_woocommerce_json_is_refused_whole(db, officer, tmp_path, co
 def test_json_kind_is_offered():
     kind = registry.KINDS["woocommerce-json"]
     assert kind.shop and "JSON" in kind.label
+
+
+def test_a_csv_with_a_gmt_column_takes_its_instant(db, officer, tmp_path):
+    header = [
+        "id",
+        "date_created",
+        "date_created_gmt",
+        "status",
+        "total",
+        "billing_email",
+        "item_name",
+        "item_quantity",
+        "item_price",
+    ]
+    row = {
+        "id": "727",
+        "date_created": "2017-03-22T16:28:02",
+        "date_created_gmt": "2017-03-22T19:28:02",
+        "status": "processing",
+        "total": "6.00",
+        "billing_email": "john.doe@example.com",
+        "item_name": "Woo Single #1",
+        "item_quantity": "2",
+        "item_price": "3.00",
+    }
+    assert run(officer, "woocommerce-orders", write(tmp_path / "o.csv", header, [row])).created == 1
+    assert Order.get().ordered_at == dt.datetime(2017, 3, 22, 19, 28, 2)
