@@ -28,16 +28,25 @@ class ImportResult:
     unchanged: int = 0
     skipped_erased: int = 0
     rejects: list[Reject] = field(default_factory=list)
+    # orders with no customer at all (Shopify draft orders): nothing to register
+    skipped_no_customer: int = 0
+    # rows imported with a caveat (an id a spreadsheet destroyed ...): line and what happened
+    warnings: list[Reject] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
         return len(self.rejects)
 
     def summary(self) -> str:
-        return (
+        text = (
             f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
             f"skipped as erased {self.skipped_erased}, rejected {self.rejected}"
         )
+        if self.skipped_no_customer:
+            text += f", skipped without a customer {self.skipped_no_customer}"
+        if self.warnings:
+            text += f", warnings {len(self.warnings)}"
+        return text
 
 
 def write_rejects(path: Path, rejects: list[Reject]) -> None:

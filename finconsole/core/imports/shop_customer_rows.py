@@ -12,8 +12,9 @@ from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
 
+from finconsole.core.imports.layouts import SPREADSHEET_WARNING, spreadsheet_damaged
 from finconsole.core.imports.shop_csv import says_no, shop_id
-from finconsole.core.imports.shop_formats import CustomerRecord, RowRejected
+from finconsole.core.imports.shop_formats import CustomerRecord, RowRejected, country_code
 from finconsole.core.kernel import validation as v
 
 FIELDS = (
@@ -68,22 +69,33 @@ class CustomerReader:
         self.getter = itemgetter(*(-1 if i is None else i for i in indexes))
         self.ref_prefix = ref_prefix
         self.id_label = id_label
+        # older exports have no id column: their customers are matched by email
+        self.has_id = columns.get("id") is not None
 
     def __call__(self, row: list[str], line: int) -> CustomerRecord:
         cells = self._cells(row)
         (ref, first, last, email, phone, address_phone, note, marketing) = cells[:8]
         ref = shop_id(ref)
-        if not ref:
+        warnings: list[str] = []
+        if ref and spreadsheet_damaged(ref):
+            warnings.append(f"{self.id_label}: {SPREADSHEET_WARNING}, so matched by email")
+            ref = ""
+        elif not ref and self.has_id:
             raise RowRejected(f"{self.id_label} is missing")
         errors: dict[str, str] = {}
         first = _text(first, "first_name", errors)
         last = _text(last, "last_name", errors)
         clean_email = _check(v.email, email, "email", errors) if email else None
         raw_phone = shop_id(phone or address_phone)
+        if raw_phone and spreadsheet_damaged(raw_phone):
+            warnings.append(f"phone: {SPREADSHEET_WARNING}, so not imported")
+            raw_phone = ""
         clean_phone = _check(v.phone, raw_phone, "phone", errors) if raw_phone else None
         if not (first or last or clean_email) and not errors:
             raise RowRejected("email and name are both missing")
-        record = CustomerRecord(line, self.ref_prefix + ref, first, last, clean_email, clean_phone)
+        shop_ref = self.ref_prefix + ref if ref else None
+        record = CustomerRecord(line, shop_ref, first, last, clean_email, clean_phone)
+        record.warnings = tuple(warnings)
         record.address = self._address(cells[8:13], errors)
         record.language = shop_language(cells[13])
         record.note = _text(note, "note", errors, max_length=2000, multiline=True)
@@ -102,7 +114,10 @@ class CustomerReader:
         street, street2, postcode, city, country = cells
         if not (street or street2 or postcode or city):
             return None
-        country = "FI" if country in ("", "FI") else _check(v.country, country, "country", errors)
+        # a code, or a name in older layouts ("United States", "Suomi")
+        country = (
+            "FI" if country in ("", "FI") else _check(country_code, country, "country", errors)
+        )
         return {
             "street": _text(street, "street", errors, 200),
             "street2": _text(street2, "street2", errors, 200),

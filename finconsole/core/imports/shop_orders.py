@@ -17,7 +17,7 @@ from typing import Any
 from finconsole.core.imports import shop_formats as fmt
 from finconsole.core.imports import shop_writer as w
 from finconsole.core.imports import woo_items
-from finconsole.core.imports.import_result import ImportResult, Progress
+from finconsole.core.imports.import_result import ImportResult, Progress, Reject
 from finconsole.core.imports.shop_csv import CsvSource
 from finconsole.core.imports.shop_formats import CustomerRecord, OrderRecord, Row, RowRejected
 from finconsole.core.imports.shop_import import audit_run, create_customers
@@ -81,6 +81,7 @@ def import_orders(actor: Actor, path: Path, progress: Progress | None, kind: str
         if kind == "woocommerce":
             found |= woo_items.numbered_columns(source.columns)
         for order in _orders(source, found, kind, result, progress):
+            result.warnings += [Reject(order.line, warning) for warning in order.warnings]
             order_keys = {k for k in (order.shop_ref, order.order_number) if k}
             if order_keys & keys or len(chunk) >= CHUNK:
                 # the same order twice in one chunk: write the first before reading the second
@@ -105,6 +106,7 @@ def _orders(
     current: OrderRecord | None = None
     current_rows: list[tuple[int, list[str]]] = []  # the rows of ``current``, for rejects
     failed_key: str | None = None  # later items of a rejected order are rejected with it
+    skipped_key: str | None = None  # later items of an order with no customer are skipped
     numbered = tuple(woo_items.numbered_columns(columns))
     rows = 0
     for line, row in source:
@@ -113,6 +115,9 @@ def _orders(
             progress(rows, source.bytes_done, source.bytes_total)
         r = Row(columns, row, numbered)
         key = r.get("name") if kind == "shopify" else r.get("id")
+        if skipped_key is not None and key == skipped_key:
+            continue
+        skipped_key = None
         try:
             if failed_key is not None and key == failed_key:
                 raise RowRejected("belongs to an order rejected on an earlier line")
@@ -122,10 +127,13 @@ def _orders(
                 r.reject_if_errors()
                 continue
             if current is not None:
-                yield current
+                yield fmt.finish_order(current)
             current, current_rows, failed_key = None, [], None
             current = mapper(r, line)
             current_rows = [(line, row)]
+        except fmt.NoCustomer:
+            result.skipped_no_customer += 1
+            skipped_key = key or None
         except RowRejected as exc:
             if current is not None and fmt.same_order(kind, r, current):
                 # an order is imported whole or not at all: its earlier rows go with it
@@ -135,7 +143,7 @@ def _orders(
             w.add_reject(result, source, line, row, str(exc))
             failed_key = key or None
     if current is not None:
-        yield current
+        yield fmt.finish_order(current)
     if progress:
         progress(rows, source.bytes_total, source.bytes_total)
 

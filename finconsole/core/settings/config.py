@@ -64,6 +64,10 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     "customers": {
         "default_language": (str, "fi"),  # fi | sv | en, when the shop's export does not say
     },
+    "shop": {
+        # an IANA zone: where a time an export writes without a zone is (imports/dates.py)
+        "time_zone": (str, "Europe/Helsinki"),
+    },
     "outbox": {
         "max_attempts": (int, 10),  # sending tries (with backoff) before a message is failed
         "forget_hours": (int, 24),  # an erased person's address is gone by then, sent or not
