@@ -12,7 +12,7 @@ import pytest
 
 from finconsole.core.imports import tracking_import
 from finconsole.core.store.models import Parcel, TrackingEvent
-from tests.parcel_helpers import make_parcel
+from tests.factories import make_parcel
 
 TRACKING = Path(__file__).parents[2] / "fixtures" / "realdata" / "derived" / "tracking"
 DOCUMENTED = TRACKING / "pakettikauppa_status_response.jsonl"
