@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from textual import events, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -149,6 +149,8 @@ class FinconsoleApp(App):
         if connect is None:
             self.database_ready.set()
         self.startup_error: BaseException | None = None
+        # set when an internal error closed the console: run_console prints it after exit
+        self.crash_message: str | None = None
         self.config = config
         runtime.set_config(config)
         self.actor: Actor | None = actor
@@ -218,6 +220,28 @@ class FinconsoleApp(App):
                 sys.modules["finconsole.core.store.db"].close()
             except Exception:  # noqa: BLE001 - closing what may never have opened
                 pass
+
+    # --- what escapes every handler, and Textual's own palette commands --------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's error screen would print the traceback with local variables (personal
+        data, a typed password): one line in a private log and a plain message instead."""
+        from finconsole.tui import crash
+
+        crash.handle(self, error)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's palette commands without Screenshot (an SVG of customer data written to
+        ~/Downloads, unaudited) and Theme."""
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Screenshot", "Theme"):
+                yield command
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.notify("Screenshots are off: they would copy customer data.", severity="warning")
+
+    def action_change_theme(self) -> None:
+        return
 
     # --- who is using the console ------------------------------------------------------------
 
