@@ -256,8 +256,10 @@ class FinconsoleApp(App):
 
         with thread_connection():
             from finconsole.core.access import auth  # in the worker: not at start-up
+            from finconsole.core.access.credentials import prepare_dummy_hash
 
             has_users = auth.user_exists()
+        prepare_dummy_hash()  # before the first attempt: an unknown user costs no extra hash
         return "access.login:LoginScreen" if has_users else "access.first_run:FirstRunScreen"
 
     def _open_entry(self, target: str) -> None:

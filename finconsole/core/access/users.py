@@ -98,7 +98,7 @@ def create_first_officer(
     Returns the logged-in actor and the recovery codes to show once.
     """
     username, _ = clean_new_user(username, OFFICER, password)
-    step = cred.matching_step(secret, code.strip() if isinstance(code, str) else "")
+    step = cred.matching_step(secret, cred.typed_code(code))
     if step is None:
         raise ValidationError({"code": "does not match: check the authenticator's clock"})
     password_hash = cred.hash_password(password)

@@ -20,6 +20,7 @@ from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import Conflict, ValidationError
 from finconsole.core.store.db import thread_connection
 from finconsole.tui.console_app import ConsoleApp
+from finconsole.tui.widgets.auth_input import AuthInput
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 from finconsole.tui.widgets.keybar import KeyBar
 
@@ -47,11 +48,11 @@ class FirstRunScreen(Screen):
         with Vertical(id="step-account", classes="auth-box"):
             yield Static("First run: create the register officer", classes="auth-title")
             yield Label("Username")
-            yield Input(id="username", max_length=64)
+            yield AuthInput(id="username", max_length=64)
             yield Label("Password (at least 8 characters, any you like)")
-            yield Input(id="password", password=True, max_length=1024)
+            yield AuthInput(id="password", password=True, max_length=1024)
             yield Label("Password again")
-            yield Input(id="again", password=True, max_length=1024)
+            yield AuthInput(id="again", password=True, max_length=1024)
             yield Static("", id="first-error", markup=False)
         # The QR code needs ~22 rows: it gets the whole height, the rest sits beside it.
         with Horizontal(id="step-scan"):
@@ -59,7 +60,7 @@ class FirstRunScreen(Screen):
                 yield Static("", id="qr", markup=False)
             with Vertical(id="scan-side"):
                 yield Static("Scan the code with an authenticator app, then type its code:")
-                yield Input(id="code", placeholder="6-digit code", max_length=6)
+                yield AuthInput(id="code", placeholder="6-digit code", max_length=9)
                 yield Static("", id="secret", markup=False)
         with VerticalScroll(id="step-codes"):
             yield Static("", id="codes", markup=False)

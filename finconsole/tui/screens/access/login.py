@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from finconsole.tui.console_app import ConsoleApp
+from finconsole.tui.widgets.auth_input import AuthInput
 from finconsole.tui.widgets.keybar import KeyBar
 
 CODE_PLACEHOLDER = "6-digit code, or a recovery code"
@@ -24,11 +25,11 @@ class LoginScreen(Screen):
         with Vertical(classes="auth-box"):
             yield Static("finconsole · log in", classes="auth-title", markup=False)
             yield Label("Username")
-            yield Input(id="username", max_length=64)
+            yield AuthInput(id="username", max_length=64)
             yield Label("Password")
-            yield Input(id="password", password=True, max_length=1024)
+            yield AuthInput(id="password", password=True, max_length=1024)
             yield Label("Code")
-            yield Input(id="code", placeholder=CODE_PLACEHOLDER, max_length=32)
+            yield AuthInput(id="code", placeholder=CODE_PLACEHOLDER, max_length=32)
             yield Button("Log in", id="login", variant="primary")
         yield KeyBar()
 
