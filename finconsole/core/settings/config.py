@@ -187,7 +187,7 @@ def _checked(section: str, key: str, value: Any, where: str) -> Any:
         raise ConfigError(f"{where}: '{section}.{key}' must be {kind}")
     if expected is int and isinstance(value, int) and value < 0:
         raise ConfigError(f"{where}: '{section}.{key}' must not be negative")
-    if (section, key) in RANGES:
+    if (section, key) in RANGES and isinstance(value, int):
         least, most = RANGES[(section, key)]
         if not least <= value <= most:
             raise ConfigError(f"{where}: '{section}.{key}' must be {least} to {most}")
