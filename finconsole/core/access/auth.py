@@ -43,7 +43,7 @@ MAX_LOCK_MINUTES = 24 * 60  # the longest a run of failures locks an account
 def login(username: str, password: str, code: str, *, channel: str = "tui") -> Actor:
     """The logged-in ``Actor``; raises ``AuthenticationFailed`` for any kind of failure."""
     with write_transaction():
-        user = _find_locked(username)
+        user = find_locked(username)
         actor = _check(user, password, code, channel, action="login")
         if actor is not None and user is not None:  # a checked actor always has its row
             User.update(last_login_at=clock.now()).where(User.id == user.id).execute()
@@ -88,7 +88,7 @@ def user_exists() -> bool:
 def require_user(username: str) -> User:
     """The account ``username`` names, in any letter case (locked in the caller's
     transaction)."""
-    user = _find_locked(username)
+    user = find_locked(username)
     if user is None:
         raise NotFound("no user with that username")
     return user
@@ -97,7 +97,9 @@ def require_user(username: str) -> User:
 # --- the one check behind every way in -------------------------------------------------------
 
 
-def _find_locked(username: str) -> User | None:
+def find_locked(username: str) -> User | None:
+    """The account ``username`` names, in any letter case, locked for the caller's
+    transaction (two consoles counting failures at once are serialised)."""
     key = cred.username_key(username)
     if not key:
         return None
@@ -132,22 +134,23 @@ def _check(user: User | None, password: str, code: str, channel: str, *, action:
     actor = actor_of(user, channel)
     now = clock.now()
     password_ok = cred.password_matches(user.password_hash, password)
-    if user.disabled or _locked(user, now):
+    if user.disabled or is_locked(user, now):
         audit.record(actor, f"{action}_refused", "user", user.id, outcome="refused")
         return None
     if not password_ok:
-        _failed(user, actor, action, now, "password")
+        count_failure(user, actor, action, now, "password")
         return None
     step, recovery, why = _second_factor(user, code)
     if why:
-        _failed(user, actor, action, now, why)
+        count_failure(user, actor, action, now, why)
         return None
     _succeeded(user, password, step, recovery, now)
     audit.record(actor, action, "user", user.id, fields=["recovery_code"] if recovery else [])
     return actor
 
 
-def _locked(user: User, now: dt.datetime) -> bool:
+def is_locked(user: User, now: dt.datetime) -> bool:
+    """Whether a lockout holds the account now."""
     if user.locked_until is None:
         return False
     # When the lock runs out the count goes on (a success or an unlock resets it), so the
@@ -179,7 +182,9 @@ def _second_factor(user: User, code: str) -> tuple[int | None, RecoveryCode | No
     return (None, recovery, "") if recovery else (None, None, "recovery_code")
 
 
-def _failed(user: User, actor: Actor, action: str, now: dt.datetime, factor: str) -> None:
+def count_failure(user: User, actor: Actor, action: str, now: dt.datetime, factor: str) -> None:
+    """One more failure in the account's run (``factor``: what was wrong); locks it at every
+    ``max_failed_logins``-th. Inside the caller's write transaction."""
     security = runtime.settings("security")
     attempts = user.failed_attempts + 1
     limit = security["max_failed_logins"]
