@@ -2,7 +2,8 @@
 
 Three steps on one screen: username and password (twice); the QR code to scan and a current
 code to confirm it; the recovery codes, shown once. Nothing is stored until the code is
-confirmed, so leaving half-way leaves the register as it was.
+confirmed, so leaving half-way leaves the register as it was. ``EnrolScreen`` (a colleague's
+first login with an enrolment code) is the same three steps for an account that exists.
 """
 
 from __future__ import annotations
@@ -37,18 +38,21 @@ class FirstRunScreen(Screen):
     FirstRunScreen #first-error { color: $error; }
     """
     BINDINGS = [Binding("ctrl+r", "restart", "Start over")]
+    TITLE_TEXT = "First run: create the register officer"
 
-    def __init__(self) -> None:
+    def __init__(self, username: str = "") -> None:
         super().__init__()
+        self.fixed_username = username  # an enrolling account's name: shown, not typed
         self.setup: TotpSetup | None = None
         self.password = ""
         self.actor: Actor | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="step-account", classes="auth-box"):
-            yield Static("First run: create the register officer", classes="auth-title")
+            yield Static(self.TITLE_TEXT, classes="auth-title", markup=False)
             yield Label("Username")
-            yield AuthInput(id="username", max_length=64)
+            fixed = self.fixed_username
+            yield AuthInput(id="username", max_length=64, value=fixed, disabled=bool(fixed))
             yield Label("Password (at least 8 characters, any you like)")
             yield AuthInput(id="password", password=True, max_length=1024)
             yield Label("Password again")
@@ -68,7 +72,17 @@ class FirstRunScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#username", Input).focus()
+        self.query_one("#password" if self.fixed_username else "#username", Input).focus()
+
+    # --- what differs between the first run and an enrolment -------------------------------
+
+    def account_setup(self, username: str, password: str) -> TotpSetup:
+        """Validate the account step (``ValidationError``) and draw the secret to scan."""
+        return users.first_officer_setup(username, password)
+
+    def finish(self, setup: TotpSetup, code: str) -> tuple[Actor, list[str]]:
+        """Store the account once ``code`` confirms the secret (worker thread)."""
+        return users.create_first_officer(setup.username, self.password, setup.secret, code)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         following = {"username": "#password", "password": "#again"}
@@ -86,7 +100,7 @@ class FirstRunScreen(Screen):
             self.error("The passwords do not match.")
             return
         try:
-            self.setup = users.first_officer_setup(username, password)
+            self.setup = self.account_setup(username, password)
         except ValidationError as exc:
             self.error(error_text(exc))
             return
@@ -116,9 +130,7 @@ class FirstRunScreen(Screen):
             return
         try:
             with thread_connection():
-                actor, codes = users.create_first_officer(
-                    setup.username, self.password, setup.secret, code
-                )
+                actor, codes = self.finish(setup, code)
         except Conflict as exc:  # another console created the first officer meanwhile
             self.app.call_from_thread(self.notify, str(exc), severity="warning", markup=False)
             self.app.call_from_thread(self.app.show_entry_screen)
@@ -153,7 +165,9 @@ class FirstRunScreen(Screen):
     def action_restart(self) -> None:
         if self.actor is None:
             self.setup, self.password = None, ""
-            for name in ("username", "password", "again", "code"):
+            for name in ("password", "again", "code"):
                 self.query_one(f"#{name}", Input).value = ""
+            if not self.fixed_username:
+                self.query_one("#username", Input).value = ""
             self.show_step("step-account")
-            self.query_one("#username", Input).focus()
+            self.on_mount()

@@ -1,4 +1,7 @@
-"""Login: username, password and a 6-digit code (or a recovery code). One generic failure."""
+"""Login: username, password and a 6-digit code (or a recovery code). One generic failure.
+
+A colleague's first login: their username and the enrolment code the officer gave them, in the
+Code field; the enrolment screen follows."""
 
 from __future__ import annotations
 
@@ -30,6 +33,11 @@ class LoginScreen(Screen):
             yield AuthInput(id="password", password=True, max_length=1024)
             yield Label("Code")
             yield AuthInput(id="code", placeholder=CODE_PLACEHOLDER, max_length=32)
+            yield Static(
+                "First login? Your username, and the enrolment code in Code.",
+                classes="auth-hint",
+                markup=False,
+            )
             yield Button("Log in", id="login", variant="primary")
         yield KeyBar()
 
@@ -64,13 +72,24 @@ class LoginScreen(Screen):
         self.app.database_ready.wait()
         if self.app.startup_error is not None:
             return  # the console is closing with the error
+        from finconsole.core.access import enrolment
+
         try:
             with thread_connection():
+                if enrolment.looks_like_code(code):
+                    setup = enrolment.start(username, code, channel="tui")
+                    self.app.call_from_thread(self.enrol, setup, code)
+                    return
                 actor = auth.login(username, password, code, channel="tui")
         except SERVICE_ERRORS as exc:
             self.app.call_from_thread(self.failed, error_text(exc))
             return
         self.app.call_from_thread(self.app.start_session, actor)
+
+    def enrol(self, setup, code: str) -> None:
+        from finconsole.tui.screens.access.enrol import EnrolScreen
+
+        self.app.switch_screen(EnrolScreen(setup, code))
 
     def failed(self, message: str) -> None:
         self.notify(message, severity="error", markup=False)
