@@ -3,7 +3,10 @@
 ``FinconsoleApp(config, actor=...)`` opens straight on the home screen as that actor (tests of
 other screens). Without an actor the console opens on the login screen, or on the first-run
 set-up when the register has no account yet. A logged-in session locks after
-``security.idle_lock_minutes`` without a key press and ends after ``security.session_hours``.
+``security.idle_lock_minutes`` without a key press (or at once with ctrl+l) and ends after
+``security.session_hours``. However a session ends (F12, ctrl+q, a hang-up, its hours),
+``end_session(reason)`` writes its audit event; ctrl+q asks first when a form holds typed text
+not saved (a screen says so through ``has_unsaved_work()``).
 """
 
 from __future__ import annotations
@@ -100,7 +103,7 @@ NAV: list[NavEntry] = [
 ]
 
 # Actions that need a logged-in, unlocked session (the lock screen must not be bypassed).
-SESSION_ACTIONS = {"navigate", "change_password", "command_palette", "menu"}
+SESSION_ACTIONS = {"navigate", "change_password", "command_palette", "menu", "lock_now"}
 
 
 def _console_commands():
@@ -131,7 +134,16 @@ class FinconsoleApp(App):
         Binding("ctrl+g", "menu", "Menu"),
         Binding("ctrl+o", "change_password", "Password"),
         Binding("f12", "logout", "Log out"),
+        # priority: a shared keyboard locks from inside any form or table too
+        Binding("ctrl+l", "lock_now", "Lock", priority=True),
     ]
+    # reason a session ends -> the audit event it writes
+    SESSION_END_EVENTS = {
+        "logout": "logout",
+        "quit": "logout_quit",
+        "hangup": "logout_hangup",
+        "expired": "session_expired",
+    }
 
     def __init__(
         self,
@@ -349,17 +361,77 @@ class FinconsoleApp(App):
                 error=True,
             )
 
-    def end_session(self, message: str) -> None:
-        self.actor = None
-        self.locked = False
+    def end_session(self, reason: str = "logout") -> None:
+        """End the logged-in session, whatever ended it, and write its audit event now:
+        ``reason`` is "logout" (F12), "quit" (ctrl+q), "hangup" (SIGHUP, a dropped connection)
+        or "expired" (the session's hours). The event is written before this returns, so a
+        console about to exit still records it; a second call (nothing logged in) does nothing.
+        What follows (the login screen, or exiting) is the caller's."""
+        actor, self.actor, self.locked = self.actor, None, False
+        if actor is None:
+            return
+        failed = self._write_session_event(actor, self.SESSION_END_EVENTS.get(reason, "logout"))
+        if failed and self.is_running:
+            self.say(failed, error=True)
+
+    def _back_to_login(self, message: str) -> None:
         self.refresh_bindings()
         self.notify(message)
         self.show_entry_screen()
 
     def action_logout(self) -> None:
         if self.actor is not None:
-            self._audit_session_event(self.actor, "logout")
-            self.end_session("Logged out.")
+            self.end_session("logout")
+            self._back_to_login("Logged out.")
+
+    async def action_quit(self) -> None:
+        """ctrl+q: ask first when a form holds typed text not saved; log out, then exit."""
+        if self.actor is None or not self.unsaved_work():
+            self.quit_now()
+            return
+        from finconsole.tui.widgets.confirm import ConfirmDialog
+
+        def decided(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.quit_now()
+
+        question = "A form holds text you typed and did not save. Quit and throw it away?"
+        self.push_screen(ConfirmDialog(question, "Quit"), decided)
+
+    def quit_now(self) -> None:
+        self.end_session("quit")
+        self.exit()
+
+    def unsaved_work(self) -> bool:
+        """Whether any open screen says it holds typed text not saved (``has_unsaved_work``:
+        the record forms and the request, inquiry and disclosure forms have it)."""
+        for screen in self.screen_stack:
+            check = getattr(screen, "has_unsaved_work", None)
+            if callable(check) and check():
+                return True
+        return False
+
+    def _write_session_event(self, actor: Actor, action: str) -> str | None:
+        """The audit event, written in a thread of its own (its own connection) and waited
+        for; what went wrong, or None."""
+        outcome: list[str] = []
+
+        def write() -> None:
+            from finconsole.core.access import audit
+            from finconsole.core.store.db import thread_connection
+
+            try:
+                with thread_connection():
+                    audit.record(actor, action, "user", actor.user_id)
+            except FinconsoleError as exc:
+                outcome.append(f"{action} not audited: {exc}")
+
+        writer = threading.Thread(target=write, name="session-audit", daemon=True)
+        writer.start()
+        writer.join(timeout=30)
+        if writer.is_alive():
+            return f"{action} not audited: the database did not answer"
+        return outcome[0] if outcome else None
 
     @work(thread=True, group="session-audit")
     def _audit_session_event(self, actor: Actor, action: str) -> None:
@@ -387,20 +459,25 @@ class FinconsoleApp(App):
         security = self.config["security"]
         now = clock.now()
         if now - self.session_started >= dt.timedelta(hours=security["session_hours"]):
-            self._audit_session_event(self.actor, "session_expired")
-            self.end_session("The session has ended: log in again.")
+            self.end_session("expired")
+            self._back_to_login("The session has ended: log in again.")
         elif not self.locked and now - self.last_activity >= dt.timedelta(
             minutes=security["idle_lock_minutes"]
         ):
             self.lock_session()
 
-    def lock_session(self) -> None:
+    def lock_session(self, why: str = "after inactivity") -> None:
         from finconsole.tui.screens.access.lock import LockScreen
 
         self.locked = True
         self._audit_session_event(self.actor, "session_locked")
         self.refresh_bindings()
-        self.push_screen(LockScreen())
+        self.push_screen(LockScreen(why))
+
+    def action_lock_now(self) -> None:
+        """ctrl+l: lock a shared keyboard's console at once (the password and a code open it)."""
+        if self.actor is not None and not self.locked:
+            self.lock_session("by its user")
 
     def unlock_session(self, actor: Actor) -> None:
         """Called by the lock screen: back exactly where the user was."""

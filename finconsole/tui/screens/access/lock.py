@@ -31,9 +31,13 @@ class LockScreen(Screen):
 
     BINDINGS = [Binding("f12", "logout", "Log out")]
 
+    def __init__(self, why: str = "after inactivity") -> None:
+        super().__init__()
+        self.why = why
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="auth-box"):
-            yield Static("Console locked after inactivity", classes="auth-title", markup=False)
+            yield Static(f"Console locked {self.why}", classes="auth-title", markup=False)
             yield Static(f"User: {self.app.user.username}", markup=False)
             yield Label("Password")
             yield AuthInput(id="password", password=True, max_length=1024)
