@@ -36,19 +36,19 @@ def handle(app: FinconsoleApp, error: BaseException) -> None:
     inner = error.error if isinstance(error, WorkerFailed) else error
     incident = secrets.token_hex(3)
     written = write_log(log_path(app), log_line(inner, incident))
-    where = f" ({log_path(app)})" if written else ""
+    where = f"logged in {log_path(app)}" if written else "not logged: the log cannot be written"
     if isinstance(error, WorkerFailed) and app.is_running and not app._exit:
         app.notify(
-            f"Something went wrong: the action was not completed (error {incident}, logged"
-            f"{where}). Try again; if it keeps failing, tell the register officer.",
+            f"Something went wrong: the action was not completed (error {incident}, {where}). "
+            "Try again; if it keeps failing, tell the register officer.",
             severity="error",
             markup=False,
             timeout=15,
         )
         return
     app.crash_message = (
-        f"finconsole: an internal error closed the console (error {incident}, logged{where}). "
-        "Nothing was shown or saved half-way; start it again."
+        f"finconsole: an internal error closed the console (error {incident}, {where}). "
+        "Start it again; what was saved before stays saved."
     )
     app._return_code = 1
     app._exception_event.set()  # a Pilot waiting on the app stops waiting (as in Textual's own)
