@@ -386,17 +386,21 @@ class FinconsoleApp(App):
 
     async def action_quit(self) -> None:
         """ctrl+q: ask first when a form holds typed text not saved; log out, then exit."""
-        if self.actor is None or not self.unsaved_work():
-            self.quit_now()
-            return
         from finconsole.tui.widgets.confirm import ConfirmDialog
+
+        asking = isinstance(self.screen, ConfirmDialog) and self.screen.id == "quit-question"
+        if self.actor is None or asking or not self.unsaved_work():
+            self.quit_now()  # ctrl+q at the question itself: quit, as asked twice
+            return
 
         def decided(quit_anyway: bool | None) -> None:
             if quit_anyway:
                 self.quit_now()
 
         question = "A form holds text you typed and did not save. Quit and throw it away?"
-        self.push_screen(ConfirmDialog(question, "Quit"), decided)
+        dialog = ConfirmDialog(question, "Quit")
+        dialog.id = "quit-question"
+        self.push_screen(dialog, decided)
 
     def quit_now(self) -> None:
         self.end_session("quit")
@@ -425,6 +429,8 @@ class FinconsoleApp(App):
                     audit.record(actor, action, "user", actor.user_id)
             except FinconsoleError as exc:
                 outcome.append(f"{action} not audited: {exc}")
+            except Exception as exc:  # noqa: BLE001 - a thread's traceback would reach the terminal
+                outcome.append(f"{action} not audited: {type(exc).__name__}")
 
         writer = threading.Thread(target=write, name="session-audit", daemon=True)
         writer.start()

@@ -80,6 +80,19 @@ async def test_ctrl_q_asks_when_a_form_holds_typed_text(db, support):
     assert actions()[-1] == "logout_quit"
 
 
+async def test_ctrl_q_at_the_question_quits(db, support):
+    app = make_app(support)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_customer_form(app, pilot)
+        form.query(Input).first().focus()
+        await type_text(pilot, "Taro")
+        await pilot.press("ctrl+q")
+        assert await wait_until(app, pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert actions()[-1] == "logout_quit" and app.actor is None
+
+
 async def test_ctrl_q_without_typed_text_quits_at_once_and_audits(db, support):
     app = make_app(support)
     async with app.run_test(size=(80, 24)) as pilot:
