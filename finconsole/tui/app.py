@@ -3,7 +3,10 @@
 ``FinconsoleApp(config, actor=...)`` opens straight on the home screen as that actor (tests of
 other screens). Without an actor the console opens on the login screen, or on the first-run
 set-up when the register has no account yet. A logged-in session locks after
-``security.idle_lock_minutes`` without a key press and ends after ``security.session_hours``.
+``security.idle_lock_minutes`` without a key press (or at once with ctrl+l) and ends after
+``security.session_hours``. However a session ends (F12, ctrl+q, a hang-up, its hours),
+``end_session(reason)`` writes its audit event; ctrl+q asks first when a form holds typed text
+not saved (a screen says so through ``has_unsaved_work()``).
 """
 
 from __future__ import annotations
@@ -11,12 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from textual import events, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -100,7 +103,7 @@ NAV: list[NavEntry] = [
 ]
 
 # Actions that need a logged-in, unlocked session (the lock screen must not be bypassed).
-SESSION_ACTIONS = {"navigate", "change_password", "command_palette", "menu"}
+SESSION_ACTIONS = {"navigate", "change_password", "command_palette", "menu", "lock_now"}
 
 
 def _console_commands():
@@ -131,7 +134,16 @@ class FinconsoleApp(App):
         Binding("ctrl+g", "menu", "Menu"),
         Binding("ctrl+o", "change_password", "Password"),
         Binding("f12", "logout", "Log out"),
+        # priority: a shared keyboard locks from inside any form or table too
+        Binding("ctrl+l", "lock_now", "Lock", priority=True),
     ]
+    # reason a session ends -> the audit event it writes
+    SESSION_END_EVENTS = {
+        "logout": "logout",
+        "quit": "logout_quit",
+        "hangup": "logout_hangup",
+        "expired": "session_expired",
+    }
 
     def __init__(
         self,
@@ -149,6 +161,8 @@ class FinconsoleApp(App):
         if connect is None:
             self.database_ready.set()
         self.startup_error: BaseException | None = None
+        # set when an internal error closed the console: run_console prints it after exit
+        self.crash_message: str | None = None
         self.config = config
         runtime.set_config(config)
         self.actor: Actor | None = actor
@@ -219,6 +233,28 @@ class FinconsoleApp(App):
             except Exception:  # noqa: BLE001 - closing what may never have opened
                 pass
 
+    # --- what escapes every handler, and Textual's own palette commands --------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's error screen would print the traceback with local variables (personal
+        data, a typed password): one line in a private log and a plain message instead."""
+        from finconsole.tui import crash
+
+        crash.handle(self, error)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's palette commands without Screenshot (an SVG of customer data written to
+        ~/Downloads, unaudited) and Theme."""
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Screenshot", "Theme"):
+                yield command
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.notify("Screenshots are off: they would copy customer data.", severity="warning")
+
+    def action_change_theme(self) -> None:
+        return
+
     # --- who is using the console ------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="session")
@@ -232,8 +268,10 @@ class FinconsoleApp(App):
 
         with thread_connection():
             from finconsole.core.access import auth  # in the worker: not at start-up
+            from finconsole.core.access.credentials import prepare_dummy_hash
 
             has_users = auth.user_exists()
+        prepare_dummy_hash()  # before the first attempt: an unknown user costs no extra hash
         return "access.login:LoginScreen" if has_users else "access.first_run:FirstRunScreen"
 
     def _open_entry(self, target: str) -> None:
@@ -323,17 +361,83 @@ class FinconsoleApp(App):
                 error=True,
             )
 
-    def end_session(self, message: str) -> None:
-        self.actor = None
-        self.locked = False
+    def end_session(self, reason: str = "logout") -> None:
+        """End the logged-in session, whatever ended it, and write its audit event now:
+        ``reason`` is "logout" (F12), "quit" (ctrl+q), "hangup" (SIGHUP, a dropped connection)
+        or "expired" (the session's hours). The event is written before this returns, so a
+        console about to exit still records it; a second call (nothing logged in) does nothing.
+        What follows (the login screen, or exiting) is the caller's."""
+        actor, self.actor, self.locked = self.actor, None, False
+        if actor is None:
+            return
+        failed = self._write_session_event(actor, self.SESSION_END_EVENTS.get(reason, "logout"))
+        if failed and self.is_running:
+            self.say(failed, error=True)
+
+    def _back_to_login(self, message: str) -> None:
         self.refresh_bindings()
         self.notify(message)
         self.show_entry_screen()
 
     def action_logout(self) -> None:
         if self.actor is not None:
-            self._audit_session_event(self.actor, "logout")
-            self.end_session("Logged out.")
+            self.end_session("logout")
+            self._back_to_login("Logged out.")
+
+    async def action_quit(self) -> None:
+        """ctrl+q: ask first when a form holds typed text not saved; log out, then exit."""
+        from finconsole.tui.widgets.confirm import ConfirmDialog
+
+        asking = isinstance(self.screen, ConfirmDialog) and self.screen.id == "quit-question"
+        if self.actor is None or asking or not self.unsaved_work():
+            self.quit_now()  # ctrl+q at the question itself: quit, as asked twice
+            return
+
+        def decided(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.quit_now()
+
+        question = "A form holds text you typed and did not save. Quit and throw it away?"
+        dialog = ConfirmDialog(question, "Quit")
+        dialog.id = "quit-question"
+        self.push_screen(dialog, decided)
+
+    def quit_now(self) -> None:
+        self.end_session("quit")
+        self.exit()
+
+    def unsaved_work(self) -> bool:
+        """Whether any open screen says it holds typed text not saved (``has_unsaved_work``:
+        the record forms and the request, inquiry and disclosure forms have it)."""
+        for screen in self.screen_stack:
+            check = getattr(screen, "has_unsaved_work", None)
+            if callable(check) and check():
+                return True
+        return False
+
+    def _write_session_event(self, actor: Actor, action: str) -> str | None:
+        """The audit event, written in a thread of its own (its own connection) and waited
+        for; what went wrong, or None."""
+        outcome: list[str] = []
+
+        def write() -> None:
+            from finconsole.core.access import audit
+            from finconsole.core.store.db import thread_connection
+
+            try:
+                with thread_connection():
+                    audit.record(actor, action, "user", actor.user_id)
+            except FinconsoleError as exc:
+                outcome.append(f"{action} not audited: {exc}")
+            except Exception as exc:  # noqa: BLE001 - a thread's traceback would reach the terminal
+                outcome.append(f"{action} not audited: {type(exc).__name__}")
+
+        writer = threading.Thread(target=write, name="session-audit", daemon=True)
+        writer.start()
+        writer.join(timeout=30)
+        if writer.is_alive():
+            return f"{action} not audited: the database did not answer"
+        return outcome[0] if outcome else None
 
     @work(thread=True, group="session-audit")
     def _audit_session_event(self, actor: Actor, action: str) -> None:
@@ -361,20 +465,25 @@ class FinconsoleApp(App):
         security = self.config["security"]
         now = clock.now()
         if now - self.session_started >= dt.timedelta(hours=security["session_hours"]):
-            self._audit_session_event(self.actor, "session_expired")
-            self.end_session("The session has ended: log in again.")
+            self.end_session("expired")
+            self._back_to_login("The session has ended: log in again.")
         elif not self.locked and now - self.last_activity >= dt.timedelta(
             minutes=security["idle_lock_minutes"]
         ):
             self.lock_session()
 
-    def lock_session(self) -> None:
+    def lock_session(self, why: str = "after inactivity") -> None:
         from finconsole.tui.screens.access.lock import LockScreen
 
         self.locked = True
         self._audit_session_event(self.actor, "session_locked")
         self.refresh_bindings()
-        self.push_screen(LockScreen())
+        self.push_screen(LockScreen(why))
+
+    def action_lock_now(self) -> None:
+        """ctrl+l: lock a shared keyboard's console at once (the password and a code open it)."""
+        if self.actor is not None and not self.locked:
+            self.lock_session("by its user")
 
     def unlock_session(self, actor: Actor) -> None:
         """Called by the lock screen: back exactly where the user was."""

@@ -8,6 +8,7 @@ stderr with exit status 1, as before the console painted first.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from finconsole.core.settings.config import Config
@@ -21,4 +22,7 @@ def run_console(config: Config, connect: Callable[[], None]) -> int:
     app.run(mouse=False)
     if app.startup_error is not None:
         raise app.startup_error  # cli.main prints its one line and exits 1
+    if app.crash_message is not None:  # the terminal is restored: no traceback, one line
+        print(app.crash_message, file=sys.stderr)
+        return 1
     return app.return_code or 0

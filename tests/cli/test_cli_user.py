@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from finconsole.cli import commands_user, main
-from finconsole.core.access import auth
+from finconsole.cli import main
+from finconsole.core.access import auth, enrolment
 from finconsole.core.access import credentials as cred
 from finconsole.core.store.models import AuditEvent, User
 
@@ -41,18 +41,45 @@ def test_add_with_password_stdin_prints_setup_once(config_file, monkeypatch, cap
     assert AuditEvent.get(AuditEvent.action == "user_created").actor.startswith("cli:")
 
 
-def test_add_without_terminal_or_flag_is_a_usage_error(config_file, monkeypatch, capsys):
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    assert run(config_file, "add", "anna", "--role", "support") == 2
-    assert "--password-stdin" in capsys.readouterr().err
+def enrolment_code(out: str) -> str:
+    return out.split("Enrolment code for ")[1].split(": ")[1].split()[0]
 
 
-def test_add_on_a_terminal_asks_twice(config_file, monkeypatch, capsys):
-    monkeypatch.setattr(commands_user, "stdin_is_terminal", lambda: True)
-    answers = iter([PASSWORD, "something else"])
-    monkeypatch.setattr(commands_user.getpass, "getpass", lambda prompt: next(answers))
-    assert run(config_file, "add", "anna", "--role", "support") == 1
-    assert "do not match" in capsys.readouterr().err
+def test_add_prints_a_one_time_enrolment_code_and_no_secret(config_file, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # no terminal: nothing is asked
+    assert run(config_file, "add", "Sanna", "--role", "support") == 0
+    out = capsys.readouterr().out
+    assert "created support account sanna: enrolment pending" in out
+    assert "otpauth" not in out and "Secret" not in out and "Recovery" not in out
+    code = enrolment_code(out)
+    assert enrolment.looks_like_code(code)
+    setup = enrolment.start("sanna", code)  # the person, at the console
+    _, codes = enrolment.complete(
+        "sanna", code, PASSWORD, setup.secret, cred.current_code(setup.secret)
+    )
+    assert auth.login("SANNA", PASSWORD, codes[0]).username == "sanna"
+    assert run(config_file, "list") == 0
+    assert "active" in capsys.readouterr().out
+
+
+def test_list_shows_pending_and_expired_enrolments(config_file, monkeypatch, capsys, clock):
+    assert run(config_file, "add", "sanna", "--role", "support") == 0
+    assert run(config_file, "list") == 0
+    assert "enrolling" in capsys.readouterr().out
+    clock.advance(hours=73)
+    assert run(config_file, "list") == 0
+    assert "enrolment expired" in capsys.readouterr().out
+    assert run(config_file, "reset-totp", "sanna") == 0  # a new code for an expired one
+    code = enrolment_code(capsys.readouterr().out)
+    enrolment.start("sanna", code)
+
+
+def test_add_twice_is_one_line_and_exit_1(config_file, capsys):
+    assert run(config_file, "add", "sanna", "--role", "support") == 0
+    capsys.readouterr()
+    assert run(config_file, "add", "SANNA", "--role", "officer") == 1
+    err = capsys.readouterr().err
+    assert "already exists" in err and len(err.strip().splitlines()) == 1
 
 
 def test_add_refuses_a_weak_password_without_echo(config_file, monkeypatch, capsys):
@@ -89,7 +116,8 @@ def test_list_disable_unlock_reset(config_file, monkeypatch, capsys, clock):
     assert User.get(User.username == "anna").failed_attempts == 0
     assert run(config_file, "disable", "anna") == 0
     assert run(config_file, "reset-totp", "kaj") == 0
-    assert "Secret: " in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Enrolment code for kaj: " in out and "Secret" not in out
     assert run(config_file, "list") == 0
     out = capsys.readouterr().out
     assert "anna" in out and "disabled" in out

@@ -163,7 +163,7 @@ async def test_recorded_inquiries_are_listed_with_their_detail(db, officer, cloc
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f8")
         await _settle(app, pilot)
-        await pilot.press("ctrl+l")
+        await pilot.press("ctrl+b")
         await _settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, InquiriesScreen)

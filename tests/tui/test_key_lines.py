@@ -39,7 +39,13 @@ NAV_SCREENS = {
 
 
 def bottom_line(app) -> str:
-    return screen_text(app).splitlines()[-1].strip()
+    """The key bar's keys; it ends in who is logged in and their role, on every screen."""
+    line = screen_text(app).splitlines()[-1].strip()
+    if app.actor is not None:
+        who = f"{app.actor.username} · {app.actor.role}"
+        assert line.endswith(who), line
+        line = line[: -len(who)].strip()
+    return line
 
 
 def assert_whole_keys(app, *, palette: bool = True) -> str:

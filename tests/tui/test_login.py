@@ -13,7 +13,7 @@ from finconsole.core.settings import runtime
 from finconsole.core.store.models import AuditEvent, User
 from finconsole.tui.app import FinconsoleApp
 from finconsole.tui.screens.access.first_run import FirstRunScreen
-from finconsole.tui.screens.access.lock import LockScreen
+from finconsole.tui.screens.access.lock import UNLOCK_FAILED, LockScreen
 from finconsole.tui.screens.access.login import LoginScreen
 from finconsole.tui.screens.access.password import ChangePasswordScreen
 from finconsole.tui.screens.register.register import RegisterScreen
@@ -132,7 +132,8 @@ async def test_idle_lock_hides_data_and_returns_to_the_same_place(anna, clock):
             await pilot.pause()
             assert isinstance(app.screen, LockScreen)
         await submit(app, pilot, "code", password="wrong!!!", code=cred.current_code(anna.secret))
-        assert isinstance(app.screen, LockScreen) and messages(app)[-1] == GENERIC
+        assert isinstance(app.screen, LockScreen) and messages(app)[-1] == UNLOCK_FAILED
+        assert "username" not in UNLOCK_FAILED  # the lock screen has no username field
         await submit(app, pilot, "code", password=PASSWORD, code=cred.current_code(anna.secret))
         assert app.screen is register and not app.locked
         actions = [e.action for e in AuditEvent.select().order_by(AuditEvent.id)]

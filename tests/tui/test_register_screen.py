@@ -242,6 +242,8 @@ async def test_the_key_line_shows_whole_keys_and_the_palette(db, officer):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         line = screen_text(app).splitlines()[-1].rstrip()
+        assert line.endswith("kaj · officer")  # who is logged in, at the right end
+        line = line.removesuffix("kaj · officer").rstrip()
         assert line.endswith("f1 Help  ^p palette") and " f12 " not in line + " "
 
 

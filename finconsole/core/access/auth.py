@@ -4,8 +4,13 @@ Whatever was wrong (unknown user, wrong password, wrong or replayed code, locked
 account) the caller gets the same ``AuthenticationFailed``, and an unknown user costs the same
 password-hash work as a known one. Failures are counted per account in the database, so a second
 console or a restart does not reset them; after ``security.max_failed_logins`` in a row the
-account locks for ``security.lockout_minutes``. The audit trail records each attempt (which
-factor failed, never what was typed).
+account locks for ``security.lockout_minutes``, and each further lock of the same run of failures
+lasts twice as long as the one before, up to ``MAX_LOCK_MINUTES``: a guesser is slowed down
+more and more, but a stranger cannot lock anyone out for good (the lock always ends, attempts
+during a lock are refused without counting, and ``finconsole user unlock NAME`` on the local
+command line lifts it at once). Usernames are case-insensitive; a code typed with spaces
+(``123 456``, as authenticator apps show it) is a TOTP code. The audit trail records each
+attempt (which factor failed, never what was typed).
 """
 
 from __future__ import annotations
@@ -32,11 +37,13 @@ def _unknown(channel: str) -> Actor:
     return Actor(user_id=None, username="unknown", role="", channel=channel)
 
 
+MAX_LOCK_MINUTES = 24 * 60  # the longest a run of failures locks an account
+
+
 def login(username: str, password: str, code: str, *, channel: str = "tui") -> Actor:
     """The logged-in ``Actor``; raises ``AuthenticationFailed`` for any kind of failure."""
-    name = unicodedata.normalize("NFC", username) if isinstance(username, str) else ""
     with write_transaction():
-        user = _locked_row(User.username == name) if name else None
+        user = find_locked(username)
         actor = _check(user, password, code, channel, action="login")
         if actor is not None and user is not None:  # a checked actor always has its row
             User.update(last_login_at=clock.now()).where(User.id == user.id).execute()
@@ -79,13 +86,29 @@ def user_exists() -> bool:
 
 
 def require_user(username: str) -> User:
-    user = User.get_or_none(User.username == username)
+    """The account ``username`` names, in any letter case (locked in the caller's
+    transaction)."""
+    user = find_locked(username)
     if user is None:
         raise NotFound("no user with that username")
     return user
 
 
 # --- the one check behind every way in -------------------------------------------------------
+
+
+def find_locked(username: str) -> User | None:
+    """The account ``username`` names, in any letter case, locked for the caller's
+    transaction (two consoles counting failures at once are serialised)."""
+    key = cred.username_key(username)
+    if not key:
+        return None
+    found = _locked_row(User.username == key)
+    if found is None:  # an account whose lowercase name was taken when names became
+        # case-insensitive (the migration left it as it was): its exact spelling still works
+        exact = unicodedata.normalize("NFC", username)
+        found = _locked_row(User.username == exact) if exact != key else None
+    return found
 
 
 def _locked_row(condition) -> User | None:
@@ -103,7 +126,7 @@ def _check(user: User | None, password: str, code: str, channel: str, *, action:
     Runs inside the caller's write transaction, so counting and auditing commit together.
     """
     password = password if isinstance(password, str) else ""
-    code = code.strip() if isinstance(code, str) else ""
+    code = cred.typed_code(code)
     if user is None:
         cred.burn_password_check(password)
         audit.record(_unknown(channel), f"{action}_failed", "user", outcome="failed")
@@ -111,30 +134,28 @@ def _check(user: User | None, password: str, code: str, channel: str, *, action:
     actor = actor_of(user, channel)
     now = clock.now()
     password_ok = cred.password_matches(user.password_hash, password)
-    if user.disabled or _locked(user, now):
+    if user.disabled or is_locked(user, now):
         audit.record(actor, f"{action}_refused", "user", user.id, outcome="refused")
         return None
     if not password_ok:
-        _failed(user, actor, action, now, "password")
+        count_failure(user, actor, action, now, "password")
         return None
     step, recovery, why = _second_factor(user, code)
     if why:
-        _failed(user, actor, action, now, why)
+        count_failure(user, actor, action, now, why)
         return None
     _succeeded(user, password, step, recovery, now)
     audit.record(actor, action, "user", user.id, fields=["recovery_code"] if recovery else [])
     return actor
 
 
-def _locked(user: User, now: dt.datetime) -> bool:
+def is_locked(user: User, now: dt.datetime) -> bool:
+    """Whether a lockout holds the account now."""
     if user.locked_until is None:
         return False
-    if now < user.locked_until:
-        return True
-    # The lock ran out: a fresh count of consecutive failures starts.
-    User.update(locked_until=None, failed_attempts=0).where(User.id == user.id).execute()
-    user.locked_until, user.failed_attempts = None, 0
-    return False
+    # When the lock runs out the count goes on (a success or an unlock resets it), so the
+    # next lock of the same run lasts longer.
+    return now < user.locked_until
 
 
 def _second_factor(user: User, code: str) -> tuple[int | None, RecoveryCode | None, str]:
@@ -161,16 +182,28 @@ def _second_factor(user: User, code: str) -> tuple[int | None, RecoveryCode | No
     return (None, recovery, "") if recovery else (None, None, "recovery_code")
 
 
-def _failed(user: User, actor: Actor, action: str, now: dt.datetime, factor: str) -> None:
+def count_failure(user: User, actor: Actor, action: str, now: dt.datetime, factor: str) -> None:
+    """One more failure in the account's run (``factor``: what was wrong); locks it at every
+    ``max_failed_logins``-th. Inside the caller's write transaction."""
     security = runtime.settings("security")
     attempts = user.failed_attempts + 1
     limit = security["max_failed_logins"]
-    locks = limit > 0 and attempts >= limit
-    until = now + dt.timedelta(minutes=security["lockout_minutes"]) if locks else None
+    locks = limit > 0 and attempts % limit == 0
+    minutes = lock_minutes(security["lockout_minutes"], attempts // limit) if locks else 0
+    until = now + dt.timedelta(minutes=minutes) if locks and minutes else None
+    locks = until is not None
     User.update(failed_attempts=attempts, locked_until=until).where(User.id == user.id).execute()
     audit.record(actor, f"{action}_failed", "user", user.id, fields=[factor], outcome="failed")
     if locks:
         audit.record(actor, "account_locked", "user", user.id, fields=["locked_until"])
+
+
+def lock_minutes(base: int, nth: int) -> int:
+    """How long the ``nth`` lock of one run of failures lasts: ``base`` doubled each time,
+    at most ``MAX_LOCK_MINUTES`` (the doubling stops before it can overflow anything)."""
+    if base <= 0 or nth <= 0:
+        return 0
+    return min(MAX_LOCK_MINUTES, base << min(nth - 1, 16))
 
 
 def _succeeded(

@@ -65,14 +65,27 @@ def needs_rehash(stored_hash: str) -> bool:
         return False
 
 
-@functools.cache
-def _dummy_hash() -> str:
-    """A hash to verify against when the user does not exist: equal work, no timing tell."""
-    return HASHER.hash(secrets.token_urlsafe(16))
+_dummy: list[str] = []  # the hash an unknown user's password is checked against
+
+
+def prepare_dummy_hash() -> None:
+    """Make the hash an unknown user's password is verified against, once per process.
+
+    Called when the console opens the database (before any login can be tried): made lazily,
+    the first unknown-user attempt of a fresh process (every SSH login is one) cost a hash
+    *and* a verification, twice a known user's time, which told usernames apart."""
+    if not _dummy:
+        _dummy.append(HASHER.hash(secrets.token_urlsafe(16)))
+
+
+def dummy_hash_ready() -> bool:
+    return bool(_dummy)
 
 
 def burn_password_check(password: str) -> None:
-    password_matches(_dummy_hash(), password)
+    """Equal work for an unknown user: one verification, as for a known user."""
+    prepare_dummy_hash()  # a caller that did not prepare (the command line) still gets one
+    password_matches(_dummy[0], password)
 
 
 @functools.cache
@@ -119,9 +132,15 @@ def clean_username(name: object) -> str:
             raise v.FieldError("must not contain control or invisible characters")
         if not (ch.isalnum() or ch in "._-"):
             raise v.FieldError("may contain only letters, digits and . _ -")
-    if name.startswith("cli:") or name.lower() in ("system", "unknown", "console"):
+    name = name.lower()  # "Sanna" and "sanna" are one account: stored and looked up lowercase
+    if name.startswith("cli:") or name in ("system", "unknown", "console"):
         raise v.FieldError("is reserved")
     return name
+
+
+def username_key(name: object) -> str:
+    """The stored form of a typed username (for a look-up: no validation, never raises)."""
+    return unicodedata.normalize("NFC", name).lower() if isinstance(name, str) else ""
 
 
 # --- TOTP ------------------------------------------------------------------------------------
@@ -158,6 +177,12 @@ def totp_uri(secret: str, username: str) -> str:
 
 def looks_like_totp(code: str) -> bool:
     return len(code) == 6 and code.isascii() and code.isdigit()
+
+
+def typed_code(code: object) -> str:
+    """A typed second-factor code without its spaces: authenticator apps show ``123 456``.
+    (Recovery codes lose spaces and dashes in their own normalisation.)"""
+    return "".join(code.split()) if isinstance(code, str) else ""
 
 
 def matching_step(secret: str, code: str) -> int | None:

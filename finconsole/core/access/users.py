@@ -1,8 +1,11 @@
 """Staff accounts: create, list, disable, unlock, reset the second factor. Officer only.
 
-Set-up data (TOTP secret, recovery codes, a generated password) is returned once as a
-``TotpSetup`` for the front end to show; the database keeps only the encrypted secret and
-hashes. Audit events name the account and the fields changed, never the values.
+``create_enrolling`` (the command line's ``user add``) and ``reset_totp`` return a one-time
+enrolment code: the person sets their own password and second factor (``enrolment``), so the
+officer never sees them. ``create`` (demo, tests, ``--password-stdin`` scripts) returns the
+set-up data (TOTP secret, recovery codes, a generated password) once as a ``TotpSetup``.
+The database keeps only the encrypted secret and hashes. Audit events name the account and
+the fields changed, never the values.
 """
 
 from __future__ import annotations
@@ -12,15 +15,16 @@ from typing import Any
 
 import peewee as pw
 
-from finconsole.core.access import audit, auth
+from finconsole.core.access import audit, auth, enrolment
 from finconsole.core.access import credentials as cred
 from finconsole.core.access.credentials import TotpSetup
+from finconsole.core.access.enrolment import Enrolment
 from finconsole.core.kernel import clock, permissions
 from finconsole.core.kernel import validation as v
 from finconsole.core.kernel.actor import OFFICER, ROLES, Actor
 from finconsole.core.kernel.errors import Conflict, ValidationError
 from finconsole.core.store.db import is_sqlite, write_transaction
-from finconsole.core.store.models import RecoveryCode, User, database
+from finconsole.core.store.models import User, database
 
 DEMO_USERNAME = "officer"
 
@@ -67,16 +71,7 @@ def _insert(username: str, role: str, password_hash: str, secret: str) -> tuple[
             )
     except pw.IntegrityError:
         raise Conflict("a user with that username already exists") from None
-    return user, _new_recovery_codes(user)
-
-
-def _new_recovery_codes(user: User) -> list[str]:
-    RecoveryCode.delete().where(RecoveryCode.user == user.id).execute()
-    codes = cred.new_recovery_codes()
-    RecoveryCode.insert_many(
-        [{"user": user.id, "code_hash": cred.hash_recovery_code(c)} for c in codes]
-    ).execute()
-    return codes
+    return user, enrolment.replace_recovery_codes(user)
 
 
 # --- first run and demo ----------------------------------------------------------------------
@@ -98,7 +93,7 @@ def create_first_officer(
     Returns the logged-in actor and the recovery codes to show once.
     """
     username, _ = clean_new_user(username, OFFICER, password)
-    step = cred.matching_step(secret, code.strip() if isinstance(code, str) else "")
+    step = cred.matching_step(secret, cred.typed_code(code))
     if step is None:
         raise ValidationError({"code": "does not match: check the authenticator's clock"})
     password_hash = cred.hash_password(password)
@@ -139,6 +134,8 @@ def list_users(actor: Actor) -> list[dict[str, Any]]:
             "role": u.role,
             "disabled": u.disabled,
             "locked": u.locked_until is not None and u.locked_until > now,
+            "enrolling": u.enrol_code_hash is not None,
+            "enrolment_expired": u.enrol_expires_at is not None and u.enrol_expires_at <= now,
             "failed_attempts": u.failed_attempts,
             "created_at": u.created_at,
             "last_login_at": u.last_login_at,
@@ -183,18 +180,46 @@ def unlock(actor: Actor, username: str) -> None:
         )
 
 
-def reset_totp(actor: Actor, username: str) -> TotpSetup:
-    """A new TOTP secret and new recovery codes (a lost phone): shown once."""
+def reset_totp(actor: Actor, username: str) -> Enrolment:
+    """A lost phone (or a forgotten password): the account enrols again. Its password, second
+    factor and recovery codes stop working now; the person sets new ones with the one-time
+    code returned here (shown once to the officer, who never sees what the person chooses)."""
     permissions.require(actor, "manage_users")
-    secret = cred.new_totp_secret()
     with write_transaction():
         user = auth.require_user(username)
-        User.update(totp_secret_enc=cred.encrypt_secret(secret), totp_last_step=None).where(
-            User.id == user.id
-        ).execute()
-        codes = _new_recovery_codes(user)
-        audit.record(actor, "totp_reset", "user", user.id, fields=["totp_secret", "recovery_codes"])
-    return TotpSetup(user.username, secret, cred.totp_uri(secret, user.username), codes)
+        ticket = enrolment.issue(user)
+        audit.record(
+            actor,
+            "totp_reset",
+            "user",
+            user.id,
+            fields=["password", "totp_secret", "recovery_codes", "enrolment_code"],
+        )
+    return ticket
+
+
+def create_enrolling(actor: Actor, username: str, role: str) -> Enrolment:
+    """A new account that its owner sets up: no password or secret yet, a one-time enrolment
+    code to log in with (returned once). ``ValidationError``, ``Conflict`` as for ``create``."""
+    permissions.require(actor, "manage_users")
+    errors: dict[str, str] = {}
+    try:
+        username = cred.clean_username(username)
+    except v.FieldError as exc:
+        errors["username"] = str(exc)
+    if role not in ROLES:
+        errors["role"] = f"must be one of {', '.join(ROLES)}"
+    if errors:
+        raise ValidationError(errors)
+    with write_transaction():
+        if User.select().where(User.username == username).exists():
+            raise Conflict("a user with that username already exists")
+        user = User.create(username=username, role=role, password_hash=enrolment.NO_PASSWORD)
+        ticket = enrolment.issue(user)
+        audit.record(
+            actor, "user_created", "user", user.id, fields=["username", "role", "enrolment_code"]
+        )
+    return ticket
 
 
 # The set-up text both front ends show (QR code, URI, secret, recovery codes).

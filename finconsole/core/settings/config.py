@@ -46,6 +46,7 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "idle_lock_minutes": (int, 15),
         "session_hours": (int, 12),
         "min_password_length": (int, 8),
+        "enrolment_hours": (int, 72),  # how long a new colleague's enrolment code works
     },
     "retention": {
         "financial_year_end": (str, "12-31"),  # MM-DD
@@ -72,6 +73,16 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "max_attempts": (int, 10),  # sending tries (with backoff) before a message is failed
         "forget_hours": (int, 24),  # an erased person's address is gone by then, sent or not
     },
+}
+# Settings that become durations: a value past these would overflow a date (a traceback at
+# the first failed login) or mean "never". (section, key) -> (least, most), both included.
+RANGES: dict[tuple[str, str], tuple[int, int]] = {
+    ("security", "max_failed_logins"): (0, 100),  # NIST SP 800-63B: at most 100; 0 = no lock
+    ("security", "lockout_minutes"): (0, 24 * 60),
+    ("security", "idle_lock_minutes"): (1, 24 * 60),
+    ("security", "session_hours"): (1, 7 * 24),
+    ("security", "min_password_length"): (1, 1024),
+    ("security", "enrolment_hours"): (1, 30 * 24),
 }
 # [mail] is free-form too: absent, nothing is sent by email (messages wait to be posted).
 FREE_SECTIONS = {"carriers": dict, "processors": list, "mail": dict}
@@ -180,6 +191,10 @@ def _checked(section: str, key: str, value: Any, where: str) -> Any:
         raise ConfigError(f"{where}: '{section}.{key}' must be {kind}")
     if expected is int and isinstance(value, int) and value < 0:
         raise ConfigError(f"{where}: '{section}.{key}' must not be negative")
+    if (section, key) in RANGES and isinstance(value, int):
+        least, most = RANGES[(section, key)]
+        if not least <= value <= most:
+            raise ConfigError(f"{where}: '{section}.{key}' must be {least} to {most}")
     return value
 
 

@@ -53,11 +53,31 @@ def _m4_customer_email_lower_index(db: pw.Database) -> None:
     db.execute_sql("CREATE INDEX IF NOT EXISTS customer_email_lower ON customer (LOWER(email))")
 
 
+def _m_i15b_staff_enrolment(db: pw.Database) -> None:
+    """Staff enrol themselves (a one-time code, its expiry) and usernames are case-insensitive
+    (stored lowercase: "Sanna" logs in as "sanna"). A name whose lowercase form another account
+    already has is left as it is (its exact spelling still logs in). Idempotent."""
+    _add_column_if_missing(db, models.User, "enrol_code_hash")
+    _add_column_if_missing(db, models.User, "enrol_expires_at")
+    rows = db.execute_sql('SELECT id, username FROM "user"').fetchall()
+    taken = {name for _, name in rows}
+    for user_id, name in rows:
+        lower = name.lower()
+        if lower != name and lower not in taken:
+            db.execute_sql(
+                f'UPDATE "user" SET username = {db.param} WHERE id = {db.param}',
+                (lower, user_id),
+            )
+            taken.discard(name)
+            taken.add(lower)
+
+
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _m1_initial,
     _m2_drop_unused_order_indexes,
     _m3_outbox,
     _m4_customer_email_lower_index,
+    _m_i15b_staff_enrolment,
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

@@ -68,6 +68,10 @@ class User(BaseModel):
     created_at = pw.DateTimeField(default=_now)
     password_changed_at = pw.DateTimeField(default=_now)
     last_login_at = pw.DateTimeField(null=True)
+    # a pending enrolment: the one-time code (keyed hash) the person logs in with to set their
+    # own password and second factor, and when it stops working
+    enrol_code_hash = pw.TextField(null=True)
+    enrol_expires_at = pw.DateTimeField(null=True)
 
 
 class RecoveryCode(BaseModel):

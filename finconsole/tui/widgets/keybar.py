@@ -5,7 +5,8 @@ CPU), which was most of the time it took to open a customer; at 80 columns it al
 off mid-line without saying where the rest were. This is one line of text, made from the same
 bindings (``show=True``, only the actions ``check_action`` allows, the focused widget's too,
 and a screen key a focused table shadows), redrawn whenever the Footer would have been: on
-focus changes, ``refresh_bindings()``, a screen coming back, a resize."""
+focus changes, ``refresh_bindings()``, a screen coming back, a resize. At its right end it
+names who is logged in and with which role, on every screen."""
 
 from __future__ import annotations
 
@@ -50,7 +51,9 @@ class KeyBar(Static):
         """Whole keys only, as many as fit, and always "f1 Help  ^p palette" last: they reach
         every key that did not fit (a cut-off line ended in a bare "f12", without either).
         Where the palette is off (logged out, locked) the line says so by leaving it out."""
-        room = self.size.width or self.app.size.width - 2  # the content width (no padding)
+        width = self.size.width or self.app.size.width - 2  # the content width (no padding)
+        who = self._who()
+        room = width - (who.cell_len + 2 if who else 0)
         keys = [(row.key, row.description) for row in screen_keys(
             self.screen, include_widgets=True, shown_only=True)]  # fmt: skip
         tail = [self._item(key, text) for key, text in keys if text == "Help"]
@@ -67,7 +70,17 @@ class KeyBar(Static):
         for item in tail:
             line.append_text(item)
         line.rstrip()
+        if who:
+            line.append(" " * max(2, width - line.cell_len - who.cell_len))
+            line.append_text(who)
         self.update(line)
+
+    def _who(self) -> Text | None:
+        """ "sanna · support": who acts here (usernames are letters, digits and . _ -)."""
+        actor = self.app.actor
+        if actor is None:
+            return None
+        return Text(f"{actor.username} · {actor.role}", style="bold")
 
     def _palette_key(self) -> list[tuple[str, str]]:
         """The palette key, when the palette opens here (the app refuses it logged out)."""

@@ -186,6 +186,9 @@ class FormScreen(SaveOnce, ModalScreen[dict | None]):
 
     # --- saving ---------------------------------------------------------------------------
 
+    def has_unsaved_work(self) -> bool:
+        return self.shown_values is not None and self.values() != self.shown_values
+
     def action_cancel(self) -> None:
         """Close; typed changes are thrown away only when the user says so."""
         if self.values() == self.shown_values:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from finconsole.core.access import auth, users
+from finconsole.core.access import auth, enrolment, users
 from finconsole.core.access import credentials as cred
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import (
@@ -107,14 +107,18 @@ def test_last_active_officer_cannot_be_disabled(db):
     assert [u["disabled"] for u in users.list_users(CLI)] == [False, True]
 
 
-def test_reset_totp_replaces_secret_and_codes(db, clock):
+def test_reset_totp_makes_the_account_enrol_again(db, clock):
     old = users.create(CLI, "anna", "support", PASSWORD)
-    new = users.reset_totp(CLI, "anna")
-    assert new.secret != old.secret
-    with pytest.raises(AuthenticationFailed):
-        auth.login("anna", PASSWORD, old.recovery_codes[0])
-    auth.login("anna", PASSWORD, cred.current_code(new.secret))
-    assert AuditEvent.get(AuditEvent.action == "totp_reset").fields == "recovery_codes,totp_secret"
+    ticket = users.reset_totp(CLI, "anna")
+    for code in (old.recovery_codes[0], cred.current_code(old.secret)):
+        with pytest.raises(AuthenticationFailed):
+            auth.login("anna", PASSWORD, code)
+    setup = enrolment.start("anna", ticket.code)
+    assert setup.secret != old.secret
+    enrolment.complete("anna", ticket.code, PASSWORD, setup.secret, cred.current_code(setup.secret))
+    assert AuditEvent.get(AuditEvent.action == "totp_reset").fields == (
+        "enrolment_code,password,recovery_codes,totp_secret"
+    )
 
 
 def test_first_officer_needs_a_matching_code_and_only_once(db, clock):

@@ -409,6 +409,10 @@ SERVICES: dict[str, Call] = {
         lambda a, w: users.create(a, f"new{next(_numbers)}", "support", STRONG_PASSWORD),
     ),
     "access.users.create_demo_officer": Call("manage_users", _demo_officer),
+    "access.users.create_enrolling": Call(
+        "manage_users",
+        lambda a, w: users.create_enrolling(a, f"new{next(_numbers)}", "support"),
+    ),
     "access.users.list_users": Call("manage_users"),
     "access.users.disable": Call("manage_users", lambda a, w: users.disable(a, _user(w))),
     "access.users.enable": Call("manage_users", lambda a, w: users.enable(a, _user(w))),

@@ -2,7 +2,8 @@
 
 Three steps on one screen: username and password (twice); the QR code to scan and a current
 code to confirm it; the recovery codes, shown once. Nothing is stored until the code is
-confirmed, so leaving half-way leaves the register as it was.
+confirmed, so leaving half-way leaves the register as it was. ``EnrolScreen`` (a colleague's
+first login with an enrolment code) is the same three steps for an account that exists.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import Conflict, ValidationError
 from finconsole.core.store.db import thread_connection
 from finconsole.tui.console_app import ConsoleApp
+from finconsole.tui.widgets.auth_input import AuthInput
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 from finconsole.tui.widgets.keybar import KeyBar
 
@@ -36,22 +38,25 @@ class FirstRunScreen(Screen):
     FirstRunScreen #first-error { color: $error; }
     """
     BINDINGS = [Binding("ctrl+r", "restart", "Start over")]
+    TITLE_TEXT = "First run: create the register officer"
 
-    def __init__(self) -> None:
+    def __init__(self, username: str = "") -> None:
         super().__init__()
+        self.fixed_username = username  # an enrolling account's name: shown, not typed
         self.setup: TotpSetup | None = None
         self.password = ""
         self.actor: Actor | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="step-account", classes="auth-box"):
-            yield Static("First run: create the register officer", classes="auth-title")
+            yield Static(self.TITLE_TEXT, classes="auth-title", markup=False)
             yield Label("Username")
-            yield Input(id="username", max_length=64)
+            fixed = self.fixed_username
+            yield AuthInput(id="username", max_length=64, value=fixed, disabled=bool(fixed))
             yield Label("Password (at least 8 characters, any you like)")
-            yield Input(id="password", password=True, max_length=1024)
+            yield AuthInput(id="password", password=True, max_length=1024)
             yield Label("Password again")
-            yield Input(id="again", password=True, max_length=1024)
+            yield AuthInput(id="again", password=True, max_length=1024)
             yield Static("", id="first-error", markup=False)
         # The QR code needs ~22 rows: it gets the whole height, the rest sits beside it.
         with Horizontal(id="step-scan"):
@@ -59,7 +64,7 @@ class FirstRunScreen(Screen):
                 yield Static("", id="qr", markup=False)
             with Vertical(id="scan-side"):
                 yield Static("Scan the code with an authenticator app, then type its code:")
-                yield Input(id="code", placeholder="6-digit code", max_length=6)
+                yield AuthInput(id="code", placeholder="6-digit code", max_length=9)
                 yield Static("", id="secret", markup=False)
         with VerticalScroll(id="step-codes"):
             yield Static("", id="codes", markup=False)
@@ -67,7 +72,17 @@ class FirstRunScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#username", Input).focus()
+        self.query_one("#password" if self.fixed_username else "#username", Input).focus()
+
+    # --- what differs between the first run and an enrolment -------------------------------
+
+    def account_setup(self, username: str, password: str) -> TotpSetup:
+        """Validate the account step (``ValidationError``) and draw the secret to scan."""
+        return users.first_officer_setup(username, password)
+
+    def finish(self, setup: TotpSetup, code: str) -> tuple[Actor, list[str]]:
+        """Store the account once ``code`` confirms the secret (worker thread)."""
+        return users.create_first_officer(setup.username, self.password, setup.secret, code)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         following = {"username": "#password", "password": "#again"}
@@ -85,7 +100,7 @@ class FirstRunScreen(Screen):
             self.error("The passwords do not match.")
             return
         try:
-            self.setup = users.first_officer_setup(username, password)
+            self.setup = self.account_setup(username, password)
         except ValidationError as exc:
             self.error(error_text(exc))
             return
@@ -115,9 +130,7 @@ class FirstRunScreen(Screen):
             return
         try:
             with thread_connection():
-                actor, codes = users.create_first_officer(
-                    setup.username, self.password, setup.secret, code
-                )
+                actor, codes = self.finish(setup, code)
         except Conflict as exc:  # another console created the first officer meanwhile
             self.app.call_from_thread(self.notify, str(exc), severity="warning", markup=False)
             self.app.call_from_thread(self.app.show_entry_screen)
@@ -152,7 +165,9 @@ class FirstRunScreen(Screen):
     def action_restart(self) -> None:
         if self.actor is None:
             self.setup, self.password = None, ""
-            for name in ("username", "password", "again", "code"):
+            for name in ("password", "again", "code"):
                 self.query_one(f"#{name}", Input).value = ""
+            if not self.fixed_username:
+                self.query_one("#username", Input).value = ""
             self.show_step("step-account")
-            self.query_one("#username", Input).focus()
+            self.on_mount()

@@ -13,11 +13,15 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from finconsole.core.access import auth
+from finconsole.core.kernel.errors import AuthenticationFailed
 from finconsole.core.store.db import thread_connection
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.screens.access.login import CODE_PLACEHOLDER
+from finconsole.tui.widgets.auth_input import AuthInput
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 from finconsole.tui.widgets.keybar import KeyBar
+
+UNLOCK_FAILED = "Unlock failed: wrong password or code, or the account is locked."
 
 
 class LockScreen(Screen):
@@ -27,14 +31,18 @@ class LockScreen(Screen):
 
     BINDINGS = [Binding("f12", "logout", "Log out")]
 
+    def __init__(self, why: str = "after inactivity") -> None:
+        super().__init__()
+        self.why = why
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="auth-box"):
-            yield Static("Console locked after inactivity", classes="auth-title", markup=False)
+            yield Static(f"Console locked {self.why}", classes="auth-title", markup=False)
             yield Static(f"User: {self.app.user.username}", markup=False)
             yield Label("Password")
-            yield Input(id="password", password=True, max_length=1024)
+            yield AuthInput(id="password", password=True, max_length=1024)
             yield Label("Fresh code")
-            yield Input(id="code", placeholder=CODE_PLACEHOLDER, max_length=32)
+            yield AuthInput(id="code", placeholder=CODE_PLACEHOLDER, max_length=32)
             yield Button("Continue", id="unlock", variant="primary")
         yield KeyBar()
 
@@ -59,6 +67,9 @@ class LockScreen(Screen):
         try:
             with thread_connection():
                 actor = auth.reauthenticate(self.app.user, password, code)
+        except AuthenticationFailed:  # the login's sentence names a username: none is asked here
+            self.app.call_from_thread(self.failed, UNLOCK_FAILED)
+            return
         except SERVICE_ERRORS as exc:
             self.app.call_from_thread(self.failed, error_text(exc))
             return

@@ -1,4 +1,7 @@
-"""Login: username, password and a 6-digit code (or a recovery code). One generic failure."""
+"""Login: username, password and a 6-digit code (or a recovery code). One generic failure.
+
+A colleague's first login: their username and the enrolment code the officer gave them, in the
+Code field; the enrolment screen follows."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from finconsole.tui.console_app import ConsoleApp
+from finconsole.tui.widgets.auth_input import AuthInput
 from finconsole.tui.widgets.keybar import KeyBar
 
 CODE_PLACEHOLDER = "6-digit code, or a recovery code"
@@ -24,11 +28,16 @@ class LoginScreen(Screen):
         with Vertical(classes="auth-box"):
             yield Static("finconsole · log in", classes="auth-title", markup=False)
             yield Label("Username")
-            yield Input(id="username", max_length=64)
+            yield AuthInput(id="username", max_length=64)
             yield Label("Password")
-            yield Input(id="password", password=True, max_length=1024)
+            yield AuthInput(id="password", password=True, max_length=1024)
             yield Label("Code")
-            yield Input(id="code", placeholder=CODE_PLACEHOLDER, max_length=32)
+            yield AuthInput(id="code", placeholder=CODE_PLACEHOLDER, max_length=32)
+            yield Static(
+                "First login? Your username, and the enrolment code in Code.",
+                classes="auth-hint",
+                markup=False,
+            )
             yield Button("Log in", id="login", variant="primary")
         yield KeyBar()
 
@@ -63,13 +72,24 @@ class LoginScreen(Screen):
         self.app.database_ready.wait()
         if self.app.startup_error is not None:
             return  # the console is closing with the error
+        from finconsole.core.access import enrolment
+
         try:
             with thread_connection():
+                if enrolment.looks_like_code(code):
+                    setup = enrolment.start(username, code, channel="tui")
+                    self.app.call_from_thread(self.enrol, setup, code)
+                    return
                 actor = auth.login(username, password, code, channel="tui")
         except SERVICE_ERRORS as exc:
             self.app.call_from_thread(self.failed, error_text(exc))
             return
         self.app.call_from_thread(self.app.start_session, actor)
+
+    def enrol(self, setup, code: str) -> None:
+        from finconsole.tui.screens.access.enrol import EnrolScreen
+
+        self.app.switch_screen(EnrolScreen(setup, code))
 
     def failed(self, message: str) -> None:
         self.notify(message, severity="error", markup=False)

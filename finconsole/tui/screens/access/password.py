@@ -14,6 +14,7 @@ from finconsole.core.kernel.errors import ValidationError
 from finconsole.core.store.db import thread_connection
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.screens.access.login import CODE_PLACEHOLDER
+from finconsole.tui.widgets.auth_input import AuthInput
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 
 FIELDS = ("old", "code", "new", "again")
@@ -33,13 +34,13 @@ class ChangePasswordScreen(ModalScreen[bool]):
         with Vertical(classes="auth-box"):
             yield Static("Change your password", classes="auth-title", markup=False)
             yield Label("Current password")
-            yield Input(id="old", password=True, max_length=1024)
+            yield AuthInput(id="old", password=True, max_length=1024)
             yield Label("Code")
-            yield Input(id="code", placeholder=CODE_PLACEHOLDER, max_length=32)
+            yield AuthInput(id="code", placeholder=CODE_PLACEHOLDER, max_length=32)
             yield Label("New password (at least 8 characters, any you like)")
-            yield Input(id="new", password=True, max_length=1024)
+            yield AuthInput(id="new", password=True, max_length=1024)
             yield Label("New password again")
-            yield Input(id="again", password=True, max_length=1024)
+            yield AuthInput(id="again", password=True, max_length=1024)
             yield Static("Enter: next field · Esc: cancel", id="password-error", markup=False)
 
     def on_mount(self) -> None:

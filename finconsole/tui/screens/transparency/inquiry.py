@@ -36,14 +36,14 @@ class InquiryScreen(SaveOnce, Screen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save inquiry"),
         Binding("ctrl+n", "clear", "New inquiry"),
-        Binding("ctrl+l", "list", "Recorded"),
+        Binding("ctrl+b", "list", "Recorded"),  # ctrl+l locks the console everywhere
     ]
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(
             "Record what the authority asked. No data is disclosed without a court order: "
-            "record a disclosure separately. ctrl+l lists the inquiries recorded.",
+            "record a disclosure separately. ctrl+b lists the inquiries recorded.",
             id="inquiry-status",
             markup=False,
         )
