@@ -13,7 +13,7 @@ from finconsole.tui.screens.rights.request_detail import RequestDetailScreen
 from finconsole.tui.screens.rights.request_form import RequestFormScreen
 from finconsole.tui.screens.rights.requests import RequestsScreen
 from finconsole.tui.widgets.request_dialogs import ExtendDialog, TextDialog, VerifyDialog
-from tests.tui.helpers import record_inquiry
+from tests.tui.helpers import record_inquiry, settle
 
 
 @pytest.fixture
@@ -35,12 +35,6 @@ def verified(officer, customer_id, kind="objection", **kw):
     }
     data.update(kw)
     return requests.record(officer, data)
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_requests(app, pilot):
