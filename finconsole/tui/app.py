@@ -331,6 +331,12 @@ class FinconsoleApp(App):
         self.show_entry_screen()
 
     def action_logout(self) -> None:
+        from finconsole.tui.widgets.unsaved import ask_discard
+
+        if self.actor is not None:
+            ask_discard(self, list(self.screen_stack), self._logout)
+
+    def _logout(self) -> None:
         if self.actor is not None:
             self._audit_session_event(self.actor, "logout")
             self.end_session("Logged out.")
@@ -409,10 +415,16 @@ class FinconsoleApp(App):
         return [e for e in NAV if self.actor.role in e.roles]
 
     def action_navigate(self, name: str) -> None:
+        from finconsole.tui.widgets.unsaved import ask_discard
+
         entry = next((e for e in self.nav_entries() if e.name == name), None)
         if entry is None:
             self.notify("Not available for your role.", severity="warning")
             return
+        # the switch replaces the screen on top: a form there asks before its text is lost
+        ask_discard(self, [self.screen], lambda: self._open_nav_entry(entry))
+
+    def _open_nav_entry(self, entry: NavEntry) -> None:
         module, _, cls = entry.target.partition(":")
         screen_cls = getattr(importlib.import_module(module), cls)
         if len(self.screen_stack) > 1:

@@ -11,6 +11,7 @@ from finconsole.tui.app import FinconsoleApp
 from finconsole.tui.screens.rights.export import ExportDialog
 from finconsole.tui.screens.rights.request_detail import RequestDetailScreen
 from finconsole.tui.screens.rights.request_form import RequestFormScreen
+from finconsole.tui.widgets.confirm import ConfirmDialog
 from finconsole.tui.screens.rights.requests import RequestsScreen
 from finconsole.tui.widgets.request_dialogs import ExtendDialog, TextDialog, VerifyDialog
 from tests.tui.helpers import record_inquiry
@@ -104,10 +105,15 @@ async def test_form_shows_errors_and_writes_nothing(db, support, clock):
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, RequestFormScreen)
-        error = str(app.screen.query_one("#error", Static).render())
-        assert "Customer id: " in error and "customer_id" not in error  # as a person says it
+        # the message is under the field it is about, in words
+        error = str(app.screen.query_one("#error-customer", Static).render())
+        assert "must be a customer id" in error and "customer_id" not in error
+        assert "check the fields" in str(app.screen.query_one("#error", Static).render())
         assert Request.select().count() == 0
-        await pilot.press("escape")
+        await pilot.press("escape")  # typed text: asked first
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
         await settle(app, pilot)
         assert isinstance(app.screen, RequestsScreen)
 

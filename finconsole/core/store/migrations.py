@@ -53,11 +53,41 @@ def _m4_customer_email_lower_index(db: pw.Database) -> None:
     db.execute_sql("CREATE INDEX IF NOT EXISTS customer_email_lower ON customer (LOWER(email))")
 
 
+def _m_i17_day_of_work(db: pw.Database) -> None:
+    """When a request was answered (the deadline stops there), and the withdrawal of a
+    disclosure or inquiry recorded by mistake. Erasures already waiting for a hold were
+    answered when they ran: their answer day is taken from the outcome ("erased YYYY-MM-DD")."""
+    _add_column_if_missing(db, models.Request, "answered_at")
+    for model in (models.Disclosure, models.AuthorityInquiry):
+        for name in ("withdrawn_at", "withdrawn_by", "withdrawal_reason"):
+            _add_column_if_missing(db, model, name)
+    _backfill_answered(db)
+
+
+def _backfill_answered(db: pw.Database) -> None:
+    import datetime as dt
+
+    with db.bind_ctx([models.Request]):
+        waiting = models.Request.select(
+            models.Request.id, models.Request.outcome, models.Request.deadline
+        ).where(
+            (models.Request.status == "waiting_for_hold") & models.Request.answered_at.is_null()
+        )
+        for req in waiting:
+            text = (req.outcome or "").removeprefix("erased ")[:10]
+            try:
+                day = dt.date.fromisoformat(text)
+            except ValueError:
+                day = req.deadline  # answered, when is unknown: not overdue for it
+            models.Request.update(answered_at=day).where(models.Request.id == req.id).execute()
+
+
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _m1_initial,
     _m2_drop_unused_order_indexes,
     _m3_outbox,
     _m4_customer_email_lower_index,
+    _m_i17_day_of_work,
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

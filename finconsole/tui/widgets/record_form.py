@@ -26,6 +26,7 @@ from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.kernel.text import printable
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.save_once import SaveOnce
+from finconsole.tui.widgets.unsaved import UnsavedWork
 
 T = TypeVar("T")
 
@@ -51,7 +52,7 @@ class Field:
     placeholder: str = ""
 
 
-class FormScreen(SaveOnce, ModalScreen[dict | None]):
+class FormScreen(UnsavedWork, SaveOnce, ModalScreen[dict | None]):
     app = ConsoleApp()
 
     DEFAULT_CSS = """
@@ -186,19 +187,15 @@ class FormScreen(SaveOnce, ModalScreen[dict | None]):
 
     # --- saving ---------------------------------------------------------------------------
 
+    def has_unsaved_work(self) -> bool:
+        return self.shown_values is not None and self.values() != self.shown_values
+
+    def forget_typed(self) -> None:
+        self.shown_values = None
+
     def action_cancel(self) -> None:
         """Close; typed changes are thrown away only when the user says so."""
-        if self.values() == self.shown_values:
-            self.dismiss(None)
-            return
-        from finconsole.tui.widgets.confirm import ConfirmDialog
-
-        def decided(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        question = "Close the form and throw away what you typed?"
-        self.app.push_screen(ConfirmDialog(question, "Throw away"), decided)
+        self.leave_asking(lambda: self.dismiss(None))
 
     def action_save(self) -> None:
         if self.saving:

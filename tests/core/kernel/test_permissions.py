@@ -46,7 +46,7 @@ from finconsole.core.register import audience, customers, duplicates, find, over
 from finconsole.core.rights import export, requests
 from finconsole.core.store.db import is_sqlite
 from finconsole.core.store.models import Customer
-from finconsole.core.transparency import disclosures, documents, inquiries, tasks
+from finconsole.core.transparency import disclosures, documents, inquiries, tasks, withdrawal
 
 _numbers = itertools.count(1)
 _SHOP_EXPORT = Path(__file__).parents[2] / "fixtures" / "shopify_customers.csv"
@@ -594,6 +594,18 @@ SERVICES: dict[str, Call] = {
     "transparency.inquiries.get": Call(
         "view_inquiries",
         lambda a, w: inquiries.get(a, inquiries.record(w.officer, _inquiry(w))["id"]),
+    ),
+    "transparency.withdrawal.withdraw_inquiry": Call(
+        "record_inquiry",
+        lambda a, w: withdrawal.withdraw_inquiry(
+            a, inquiries.record(w.officer, _inquiry(w))["id"], "recorded twice"
+        ),
+    ),
+    "transparency.withdrawal.withdraw_disclosure": Call(
+        "record_disclosure",
+        lambda a, w: withdrawal.withdraw_disclosure(
+            a, disclosures.record(w.officer, _disclosure(w))["id"], "wrong customer"
+        ),
     ),
     "transparency.documents.generate": Call("generate_notice"),
     "transparency.tasks.open_tasks": Call("view_tasks"),

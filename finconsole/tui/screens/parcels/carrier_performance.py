@@ -42,6 +42,7 @@ class CarrierPerformanceScreen(Screen):
     BINDINGS = [
         Binding("ctrl+r", "reload", "Show period"),
         Binding("ctrl+t", "toggle_chart", "Other chart"),
+        Binding("escape", "app.navigate('register')", "Back"),  # as F1 promises
     ]
 
     def __init__(self) -> None:
