@@ -11,8 +11,8 @@ from finconsole.tui.app import FinconsoleApp
 from finconsole.tui.screens.rights.export import ExportDialog
 from finconsole.tui.screens.rights.request_detail import RequestDetailScreen
 from finconsole.tui.screens.rights.request_form import RequestFormScreen
-from finconsole.tui.widgets.confirm import ConfirmDialog
 from finconsole.tui.screens.rights.requests import RequestsScreen
+from finconsole.tui.widgets.confirm import ConfirmDialog
 from finconsole.tui.widgets.request_dialogs import ExtendDialog, TextDialog, VerifyDialog
 from tests.tui.helpers import record_inquiry
 

@@ -12,7 +12,12 @@ from finconsole.core.transparency import disclosures, inquiries, withdrawal
 def _inquiry(officer, cid):
     return inquiries.record(
         officer,
-        {"authority": "Poliisi", "received_at": "2026-03-15", "scope": "one", "customer_ids": [cid]},
+        {
+            "authority": "Poliisi",
+            "received_at": "2026-03-15",
+            "scope": "one",
+            "customer_ids": [cid],
+        },
     )
 
 
