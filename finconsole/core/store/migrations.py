@@ -54,14 +54,16 @@ def _m4_customer_email_lower_index(db: pw.Database) -> None:
 
 
 def _m_i17_day_of_work(db: pw.Database) -> None:
-    """When a request was answered (the deadline stops there), and the withdrawal of a
-    disclosure or inquiry recorded by mistake. Erasures already waiting for a hold were
+    """When a request was answered (the deadline stops there), the withdrawal of a
+    disclosure or inquiry recorded by mistake, the end of each phone number in the search
+    index. Erasures already waiting for a hold were
     answered when they ran: their answer day is taken from the outcome ("erased YYYY-MM-DD")."""
     _add_column_if_missing(db, models.Request, "answered_at")
     for model in (models.Disclosure, models.AuthorityInquiry):
         for name in ("withdrawn_at", "withdrawn_by", "withdrawal_reason"):
             _add_column_if_missing(db, model, name)
     _backfill_answered(db)
+    search.index_phone_ends(db)  # "435 4080" finds the customers indexed before
 
 
 def _backfill_answered(db: pw.Database) -> None:
