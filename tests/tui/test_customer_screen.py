@@ -217,7 +217,9 @@ async def test_support_adds_a_parcel_to_a_phone_order(db, officer, support):
         assert isinstance(form, NewParcelForm)
         await type_text(pilot, "RR123456784FI")  # the first field has the cursor
         await settle(app, pilot)
-        assert "cannot be told from the code" in screen_text(app)  # as you type
+        # as you type: the check digit is the fault (carrier "from the code"), said with a colon
+        assert "Tracking code: the check digit of this UPU S10" in screen_text(app)
+        assert "cannot be told" not in screen_text(app)
         form.query_one("#field-carrier", Select).value = "posti"
         await pilot.press("ctrl+s")
         await settle(app, pilot)

@@ -44,6 +44,17 @@ def shown(value: Any) -> str:
     return "" if value is None else printable(value)
 
 
+# A message that goes on from the field's name as a sentence ("Email is required"); any other
+# stands after a colon ("Tracking code: the check digit of this code is wrong").
+_VERBS = {"is", "are", "must", "cannot", "can", "has", "have", "was", "needs", "does", "should"}
+
+
+def field_message(label: str, message: str) -> str:
+    name = label.rstrip(": ")
+    first = message.split(" ", 1)[0].lower()
+    return f"{name} {message}" if first in _VERBS else f"{name}: {message}"
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -167,7 +178,7 @@ class FormScreen(UnsavedWork, SaveOnce, ModalScreen[dict | None]):
             if only_touched and field.name not in self.touched:
                 message = ""
             box = self.query_one(f"#error-{field.name}", Static)
-            box.update(f"{field.label.rstrip(':')} {message}" if message else "")
+            box.update(field_message(field.label, message) if message else "")
             box.set_class(not message, "-empty")
         unknown = {k: m for k, m in errors.items() if k not in {f.name for f in self.fields()}}
         if unknown and not only_touched:
