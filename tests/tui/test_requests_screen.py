@@ -188,6 +188,9 @@ async def test_extend_and_detail(anna, officer, clock):
         req = Request.get()
         assert req.extended_until == dt.date(2026, 6, 10)
         assert req.extension_told_at == dt.date(2026, 3, 15)
+        said = [s.message for s in app.said]
+        assert f"{req.reference}: deadline extended to 2026-06-10" in said
+        assert not any(m.endswith(": new") or m.endswith(": in progress") for m in said)
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, RequestDetailScreen)

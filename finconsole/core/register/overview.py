@@ -19,6 +19,7 @@ from finconsole.core.orders.orders import order_dict
 from finconsole.core.register.customers import address_dict, customer_dict, recent_ids, summaries
 from finconsole.core.store import search_index as search
 from finconsole.core.store.models import (
+    ErasureLedger,
     Address,
     Customer,
     Disclosure,
@@ -31,6 +32,20 @@ from finconsole.core.store.models import (
 from finconsole.core.transparency.disclosures import field_list
 
 
+def _not_found_text(customer_id: int) -> str:
+    """Say so when the customer was erased (another console may still show them): the
+    ledger keeps the record id and the day, nothing of the person."""
+    erased = (
+        ErasureLedger.select(ErasureLedger.erased_at)
+        .where(ErasureLedger.customer_id == customer_id)
+        .order_by(ErasureLedger.id.desc())
+        .first()
+    )
+    if erased is None:
+        return f"no customer with id {customer_id}"
+    return f"customer {customer_id} was erased on {erased.erased_at:%Y-%m-%d}"
+
+
 def customer_overview(actor: Actor, customer_id: int, *, audit_view: bool = True) -> dict[str, Any]:
     """The customer with ``addresses``, ``orders`` (each with ``lines`` and ``parcels``),
     ``requests`` and ``disclosures`` (None for a role without ``view_disclosures``).
@@ -39,7 +54,7 @@ def customer_overview(actor: Actor, customer_id: int, *, audit_view: bool = True
     see_restricted = permissions.allowed(actor, "view_restricted")
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None or (customer.restricted and not see_restricted):
-        raise NotFound(f"no customer with id {customer_id}")
+        raise NotFound(_not_found_text(customer_id))
     data = customer_dict(customer)
     data["addresses"] = [
         address_dict(a)

@@ -292,17 +292,24 @@ class CustomerScreen(Screen):
                 data = customer_overview(actor, customer_id, audit_view=audit_view)
             data["phone_display"] = format_phone(data.get("phone"))  # off the UI thread
         except NotFound as exc:
-            # gone while another screen was on top: erased there, which is no error
-            gone = f"Customer #{customer_id} is no longer in the register."
-            self.app.call_from_thread(
-                self._load_failed, gone if reloading else str(exc), not reloading
-            )
+            # erased meanwhile (here or on another console): nothing of them stays shown
+            self.app.call_from_thread(self._gone, str(exc), reloading)
             return
         except FinconsoleError as exc:
             self.app.call_from_thread(self._load_failed, str(exc))
             return
         if customer_id == self.customer_id:  # not switched to another customer meanwhile
             self.app.call_from_thread(self.paint, data)
+
+    def _gone(self, message: str, reloading: bool) -> None:
+        """The customer is not (or no longer) in the register: clear what the screen showed
+        of them and close it, saying why ("customer 765 was erased on ...")."""
+        if self.data is not None:
+            self._forget()
+        if "was erased" in message:
+            self._load_failed(f"C{message[1:]}: the screen is cleared.", False)
+        else:
+            self._load_failed(message, not reloading)
 
     def _load_failed(self, message: str, error: bool = True) -> None:
         self._push_over = None
