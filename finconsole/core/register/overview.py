@@ -19,10 +19,10 @@ from finconsole.core.orders.orders import order_dict
 from finconsole.core.register.customers import address_dict, customer_dict, recent_ids, summaries
 from finconsole.core.store import search_index as search
 from finconsole.core.store.models import (
-    ErasureLedger,
     Address,
     Customer,
     Disclosure,
+    ErasureLedger,
     Order,
     OrderLine,
     Parcel,
