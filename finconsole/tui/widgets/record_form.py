@@ -263,17 +263,45 @@ class FormScreen(UnsavedWork, SaveOnce, ModalScreen[dict | None]):
             widget.focus()
 
     def _conflicted(self, fields: list[str], values: dict[str, str]) -> None:
+        self.save_ended()
+        self.fetch_theirs(fields, values)
+
+    @work(thread=True, exclusive=True, group="form-save")
+    def fetch_theirs(self, fields: list[str], values: dict[str, str]) -> None:
+        """What the other person saved, to show beside what this user typed. The form's
+        version stays the one it was opened with: only Reload or Re-apply moves it on."""
+        from finconsole.core.kernel.errors import FinconsoleError
+        from finconsole.core.store.db import thread_connection
+
+        version, original = self.version, dict(self.original)
+        try:
+            with thread_connection():
+                fresh = self.reload() or {}
+        except FinconsoleError:
+            fresh = {}  # the dialog still names the fields
+        finally:
+            self.version, self.original = version, original
+        self.app.call_from_thread(self._ask_conflict, fields, values, fresh)
+
+    def _ask_conflict(
+        self, fields: list[str], values: dict[str, str], fresh: dict[str, str]
+    ) -> None:
         from finconsole.tui.widgets.conflict import ConflictDialog
 
-        self.save_ended()
         # Only what this user changed is re-applied; the rest follows the saved record.
         mine = {k: v for k, v in values.items() if v != shown(self.original.get(k))}
+        labels = {f.name: f.label.rstrip(": ") for f in self.fields()}
+        both = [
+            (labels.get(name, name), values.get(name, ""), fresh.get(name, ""))
+            for name in fields
+            if name in fresh
+        ]
 
         def decided(choice: str | None) -> None:
             if choice in ("reload", "reapply"):
                 self.refetch(choice, mine)
 
-        self.app.push_screen(ConflictDialog(fields), decided)
+        self.app.push_screen(ConflictDialog(fields, both), decided)
 
     @work(thread=True, exclusive=True, group="form-save")
     def refetch(self, choice: str, mine: dict[str, str]) -> None:
