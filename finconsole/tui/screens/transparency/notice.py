@@ -26,10 +26,11 @@ class NoticeScreen(Screen):
     NoticeScreen #notice-text { padding: 0 1; }
     """
     BINDINGS = [
-        Binding("l", "toggle_lang", "Suomi/Svenska/English"),
-        Binding("r", "toggle_record", "Description/Record"),
+        # short words: all four keys fit the 80-column key line (s was cut off)
+        Binding("l", "toggle_lang", "fi/sv/en"),
+        Binding("r", "toggle_record", "Notice/Record"),
         Binding("m", "toggle_format", "Text/Markdown"),
-        Binding("s", "save", "Save to file"),
+        Binding("s", "save", "Save"),
     ]
 
     def __init__(self) -> None:
