@@ -34,11 +34,15 @@ async def test_customer_erased_on_another_console(db, officer, clock):
 
 
 async def test_parcels_queue_keeps_the_whole_tracking_code_at_80_columns(db, support, clock):
+    from finconsole.core.orders import orders
     from finconsole.core.store.models import Parcel
     from tests.parcel_helpers import at, make_parcel
 
     code = "JJFI59365093755946240"
-    parcel = make_parcel(support, code=code, carrier="posti", shipped_at=at(1))
+    long_name = {"first_name": "Aleksandra-Marjatta", "last_name": "Väisänen-Lindqvist"}
+    customer = customers.create(support, long_name)
+    order = orders.create(support, customer["id"], {"order_number": "FS-1000001"})
+    parcel = make_parcel(support, order, code=code, carrier="posti", shipped_at=at(1))
     Parcel.update(status="in_transit", last_event_at=at(2)).where(
         Parcel.id == parcel["id"]
     ).execute()
