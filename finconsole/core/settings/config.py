@@ -64,6 +64,10 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     "customers": {
         "default_language": (str, "fi"),  # fi | sv | en, when the shop's export does not say
     },
+    "orders": {
+        "phone_series": (str, "P-"),  # phone orders are numbered P-1001, P-1002, ...
+        "vat_percent": ((int, float), 25.5),  # VAT included in phone order prices
+    },
     "outbox": {
         "max_attempts": (int, 10),  # sending tries (with backoff) before a message is failed
         "forget_hours": (int, 24),  # an erased person's address is gone by then, sent or not

@@ -56,9 +56,10 @@ def _m4_customer_email_lower_index(db: pw.Database) -> None:
 def _m_i17_day_of_work(db: pw.Database) -> None:
     """When a request was answered (the deadline stops there), the withdrawal of a
     disclosure or inquiry recorded by mistake, the end of each phone number in the search
-    index. Erasures already waiting for a hold were
+    index, how a phone order is paid. Erasures already waiting for a hold were
     answered when they ran: their answer day is taken from the outcome ("erased YYYY-MM-DD")."""
     _add_column_if_missing(db, models.Request, "answered_at")
+    _add_column_if_missing(db, models.Order, "payment_method")
     for model in (models.Disclosure, models.AuthorityInquiry):
         for name in ("withdrawn_at", "withdrawn_by", "withdrawal_reason"):
             _add_column_if_missing(db, model, name)

@@ -170,6 +170,8 @@ class Order(BaseModel):
     shipping_country = pw.CharField(max_length=2, default="FI")
     restricted = pw.BooleanField(default=False)
     hold_until = pw.DateField(null=True)  # erasure scheduled for this day
+    # how a phone order is paid: paid | invoice | cod (cash on delivery); "" for shop orders
+    payment_method = pw.CharField(max_length=16, null=True)  # null: raw bulk inserts (imports)
     created_at = pw.DateTimeField(default=_now)
     updated_at = pw.DateTimeField(default=_now)
     version = pw.IntegerField(default=1)

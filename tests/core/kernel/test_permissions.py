@@ -39,7 +39,7 @@ from finconsole.core.kernel.errors import (
     ValidationError,
 )
 from finconsole.core.kernel.permissions import PERMISSIONS
-from finconsole.core.orders import orders
+from finconsole.core.orders import orders, phone_orders
 from finconsole.core.outbox import outbox
 from finconsole.core.parcels import carrier_stats, claims, parcels
 from finconsole.core.register import audience, customers, duplicates, find, overview
@@ -485,6 +485,19 @@ SERVICES: dict[str, Call] = {
         "view_order", lambda a, w: orders.find_by_number(a, "W-1")
     ),
     "orders.orders.create": Call("create_order"),
+    "orders.phone_orders.create": Call(
+        "create_order",
+        lambda a, w: phone_orders.create(
+            a,
+            w.customer_id,
+            [{"product": "Plush", "quantity": "1", "unit_price": "9"}],
+            payment="invoice",
+        ),
+    ),
+    "orders.phone_orders.preview_number": Call(
+        "create_order", lambda a, w: phone_orders.preview_number(a)
+    ),
+    "orders.phone_orders.view": Call("view_order", lambda a, w: phone_orders.view(a, w.order_id)),
     "orders.orders.update_status": Call("update_order"),
     # parcels
     "parcels.carrier_stats.performance": Call("view_carrier_performance"),
@@ -555,6 +568,11 @@ SERVICES: dict[str, Call] = {
         check=_disclosures_for_officer,
     ),
     "register.overview.locate": Call("search_customers", lambda a, w: overview.locate(a, "W-1")),
+    "register.overview.locate_id": Call(
+        "search_customers",
+        lambda a, w: overview.locate_id(a, f"#{w.restricted_id}"),
+        check=_hidden_for_support(lambda found: [found[0]] if found[0] else []),
+    ),
     "register.overview.register_page": Call(
         "search_customers",
         lambda a, w: overview.register_page(a, "virtanen"),

@@ -9,6 +9,7 @@ from finconsole.core.store.models import Meta, Request
 
 NEW_COLUMNS = {
     "request": ["answered_at"],
+    "order": ["payment_method"],
     "disclosure": ["withdrawn_at", "withdrawn_by", "withdrawal_reason"],
     "authority_inquiry": ["withdrawn_at", "withdrawn_by", "withdrawal_reason"],
 }
