@@ -539,6 +539,15 @@ class CustomerScreen(Screen):
 
             self._open_form(NewOrderForm(self.shown_id), land_on_order=True)
 
+    @on(DataTable.RowSelected, "#orders-table")
+    def _order_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter on an order: its lines, totals, VAT, payment and parcels."""
+        order = self._order_at(event.cursor_row)
+        if order is not None:
+            from finconsole.tui.screens.orders.order_view import OrderViewScreen
+
+            self._push_and_reload(OrderViewScreen(order["id"]))
+
     def _selected_order(self) -> dict[str, Any] | None:
         table = self.query_one("#orders-table", DataTable)
         order = self._order_at(table.cursor_row)
