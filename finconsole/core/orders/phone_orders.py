@@ -26,7 +26,7 @@ from finconsole.core.orders.orders import FULFILMENT_STATUSES, order_dict
 from finconsole.core.settings import runtime
 from finconsole.core.store import search_index as search
 from finconsole.core.store.db import write_transaction
-from finconsole.core.store.models import Address, Customer, Order, OrderLine, Parcel
+from finconsole.core.store.models import Address, Customer, Order, OrderLine, Parcel, tuples
 
 PAYMENTS = {"paid": "Paid", "invoice": "Invoice (open)", "cod": "Cash on delivery"}
 # the invoice status each payment starts with
@@ -65,7 +65,7 @@ def next_number() -> str:
     series = _series()
     used = Order.select(Order.order_number).where(Order.order_number.startswith(series))
     highest = FIRST_NUMBER - 1
-    for (number,) in used.tuples():
+    for number in (str(row[0]) for row in tuples(used)):
         tail = number[len(series) :]
         if tail.isdigit():
             highest = max(highest, int(tail))

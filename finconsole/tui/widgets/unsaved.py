@@ -51,20 +51,23 @@ class UnsavedWork:
 
     def leave_asking(self, leave: Callable[[], object]) -> None:
         """Run ``leave`` (which closes this form) once the user agrees to lose typed text."""
-        ask_discard(self.app, [self], leave)  # type: ignore[attr-defined]
+        screen: Any = self  # a Screen: the class this is mixed into
+        ask_discard(screen.app, [screen], leave)
 
 
 def unsaved_screens(app: App) -> list[Screen]:
     """The screens of the stack holding typed text not saved, topmost first."""
-    return [
-        s for s in reversed(app.screen_stack) if isinstance(s, UnsavedWork) and s.has_unsaved_work()
-    ]
+    return [s for s in reversed(app.screen_stack) if holds_unsaved_work(s)]
+
+
+def holds_unsaved_work(screen: object) -> bool:
+    return isinstance(screen, UnsavedWork) and screen.has_unsaved_work()
 
 
 def ask_discard(app: App, screens: list[Screen], leave: Callable[[], object]) -> None:
     """``leave()`` at once when none of ``screens`` holds unsaved typed text; otherwise only
     after the user answers y to "Discard typed text?" (n or Esc keeps the form)."""
-    if not any(isinstance(s, UnsavedWork) and s.has_unsaved_work() for s in screens):
+    if not any(holds_unsaved_work(s) for s in screens):
         leave()
         return
     from finconsole.tui.widgets.confirm import ConfirmDialog

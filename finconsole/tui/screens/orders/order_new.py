@@ -197,7 +197,7 @@ class NewOrderForm(UnsavedWork, SaveOnce, ModalScreen[dict | None]):
     def refused(self, errors: dict[str, str]) -> None:
         """Each message under its line or field; the cursor to the first."""
         self.save_ended()
-        for box in self.query(".error"):
+        for box in self.query(".error").results(Static):
             box.update("")
             box.add_class("-empty")
         first = None
