@@ -143,7 +143,7 @@ async def test_inquiry_saved_becomes_a_view_and_can_be_withdrawn(db, officer, cl
         await pilot.press("ctrl+s")
         await wait_until(app, pilot, lambda: isinstance(app.screen, InquiriesScreen))
         await settle(app, pilot)
-        assert "(withdrawn) Poliisi" in screen_text(app)
+        assert "Poliisi    WITHDRAWN" in screen_text(app)
         assert AuthorityInquiry.get().withdrawal_reason == "recorded by mistake"
         assert Task.get().done_at is not None
         await pilot.press("o")  # its customer

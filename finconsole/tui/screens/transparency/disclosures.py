@@ -74,8 +74,13 @@ class DisclosuresScreen(Screen):
         for r in rows:
             table.add_row(
                 literal(r["disclosed_at"].isoformat()),
-                literal(("(withdrawn) " if r["withdrawn_at"] else "") + r["recipient_name"]),
-                literal(disclosures.KIND_TITLES[r["recipient_kind"]]),
+                literal(r["recipient_name"]),
+                # a withdrawn record says so where its kind stood (the name stays readable)
+                literal(
+                    "WITHDRAWN"
+                    if r["withdrawn_at"]
+                    else disclosures.KIND_TITLES[r["recipient_kind"]]
+                ),
                 literal(r["customer_id"] if r["customer_id"] is not None else "erased"),
                 literal(field_names(r["data_fields"])),
             )

@@ -68,8 +68,10 @@ class InquiriesScreen(Screen):
         for r in rows:
             table.add_row(
                 literal(r["received_at"].isoformat()),
-                literal(("(withdrawn) " if r["withdrawn_at"] else "") + r["authority"]),
-                literal(SCOPE_TITLES.get(r["scope"], r["scope"])),
+                literal(r["authority"]),
+                literal(
+                    "WITHDRAWN" if r["withdrawn_at"] else SCOPE_TITLES.get(r["scope"], r["scope"])
+                ),
                 literal(", ".join(f"#{cid}" for cid in r["customer_ids"]) or "-"),
                 literal(r["reference"]),
             )
