@@ -149,3 +149,24 @@ async def test_inquiry_saved_becomes_a_view_and_can_be_withdrawn(db, officer, cl
         await pilot.press("o")  # its customer
         await wait_until(app, pilot, lambda: "Koski" in screen_text(app))
         assert "Koski" in screen_text(app)
+
+
+async def test_a_dialog_with_a_typed_reason_asks_too(db, officer, clock):
+    from finconsole.core.rights import requests
+
+    cid = customers.create(officer, {"first_name": "Aino", "last_name": "Koski"})["id"]
+    requests.record(officer, {"kind": "access", "channel": "email", "customer_id": cid})
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f4")
+        await wait_until(app, pilot, lambda: "R-2026-0001" in screen_text(app))
+        await pilot.press("r")  # refuse: a reason to type
+        await wait_until(app, pilot, lambda: isinstance(app.screen, TextDialog))
+        await type_text(pilot, "manifestly unfounded")
+        await pilot.press("escape")
+        assert await _asked(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextDialog)
+        assert app.screen.query_one("#text", Input).value == "manifestly unfounded"
