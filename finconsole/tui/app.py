@@ -415,11 +415,15 @@ class FinconsoleApp(App):
         return [e for e in NAV if self.actor.role in e.roles]
 
     def action_navigate(self, name: str) -> None:
+        from finconsole.tui.widgets.confirm import ConfirmDialog
         from finconsole.tui.widgets.unsaved import ask_discard
 
         entry = next((e for e in self.nav_entries() if e.name == name), None)
         if entry is None:
             self.notify("Not available for your role.", severity="warning")
+            return
+        if isinstance(self.screen, ConfirmDialog):
+            self.bell()  # a question is open (e.g. "Discard typed text?"): answer it first
             return
         # the switch replaces the screen on top: a form there asks before its text is lost
         ask_discard(self, [self.screen], lambda: self._open_nav_entry(entry))

@@ -53,6 +53,8 @@ async def test_request_form_asks_on_escape_and_f12(db, support, clock):
         assert app.screen is form
         await pilot.press("f2")  # a screen switch by F-key
         assert await _asked(app, pilot)
+        await pilot.press("f3")  # another F-key while the question is open: answer it first
+        assert await _asked(app, pilot)
         await pilot.press("y")
         await wait_until(app, pilot, lambda: isinstance(app.screen, RegisterScreen))
         assert isinstance(app.screen, RegisterScreen)
