@@ -380,6 +380,12 @@ class FinconsoleApp(App):
         self.show_entry_screen()
 
     def action_logout(self) -> None:
+        from finconsole.tui.widgets.unsaved import ask_discard
+
+        if self.actor is not None:
+            ask_discard(self, list(self.screen_stack), self._logout)
+
+    def _logout(self) -> None:
         if self.actor is not None:
             self.end_session("logout")
             self._back_to_login("Logged out.")
@@ -407,13 +413,11 @@ class FinconsoleApp(App):
         self.exit()
 
     def unsaved_work(self) -> bool:
-        """Whether any open screen says it holds typed text not saved (``has_unsaved_work``:
-        the record forms and the request, inquiry and disclosure forms have it)."""
-        for screen in self.screen_stack:
-            check = getattr(screen, "has_unsaved_work", None)
-            if callable(check) and check():
-                return True
-        return False
+        """Whether any open screen holds typed text not saved (every form mixes in
+        widgets/unsaved.UnsavedWork)."""
+        from finconsole.tui.widgets.unsaved import unsaved_screens
+
+        return bool(unsaved_screens(self))
 
     def _write_session_event(self, actor: Actor, action: str) -> str | None:
         """The audit event, written in a thread of its own (its own connection) and waited
@@ -518,10 +522,20 @@ class FinconsoleApp(App):
         return [e for e in NAV if self.actor.role in e.roles]
 
     def action_navigate(self, name: str) -> None:
+        from finconsole.tui.widgets.confirm import ConfirmDialog
+        from finconsole.tui.widgets.unsaved import ask_discard
+
         entry = next((e for e in self.nav_entries() if e.name == name), None)
         if entry is None:
             self.notify("Not available for your role.", severity="warning")
             return
+        if isinstance(self.screen, ConfirmDialog):
+            self.bell()  # a question is open (e.g. "Discard typed text?"): answer it first
+            return
+        # the switch replaces the screen on top: a form there asks before its text is lost
+        ask_discard(self, [self.screen], lambda: self._open_nav_entry(entry))
+
+    def _open_nav_entry(self, entry: NavEntry) -> None:
         module, _, cls = entry.target.partition(":")
         screen_cls = getattr(importlib.import_module(module), cls)
         if len(self.screen_stack) > 1:

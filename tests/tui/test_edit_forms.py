@@ -76,6 +76,8 @@ async def test_conflict_offers_reload(db, officer, support):
         await settle(app, pilot)
         assert isinstance(app.screen, ConflictDialog)
         assert "Changed meanwhile: last_name" in screen_text(app)
+        # both values: the one typed here and the one the other person saved
+        assert "Last name: yours Virtanen, saved now Korhonen" in screen_text(app)
         await pilot.press("r")
         await settle(app, pilot)
         assert app.screen is form
@@ -112,7 +114,7 @@ async def test_create_customer_from_register(db, support):
         assert isinstance(form, CustomerForm)
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "Last name a name is required" in screen_text(app)
+        assert "Last name: a name is required" in screen_text(app)
         assert form.focused is field(form, "last_name")  # the first field to fix
         field(form, "first_name").focus()
         await type_text(pilot, "Taro")

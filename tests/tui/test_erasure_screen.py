@@ -206,5 +206,6 @@ async def test_back_on_the_customer_after_erasing_is_no_error(db, officer, clock
         await settle(app, pilot)
         assert not isinstance(app.screen, (ErasureScreen, CustomerScreen))
         said = [(str(n.message), n.severity) for n in app.said]
-        assert (f"Customer #{cid} is no longer in the register.", "information") in said
+        erased = f"Customer {cid} was erased on 2026-03-15: the screen is cleared."
+        assert (erased, "information") in said
         assert not any("no customer with id" in message for message, _ in said)

@@ -225,7 +225,9 @@ async def test_the_queue_date_is_on_screen_at_80_columns(db, support, clock):
         await pilot.press("3")
         await settle(app, pilot)
         text = screen_text(app)
-        assert "Lost since" in text and "2026-03-15" in text
+        # when the lost rule caught it (shipped 1 March + 2 transit + 5 overdue days), not the
+        # day the rule first ran (the clock's today, 15 March: every row said so)
+        assert "Lost since" in text and "2026-03-08" in text and "2026-03-15" not in text
 
 
 async def test_pagedown_turns_the_page_as_on_the_register(db, support, clock, monkeypatch):

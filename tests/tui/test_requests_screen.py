@@ -12,6 +12,7 @@ from finconsole.tui.screens.rights.export import ExportDialog
 from finconsole.tui.screens.rights.request_detail import RequestDetailScreen
 from finconsole.tui.screens.rights.request_form import RequestFormScreen
 from finconsole.tui.screens.rights.requests import RequestsScreen
+from finconsole.tui.widgets.confirm import ConfirmDialog
 from finconsole.tui.widgets.request_dialogs import ExtendDialog, TextDialog, VerifyDialog
 from tests.tui.helpers import record_inquiry, settle
 
@@ -98,10 +99,15 @@ async def test_form_shows_errors_and_writes_nothing(db, support, clock):
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, RequestFormScreen)
-        error = str(app.screen.query_one("#error", Static).render())
-        assert "Customer id: " in error and "customer_id" not in error  # as a person says it
+        # the message is under the field it is about, in words
+        error = str(app.screen.query_one("#error-customer", Static).render())
+        assert "must be a customer id" in error and "customer_id" not in error
+        assert "check the fields" in str(app.screen.query_one("#error", Static).render())
         assert Request.select().count() == 0
-        await pilot.press("escape")
+        await pilot.press("escape")  # typed text: asked first
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
         await settle(app, pilot)
         assert isinstance(app.screen, RequestsScreen)
 
@@ -176,6 +182,9 @@ async def test_extend_and_detail(anna, officer, clock):
         req = Request.get()
         assert req.extended_until == dt.date(2026, 6, 10)
         assert req.extension_told_at == dt.date(2026, 3, 15)
+        said = [s.message for s in app.said]
+        assert f"{req.reference}: deadline extended to 2026-06-10" in said
+        assert not any(m.endswith(": new") or m.endswith(": in progress") for m in said)
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, RequestDetailScreen)

@@ -385,6 +385,7 @@ def _close_request(request: Request, actor: Actor, result: ErasureResult) -> Non
         outcome=outcome_text(result),
         handled_by=actor.username,
         closed_at=clock.now() if complete else None,
+        answered_at=clock.today(),  # the confirmation (or the letter) answers the person now
         version=Request.version + 1,
     ).where(Request.id == request.id).execute()
 

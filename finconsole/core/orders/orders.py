@@ -41,6 +41,7 @@ CUSTOMER_VISIBLE_FIELDS = (
     "paid_at",
     "collection_status",
     "fulfilment_status",
+    "payment_method",
     *ADDRESS_FIELDS,
 )
 

@@ -272,6 +272,15 @@ def check_code(carrier: str, code: str) -> str | None:
     return f"is not {expected}"
 
 
+def _shape_problem(code: str) -> str | None:
+    """What is wrong with a code shaped like a format with a check digit, or None."""
+    if S10.match(code) and not is_s10(code):
+        return "the check digit of this UPU S10 code is wrong"
+    if UPS.match(code) and not is_ups(code):
+        return "the check digit of this UPS code is wrong"
+    return None
+
+
 def validate(carrier: str | None, code: object) -> tuple[str, str]:
     """Normalise and check; return (carrier, code). Raises ValidationError with field messages.
 
@@ -284,6 +293,10 @@ def validate(carrier: str | None, code: object) -> tuple[str, str]:
     if not name:
         name = detect(clean) or ""
         if not name:
+            # a code of a known shape whose check digit fails: that is the fault, not the carrier
+            shape = _shape_problem(clean)
+            if shape:
+                raise ValidationError({"tracking_code": shape})
             raise ValidationError({"carrier": "cannot be told from the code: choose the carrier"})
     if name not in CARRIERS:
         raise ValidationError({"carrier": "must be one of " + ", ".join(CARRIERS)})

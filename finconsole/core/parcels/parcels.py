@@ -264,8 +264,34 @@ def queue(
         query = _base(actor).where(Parcel.status == "available_for_pickup")
         return _by_column(query, Parcel.pickup_deadline, after, limit)
     if name == "suspected_lost":
-        return _by_column(_suspected(actor), Parcel.suspected_lost_at, after, limit)
+        rows = _by_column(_suspected(actor), Parcel.suspected_lost_at, after, limit)
+        settings = carriers.all_settings()
+        for row in rows:
+            row["lost_since"] = lost_since(row, settings.get(row["carrier"]) or {})
+        return rows
     return claims.open_claims_page(actor, after, limit)
+
+
+def lost_since(parcel: dict[str, Any], rules: dict[str, int]) -> dt.datetime | None:
+    """When the lost rule first caught the parcel (the flag itself may be set much later: the
+    first run over an old register flags hundreds at once): the earlier of its last sign of
+    life plus ``lost_after_days`` and its expected delivery plus ``overdue_days``, never later
+    than the flag."""
+    flagged = parcel.get("suspected_lost_at")
+    if not rules:
+        return flagged
+    moments = []
+    last = parcel.get("last_event_at") or parcel.get("shipped_at")
+    if last is not None:
+        moments.append(last + rules["lost_after_days"] * DAY)
+    expected = parcel.get("expected_at")
+    if expected is None and parcel.get("shipped_at") is not None:
+        expected = parcel["shipped_at"] + rules["transit_days"] * DAY
+    if expected is not None:
+        moments.append(expected + rules["overdue_days"] * DAY)
+    if flagged is not None:
+        moments.append(flagged)
+    return min(moments) if moments else None
 
 
 def _suspected(actor: Actor) -> pw.ModelSelect[Parcel]:

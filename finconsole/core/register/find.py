@@ -9,7 +9,7 @@ from typing import Any
 
 from finconsole.core.kernel import permissions
 from finconsole.core.kernel.actor import Actor
-from finconsole.core.register import customers
+from finconsole.core.register import customers, overview
 from finconsole.core.store import search_index
 
 
@@ -24,6 +24,11 @@ def search(actor: Actor, query: str, *, limit: int = 50, after_id: int = 0) -> l
     include_restricted = permissions.allowed(actor, "view_restricted")
     if not query.strip():
         return customers.recent(actor, limit=limit)
-    return customers.summaries(
-        search_index.matching_ids(query, limit, after_id, include_restricted)
-    )
+    ids = search_index.matching_ids(query, limit, after_id, include_restricted)
+    if not after_id:  # "#1225", or "1225" that is an id: that customer first
+        by_id, marked = overview.locate_id(actor, query)
+        if marked and overview.locate(actor, query) is None:  # not a Shopify "#1001"
+            ids = [by_id] if by_id is not None else []
+        elif by_id is not None:
+            ids = [by_id] + [i for i in ids if i != by_id][: limit - 1]
+    return customers.summaries(ids)

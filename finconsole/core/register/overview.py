@@ -8,6 +8,7 @@ from support, and a restricted customer is "not found" for them, as everywhere e
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from finconsole.core.access import audit
@@ -21,6 +22,7 @@ from finconsole.core.store.models import (
     Address,
     Customer,
     Disclosure,
+    ErasureLedger,
     Order,
     OrderLine,
     Parcel,
@@ -28,6 +30,20 @@ from finconsole.core.store.models import (
     TrackingEvent,
 )
 from finconsole.core.transparency.disclosures import field_list
+
+
+def _not_found_text(customer_id: int) -> str:
+    """Say so when the customer was erased (another console may still show them): the
+    ledger keeps the record id and the day, nothing of the person."""
+    erased = (
+        ErasureLedger.select(ErasureLedger.erased_at)
+        .where(ErasureLedger.customer_id == customer_id)
+        .order_by(ErasureLedger.id.desc())
+        .first()
+    )
+    if erased is None:
+        return f"no customer with id {customer_id}"
+    return f"customer {customer_id} was erased on {erased.erased_at:%Y-%m-%d}"
 
 
 def customer_overview(actor: Actor, customer_id: int, *, audit_view: bool = True) -> dict[str, Any]:
@@ -38,7 +54,7 @@ def customer_overview(actor: Actor, customer_id: int, *, audit_view: bool = True
     see_restricted = permissions.allowed(actor, "view_restricted")
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None or (customer.restricted and not see_restricted):
-        raise NotFound(f"no customer with id {customer_id}")
+        raise NotFound(_not_found_text(customer_id))
     data = customer_dict(customer)
     data["addresses"] = [
         address_dict(a)
@@ -161,10 +177,7 @@ def locate(actor: Actor, query: str) -> dict[str, Any] | None:
     if not text or len(text) > 64:
         return None
     see_restricted = permissions.allowed(actor, "view_restricted")
-    order = Order.select(Order.id, Order.customer, Order.restricted).where(
-        Order.order_number == text
-    )
-    hit = order.first()
+    hit = _order_numbered(text)
     parcel_id = None
     if hit is None:
         code = "".join(text.split()).upper()
@@ -190,6 +203,40 @@ def locate(actor: Actor, query: str) -> dict[str, Any] | None:
     return {"customer_id": hit.customer_id, "order_id": hit.id, "parcel_id": parcel_id}
 
 
+def _order_numbered(text: str) -> Order | None:
+    """The order numbered ``text``, or numbered so in capitals (``fs-102919``: the shop's
+    numbers are upper case, people type them as they come)."""
+    for number in dict.fromkeys((text, text.upper())):
+        hit = (
+            Order.select(Order.id, Order.customer, Order.restricted)
+            .where(Order.order_number == number)
+            .first()
+        )
+        if hit is not None:
+            return hit
+    return None
+
+
+_ID_QUERY = re.compile(r"^(#)?\s*(\d{1,12})$")
+
+
+def locate_id(actor: Actor, query: str) -> tuple[int | None, bool]:
+    """A query that is a customer id: ``#1225``, or ``1225`` when that id exists.
+
+    Returns (the customer id if that customer exists and this user may see it, whether the
+    query was marked ``#``: then it means the id and nothing else).
+    """
+    permissions.require(actor, "search_customers")
+    match = _ID_QUERY.match(query.strip())
+    if match is None:
+        return None, False
+    marked, customer_id = bool(match.group(1)), int(match.group(2))
+    owner = Customer.select(Customer.restricted).where(Customer.id == customer_id).first()
+    if owner is None or (owner.restricted and not permissions.allowed(actor, "view_restricted")):
+        return None, marked
+    return customer_id, marked
+
+
 # --- the register's result pages ------------------------------------------------------------
 
 
@@ -210,6 +257,13 @@ def register_page(
     landing = None
     if start is None and any(ch.isdigit() for ch in query):
         landing = locate(actor, query)
+        by_id, marked = locate_id(actor, query)
+        if marked and landing is None:  # "#1225" (no Shopify order "#1225"): customer 1225
+            if by_id is None:
+                return [], None
+            return summaries([by_id]), {"customer_id": by_id, "order_id": None, "by_id": True}
+        if landing is None and by_id is not None:
+            landing = {"customer_id": by_id, "order_id": None, "by_id": True}
     include_restricted = permissions.allowed(actor, "view_restricted")
     ids = search.matching_ids(query, limit, start or 0, include_restricted)
     if landing:

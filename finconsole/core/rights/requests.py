@@ -63,9 +63,12 @@ def due_date(req: Request) -> dt.date:
     return req.extended_until or req.deadline
 
 
-def urgency(due: dt.date, status: str, today: dt.date | None = None) -> str:
-    """'overdue', 'due_soon' (within a week) or '' for an open request; '' once closed."""
-    if status in CLOSED_STATUSES:
+def urgency(
+    due: dt.date, status: str, today: dt.date | None = None, answered: dt.date | None = None
+) -> str:
+    """'overdue', 'due_soon' (within a week) or '' for an open request; '' once closed or
+    answered (an erasure waiting for a hold was answered: the deadline counts until then)."""
+    if status in CLOSED_STATUSES or answered is not None:
         return ""
     today = today or clock.today()
     if due < today:
@@ -106,11 +109,12 @@ def request_dict(
             "closed_at",
             "created_at",
             "version",
+            "answered_at",
         )
     }
     data["customer_id"] = req.customer_id
     data["due"] = due_date(req)
-    data["urgency"] = urgency(data["due"], req.status)
+    data["urgency"] = urgency(data["due"], req.status, answered=req.answered_at)
     data["customer_name"] = _customer_label(req, actor, customers_by_id)
     return data
 
@@ -471,6 +475,8 @@ def _finish(req: Request, actor: Actor, status: str, outcome: str | None = None)
     req.handled_by = actor.username
     if status in CLOSED_STATUSES:
         req.closed_at = clock.now()
+    if status in (*CLOSED_STATUSES, "waiting_for_hold") and req.answered_at is None:
+        req.answered_at = clock.today()
 
 
 def complete(actor: Actor, reference: str, outcome: str, *, status: str = "done") -> dict[str, Any]:

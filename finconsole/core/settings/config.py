@@ -69,6 +69,10 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         # an IANA zone: where a time an export writes without a zone is (imports/dates.py)
         "time_zone": (str, "Europe/Helsinki"),
     },
+    "orders": {
+        "phone_series": (str, "P-"),  # phone orders are numbered P-1001, P-1002, ...
+        "vat_percent": ((int, float), 25.5),  # VAT included in phone order prices
+    },
     "outbox": {
         "max_attempts": (int, 10),  # sending tries (with backoff) before a message is failed
         "forget_hours": (int, 24),  # an erased person's address is gone by then, sent or not

@@ -72,12 +72,45 @@ def _m_i15b_staff_enrolment(db: pw.Database) -> None:
             taken.add(lower)
 
 
+def _m_i17_day_of_work(db: pw.Database) -> None:
+    """When a request was answered (the deadline stops there), the withdrawal of a
+    disclosure or inquiry recorded by mistake, the end of each phone number in the search
+    index, how a phone order is paid. Erasures already waiting for a hold were
+    answered when they ran: their answer day is taken from the outcome ("erased YYYY-MM-DD")."""
+    _add_column_if_missing(db, models.Request, "answered_at")
+    _add_column_if_missing(db, models.Order, "payment_method")
+    for model in (models.Disclosure, models.AuthorityInquiry):
+        for name in ("withdrawn_at", "withdrawn_by", "withdrawal_reason"):
+            _add_column_if_missing(db, model, name)
+    _backfill_answered(db)
+    search.index_phone_ends(db)  # "435 4080" finds the customers indexed before
+
+
+def _backfill_answered(db: pw.Database) -> None:
+    import datetime as dt
+
+    with db.bind_ctx([models.Request]):
+        waiting = models.Request.select(
+            models.Request.id, models.Request.outcome, models.Request.deadline
+        ).where(
+            (models.Request.status == "waiting_for_hold") & models.Request.answered_at.is_null()
+        )
+        for req in waiting:
+            text = (req.outcome or "").removeprefix("erased ")[:10]
+            try:
+                day = dt.date.fromisoformat(text)
+            except ValueError:
+                day = req.deadline  # answered, when is unknown: not overdue for it
+            models.Request.update(answered_at=day).where(models.Request.id == req.id).execute()
+
+
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _m1_initial,
     _m2_drop_unused_order_indexes,
     _m3_outbox,
     _m4_customer_email_lower_index,
     _m_i15b_staff_enrolment,
+    _m_i17_day_of_work,
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

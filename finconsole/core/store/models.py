@@ -174,6 +174,8 @@ class Order(BaseModel):
     shipping_country = pw.CharField(max_length=2, default="FI")
     restricted = pw.BooleanField(default=False)
     hold_until = pw.DateField(null=True)  # erasure scheduled for this day
+    # how a phone order is paid: paid | invoice | cod (cash on delivery); "" for shop orders
+    payment_method = pw.CharField(max_length=16, null=True)  # null: raw bulk inserts (imports)
     created_at = pw.DateTimeField(default=_now)
     updated_at = pw.DateTimeField(default=_now)
     version = pw.IntegerField(default=1)
@@ -286,6 +288,9 @@ class Request(BaseModel):
     closed_at = pw.DateTimeField(null=True)
     created_at = pw.DateTimeField(default=_now)
     version = pw.IntegerField(default=1)
+    # the day the person was answered (e.g. an erasure whose held part waits): the deadline
+    # counts until then; what remains after it is retention work, not an overdue answer
+    answered_at = pw.DateField(null=True)
 
 
 class Disclosure(BaseModel):
@@ -306,6 +311,10 @@ class Disclosure(BaseModel):
     court_case_number = pw.CharField(max_length=100, default="")
     created_by = pw.CharField(max_length=80, default="")
     created_at = pw.DateTimeField(default=_now)
+    # a record made by mistake is withdrawn (audited, with the reason), never deleted
+    withdrawn_at = pw.DateTimeField(null=True)
+    withdrawn_by = pw.CharField(max_length=80, default="")
+    withdrawal_reason = pw.TextField(default="")
 
 
 class AuthorityInquiry(BaseModel):
@@ -319,6 +328,9 @@ class AuthorityInquiry(BaseModel):
     description = pw.TextField(default="")
     created_by = pw.CharField(max_length=80, default="")
     created_at = pw.DateTimeField(default=_now)
+    withdrawn_at = pw.DateTimeField(null=True)  # as for Disclosure: withdrawn, not deleted
+    withdrawn_by = pw.CharField(max_length=80, default="")
+    withdrawal_reason = pw.TextField(default="")
 
 
 class InquirySubject(BaseModel):

@@ -81,15 +81,43 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(t for t in _NON_ALNUM.split(fold(text)) if t)
 
 
+# The last digits of a number, as people read it out ("435 4080"): a Finnish subscriber number
+# is 7 digits after the 2-3 digit area or network code.
+PHONE_END_DIGITS = 7
+
+
 def phone_tokens(e164: str | None) -> list[str]:
-    """'+358401234567' -> ['358401234567', '0401234567']."""
+    """'+358401234567' -> ['358401234567', '0401234567', '1234567'] (the number's end too)."""
     if not e164:
         return []
     digits = e164.lstrip("+")
     out = [digits]
     if digits.startswith("358"):
         out.append("0" + digits[3:])
+    if len(digits) > PHONE_END_DIGITS + 1:
+        out.append(digits[-PHONE_END_DIGITS:])
     return out
+
+
+def index_phone_ends(db: pw.Database) -> None:
+    """Add the phone-number end token to the index entries made before it existed (a
+    migration): idempotent, one statement for the whole register."""
+    n = PHONE_END_DIGITS
+    if is_sqlite(db):
+        end = f"substr(c.phone, -{n})"
+        db.execute_sql(
+            f"UPDATE {FTS_TABLE} SET doc = doc || ' ' || (SELECT {end} FROM customer c "
+            f"WHERE c.id = {FTS_TABLE}.rowid) WHERE rowid IN (SELECT c.id FROM customer c "
+            f"JOIN {FTS_TABLE} f ON f.rowid = c.id WHERE length(c.phone) > {n + 2} "
+            f"AND instr(' ' || f.doc || ' ', ' ' || {end} || ' ') = 0)"
+        )
+    else:
+        db.execute_sql(
+            f"INSERT INTO {TERM_TABLE} (customer_id, term) SELECT c.id, right(c.phone, {n}) "
+            f"FROM customer c WHERE length(c.phone) > {n + 2} AND EXISTS (SELECT 1 FROM "
+            f"{TERM_TABLE} t WHERE t.customer_id = c.id) AND NOT EXISTS (SELECT 1 FROM "
+            f"{TERM_TABLE} t WHERE t.customer_id = c.id AND t.term = right(c.phone, {n}))"
+        )
 
 
 def identifier_tokens(code: str | None) -> list[str]:

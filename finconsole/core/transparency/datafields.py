@@ -100,6 +100,7 @@ _PERSONAL: list[FieldInfo] = [
     _f("order.paid_at", "orders", "maksuaika", "payment date"),
     _f("order.collection_status", "orders", "perinnän tila", "debt collection status"),
     _f("order.fulfilment_status", "orders", "toimituksen tila", "fulfilment status"),
+    _f("order.payment_method", "orders", "maksutapa", "payment method"),
     _f("order.billing_name", "orders", "laskutusnimi", "billing name"),
     _f("order.billing_street", "orders", "laskutusosoite", "billing street"),
     _f("order.billing_postcode", "orders", "laskutuspostinumero", "billing postcode"),

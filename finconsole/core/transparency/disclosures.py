@@ -237,6 +237,9 @@ def disclosure_dict(d: Disclosure) -> dict[str, Any]:
         "recipient_email": d.recipient_email,
         "created_by": d.created_by,
         "created_at": d.created_at,
+        "withdrawn_at": d.withdrawn_at,
+        "withdrawn_by": d.withdrawn_by,
+        "withdrawal_reason": d.withdrawal_reason,
     }
 
 
@@ -275,7 +278,11 @@ def after_rectification(customer_id: int, fields: list[str]) -> list[int]:
         return []
     touched = []
     with write_transaction():
-        for disclosure in Disclosure.select().where(Disclosure.customer == customer_id):
+        # a withdrawn record was a mistake: nothing went to that recipient
+        made = Disclosure.select().where(
+            (Disclosure.customer == customer_id) & Disclosure.withdrawn_at.is_null()
+        )
+        for disclosure in made:
             overlap = [f for f in changed if f in disclosure.data_fields.split(",")]
             if overlap:
                 touched.append(_rectification_task(disclosure, overlap).id)
@@ -331,7 +338,9 @@ def after_erasure(customer_id: int) -> list[int]:
     """
     created = []
     with write_transaction():
-        query = Disclosure.select().where(Disclosure.customer == customer_id)
+        query = Disclosure.select().where(
+            (Disclosure.customer == customer_id) & Disclosure.withdrawn_at.is_null()
+        )
         for disclosure in query.order_by(Disclosure.id):
             text = (
                 f"Inform {disclosure.recipient_name} (disclosure {disclosure.id} of "

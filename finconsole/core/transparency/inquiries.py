@@ -173,6 +173,9 @@ def inquiry_dict(inquiry: AuthorityInquiry) -> dict[str, Any]:
         "customer_ids": [s.customer_id for s in inquiry.subjects.order_by(InquirySubject.id)],
         "created_by": inquiry.created_by,
         "created_at": inquiry.created_at,
+        "withdrawn_at": inquiry.withdrawn_at,
+        "withdrawn_by": inquiry.withdrawn_by,
+        "withdrawal_reason": inquiry.withdrawal_reason,
     }
 
 

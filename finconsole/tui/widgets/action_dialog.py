@@ -21,9 +21,10 @@ from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.store.db import thread_connection
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.errors import error_text
+from finconsole.tui.widgets.unsaved import UnsavedWork
 
 
-class ActionDialog(ModalScreen[Any]):
+class ActionDialog(UnsavedWork, ModalScreen[Any]):
     app = ConsoleApp()
 
     DEFAULT_CSS = """
@@ -75,8 +76,11 @@ class ActionDialog(ModalScreen[Any]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_submit()
 
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.remember_shown)  # typed reasons are not lost on esc
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.leave_asking(lambda: self.dismiss(None))
 
     def action_submit(self) -> None:
         self.query_one("#error", Static).update("Working...")

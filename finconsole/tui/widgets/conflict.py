@@ -1,5 +1,6 @@
-"""Another console saved the record while this one was editing it: say which fields changed
-and let the user choose. Dismisses with "reload", "reapply" or None (keep editing)."""
+"""Another console saved the record while this one was editing it: say which fields changed,
+with both values (yours and the one saved now), and let the user choose. Dismisses with
+"reload", "reapply" or None (keep editing)."""
 
 from __future__ import annotations
 
@@ -26,16 +27,22 @@ class ConflictDialog(ModalScreen[str | None]):
         Binding("escape", "choose('')", "Keep editing"),
     ]
 
-    def __init__(self, fields: list[str]) -> None:
+    def __init__(self, fields: list[str], values: list[tuple[str, str, str]] | None = None) -> None:
+        """``values``: (label, yours, saved now) of each changed field, when known."""
         super().__init__()
         self.fields = fields
+        self.values = values or []
 
     def compose(self) -> ComposeResult:
         changed = ", ".join(self.fields) if self.fields else "no field you edited"
+        both = "".join(
+            f"\n  {label}: yours {mine or '(empty)'!s}, saved now {theirs or '(empty)'!s}"
+            for label, mine, theirs in self.values
+        )
         with Vertical():
             yield Static(
                 "Someone else saved this record while you were editing it.\n"
-                f"Changed meanwhile: {changed}.\n\n"
+                f"Changed meanwhile: {changed}.{both}\n\n"
                 "Reload shows what is saved now (your edits are dropped). Re-apply saves your "
                 "values on top of theirs.",
                 id="conflict-text",

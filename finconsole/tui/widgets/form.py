@@ -18,6 +18,7 @@ class FormField(Vertical):
     FormField Input, FormField Select { width: 1fr; }
     FormField .field-error { color: $error; padding-left: 20; height: auto; display: none; }
     FormField.-invalid .field-error { display: block; }
+    FormField.-compact Label { padding: 0 1 0 0; }
     """
 
     def __init__(
@@ -28,8 +29,10 @@ class FormField(Vertical):
         placeholder: str = "",
         value: str = "",
         options: list[tuple[str, str]] | None = None,
+        compact: bool = False,
     ) -> None:
-        super().__init__(id=f"field-{name}")
+        super().__init__(id=f"field-{name}", classes="-compact" if compact else "")
+        self.compact = compact
         self.field_name = name
         self.label = label
         self.placeholder = placeholder
@@ -41,10 +44,19 @@ class FormField(Vertical):
             yield Label(self.label, markup=False)
             if self.options is not None:
                 yield Select(
-                    self.options, id=self.field_name, allow_blank=False, value=self.initial
+                    self.options,
+                    id=self.field_name,
+                    allow_blank=False,
+                    value=self.initial,
+                    compact=self.compact,
                 )
             else:
-                yield Input(value=self.initial, placeholder=self.placeholder, id=self.field_name)
+                yield Input(
+                    value=self.initial,
+                    placeholder=self.placeholder,
+                    id=self.field_name,
+                    compact=self.compact,
+                )
         yield Static("", classes="field-error", id=f"error-{self.field_name}", markup=False)
 
     @property

@@ -26,6 +26,7 @@ from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.kernel.text import printable
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.save_once import SaveOnce
+from finconsole.tui.widgets.unsaved import UnsavedWork
 
 T = TypeVar("T")
 
@@ -43,6 +44,17 @@ def shown(value: Any) -> str:
     return "" if value is None else printable(value)
 
 
+# A message that goes on from the field's name as a sentence ("Email is required"); any other
+# stands after a colon ("Tracking code: the check digit of this code is wrong").
+_VERBS = {"is", "are", "must", "cannot", "can", "has", "have", "was", "needs", "does", "should"}
+
+
+def field_message(label: str, message: str) -> str:
+    name = label.rstrip(": ")
+    first = message.split(" ", 1)[0].lower()
+    return f"{name} {message}" if first in _VERBS else f"{name}: {message}"
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -51,7 +63,7 @@ class Field:
     placeholder: str = ""
 
 
-class FormScreen(SaveOnce, ModalScreen[dict | None]):
+class FormScreen(UnsavedWork, SaveOnce, ModalScreen[dict | None]):
     app = ConsoleApp()
 
     DEFAULT_CSS = """
@@ -166,7 +178,7 @@ class FormScreen(SaveOnce, ModalScreen[dict | None]):
             if only_touched and field.name not in self.touched:
                 message = ""
             box = self.query_one(f"#error-{field.name}", Static)
-            box.update(f"{field.label.rstrip(':')} {message}" if message else "")
+            box.update(field_message(field.label, message) if message else "")
             box.set_class(not message, "-empty")
         unknown = {k: m for k, m in errors.items() if k not in {f.name for f in self.fields()}}
         if unknown and not only_touched:
@@ -189,19 +201,12 @@ class FormScreen(SaveOnce, ModalScreen[dict | None]):
     def has_unsaved_work(self) -> bool:
         return self.shown_values is not None and self.values() != self.shown_values
 
+    def forget_typed(self) -> None:
+        self.shown_values = None
+
     def action_cancel(self) -> None:
         """Close; typed changes are thrown away only when the user says so."""
-        if self.values() == self.shown_values:
-            self.dismiss(None)
-            return
-        from finconsole.tui.widgets.confirm import ConfirmDialog
-
-        def decided(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        question = "Close the form and throw away what you typed?"
-        self.app.push_screen(ConfirmDialog(question, "Throw away"), decided)
+        self.leave_asking(lambda: self.dismiss(None))
 
     def action_save(self) -> None:
         if self.saving:
@@ -258,17 +263,45 @@ class FormScreen(SaveOnce, ModalScreen[dict | None]):
             widget.focus()
 
     def _conflicted(self, fields: list[str], values: dict[str, str]) -> None:
+        self.save_ended()
+        self.fetch_theirs(fields, values)
+
+    @work(thread=True, exclusive=True, group="form-save")
+    def fetch_theirs(self, fields: list[str], values: dict[str, str]) -> None:
+        """What the other person saved, to show beside what this user typed. The form's
+        version stays the one it was opened with: only Reload or Re-apply moves it on."""
+        from finconsole.core.kernel.errors import FinconsoleError
+        from finconsole.core.store.db import thread_connection
+
+        version, original = self.version, dict(self.original)
+        try:
+            with thread_connection():
+                fresh = self.reload() or {}
+        except FinconsoleError:
+            fresh = {}  # the dialog still names the fields
+        finally:
+            self.version, self.original = version, original
+        self.app.call_from_thread(self._ask_conflict, fields, values, fresh)
+
+    def _ask_conflict(
+        self, fields: list[str], values: dict[str, str], fresh: dict[str, str]
+    ) -> None:
         from finconsole.tui.widgets.conflict import ConflictDialog
 
-        self.save_ended()
         # Only what this user changed is re-applied; the rest follows the saved record.
         mine = {k: v for k, v in values.items() if v != shown(self.original.get(k))}
+        labels = {f.name: f.label.rstrip(": ") for f in self.fields()}
+        both = [
+            (labels.get(name, name), values.get(name, ""), fresh.get(name, ""))
+            for name in fields
+            if name in fresh
+        ]
 
         def decided(choice: str | None) -> None:
             if choice in ("reload", "reapply"):
                 self.refetch(choice, mine)
 
-        self.app.push_screen(ConflictDialog(fields), decided)
+        self.app.push_screen(ConflictDialog(fields, both), decided)
 
     @work(thread=True, exclusive=True, group="form-save")
     def refetch(self, choice: str, mine: dict[str, str]) -> None:

@@ -1,21 +1,7 @@
-"""One save at a time for a form whose save runs in a worker thread; whether it holds typed
-text not saved yet (ctrl+q asks before throwing it away)."""
+"""One save at a time for a form whose save runs in a worker thread. (Whether it holds typed
+text not saved yet is widgets/unsaved.py's.)"""
 
 from __future__ import annotations
-
-from typing import Any
-
-from textual import events
-from textual.widgets import Input, TextArea
-
-
-def typed_values(screen: Any) -> dict[str, str]:
-    """What the screen's text fields hold now, by position."""
-    values: dict[str, str] = {}
-    for index, widget in enumerate(screen.query("Input, TextArea")):
-        text = widget.value if isinstance(widget, Input) else widget.text
-        values[f"{index}:{widget.id}"] = text if isinstance(widget, Input | TextArea) else ""
-    return values
 
 
 class SaveOnce:
@@ -29,19 +15,6 @@ class SaveOnce:
     """
 
     _saving = False
-    _shown: dict[str, str] | None = None
-
-    def _on_mount(self, event: events.Mount) -> None:
-        # after the form's own on_mount (and first paint) has filled it in
-        screen: Any = self
-        screen.call_after_refresh(self._remember_shown)
-
-    def _remember_shown(self) -> None:
-        self._shown = typed_values(self)
-
-    def has_unsaved_work(self) -> bool:
-        """Typed text the form has not saved: the app's ctrl+q asks before quitting."""
-        return self._shown is not None and typed_values(self) != self._shown
 
     @property
     def saving(self) -> bool:

@@ -39,14 +39,14 @@ from finconsole.core.kernel.errors import (
     ValidationError,
 )
 from finconsole.core.kernel.permissions import PERMISSIONS
-from finconsole.core.orders import orders
+from finconsole.core.orders import orders, phone_orders
 from finconsole.core.outbox import outbox
 from finconsole.core.parcels import carrier_stats, claims, parcels
 from finconsole.core.register import audience, customers, duplicates, find, overview
 from finconsole.core.rights import export, requests
 from finconsole.core.store.db import is_sqlite
 from finconsole.core.store.models import Customer
-from finconsole.core.transparency import disclosures, documents, inquiries, tasks
+from finconsole.core.transparency import disclosures, documents, inquiries, tasks, withdrawal
 
 _numbers = itertools.count(1)
 _SHOP_EXPORT = Path(__file__).parents[2] / "fixtures" / "shopify_customers.csv"
@@ -496,6 +496,19 @@ SERVICES: dict[str, Call] = {
         "view_order", lambda a, w: orders.find_by_number(a, "W-1")
     ),
     "orders.orders.create": Call("create_order"),
+    "orders.phone_orders.create": Call(
+        "create_order",
+        lambda a, w: phone_orders.create(
+            a,
+            w.customer_id,
+            [{"product": "Plush", "quantity": "1", "unit_price": "9"}],
+            payment="invoice",
+        ),
+    ),
+    "orders.phone_orders.preview_number": Call(
+        "create_order", lambda a, w: phone_orders.preview_number(a)
+    ),
+    "orders.phone_orders.view": Call("view_order", lambda a, w: phone_orders.view(a, w.order_id)),
     "orders.orders.update_status": Call("update_order"),
     # parcels
     "parcels.carrier_stats.performance": Call("view_carrier_performance"),
@@ -566,6 +579,11 @@ SERVICES: dict[str, Call] = {
         check=_disclosures_for_officer,
     ),
     "register.overview.locate": Call("search_customers", lambda a, w: overview.locate(a, "W-1")),
+    "register.overview.locate_id": Call(
+        "search_customers",
+        lambda a, w: overview.locate_id(a, f"#{w.restricted_id}"),
+        check=_hidden_for_support(lambda found: [found[0]] if found[0] else []),
+    ),
     "register.overview.register_page": Call(
         "search_customers",
         lambda a, w: overview.register_page(a, "virtanen"),
@@ -605,6 +623,18 @@ SERVICES: dict[str, Call] = {
     "transparency.inquiries.get": Call(
         "view_inquiries",
         lambda a, w: inquiries.get(a, inquiries.record(w.officer, _inquiry(w))["id"]),
+    ),
+    "transparency.withdrawal.withdraw_inquiry": Call(
+        "record_inquiry",
+        lambda a, w: withdrawal.withdraw_inquiry(
+            a, inquiries.record(w.officer, _inquiry(w))["id"], "recorded twice"
+        ),
+    ),
+    "transparency.withdrawal.withdraw_disclosure": Call(
+        "record_disclosure",
+        lambda a, w: withdrawal.withdraw_disclosure(
+            a, disclosures.record(w.officer, _disclosure(w))["id"], "wrong customer"
+        ),
     ),
     "transparency.documents.generate": Call("generate_notice"),
     "transparency.tasks.open_tasks": Call("view_tasks"),

@@ -177,3 +177,12 @@ def test_codes_shaped_like_the_demo_data_validate():
     for carrier, values in codes.items():
         for code in values:
             assert carriers.validate(carrier, code) == (carrier, code)
+
+
+def test_blank_carrier_with_a_bad_check_digit_names_the_check_digit():
+    with pytest.raises(ValidationError) as info:
+        carriers.validate("", "RR123456789FI")
+    assert info.value.fields == {"tracking_code": "the check digit of this UPU S10 code is wrong"}
+    with pytest.raises(ValidationError) as info:
+        carriers.validate(None, "XYZ-NOT-A-CODE")
+    assert "carrier" in info.value.fields

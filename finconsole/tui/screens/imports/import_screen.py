@@ -43,6 +43,7 @@ class ImportScreen(Screen):
         Binding("ctrl+r", "run_import", "Run import"),
         Binding("ctrl+t", "focus_kind", "Kind"),
         Binding("ctrl+o", "focus_path", "File path"),
+        Binding("escape", "app.navigate('register')", "Back"),  # as F1 promises
     ]
 
     def __init__(self) -> None:

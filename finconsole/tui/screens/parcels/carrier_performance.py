@@ -22,6 +22,7 @@ from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 from finconsole.tui.widgets.keybar import KeyBar
 
 DEFAULT_DAYS = 90
+LEGEND = "% of parcels: suspected lost (left bar), claimed (right bar)"
 
 
 def _percent(share: float) -> str:
@@ -42,6 +43,7 @@ class CarrierPerformanceScreen(Screen):
     BINDINGS = [
         Binding("ctrl+r", "reload", "Show period"),
         Binding("ctrl+t", "toggle_chart", "Other chart"),
+        Binding("escape", "app.navigate('register')", "Back"),  # as F1 promises
     ]
 
     def __init__(self) -> None:
@@ -126,16 +128,16 @@ class CarrierPerformanceScreen(Screen):
             plt.bar(names, [r["median_days"] or 0 for r in self.rows])
             plt.title("Median days to delivery")
         elif names:
-            # plotext takes labels= (see its _figure.py); the stub textual-plotext ships says label
-            plt.multiple_bar(  # type: ignore[call-arg]
+            # no plotext legend: it is drawn inside the plot area, over the first bars; the
+            # title says which bar is which instead
+            plt.multiple_bar(
                 names,
                 [
                     [round(r["suspected_lost_share"] * 100, 1) for r in self.rows],
                     [round(r["claimed_share"] * 100, 1) for r in self.rows],
                 ],
-                labels=["suspected lost %", "claimed %"],
             )
-            plt.title("Share suspected lost and claimed (%)")
+            plt.title(LEGEND)
         else:
             plt.title("No parcels handed over in this period")
         plot.refresh()

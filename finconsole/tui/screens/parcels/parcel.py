@@ -25,6 +25,7 @@ from finconsole.tui.widgets.confirm import ConfirmDialog
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
 from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.service_call import call_service
+from finconsole.tui.widgets.unsaved import UnsavedWork
 
 OUTCOME_LABELS = {
     "found": "Found",
@@ -48,7 +49,7 @@ def _time(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else value.isoformat()
 
 
-class CloseClaimDialog(ModalScreen[tuple[str, str] | None]):
+class CloseClaimDialog(UnsavedWork, ModalScreen[tuple[str, str] | None]):
     """Choose the outcome and add notes; returns (outcome, notes) or None."""
 
     DEFAULT_CSS = """
@@ -78,6 +79,7 @@ class CloseClaimDialog(ModalScreen[tuple[str, str] | None]):
 
     def on_mount(self) -> None:
         self.query_one("#outcome", Select).focus()
+        self.call_after_refresh(self.remember_shown)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
@@ -86,7 +88,7 @@ class CloseClaimDialog(ModalScreen[tuple[str, str] | None]):
             self.action_cancel()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.leave_asking(lambda: self.dismiss(None))
 
     def action_save(self) -> None:
         outcome = self.query_one("#outcome", Select).value

@@ -41,6 +41,10 @@ SHORT_TITLES = {
 # The queue's own date right after the order: at 80 columns the long tracking code is what
 # runs past the edge (t opens the parcel with it in full), never the date the queue is about.
 COLUMNS = ("Customer", "Order", "When", "Status", "Carrier", "Tracking code")
+# Below WIDE columns the carrier gives way (the code's own letters tell it, t shows it) so the
+# tracking code is never cut: it is what support reads out to the carrier.
+WIDE = 100
+NARROW_WIDTHS = {"Customer": 14, "Order": 9, "When": 10, "Status": 13, "Tracking code": 22}
 WHEN_LABELS = {
     "in_transit": "Last event",
     "awaiting_pickup": "Pick up by",
@@ -54,7 +58,7 @@ def _when(queue: str, row: dict[str, Any]) -> str:
     value = {
         "in_transit": row.get("last_event_at"),
         "awaiting_pickup": row.get("pickup_deadline"),
-        "suspected_lost": row.get("suspected_lost_at"),
+        "suspected_lost": row.get("lost_since") or row.get("suspected_lost_at"),
         "open_claims": (row.get("claim") or {}).get("deadline"),
     }[queue]
     if value is None:
@@ -96,6 +100,7 @@ class ParcelsScreen(Screen):
         self.rows: list[dict[str, Any]] = []
         self.counts: dict[str, int] = {}
         self.column_keys: list = []  # of COLUMNS, to relabel "When" for each queue
+        self.columns: list[str] = list(COLUMNS)  # those shown at this width
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -105,7 +110,13 @@ class ParcelsScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.column_keys = self.query_one(DataTable).add_columns(*COLUMNS)
+        table = self.query_one(DataTable)
+        if self.app.size.width < WIDE:
+            self.columns = [c for c in COLUMNS if c in NARROW_WIDTHS]
+            self.column_keys = [table.add_column(c, width=NARROW_WIDTHS[c]) for c in self.columns]
+        else:
+            self.columns = list(COLUMNS)
+            self.column_keys = table.add_columns(*COLUMNS)
         self.refresh_queues(flag=True)
 
     # The queues show at once; the lost rule (seconds on a big register) runs after them and
@@ -140,23 +151,25 @@ class ParcelsScreen(Screen):
         self.query_one("#queues", Static).update(tabs)
         table = self.query_one(DataTable)
         table.clear()
-        table.columns[self.column_keys[COLUMNS.index("When")]].label = Text(WHEN_LABELS[self.queue])
-        table.add_rows(
-            [
-                literal(row["customer_name"]),
-                literal(row["order_number"]),
-                literal(_when(self.queue, row)),
-                literal(words(row["status"])),
-                literal(row["carrier_name"]),
-                literal(row["tracking_code"]),
-            ]
-            for row in rows
-        )
+        when = self.column_keys[self.columns.index("When")]
+        table.columns[when].label = Text(WHEN_LABELS[self.queue])
+        table.add_rows([literal(cells[c]) for c in self.columns] for cells in self._cells(rows))
         self.query_one("#parcels-status", Static).update(
             f"{TITLES[self.queue]}: {len(rows)} shown, page {len(self.pages)}"
             " | Enter customer  t parcel  PgDn PgUp pages"
         )
         table.focus()
+
+    def _cells(self, rows: list[dict[str, Any]]):
+        for row in rows:
+            yield {
+                "Customer": row["customer_name"],
+                "Order": row["order_number"],
+                "When": _when(self.queue, row),
+                "Status": words(row["status"]),
+                "Carrier": row["carrier_name"],
+                "Tracking code": row["tracking_code"],
+            }
 
     # --- actions ---------------------------------------------------------------------------
 

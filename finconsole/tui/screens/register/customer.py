@@ -300,17 +300,24 @@ class CustomerScreen(Screen):
                 data = customer_overview(actor, customer_id, audit_view=audit_view)
             data["phone_display"] = format_phone(data.get("phone"))  # off the UI thread
         except NotFound as exc:
-            # gone while another screen was on top: erased there, which is no error
-            gone = f"Customer #{customer_id} is no longer in the register."
-            self.app.call_from_thread(
-                self._load_failed, gone if reloading else str(exc), not reloading
-            )
+            # erased meanwhile (here or on another console): nothing of them stays shown
+            self.app.call_from_thread(self._gone, str(exc), reloading)
             return
         except FinconsoleError as exc:
             self.app.call_from_thread(self._load_failed, str(exc))
             return
         if customer_id == self.customer_id:  # not switched to another customer meanwhile
             self.app.call_from_thread(self.paint, data)
+
+    def _gone(self, message: str, reloading: bool) -> None:
+        """The customer is not (or no longer) in the register: clear what the screen showed
+        of them and close it, saying why ("customer 765 was erased on ...")."""
+        if self.data is not None:
+            self._forget()
+        if "was erased" in message:
+            self._load_failed(f"C{message[1:]}: the screen is cleared.", False)
+        else:
+            self._load_failed(message, not reloading)
 
     def _load_failed(self, message: str, error: bool = True) -> None:
         self._push_over = None
@@ -539,6 +546,15 @@ class CustomerScreen(Screen):
             from finconsole.tui.screens.orders.order_new import NewOrderForm
 
             self._open_form(NewOrderForm(self.shown_id), land_on_order=True)
+
+    @on(DataTable.RowSelected, "#orders-table")
+    def _order_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter on an order: its lines, totals, VAT, payment and parcels."""
+        order = self._order_at(event.cursor_row)
+        if order is not None:
+            from finconsole.tui.screens.orders.order_view import OrderViewScreen
+
+            self._push_and_reload(OrderViewScreen(order["id"]))
 
     def _selected_order(self) -> dict[str, Any] | None:
         table = self.query_one("#orders-table", DataTable)

@@ -28,9 +28,13 @@ from finconsole.tui.widgets.paged_table import PagedTable, move_within_page
 
 PAGE_SIZE = 200
 MIN_QUERY = 2  # one letter prefix-matches a large part of the register: wait for two
-COLUMNS = ("Name", "Email", "Phone", "City", "Last order", "Obj")
+COLUMNS = ("Id", "Name", "Email", "Phone", "City", "Last order", "Obj")
 # Share of the spare width each column gets, and its minimum width.
-WIDTHS = ((0.28, 16), (0.30, 16), (0.16, 13), (0.14, 8), (0.12, 10), (0.0, 3))
+WIDTHS = ((0.0, 7), (0.40, 15), (0.25, 12), (0.10, 13), (0.15, 9), (0.10, 10), (0.0, 3))
+# Below this width the last order date gives way: the id, the phone's end and the city tell
+# three "Virtanen, Anna" apart, a date does not.
+WIDE = 92
+PHONE = COLUMNS.index("Phone")  # cut from the left: the number's end tells people apart
 FLAG_LETTERS = {"marketing": "M", "statistics": "S", "profiling": "P", "restricted": "R"}
 
 
@@ -40,9 +44,10 @@ def flag_letters(flags: list[str]) -> str:
 
 def summary_values(row: dict[str, Any]) -> list[str]:
     # a partial erasure leaves a nameless restricted shell: say so, as the customer screen does
-    name = f"{row['last_name']}, {row['first_name']}".strip(", ") or f"(no name) #{row['id']}"
+    name = f"{row['last_name']}, {row['first_name']}".strip(", ") or "(no name)"
     last = row.get("last_order_at")
     return [
+        str(row["id"]),
         name,
         row.get("email") or "",
         row.get("phone") or "",
@@ -52,16 +57,22 @@ def summary_values(row: dict[str, Any]) -> list[str]:
     ]
 
 
-def fit(value: str, width: int) -> str:
-    """``value`` made printable and cut (with an ellipsis) or padded to ``width`` cells."""
+def fit(value: str, width: int, *, keep_end: bool = False) -> str:
+    """``value`` made printable and cut (with an ellipsis) or padded to ``width`` cells;
+    ``keep_end`` cuts from the left instead (a phone number's end)."""
+    if width <= 0:
+        return ""
     text = printable(value)
     if cell_len(text) > width:
+        if keep_end:
+            return "…" + text[len(text) - width + 1 :]
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width)
 
 
 def line_width(widths: list[int]) -> int:
-    return sum(widths) + 2 * (len(widths) - 1)
+    shown = [w for w in widths if w > 0]
+    return sum(shown) + 2 * (len(shown) - 1)
 
 
 def line_of(values: list[str], widths: list[int]) -> Text:
@@ -69,7 +80,10 @@ def line_of(values: list[str], widths: list[int]) -> Text:
 
     The table has a single column of pre-laid-out lines, because rendering one cell per row
     is six times cheaper than six: it keeps a keystroke's repaint inside the budget."""
-    return Text("  ".join(fit(v, w) for v, w in zip(values, widths)), no_wrap=True)
+    cells = (
+        fit(v, w, keep_end=i == PHONE) for i, (v, w) in enumerate(zip(values, widths)) if w > 0
+    )
+    return Text("  ".join(cells), no_wrap=True)
 
 
 class SearchBox(Input):
@@ -83,9 +97,10 @@ class RegisterScreen(Screen):
 
     TITLE_TEXT = "Register"
     HELP_NOTES = (
-        "Type a name, email, phone, postcode, order number or tracking code; results follow "
-        "as you type. An exact order number or tracking code lands on its customer: Enter "
-        "opens them with the order or parcel highlighted.",
+        "Type a name, email, phone (or its end, 435 4080), postcode, order number or tracking "
+        "code; results follow as you type. An exact order number or tracking code lands on "
+        "its customer: Enter opens them with the order or parcel highlighted. #1225 (or "
+        "1225) opens customer 1225.",
         "Obj column: M marketing, S statistics, P profiling objection; R restricted.",
     )
     BINDINGS = [
@@ -148,10 +163,15 @@ class RegisterScreen(Screen):
 
     @staticmethod
     def _column_widths(total: int) -> list[int]:
-        spare = max(total - 2 * (len(COLUMNS) - 1) - 4, 0)  # gaps, padding and the scrollbar
-        base = sum(minimum for _, minimum in WIDTHS)
+        """Each column's width (0: not shown)."""
+        specs = list(WIDTHS)
+        if total < WIDE:
+            specs[COLUMNS.index("Last order")] = (0.0, 0)
+        count = sum(1 for _, minimum in specs if minimum)
+        spare = max(total - 2 * (count - 1) - 4, 0)  # gaps, padding and the scrollbar
+        base = sum(minimum for _, minimum in specs)
         extra = max(spare - base, 0)
-        return [minimum + int(extra * share) for share, minimum in WIDTHS]
+        return [minimum + int(extra * share) if minimum else 0 for share, minimum in specs]
 
     def _fill_table(self) -> None:
         table = self.query_one(DataTable)
@@ -235,7 +255,11 @@ class RegisterScreen(Screen):
         full = n >= PAGE_SIZE
         where = f" (page {page + 1})" if page else ""
         more = " - PgDn for more" if full else ""
-        if self.landing:
+        if self.landing and self.landing.get("by_id"):
+            text = f"Customer {self.landing['customer_id']} is the first row: Enter opens them"
+        elif self.query_text.strip().startswith("#") and not n and not page:
+            text = f"No customer with id {self.query_text.strip()[1:].strip()}"
+        elif self.landing:
             what = "parcel" if self.landing.get("parcel_id") else "order"
             text = f"The {what} belongs to the first customer: Enter opens it"
         elif not query:

@@ -36,6 +36,7 @@ REQUEST_BINDINGS = [
     Binding("r", "refuse", "Refuse"),
     Binding("c", "close", "Close"),
     Binding("l", "link", "Link"),
+    Binding("o", "open_customer", "Customer"),
 ]
 
 EXECUTE_FLOWS = {
@@ -110,6 +111,22 @@ class RequestActions:
             self.notify(f"{result['reference']}: {status}", markup=False)
             self.reload()
 
+    def _extended(self, result: dict[str, Any] | None) -> None:
+        """An extension leaves the status as it was: say what changed, the deadline."""
+        if result:
+            due = result["due"].isoformat()
+            self.notify(f"{result['reference']}: deadline extended to {due}", markup=False)
+            self.reload()
+
+    def action_open_customer(self) -> None:
+        req = self.selected()
+        if req is None:
+            self.notify("No request selected.", severity="warning")
+        elif req["customer_id"] is None:
+            self.notify("No customer linked yet (l links one).", severity="warning")
+        else:
+            self.app.open_customer(req["customer_id"])
+
     def action_verify(self) -> None:
         if req := self._target():
             actor = self.app.user
@@ -125,7 +142,7 @@ class RequestActions:
                 actor, req["id"], v["months"], v["reason"], v["told_at"], version=req["version"]
             )
             limit = runtime.settings("requests")["max_extension_months"]
-            self.app.push_screen(ExtendDialog(req, perform, limit), self._after)
+            self.app.push_screen(ExtendDialog(req, perform, limit), self._extended)
 
     def action_refuse(self) -> None:
         if req := self._target():

@@ -57,6 +57,7 @@ class RequestsScreen(RequestActions, Screen):
         Binding("n", "new", "New"),
         *REQUEST_BINDINGS,
         Binding("ctrl+r", "refresh", "Refresh", show=False),
+        Binding("escape", "app.navigate('register')", "Back"),  # as F1 promises
     ]
 
     def __init__(self) -> None:
@@ -138,9 +139,6 @@ class RequestsScreen(RequestActions, Screen):
         self.app.push_screen(RequestFormScreen(), self._recorded)
 
     def _recorded(self, result: dict[str, Any] | None) -> None:
-        if result:
+        if result:  # the form itself said the reference number
             self.focus_id = result["id"]
-            self.notify(
-                f"Recorded {result['reference']}, due {result['due'].isoformat()}", markup=False
-            )
             self.reload()

@@ -14,14 +14,16 @@ from finconsole.core.kernel import clock
 from finconsole.core.kernel.errors import FinconsoleError, ValidationError
 from finconsole.core.kernel.text import printable
 from finconsole.core.store.db import thread_connection
-from finconsole.core.transparency import disclosures
+from finconsole.core.transparency import disclosures, withdrawal
 from finconsole.core.transparency.disclosures import DisclosureRefused
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.form import FormField, show_errors
 from finconsole.tui.widgets.keybar import KeyBar
+from finconsole.tui.widgets.request_dialogs import TextDialog
 from finconsole.tui.widgets.save_once import SaveOnce
 from finconsole.tui.widgets.service_call import call_service
+from finconsole.tui.widgets.unsaved import UnsavedWork
 
 KIND_OPTIONS = [(disclosures.KIND_TITLES[k].capitalize(), k) for k in disclosures.KINDS]
 
@@ -35,6 +37,8 @@ class DisclosuresScreen(Screen):
     """
     BINDINGS = [
         Binding("n", "new", "Record disclosure"),
+        Binding("o", "open_customer", "Customer"),
+        Binding("w", "withdraw", "Withdraw"),
         Binding("ctrl+r", "reload", "Reload"),
     ]
 
@@ -71,7 +75,12 @@ class DisclosuresScreen(Screen):
             table.add_row(
                 literal(r["disclosed_at"].isoformat()),
                 literal(r["recipient_name"]),
-                literal(disclosures.KIND_TITLES[r["recipient_kind"]]),
+                # a withdrawn record says so where its kind stood (the name stays readable)
+                literal(
+                    "WITHDRAWN"
+                    if r["withdrawn_at"]
+                    else disclosures.KIND_TITLES[r["recipient_kind"]]
+                ),
                 literal(r["customer_id"] if r["customer_id"] is not None else "erased"),
                 literal(field_names(r["data_fields"])),
             )
@@ -90,6 +99,42 @@ class DisclosuresScreen(Screen):
 
     def action_new(self) -> None:
         self.app.push_screen(DisclosureForm(), self._reload_if_saved)
+
+    def highlighted(self) -> dict | None:
+        row = self.query_one(DataTable).cursor_row
+        if not self.rows or row is None or not 0 <= row < len(self.rows):
+            return None
+        return self.rows[row]
+
+    def action_open_customer(self) -> None:
+        row = self.highlighted()
+        if row is None or row["customer_id"] is None:
+            self.app.say("No customer to open: the disclosure's customer was erased.", error=True)
+            return
+        self.app.open_customer(row["customer_id"])
+
+    def action_withdraw(self) -> None:
+        """A disclosure recorded by mistake is withdrawn with a reason (audited), not deleted."""
+        row = self.highlighted()
+        if row is None:
+            return
+        if row["withdrawn_at"]:
+            self.app.say(f"Disclosure {row['id']} is already withdrawn.", error=True)
+            return
+        ident = row["id"]
+
+        def perform(values: dict) -> dict:
+            return withdrawal.withdraw_disclosure(self.app.user, ident, values["text"])
+
+        def done(result: dict | None) -> None:
+            if result:
+                self.app.say(f"Disclosure {ident} withdrawn.")
+                self.load()
+
+        dialog = TextDialog(
+            f"Withdraw disclosure {ident}", "Why (recorded by mistake, ...)", perform, "Withdraw"
+        )
+        self.app.push_screen(dialog, done)
 
     def _reload_if_saved(self, saved: object) -> None:
         if saved:
@@ -111,10 +156,15 @@ def detail_text(d: dict) -> str:
     if d["legal_basis"]:
         parts.append(f"Legal basis: {d['legal_basis']}.")
     parts.append(f"Recorded by {d['created_by']}.")
+    if d["withdrawn_at"]:
+        parts.append(
+            f"WITHDRAWN {d['withdrawn_at']:%Y-%m-%d} by {d['withdrawn_by']}: "
+            f"{d['withdrawal_reason']}"
+        )
     return " ".join(parts)
 
 
-class DisclosureForm(SaveOnce, Screen[bool]):
+class DisclosureForm(UnsavedWork, SaveOnce, Screen[bool]):
     app = ConsoleApp()
 
     DEFAULT_CSS = """
@@ -166,6 +216,7 @@ class DisclosureForm(SaveOnce, Screen[bool]):
 
     def on_mount(self) -> None:
         self.query(FormField).first().query_one("Input").focus()
+        self.call_after_refresh(self.remember_shown)
 
     def values(self) -> dict[str, str]:
         return {f.field_name: f.value for f in self.query(FormField)}
@@ -175,7 +226,7 @@ class DisclosureForm(SaveOnce, Screen[bool]):
             self.save(self.values())
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.leave_asking(lambda: self.dismiss(False))
 
     @work(thread=True, group="disclosure-save")
     def save(self, data: dict[str, str]) -> None:

@@ -11,10 +11,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from finconsole.core.kernel.text import printable
-from finconsole.core.transparency import inquiries
+from finconsole.core.transparency import inquiries, withdrawal
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.keybar import KeyBar
+from finconsole.tui.widgets.request_dialogs import TextDialog
 from finconsole.tui.widgets.service_call import call_service
 
 SCOPE_TITLES = {"one": "one customer", "several": "several", "general": "in general"}
@@ -29,6 +30,8 @@ class InquiriesScreen(Screen):
     """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
+        Binding("o", "open_customer", "Customer"),
+        Binding("w", "withdraw", "Withdraw"),
         Binding("ctrl+r", "reload", "Reload"),
     ]
 
@@ -66,7 +69,9 @@ class InquiriesScreen(Screen):
             table.add_row(
                 literal(r["received_at"].isoformat()),
                 literal(r["authority"]),
-                literal(SCOPE_TITLES.get(r["scope"], r["scope"])),
+                literal(
+                    "WITHDRAWN" if r["withdrawn_at"] else SCOPE_TITLES.get(r["scope"], r["scope"])
+                ),
                 literal(", ".join(f"#{cid}" for cid in r["customer_ids"]) or "-"),
                 literal(r["reference"]),
             )
@@ -83,10 +88,52 @@ class InquiriesScreen(Screen):
             return
         detail.update(printable(detail_text(self.rows[row])))
 
+    def highlighted(self) -> dict[str, Any] | None:
+        row = self.query_one(DataTable).cursor_row
+        if not self.rows or row is None or not 0 <= row < len(self.rows):
+            return None
+        return self.rows[row]
+
+    def action_open_customer(self) -> None:
+        """The (first) customer the inquiry is about."""
+        row = self.highlighted()
+        if row is None or not row["customer_ids"]:
+            self.app.say("This inquiry names no customer.", error=True)
+            return
+        self.app.open_customer(row["customer_ids"][0])
+
+    def action_withdraw(self) -> None:
+        """An inquiry recorded by mistake is withdrawn with a reason (audited), not deleted:
+        its open tasks are closed and its notices not yet sent are cancelled."""
+        row = self.highlighted()
+        if row is None:
+            return
+        if row["withdrawn_at"]:
+            self.app.say(f"Inquiry {row['id']} is already withdrawn.", error=True)
+            return
+        ident = row["id"]
+
+        def perform(values: dict[str, Any]) -> dict[str, Any]:
+            return withdrawal.withdraw_inquiry(self.app.user, ident, values["text"])
+
+        def done(result: dict[str, Any] | None) -> None:
+            if result:
+                self.app.say(f"Inquiry {ident} withdrawn; its open tasks are closed.")
+                self.load()
+
+        prompt = "Why (e.g. recorded twice)"
+        dialog = TextDialog(f"Withdraw inquiry {ident}", prompt, perform, "Withdraw")
+        self.app.push_screen(dialog, done)
+
 
 def detail_text(r: dict[str, Any]) -> str:
     parts = [f"Inquiry {r['id']} from {r['authority']}, received {r['received_at'].isoformat()}."]
     if r["description"]:
         parts.append(f"Asked: {r['description']}")
     parts.append(f"Recorded by {r['created_by']} on {r['created_at']:%Y-%m-%d}.")
+    if r["withdrawn_at"]:
+        parts.append(
+            f"WITHDRAWN {r['withdrawn_at']:%Y-%m-%d} by {r['withdrawn_by']}: "
+            f"{r['withdrawal_reason']}"
+        )
     return " ".join(parts)

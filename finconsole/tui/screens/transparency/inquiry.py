@@ -1,5 +1,9 @@
 """Record an authority inquiry (officer). Saving creates the "tell the customer" tasks at once;
-they wait at the top of the officer's queue until marked done."""
+they wait at the top of the officer's queue until marked done.
+
+Once saved, the form is a view of what was recorded (a second ctrl+s records nothing); ctrl+n
+starts a new one. Leaving with typed text not saved asks first. A mistaken inquiry is
+withdrawn from the list (ctrl+b, then w), never deleted."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.form import FormField, show_errors
 from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.save_once import SaveOnce
+from finconsole.tui.widgets.unsaved import UnsavedWork
 
 SCOPE_OPTIONS = [
     ("One customer", "one"),
@@ -27,7 +32,7 @@ SCOPE_OPTIONS = [
 ]
 
 
-class InquiryScreen(SaveOnce, Screen):
+class InquiryScreen(UnsavedWork, SaveOnce, Screen):
     app = ConsoleApp()
 
     DEFAULT_CSS = """
@@ -37,7 +42,12 @@ class InquiryScreen(SaveOnce, Screen):
         Binding("ctrl+s", "save", "Save inquiry"),
         Binding("ctrl+n", "clear", "New inquiry"),
         Binding("ctrl+b", "list", "Recorded"),  # ctrl+l locks the console everywhere
+        Binding("escape", "back", "Back"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.recorded: dict | None = None  # set once saved: the form is then a view
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -60,10 +70,21 @@ class InquiryScreen(SaveOnce, Screen):
 
     def on_mount(self) -> None:
         self.query_one("#authority").focus()
+        self.call_after_refresh(self.remember_shown)
 
     def action_save(self) -> None:
+        if self.recorded is not None:
+            self.app.notify(
+                f"Inquiry {self.recorded['id']} is already recorded: ctrl+n starts a new one.",
+                severity="warning",
+                markup=False,
+            )
+            return
         if self.begin_save():
             self.save({f.field_name: f.value for f in self.query(FormField)})
+
+    def action_back(self) -> None:
+        self.leave_asking(lambda: self.app.action_navigate("register"))
 
     def action_list(self) -> None:
         from finconsole.tui.screens.transparency.inquiries import InquiriesScreen
@@ -71,11 +92,22 @@ class InquiryScreen(SaveOnce, Screen):
         self.app.push_screen(InquiriesScreen())
 
     def action_clear(self) -> None:
+        self.leave_asking(self.clear)
+
+    def clear(self) -> None:
+        self.recorded = None
+        self.set_editable(True)
         for field in self.query(FormField):
             if field.options is None:
                 field.value = clock.today().isoformat() if field.field_name == "received_at" else ""
             field.set_error(None)
+        self.status("A new inquiry: ctrl+s saves it.")
         self.query_one("#authority").focus()
+        self.remember_shown()
+
+    def set_editable(self, editable: bool) -> None:
+        for widget in self.query("FormField Input, FormField Select"):
+            widget.disabled = not editable
 
     @work(thread=True, group="inquiry-save")
     def save(self, data: dict[str, str]) -> None:
@@ -106,6 +138,9 @@ class InquiryScreen(SaveOnce, Screen):
 
     def saved(self, result: dict) -> None:
         show_errors(list(self.query(FormField)), {})
+        self.recorded = result
+        self.set_editable(False)  # a view now: what was recorded, not a draft to save again
+        self.remember_shown()
         count = len(result["task_ids"])
         told = len(result["message_ids"])
         self.status(

@@ -26,10 +26,12 @@ class NoticeScreen(Screen):
     NoticeScreen #notice-text { padding: 0 1; }
     """
     BINDINGS = [
-        Binding("l", "toggle_lang", "Suomi/Svenska/English"),
-        Binding("r", "toggle_record", "Description/Record"),
-        Binding("m", "toggle_format", "Text/Markdown"),
-        Binding("s", "save", "Save to file"),
+        # Save first and short words: all four keys fit the 80-column key line beside who is
+        # logged in (s was cut off); r and m toggle (notice <-> record, text <-> Markdown)
+        Binding("s", "save", "Save"),
+        Binding("l", "toggle_lang", "fi/sv/en"),
+        Binding("r", "toggle_record", "Record"),
+        Binding("m", "toggle_format", "Markdown"),
     ]
 
     def __init__(self) -> None:

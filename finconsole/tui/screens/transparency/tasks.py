@@ -31,6 +31,7 @@ class TaskPanel(Vertical):
     """
     BINDINGS = [
         Binding("d", "mark_done", "Mark task done"),
+        Binding("o", "open_customer", "Customer"),
         Binding("ctrl+r", "reload", "Reload tasks"),
     ]
 
@@ -90,6 +91,14 @@ class TaskPanel(Vertical):
             self.app.notify("No task selected.", severity="warning")
             return
         self.complete(task["id"])
+
+    def action_open_customer(self) -> None:
+        """The customer a task is about ("Tell customer 1225 ..."), on their own screen."""
+        task = self.selected()
+        if task is None or task["customer_id"] is None:
+            self.app.notify("This task names no customer that can be opened.", severity="warning")
+            return
+        self.app.open_customer(task["customer_id"])
 
     def complete(self, task_id: int) -> None:
         call_service(
