@@ -123,7 +123,7 @@ def verify(actor: Actor, *, batch: int = 5000) -> ChainReport:
         for event in events:
             if event.prev_hash != expected_prev:
                 return ChainReport(checked, event.id, "an earlier event was removed or moved")
-            if _digest(event) != event.hash:
+            if not isinstance(event.at, dt.datetime) or _digest(event) != event.hash:
                 return ChainReport(checked, event.id, "the event was changed")
             expected_prev = event.hash
             checked += 1
@@ -206,7 +206,8 @@ def customers_text(event: dict[str, Any]) -> str:
 def _event_dict(event: AuditEvent) -> dict[str, Any]:
     return {
         "id": event.id,
-        "at": event.at,
+        # a stored time that is not one (an edited row) shows as empty, never ends the console
+        "at": event.at if isinstance(event.at, dt.datetime) else None,
         "actor": event.actor,
         "channel": event.channel,
         "action": event.action,

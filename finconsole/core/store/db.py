@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import ContextDecorator, contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qsl, unquote, urlparse
 
 import peewee as pw
 
@@ -65,29 +65,82 @@ def make_database(url: str) -> pw.Database:
     """Build (not yet connect) a peewee Database for ``url``."""
     if url.startswith("sqlite://"):
         path = sqlite_path(url)
-        name = str(path) if path else ":memory:"
-        if path is not None and not path.parent.exists():
+        if path is None or "mode=memory" in url:
+            raise DatabaseError(
+                "the database url names an in-memory SQLite database, where every write would "
+                "be lost: give a file, e.g. sqlite:///finconsole.db"
+            )
+        if not path.parent.exists():
             raise DatabaseError(f"database folder does not exist: {path.parent}")
-        return pw.SqliteDatabase(name, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+        return pw.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
     if url.startswith(("postgresql://", "postgres://")):
         return _make_postgres(url)
     raise DatabaseError("database url must start with sqlite:/// or postgresql://")
 
 
-def _make_postgres(url: str) -> pw.Database:
+# libpq connection parameters a URL may carry (``?sslmode=verify-full&sslrootcert=...``),
+# passed to the driver as they are: TLS, timeouts, keepalives. Others are refused by name, so
+# a misspelt ``sslmode`` is never silently a plain-text connection.
+PG_PARAMETERS = frozenset(
+    {
+        "sslmode",
+        "sslrootcert",
+        "sslcert",
+        "sslkey",
+        "sslcrl",
+        "sslpassword",
+        "ssl_min_protocol_version",
+        "sslcompression",
+        "sslsni",
+        "requiressl",
+        "gssencmode",
+        "channel_binding",
+        "connect_timeout",
+        "application_name",
+        "target_session_attrs",
+        "keepalives",
+        "keepalives_idle",
+        "keepalives_interval",
+        "keepalives_count",
+        "tcp_user_timeout",
+        "passfile",
+        "service",
+        "options",
+        "host",
+        "hostaddr",
+        "port",
+    }
+)
+
+
+def postgres_parameters(url: str) -> dict[str, Any]:
+    """The driver's keyword arguments for a ``postgresql://`` URL (``connect_timeout`` 5 s
+    unless the URL says otherwise)."""
     parsed = urlparse(url)
     try:
         port = parsed.port
     except ValueError:
         raise DatabaseError("database url has an invalid port") from None
-    return pw.PostgresqlDatabase(
-        (parsed.path or "/").lstrip("/") or "postgres",
-        user=unquote(parsed.username) if parsed.username else None,
-        password=unquote(parsed.password) if parsed.password else None,
-        host=parsed.hostname or None,
-        port=port,
-        connect_timeout=5,
-    )
+    params: dict[str, Any] = {
+        "user": unquote(parsed.username) if parsed.username else None,
+        "password": unquote(parsed.password) if parsed.password else None,
+        "host": parsed.hostname or None,
+        "port": port,
+        "connect_timeout": 5,
+    }
+    for name, value in parse_qsl(parsed.query, keep_blank_values=True):
+        if name not in PG_PARAMETERS:
+            raise DatabaseError(
+                f"database url: unknown connection parameter '{name}' (known: sslmode, "
+                "sslrootcert, sslcert, sslkey, connect_timeout, application_name, ...)"
+            )
+        params[name] = value
+    return params
+
+
+def _make_postgres(url: str) -> pw.Database:
+    name = (urlparse(url).path or "/").lstrip("/") or "postgres"
+    return pw.PostgresqlDatabase(name, **postgres_parameters(url))
 
 
 def connect(url: str, *, migrate: bool = False) -> pw.Database:

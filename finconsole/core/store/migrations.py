@@ -67,7 +67,15 @@ def schema_version(db: pw.Database) -> int:
         return 0
     with db.bind_ctx([models.Meta]):  # works before (or without) the proxy is initialised
         row = models.Meta.get_or_none(models.Meta.key == VERSION_KEY)
-    return int(row.value) if row else 0
+    if row is None:
+        return 0
+    try:
+        return int(row.value)
+    except (TypeError, ValueError):
+        raise DatabaseError(
+            "the database's schema version (meta.schema_version) is not a number: the "
+            "database is damaged or not finconsole's; restore it from a backup"
+        ) from None
 
 
 def ensure_schema(db: pw.Database, *, upgrade: bool) -> int:
