@@ -17,7 +17,13 @@ from urllib.parse import parse_qsl, unquote, urlparse
 
 import peewee as pw
 
-from finconsole.core.kernel.errors import DatabaseError, database_error_sentence
+from finconsole.core.kernel.errors import (
+    DATABASE_OTHER,
+    DatabaseError,
+    database_error_sentence,
+    database_error_text,
+    is_database_failure,
+)
 from finconsole.core.store import migrations
 from finconsole.core.store.models import database, is_sqlite, tuples  # noqa: F401 (re-exported)
 
@@ -154,8 +160,8 @@ def connect(url: str, *, migrate: bool = False) -> pw.Database:
         database.initialize(db)
     try:
         db.connect(reuse_if_open=True)
-    except pw.OperationalError as exc:
-        raise DatabaseError(f"cannot open the database: {_first_line(exc)}") from None
+    except pw.DatabaseError as exc:  # not only OperationalError: "file is not a database"
+        raise DatabaseError(f"cannot open the database: {opening_error_text(exc)}") from None
     if is_sqlite(db):
         _check_sqlite_version(db)
         path = sqlite_path(url)
@@ -163,6 +169,13 @@ def connect(url: str, *, migrate: bool = False) -> pw.Database:
             _restrict_permissions(path)
     migrations.ensure_schema(db, upgrade=migrate)
     return db
+
+
+def opening_error_text(exc: BaseException) -> str:
+    """Why a database could not be opened: the named condition (not a database, permission
+    denied ...), else the driver's first line (opening quotes no stored values)."""
+    named = database_error_text(exc)
+    return _first_line(exc) if named == DATABASE_OTHER else named
 
 
 def _check_sqlite_version(db: pw.Database) -> None:
@@ -202,8 +215,10 @@ def thread_connection() -> Iterator[None]:
     with database.connection_context():
         try:
             yield
-        except pw.PeeweeException as exc:
-            raise DatabaseError(database_error_sentence(exc)) from exc
+        except Exception as exc:
+            if isinstance(exc, pw.PeeweeException) or is_database_failure(exc):
+                raise DatabaseError(database_error_sentence(exc)) from exc
+            raise
 
 
 @contextmanager
@@ -278,11 +293,26 @@ class _WriteTransaction(ContextDecorator):
 
     def __exit__(self, exc_type, exc, tb):
         try:
-            return self.inner.__exit__(exc_type, exc, tb)
+            handled = self.inner.__exit__(exc_type, exc, tb)
         except pw.DatabaseError as failure:
             if exc is not None:
+                _reraise_as_peewee(exc)
                 raise exc from None
             cause = failure.__context__
             if isinstance(cause, pw.DatabaseError) and "no transaction" in str(failure):
                 raise cause from None  # the COMMIT failed, then the ROLLBACK
             raise
+        if exc is not None:
+            _reraise_as_peewee(exc)
+        return handled
+
+
+def _reraise_as_peewee(exc: BaseException) -> None:
+    """A driver's own error (bulk writes use its cursor directly) as peewee's class of the
+    same name, so every caller that handles database failures handles it too."""
+    if isinstance(exc, pw.PeeweeException) or not is_database_failure(exc):
+        return
+    peewee_class = getattr(pw, type(exc).__name__, pw.DatabaseError)
+    if not (isinstance(peewee_class, type) and issubclass(peewee_class, pw.PeeweeException)):
+        peewee_class = pw.DatabaseError
+    raise peewee_class(*exc.args) from exc

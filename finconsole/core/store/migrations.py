@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import peewee as pw
 
-from finconsole.core.kernel.errors import DatabaseError
+from finconsole.core.kernel.errors import DatabaseError, database_error_text
 from finconsole.core.store import models
 from finconsole.core.store import search_index as search
 
@@ -83,7 +83,7 @@ def ensure_schema(db: pw.Database, *, upgrade: bool) -> int:
     try:
         version = schema_version(db)
     except pw.DatabaseError as exc:
-        raise DatabaseError(f"cannot read the database: {str(exc).splitlines()[0]}") from None
+        raise DatabaseError(f"cannot read the database: {database_error_text(exc)}") from None
     if version > CURRENT_VERSION:
         raise DatabaseError(
             f"the database has schema version {version}, newer than this finconsole "
