@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "commands_notice",
     "commands_user",
     "commands_audit",
+    "commands_key",
     "commands_parcels",
     "commands_demo",
 ]

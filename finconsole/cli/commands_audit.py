@@ -26,11 +26,13 @@ def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
     ctx.connect()
     report = audit.verify(ctx.actor)
     if not report.ok:
+        where = f"at event {report.broken_id}" if report.broken_id else "at its end"
         raise FinconsoleError(
-            f"audit chain broken at event {report.broken_id}: {report.reason} "
+            f"audit chain broken {where}: {report.reason} "
             f"({report.checked} events before it are intact)"
         )
-    print(f"audit chain intact: {report.checked} events")
+    note = f" ({report.checkpoint})" if report.checkpoint else ""
+    print(f"audit chain intact: {report.checked} events{note}")
     return 0
 
 

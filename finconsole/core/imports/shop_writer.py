@@ -233,12 +233,12 @@ def audit_many(actor: Actor, events: Sequence[tuple]) -> None:
     to the chain in one ``executemany``: the same hash chain ``audit.record`` builds."""
     if not events:
         return
-    prev = audit.chain_head()
+    prev, key = audit.chain_start()
     now = clock.now()
     stored_now = now.isoformat(" ") if is_sqlite() else now
     rows = []
     for action, target_type, target_id, customer_id, fields, *last in events:
-        # a plain namespace: ``_digest`` reads attributes only, and a model costs 10x more
+        # a plain namespace: ``digest`` reads attributes only, and a model costs 10x more
         event = SimpleNamespace(
             at=now,
             actor=actor.username,
@@ -252,7 +252,7 @@ def audit_many(actor: Actor, events: Sequence[tuple]) -> None:
             prev_hash=prev,
             last_customer_id=last[0] if last else None,
         )
-        digest = audit._digest(event)  # type: ignore[arg-type]
+        digest = audit.digest(event, key)
         rows.append(
             (stored_now, actor.username, actor.channel, action, target_type, target_id)
             + (customer_id, event.last_customer_id)

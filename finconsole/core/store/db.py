@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ContextDecorator, contextmanager
 from pathlib import Path
 from typing import Any
@@ -65,6 +65,19 @@ def sqlite_path(url: str) -> Path | None:
     if rest in ("", ":memory:"):
         return None
     return Path(unquote(rest))
+
+
+def database_label() -> str:
+    """Which database the models are bound to, as the files next to the key name it: the
+    SQLite file's full path, or the PostgreSQL server and database (never a password)."""
+    db = database.obj
+    if db is None:
+        return ""
+    if is_sqlite(db):
+        return "sqlite:///" + str(Path(db.database).resolve())
+    params = getattr(db, "connect_params", {})
+    host, port = params.get("host") or "localhost", params.get("port") or 5432
+    return f"postgresql://{host}:{port}/{db.database}"
 
 
 def make_database(url: str) -> pw.Database:
@@ -247,6 +260,37 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else exc.__class__.__name__
 
 
+_pending = threading.local()  # callables to run once this thread's transaction has committed
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the current transaction has committed (at once outside one).
+
+    Runs after the outermost ``write_transaction`` of this thread ends with a commit; dropped
+    when it rolls back. Under a transaction begun otherwise (plain ``atomic()``) it runs at the
+    next commit of a ``write_transaction`` in this thread, so a callback must read what is
+    committed then rather than trust what it was given (the audit checkpoint does).
+    """
+    if not database.in_transaction():
+        callback()
+        return
+    callbacks = getattr(_pending, "callbacks", None)
+    if callbacks is None:
+        callbacks = _pending.callbacks = []
+    if callback not in callbacks:
+        callbacks.append(callback)
+
+
+def _transaction_ended(committed: bool) -> None:
+    if database.in_transaction():
+        return  # a savepoint ended: the transaction goes on
+    callbacks = getattr(_pending, "callbacks", None) or []
+    _pending.callbacks = []
+    if committed:
+        for callback in callbacks:
+            callback()
+
+
 def write_transaction(*, register_only: bool = False) -> "_WriteTransaction":
     """A transaction for a service that writes (a context manager or a decorator).
 
@@ -295,6 +339,7 @@ class _WriteTransaction(ContextDecorator):
         try:
             handled = self.inner.__exit__(exc_type, exc, tb)
         except pw.DatabaseError as failure:
+            _transaction_ended(committed=False)
             if exc is not None:
                 _reraise_as_peewee(exc)
                 raise exc from None
@@ -303,7 +348,9 @@ class _WriteTransaction(ContextDecorator):
                 raise cause from None  # the COMMIT failed, then the ROLLBACK
             raise
         if exc is not None:
+            _transaction_ended(committed=False)
             _reraise_as_peewee(exc)
+        _transaction_ended(committed=exc is None)
         return handled
 
 
