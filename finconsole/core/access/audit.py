@@ -53,13 +53,13 @@ def is_keyed() -> bool:
 def digest(event: Any, key: bytes | None) -> str:
     """The hash of one event (a model or any object with its attributes) chained to its
     ``prev_hash``: HMAC under ``key``; plain SHA-256 for a chain from before #16 (None)."""
-    message = _message(event)
+    message = event_message(event)
     if key is None:
         return hashlib.sha256(message).hexdigest()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def _message(event: Any) -> bytes:
+def event_message(event: Any) -> bytes:
     parts = [
         event.prev_hash,
         event.at.isoformat(timespec="microseconds"),

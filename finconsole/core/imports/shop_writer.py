@@ -100,6 +100,24 @@ def allocate_ids(table: str, count: int) -> list[int]:
     return [row[0] for row in rows]
 
 
+# --- one writer at a time ------------------------------------------------------------------
+
+IMPORT_LOCK = 4242003  # PostgreSQL advisory lock of import chunks (4242001: the audit chain)
+
+
+def lock_imports() -> None:
+    """Serialise import chunks across consoles, for this transaction.
+
+    A chunk reads which customers and orders exist, then inserts the rest. On SQLite the
+    chunk's BEGIN IMMEDIATE already makes a second console wait; on PostgreSQL two imports of
+    one file both read "not there" and both insert, and one ended in a unique violation. The
+    lock makes the second chunk wait for the first to commit; reading after it, it finds the
+    rows and counts them as unchanged.
+    """
+    if not is_sqlite():
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (IMPORT_LOCK,))
+
+
 # --- the erasure ledger, a chunk at a time ---------------------------------------------------
 
 
