@@ -65,5 +65,7 @@ def open_database(url: str, *, migrate: bool = False, allow_pending_restore: boo
     db.connect(url, migrate=migrate)
     if not allow_pending_restore:
         backup.ensure_no_pending_restore()
+    elif backup.restore_pending():
+        return  # 'restore --resume' re-keys a backup taken under an earlier key first
     keyring.ensure_key()  # another key file would not recognise the people erased
     audit.upgrade_chain()  # a chain from before #16 is keyed at its first start with the key

@@ -147,3 +147,32 @@ def test_rotation_refuses_a_broken_audit_trail_and_changes_nothing(db, officer, 
         key_rotation.rotate(officer, tmp_path / "new.key")
     assert not (tmp_path / "new.key").exists()
     assert keyring.meta_value(keyring.HISTORY_KEY) is None
+
+
+def test_a_backup_from_before_a_rotation_is_rekeyed_when_restored(folder, capsys):
+    db_mod.connect(f"sqlite:///{folder / 'finconsole.db'}")
+    from finconsole.core.kernel.actor import Actor
+
+    setup = users.create(Actor.cli(), "kaj", "officer", PASSWORD)
+    db_mod.close()
+    assert run(capsys, "backup", "before.db")[0] == 0
+    code, out, _ = run(capsys, "find", "Laine", "--json")
+    assert code == 0 and '"id": 2' in out
+    assert run(capsys, "erase", "2", "--yes")[0] == 0  # erased after the backup
+    assert run(capsys, "key", "rotate", "new.key")[0] == 0
+    use_key(folder, "new.key")
+
+    code, out, err = run(capsys, "restore", "before.db", "--yes")
+    assert code == 0, err
+    code, out, _ = run(capsys, "audit", "verify")
+    assert code == 0 and "intact" in out
+    code, out, _ = run(capsys, "import", "shopify-customers", "c.csv")
+    assert code == 0 and "skipped as erased 2" in out and "created 0" in out
+    db_mod.connect(f"sqlite:///{folder / 'finconsole.db'}")
+    try:
+        runtime.use_master_key(keys.load_key(folder / "new.key"))
+        user = User.get(User.username == "kaj")
+        assert cred.decrypt_secret(user.totp_secret_enc) == setup.secret
+        assert auth.login("kaj", PASSWORD, setup.recovery_codes[1], channel="cli")
+    finally:
+        db_mod.close()

@@ -21,14 +21,16 @@ import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
+from pathlib import Path
 from typing import Any
 
 import peewee as pw
+from peewee import sqlite3  # type: ignore[attr-defined]  # pysqlite3 when installed
 
 from finconsole.core.access import audit_head, keyring
 from finconsole.core.kernel import clock, permissions
 from finconsole.core.kernel.actor import Actor
-from finconsole.core.kernel.errors import FinconsoleError
+from finconsole.core.kernel.errors import FinconsoleError, ValidationError
 from finconsole.core.settings import keys, runtime
 from finconsole.core.store.db import after_commit, is_sqlite, write_transaction
 from finconsole.core.store.models import AuditEvent, Meta, database
@@ -315,6 +317,55 @@ def compare_with_checkpoint(
             f"names event {head.last_id}, the chain ends at event {last[0]})",
         )
     return ChainReport(checked, checkpoint=f"its ends match {where}")
+
+
+def verify_against_backup(actor: Actor, path: Path) -> ChainReport:
+    """The live chain against a backup's (an SQLite copy: a witness the live database cannot
+    change): the backup's first event must still be the first and its last one still there,
+    with the same hash when no key rotation came between. Run ``verify`` for the rest."""
+    permissions.require(actor, "view_audit")
+    first, last, fingerprint = _backup_ends(Path(path))
+    where = f"the backup {Path(path).name}"
+    if last is None:
+        return ChainReport(0, checkpoint=f"{where} holds no events")
+    same_key = fingerprint in (None, keyring.fingerprint(runtime.master_key()))
+    row = AuditEvent.select().order_by(AuditEvent.id).first()
+    if row is None:
+        return ChainReport(0, 0, f"every event was removed ({where} names event {last[0]})")
+    if first is not None and (row.id != first[0] or (same_key and row.prev_hash != first[1])):
+        return ChainReport(
+            0, row.id, f"events at the start were removed ({where} starts at event {first[0]})"
+        )
+    kept = AuditEvent.get_or_none(AuditEvent.id == last[0])
+    if kept is None or (same_key and kept.hash != last[1]):
+        return ChainReport(
+            0, last[0], f"events were removed or replaced since {where} (it names event {last[0]})"
+        )
+    return ChainReport(0, checkpoint=f"its events up to {last[0]} match {where}")
+
+
+def _backup_ends(path: Path) -> tuple[tuple[int, str] | None, tuple[int, str] | None, Any]:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            first = conn.execute(
+                "SELECT id, prev_hash FROM audit_event ORDER BY id LIMIT 1"
+            ).fetchone()
+            last = conn.execute(
+                "SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            row = conn.execute(
+                "SELECT value FROM meta WHERE key = ?", (keyring.FINGERPRINT_KEY,)
+            ).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        raise ValidationError({"backup": "is not a finconsole backup"}) from None
+    return (
+        (tuple(first) if first else None),
+        (tuple(last) if last else None),
+        (row[0] if row else None),
+    )
 
 
 def _checkpoint() -> tuple[audit_head.Head | None, str, bool]:

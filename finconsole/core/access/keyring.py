@@ -102,8 +102,8 @@ def record_fingerprint(master: bytes) -> None:
 def _check_key_decrypts_secrets() -> None:
     """An older register's first key is adopted only if it opens its users' TOTP secrets
     (when it has any): a wrong key file is not recorded as the right one."""
-    tokens = [u.totp_secret_enc for u in User.select(User.totp_secret_enc).limit(20)]
-    tokens = [t for t in tokens if t]
+    query = User.select(User.totp_secret_enc).where(User.totp_secret_enc.is_null(False))
+    tokens: list[str] = [u.totp_secret_enc for u in query.limit(20) if u.totp_secret_enc]
     if not tokens:
         return
     fernet = totp_fernet(runtime.master_key())
@@ -137,19 +137,23 @@ def history(master: bytes | None = None) -> list[bytes]:
     cached = _history_cache.get(db) if db is not None else None
     if cached is not None and cached[0] == master:
         return cached[1]
-    token = meta_value(HISTORY_KEY)
-    old: list[bytes] = []
-    if token:
-        try:
-            old = [k.encode() for k in json.loads(_history_fernet(master).decrypt(token.encode()))]
-        except (InvalidToken, ValueError):
-            raise ConfigError(
-                f"the key file {key_path_text()} cannot open this register's earlier keys: "
-                "it is not the register's current key"
-            ) from None
+    old = unseal_history(meta_value(HISTORY_KEY), master)
     if db is not None:
         _history_cache[db] = (master, old)
     return old
+
+
+def unseal_history(token: str | None, master: bytes) -> list[bytes]:
+    """The keys sealed in ``token`` (``meta.key_history``) under ``master``; [] for None."""
+    if not token:
+        return []
+    try:
+        return [k.encode() for k in json.loads(_history_fernet(master).decrypt(token.encode()))]
+    except (InvalidToken, ValueError):
+        raise ConfigError(
+            f"the key file {key_path_text()} cannot open this register's earlier keys: "
+            "it is not the register's current key"
+        ) from None
 
 
 def sealed_history(old: list[bytes], master: bytes) -> str:

@@ -23,10 +23,10 @@ from cryptography.fernet import InvalidToken
 from finconsole.core.access import audit, keyring
 from finconsole.core.kernel import permissions
 from finconsole.core.kernel.actor import Actor
-from finconsole.core.kernel.errors import ValidationError
+from finconsole.core.kernel.errors import ConfigError, ValidationError
 from finconsole.core.settings import keys, runtime
 from finconsole.core.store.db import write_transaction
-from finconsole.core.store.models import ErasureLedger, RecoveryCode, User, database
+from finconsole.core.store.models import ErasureLedger, Meta, RecoveryCode, User, database
 
 LEDGER_HASHES = ("subject_hash", "phone_hash", "shop_ref_hash")
 
@@ -65,6 +65,58 @@ def rotate(actor: Actor, new_key_file: Path) -> dict[str, Any]:
     }
 
 
+# --- a backup taken under an earlier key -----------------------------------------------------
+
+RESTORE_FINGERPRINT = "restore_key_fingerprint"  # the live register's key, carried over
+RESTORE_HISTORY = "restore_key_history"  # its earlier keys, sealed under it
+
+
+def carry_key(conn: Any) -> None:
+    """Into a restore's private copy (a raw SQLite connection, in its transaction): the live
+    register's key and earlier keys, so ``adopt_restored_key`` can re-key the backup's data,
+    even from ``restore --resume`` in another process."""
+    rows = (
+        (RESTORE_FINGERPRINT, keyring.meta_value(keyring.FINGERPRINT_KEY)),
+        (RESTORE_HISTORY, keyring.meta_value(keyring.HISTORY_KEY)),
+    )
+    for key, value in rows:
+        if value is not None:
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+
+def adopt_restored_key() -> bool:
+    """A restored backup taken under an earlier key is re-keyed under the current one (its
+    TOTP secrets, recovery codes and audit chain; the erasure ledger is the live one already).
+    Call in the restore's transaction. Returns True if it re-keyed."""
+    live = keyring.meta_value(RESTORE_FINGERPRINT)
+    token = keyring.meta_value(RESTORE_HISTORY)
+    master = runtime.master_key()
+    if live is None or live != keyring.fingerprint(master):
+        return False  # nothing carried over (or not this key): ensure_key decides later
+    taken = keyring.meta_value(keyring.FINGERPRINT_KEY)
+    chain = [*keyring.unseal_history(token, master), master]
+    # a backup from before fingerprints were kept was made under the register's first key
+    found = [i for i, k in enumerate(chain) if taken in (None, keyring.fingerprint(k))]
+    if taken is not None and not found:
+        raise ConfigError(
+            f"the backup was taken under a key (fingerprint {taken}) this register never "
+            "used: it cannot be re-keyed"
+        )
+    start = found[0] if found else 0
+    for key, value in ((keyring.FINGERPRINT_KEY, live), (keyring.HISTORY_KEY, token)):
+        if value is not None:
+            keyring.set_meta_value(key, value)
+    Meta.delete().where(Meta.key.in_([RESTORE_FINGERPRINT, RESTORE_HISTORY])).execute()
+    keyring.forget_cached_history()
+    if chain[start] == master:
+        return False
+    _reencrypt_totp(chain[start], master)
+    for later in chain[start + 1 :]:
+        _rehash(RecoveryCode, ("code_hash",), "recovery", later)
+    audit.rehash_chain(master, chain[start])
+    return True
+
+
 def _rekey(old: bytes, new: bytes) -> dict[str, int]:
     history = keyring.history(old)
     counts = {
@@ -84,7 +136,7 @@ def _reencrypt_totp(old: bytes, new: bytes) -> int:
         User.totp_secret_enc.is_null(False)
     ):
         try:
-            secret = before.decrypt(user.totp_secret_enc.encode())
+            secret = before.decrypt(str(user.totp_secret_enc).encode())
         except (InvalidToken, ValueError):
             # a secret this key never made (its user must reset TOTP anyway): left as it is
             continue

@@ -134,3 +134,34 @@ def test_a_broken_unkeyed_chain_is_not_rekeyed(chain, officer):
     assert audit.upgrade_chain() == 0
     report = audit.verify(officer)
     assert report.broken_id == 7 and not report.keyed
+
+
+# --- a backup as a witness --------------------------------------------------------------------
+
+
+def test_a_backup_witnesses_events_removed_since(sqlite_db, clock, officer, tmp_path):
+    from finconsole.core.erasure import backup
+
+    for _ in range(30):
+        audit.record(officer, "login")
+    backup.backup(officer, tmp_path / "b.db")
+    assert audit.verify_against_backup(officer, tmp_path / "b.db").ok
+    audit_head.path().unlink()  # the checkpoint lost too: the backup still tells
+    sqlite_db.execute_sql("DELETE FROM audit_event WHERE id > 20")
+    report = audit.verify_against_backup(officer, tmp_path / "b.db")
+    assert not report.ok and "removed or replaced since the backup b.db" in report.reason
+    sqlite_db.execute_sql("DELETE FROM audit_event")
+    assert (
+        "every event was removed" in audit.verify_against_backup(officer, tmp_path / "b.db").reason
+    )
+
+
+def test_cli_verify_reports_a_wholesale_deletion(chain, config_file, capsys, tmp_path):
+    from finconsole.cli import main
+
+    assert main(["--config", str(config_file), "audit", "verify"]) == 0
+    assert "intact: 150 events (its ends match the checkpoint" in capsys.readouterr().out
+    database.execute_sql("DELETE FROM audit_event")
+    assert main(["--config", str(config_file), "audit", "verify"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "every event was removed" in err and len(err.splitlines()) == 1
