@@ -61,20 +61,67 @@ def test_import_into_a_full_database_says_the_disk_is_full(folder, capsys, monke
     assert run(capsys, "audit", "verify")[0] == 0  # what was written is whole and chained
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    """A 256 KiB tmpfs (needs the right to mount: root in a container)."""
-    mount = tmp_path / "small"
+def mount_tmpfs(mount, size):
+    """A small tmpfs at ``mount`` (needs the right to mount: root in a container)."""
     mount.mkdir()
     done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)],
         capture_output=True,
         check=False,
     )
     if done.returncode != 0:
         pytest.skip("cannot mount a small tmpfs here (not root)")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    mount = tmp_path / "small"
+    mount_tmpfs(mount, "256k")
     yield mount
     subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(folder):
+    """Take every free block of the disk under ``folder``."""
+    fd = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        for size in (65536, 4096, 512, 1):
+            try:
+                while True:
+                    os.write(fd, b"\0" * size)
+            except OSError:
+                continue
+    finally:
+        os.close(fd)
+
+
+def test_erasure_on_a_full_disk_says_the_disk_is_full(tmp_path, monkeypatch, capsys):
+    """Before #16: "the database refused the operation", the cause hidden behind the
+    ROLLBACK that found SQLite had rolled back by itself."""
+    disk = tmp_path / "disk"
+    mount_tmpfs(disk, "6m")
+    try:
+        monkeypatch.chdir(disk)
+        monkeypatch.delenv("FINCONSOLE_CONFIG", raising=False)
+        assert run(capsys, "init")[0] == 0
+        rows = "".join(
+            f"{i},Anna{i},Virtanen{i},anna{i}@example.fi,yes,Katu {i},Helsinki,FI,00100,\n"
+            for i in range(3000)
+        )
+        (tmp_path / "c.csv").write_text(CUSTOMERS_HEADER + rows)
+        assert run(capsys, "import", "shopify-customers", str(tmp_path / "c.csv"))[0] == 0
+        fill(disk)
+        code, _, err = run(capsys, "erase", "5", "--yes")  # no room even to open it
+        assert code == 1 and "cannot open the database: the disk is full" in one_line(err)
+        filler = disk / "filler"
+        os.truncate(filler, filler.stat().st_size - 48 * 1024)  # room to open, not to erase
+        code, _, err = run(capsys, "erase", "5", "--yes")
+        assert code == 1 and "the disk is full: nothing was saved" in one_line(err)
+        filler.unlink()
+        code, out, err = run(capsys, "erase", "5", "--yes")
+        assert code == 0 and "erasure complete" in out, err
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
 def test_backup_to_a_full_disk_says_the_disk_is_full(folder, capsys, small_disk):

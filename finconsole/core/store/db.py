@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import ContextDecorator, contextmanager
@@ -174,6 +175,8 @@ def connect(url: str, *, migrate: bool = False) -> pw.Database:
     try:
         db.connect(reuse_if_open=True)
     except pw.DatabaseError as exc:  # not only OperationalError: "file is not a database"
+        if _disk_full(sqlite_path(url)):  # SQLite says "disk I/O error" (no room for -shm)
+            raise DatabaseError(f"cannot open the database: {DISK_FULL}") from None
         raise DatabaseError(f"cannot open the database: {opening_error_text(exc)}") from None
     if is_sqlite(db):
         _check_sqlite_version(db)
@@ -182,6 +185,19 @@ def connect(url: str, *, migrate: bool = False) -> pw.Database:
             _restrict_permissions(path)
     migrations.ensure_schema(db, upgrade=migrate)
     return db
+
+
+DISK_FULL = "the disk is full: free some space and try again"
+
+
+def _disk_full(path: Path | None) -> bool:
+    """True when the SQLite file's disk has no room left (less than one 64 KiB write)."""
+    if path is None:
+        return False
+    try:
+        return shutil.disk_usage(path.parent).free < 65536
+    except OSError:
+        return False
 
 
 def opening_error_text(exc: BaseException) -> str:
@@ -343,15 +359,30 @@ class _WriteTransaction(ContextDecorator):
             if exc is not None:
                 _reraise_as_peewee(exc)
                 raise exc from None
-            cause = failure.__context__
-            if isinstance(cause, pw.DatabaseError) and "no transaction" in str(failure):
-                raise cause from None  # the COMMIT failed, then the ROLLBACK
+            if "no transaction" in str(failure):
+                cause = _first_real_failure(failure)  # the COMMIT failed, then the ROLLBACK
+                if cause is not None:
+                    _reraise_as_peewee(cause)
+                    raise cause from None
             raise
         if exc is not None:
             _transaction_ended(committed=False)
             _reraise_as_peewee(exc)
         _transaction_ended(committed=exc is None)
         return handled
+
+
+def _first_real_failure(failure: BaseException) -> BaseException | None:
+    """The error behind a failed ROLLBACK: SQLite rolled back by itself (a full disk during
+    COMMIT), so peewee's ROLLBACK found no transaction; the driver's and peewee's copies of
+    that complaint sit in between."""
+    seen = failure.__context__
+    while seen is not None:
+        text = str(seen)
+        if is_database_failure(seen) and "no transaction" not in text:
+            return seen
+        seen = seen.__context__
+    return None
 
 
 def _reraise_as_peewee(exc: BaseException) -> None:
