@@ -293,6 +293,8 @@ def compare_with_checkpoint(
 ) -> ChainReport:
     """The walked chain's ends against the checkpoint file (see ``audit_head``)."""
     head, problem, same_key = _checkpoint()
+    if problem.endswith("cannot be read"):  # a torn write after a power cut, say: as if absent
+        return ChainReport(checked, checkpoint=f"{problem}: only the chain itself was checked")
     if problem:
         return ChainReport(checked, 0, problem)
     if head is None:
