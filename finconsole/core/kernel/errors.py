@@ -108,6 +108,8 @@ DATABASE_CONDITIONS = (
     ("server closed", _GONE),
 )
 DATABASE_OTHER = "the database refused the operation: nothing was saved"
+DATABASE_GONE = _GONE
+DATABASE_BUSY = _BUSY
 
 
 def database_error_text(exc: BaseException) -> str:

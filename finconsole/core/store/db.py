@@ -19,6 +19,8 @@ from urllib.parse import parse_qsl, unquote, urlparse
 import peewee as pw
 
 from finconsole.core.kernel.errors import (
+    DATABASE_BUSY,
+    DATABASE_GONE,
     DATABASE_OTHER,
     DatabaseError,
     database_error_sentence,
@@ -204,7 +206,11 @@ def opening_error_text(exc: BaseException) -> str:
     """Why a database could not be opened: the named condition (not a database, permission
     denied ...), else the driver's first line (opening quotes no stored values)."""
     named = database_error_text(exc)
-    return _first_line(exc) if named == DATABASE_OTHER else named
+    if named in (DATABASE_OTHER, DATABASE_GONE, DATABASE_BUSY):
+        # a connection's own first line says more ("server does not support SSL, but SSL
+        # was required", "password authentication failed") and quotes no stored value
+        return _first_line(exc)
+    return named
 
 
 def _check_sqlite_version(db: pw.Database) -> None:

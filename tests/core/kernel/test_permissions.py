@@ -183,6 +183,18 @@ def _restore(a: Actor, w: World) -> Any:
         return _sqlite_only(lambda: backup.restore(a, path))
 
 
+def _verify_against_backup(a: Actor, w: World) -> Any:
+    import sqlite3
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "witness.db"
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE audit_event (id INTEGER PRIMARY KEY, prev_hash, hash)")
+        conn.execute("CREATE TABLE meta (key PRIMARY KEY, value)")
+        conn.close()
+        return audit.verify_against_backup(a, path)
+
+
 def _rotate_key(a: Actor, w: World) -> Any:
     with tempfile.TemporaryDirectory() as folder:
         return key_rotation.rotate(a, Path(folder) / "new.key")
@@ -401,6 +413,7 @@ SERVICES: dict[str, Call] = {
     # access
     "access.audit.verify": Call("view_audit", lambda a, w: audit.verify(a)),
     "access.audit.search": Call("view_audit"),
+    "access.audit.verify_against_backup": Call("view_audit", _verify_against_backup),
     "access.auth.reauthenticate": Call(
         None, lambda a, w: _auth_refused(lambda: auth.reauthenticate(a, "wrong", "000000"))
     ),
