@@ -176,3 +176,13 @@ def test_a_backup_from_before_a_rotation_is_rekeyed_when_restored(folder, capsys
         assert auth.login("kaj", PASSWORD, setup.recovery_codes[1], channel="cli")
     finally:
         db_mod.close()
+
+
+def test_a_console_left_open_across_a_rotation_writes_nothing(db, officer, runtime_config):
+    """Its keyed hashes and audit events would be made under the key the register left."""
+    keyring.record_fingerprint(runtime.master_key())
+    audit.record(officer, "login")
+    keyring.set_meta_value(keyring.FINGERPRINT_KEY, "0000-1111-2222-3333")  # rotated elsewhere
+    with pytest.raises(ConfigError, match="the register was re-keyed .*0000-1111-2222-3333"):
+        audit.record(officer, "logout")
+    assert [e["action"] for e in audit.search(officer)] == ["login"]

@@ -115,6 +115,7 @@ def chain_start() -> tuple[str, bytes | None]:
     this transaction; the checkpoint file is brought up to date once it commits. Every
     writer of audit events (``record``, bulk imports) starts here."""
     _lock_chain_head()
+    keyring.ensure_still_current()  # every audited write comes here: none under an old key
     last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
     keyed = Meta.select().where(Meta.key == CHAIN_KEY).exists()
     if last is None and not keyed:

@@ -87,6 +87,31 @@ def _matches_stored_key() -> bool:
     return stored is not None
 
 
+def ensure_still_current() -> None:
+    """Inside a write transaction: refuse to write when the register was re-keyed since this
+    process loaded its key (``key rotate`` from another shell while a console stays open):
+    its keyed hashes and audit events would be made under a key the register left behind."""
+    stored = meta_value(FINGERPRINT_KEY)
+    if stored is None:
+        return
+    current = _fingerprint_of_current()
+    if stored != current:
+        raise ConfigError(
+            f"the register was re-keyed (its key is now {stored}; this console has {current}): "
+            "nothing was saved; restart it with the new key file"
+        )
+
+
+_fingerprints: dict[bytes, str] = {}
+
+
+def _fingerprint_of_current() -> str:
+    master = runtime.master_key()
+    if master not in _fingerprints:
+        _fingerprints[master] = fingerprint(master)
+    return _fingerprints[master]
+
+
 def record_fingerprint(master: bytes) -> None:
     """At ``init``: the new database takes this key; one that has another is refused."""
     current = fingerprint(master)
