@@ -82,3 +82,11 @@ def test_garbage_audit_timestamp(folder, capsys, officer):
     assert code == 1 and "broken at event 1: the event was changed" in one_line(err)
     code, out, err = run(capsys, "audit", "show")
     assert code == 0 and err == ""
+
+
+def test_sslmode_require_is_a_clear_refusal(tmp_path, monkeypatch, capsys, pg_url):
+    """The test server has no SSL: before #16 the parameter was ignored (plain text)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "config.toml").write_text(f'[database]\nurl = "{pg_url}?sslmode=require"\n')
+    code, _, err = run(capsys, "find", "x")
+    assert code == 1 and "SSL was required" in one_line(err)
