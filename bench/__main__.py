@@ -22,6 +22,9 @@ def available() -> list[str]:
 
 def run(name: str, argv: list[str]) -> int:
     module = importlib.import_module(f"bench.bench_{name}")
+    from bench.common import ensure_key
+
+    ensure_key()  # audited actions need the key file (the audit chain is keyed)
     print(f"== bench {name} {' '.join(argv)}".rstrip(), flush=True)
     started = time.monotonic()
     if inspect.signature(module.main).parameters:

@@ -10,6 +10,8 @@ from urllib.parse import urlparse
 
 from finconsole.core.demo import demo
 from finconsole.core.kernel.actor import Actor
+from finconsole.core.kernel.errors import ConfigError
+from finconsole.core.settings import config, keys, runtime
 from finconsole.core.store import db
 from finconsole.core.store.models import Customer
 
@@ -42,7 +44,19 @@ def postgres_register(server_url: str, customers: int, seed: int = 1) -> str:
     return url
 
 
+def ensure_key() -> None:
+    """A key file for the benchmark's audited actions (the audit chain is keyed), in bench/out/,
+    unless the config in force already has one."""
+    try:
+        runtime.master_key()
+    except ConfigError:
+        OUT.mkdir(exist_ok=True)
+        keys.create_key_file(OUT / "finconsole.key")
+        runtime.set_config(config.Config(config.defaults(), OUT / "config.toml"))
+
+
 def fill(url: str, customers: int, seed: int) -> None:
+    ensure_key()
     db.connect(url, migrate=True)
     have = Customer.select().count()
     if have == 0:

@@ -61,6 +61,8 @@ def db_url(request, tmp_path):
         + ", ".join(f'"{t}"' for t in tables + ["search_term"])
         + " RESTART IDENTITY CASCADE"
     )
+    # the key's fingerprint, the audit head ...: each test brings a key file of its own
+    database.execute_sql("DELETE FROM meta WHERE key <> 'schema_version'")
     db_mod.close()
     yield url
 
@@ -111,8 +113,11 @@ def config_file(tmp_path, db_url) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def runtime_config(tmp_path):
-    """Every test runs with the default settings and a key file of its own."""
+def runtime_config(tmp_path, monkeypatch):
+    """Every test runs with the default settings and a key file of its own, in tmp_path as
+    its working folder: a config without a file (``Config(defaults(), None)``) finds the key
+    there too (every audited action needs it: the audit chain is keyed)."""
+    monkeypatch.chdir(tmp_path)
     cfg = config_mod.Config(config_mod.defaults(), tmp_path / "config.toml")
     keys.create_key_file(tmp_path / "finconsole.key")
     runtime.set_config(cfg)

@@ -13,7 +13,11 @@ import sys
 from collections.abc import Callable, Sequence
 
 from finconsole.cli.context import Context
-from finconsole.core.kernel.errors import FinconsoleError, database_error_text
+from finconsole.core.kernel.errors import (
+    FinconsoleError,
+    database_error_text,
+    is_database_failure,
+)
 from finconsole.core.settings import config as config_mod
 
 # Command modules by name, imported only when a subcommand is parsed: opening the console
@@ -27,6 +31,7 @@ COMMAND_MODULES = [
     "commands_notice",
     "commands_user",
     "commands_audit",
+    "commands_key",
     "commands_parcels",
     "commands_demo",
 ]
@@ -84,7 +89,7 @@ def main(argv: Sequence[str] | None = None, open_console: ConsoleOpener | None =
     except KeyboardInterrupt:
         return fail("interrupted", 130)
     except Exception as exc:  # a bug: still one line (no personal data from str(exc))
-        if _is_database_error(exc):
+        if is_database_failure(exc):
             return fail(f"database error: {database_error_text(exc)}")
         if os.environ.get("FINCONSOLE_DEBUG"):
             raise
@@ -99,9 +104,3 @@ def main(argv: Sequence[str] | None = None, open_console: ConsoleOpener | None =
 def fail(message: str, code: int = 1) -> int:
     print(f"finconsole: {message}", file=sys.stderr)
     return code
-
-
-def _is_database_error(exc: BaseException) -> bool:
-    # peewee is looked up, not imported: opening the console paints before loading it.
-    peewee = sys.modules.get("peewee")
-    return peewee is not None and isinstance(exc, peewee.DatabaseError)

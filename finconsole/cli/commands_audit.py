@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from finconsole.cli.context import Context
 from finconsole.cli.output import print_table
@@ -13,7 +14,15 @@ from finconsole.core.kernel.errors import FinconsoleError
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("audit", help="verify or show the audit trail")
     audit_sub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    audit_sub.add_parser("verify", help="check the whole hash chain").set_defaults(func=cmd_verify)
+    verify = audit_sub.add_parser("verify", help="check the whole hash chain")
+    verify.add_argument(
+        "--against",
+        metavar="BACKUP",
+        action="append",
+        default=[],
+        help="also check that no event a backup holds was removed since (repeatable)",
+    )
+    verify.set_defaults(func=cmd_verify)
     show = audit_sub.add_parser("show", help="events, newest first")
     show.add_argument("--customer", type=int, metavar="ID")
     show.add_argument("--user", metavar="NAME")
@@ -26,11 +35,18 @@ def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
     ctx.connect()
     report = audit.verify(ctx.actor)
     if not report.ok:
+        where = f"at event {report.broken_id}" if report.broken_id else "at its end"
         raise FinconsoleError(
-            f"audit chain broken at event {report.broken_id}: {report.reason} "
+            f"audit chain broken {where}: {report.reason} "
             f"({report.checked} events before it are intact)"
         )
-    print(f"audit chain intact: {report.checked} events")
+    for backup in args.against:
+        witness = audit.verify_against_backup(ctx.actor, Path(backup))
+        if not witness.ok:
+            raise FinconsoleError(f"audit chain broken: {witness.reason}")
+        print(witness.checkpoint)
+    note = f" ({report.checkpoint})" if report.checkpoint else ""
+    print(f"audit chain intact: {report.checked} events{note}")
     return 0
 
 

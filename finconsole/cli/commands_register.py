@@ -7,6 +7,7 @@ import argparse
 from finconsole.cli.context import Context
 from finconsole.cli.output import print_rows
 from finconsole.core import bootstrap
+from finconsole.core.access import keyring
 from finconsole.core.kernel.errors import ConfigError
 from finconsole.core.register import find
 from finconsole.core.settings import config as config_mod
@@ -50,9 +51,13 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     config = config_mod.Config(bootstrap.validate_config(data, str(path)), path.resolve())
     # Create the database first: a bad URL must not leave a config behind that points at it.
     db.connect(config.database_url, migrate=True)
-    db.close()
-    key_path = config.resolve(config["security"]["key_file"])
-    created_key = keys.create_key_file(key_path)
+    try:
+        key_path = config.resolve(config["security"]["key_file"])
+        created_key = keys.create_key_file(key_path)
+        # the database remembers its key: another key file is refused (keyring.ensure_key)
+        keyring.record_fingerprint(keys.load_key(key_path))
+    finally:
+        db.close()
     config_mod.write(path, data, force=args.force)
     print(f"wrote {path}")
     print(f"database ready: {_describe(config.database_url)}")

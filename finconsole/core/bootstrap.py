@@ -53,15 +53,21 @@ def use_config(path: str | None = None) -> config.Config:
 
 
 def open_database(url: str, *, migrate: bool = False, allow_pending_restore: bool = False) -> None:
-    """Connect, bring the schema up to date (or refuse an old one), check for a pending restore.
+    """Connect, bring the schema up to date (or refuse an old one), check for a pending
+    restore, refuse a key file that is not the register's.
 
     A database restored from a backup is refused until its erasure ledger is replayed (only
     ``finconsole restore`` itself opens it then).
     """
     # imported here, not at the top: the console paints its login before the driver loads
+    from finconsole.core.access import audit, keyring
     from finconsole.core.erasure import backup
     from finconsole.core.store import db
 
     db.connect(url, migrate=migrate)
     if not allow_pending_restore:
         backup.ensure_no_pending_restore()
+    elif backup.restore_pending():
+        return  # 'restore --resume' re-keys a backup taken under an earlier key first
+    keyring.ensure_key()  # another key file would not recognise the people erased
+    audit.upgrade_chain()  # a chain from before #16 is keyed at its first start with the key

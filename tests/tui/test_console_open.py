@@ -105,3 +105,28 @@ def test_quitting_before_the_database_is_open_is_a_plain_exit(db, clock):
     app = FinconsoleApp(runtime.get_config(), connect=refuse)
     open_database(app)
     assert app.startup_error is None and app.database_ready.is_set()
+
+
+def test_another_key_file_closes_the_console_naming_both_fingerprints(
+    tmp_path, capsys, headless, monkeypatch
+):
+    """#16: the register remembers its key; a console with another key file does not open."""
+    from finconsole.core.access import keyring
+    from finconsole.core.settings import keys
+    from finconsole.core.store import db as db_mod
+
+    url = f"sqlite:///{tmp_path}/register.db"
+    db_mod.connect(url, migrate=True)
+    keyring.record_fingerprint(keys.load_key(tmp_path / "finconsole.key"))
+    db_mod.close()
+    keys.create_key_file(tmp_path / "other.key")
+    data = config_mod.defaults()
+    data["database"]["url"] = url
+    data["security"]["key_file"] = "other.key"
+    path = tmp_path / "config.toml"
+    config_mod.write(path, data, force=True)
+    assert main(["--config", str(path)]) == 1
+    err = capsys.readouterr().err
+    mine = keyring.fingerprint(keys.load_key(tmp_path / "finconsole.key"))
+    other = keyring.fingerprint(keys.load_key(tmp_path / "other.key"))
+    assert err.count("\n") == 1 and mine in err and other in err

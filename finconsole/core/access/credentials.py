@@ -15,8 +15,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
-import hashlib
-import hmac
 import io
 import secrets
 import unicodedata
@@ -29,6 +27,7 @@ import segno
 from cryptography.fernet import Fernet, InvalidToken
 from pyotp.exceptions import OTPVerificationError
 
+from finconsole.core.access import keyring
 from finconsole.core.kernel import clock
 from finconsole.core.kernel import validation as v
 from finconsole.core.kernel.errors import ConfigError
@@ -218,8 +217,8 @@ def normalise_recovery_code(code: str) -> str:
 
 
 def hash_recovery_code(code: str) -> str:
-    key = runtime.subkey("recovery")
-    return hmac.new(key, normalise_recovery_code(code).encode(), hashlib.sha256).hexdigest()
+    # through the register's keys: rotation re-hashes the stored ones (access.keyring)
+    return keyring.keyed_hash("recovery", normalise_recovery_code(code).encode())
 
 
 # --- what a new user (or a reset) is shown, once ----------------------------------------------

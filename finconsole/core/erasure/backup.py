@@ -27,7 +27,7 @@ import peewee as pw
 from peewee import sqlite3  # type: ignore[attr-defined]  # pysqlite3 when installed
 
 from finconsole.core.access import audit
-from finconsole.core.erasure import erasure
+from finconsole.core.erasure import erasure, key_rotation
 from finconsole.core.kernel import clock, permissions
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import DatabaseError, FinconsoleError, ValidationError
@@ -236,6 +236,7 @@ def _stage(conn: Any, ledger_rows: list[tuple], since: dt.datetime) -> None:
     )
     for key, value in ((RESTORE_PENDING, "1"), (RESTORE_SINCE, since.isoformat())):
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+    key_rotation.carry_key(conn)  # a backup from before a key rotation is re-keyed on resume
     conn.execute("COMMIT")
 
 
@@ -263,6 +264,7 @@ def resume(actor: Actor) -> int:
     since = dt.datetime.fromisoformat(since_text)
     erased = 0
     with write_transaction():
+        key_rotation.adopt_restored_key()
         for entry in ErasureLedger.select().order_by(ErasureLedger.id):
             customer = Customer.get_or_none(Customer.id == entry.customer_id)
             if customer is None:

@@ -8,11 +8,9 @@ guesses against the ledger.
 from __future__ import annotations
 
 import functools
-import hashlib
-import hmac
 import operator
 
-from finconsole.core.settings import runtime
+from finconsole.core.access import keyring
 from finconsole.core.store.models import ErasureLedger
 from finconsole.core.store.search_index import fold
 
@@ -23,7 +21,7 @@ def hash_identifier(kind: str, value: str | None) -> str | None:
         return None
     normal = fold(value.strip())
     message = f"{kind}:{normal}".encode()
-    return hmac.new(runtime.subkey("ledger"), message, hashlib.sha256).hexdigest()
+    return keyring.keyed_hash("ledger", message)
 
 
 def is_erased(

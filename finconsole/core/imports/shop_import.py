@@ -143,6 +143,7 @@ def write_customer_chunk(
     if not records:
         return
     with write_transaction():
+        w.lock_imports()  # another console importing the same file waits
         erased = w.erased_records(records)
         live = [r for r in records if id(r) not in erased]
         result.skipped_erased += len(records) - len(live)

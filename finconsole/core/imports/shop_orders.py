@@ -152,6 +152,7 @@ def write_order_chunk(actor: Actor, orders: Sequence[OrderRecord], result: Impor
     if not orders:
         return
     with write_transaction():
+        w.lock_imports()  # another console importing the same file waits
         erased = w.erased_records([o.buyer for o in orders])
         live = [o for o in orders if id(o.buyer) not in erased]
         result.skipped_erased += len(orders) - len(live)

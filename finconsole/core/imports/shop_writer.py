@@ -100,6 +100,24 @@ def allocate_ids(table: str, count: int) -> list[int]:
     return [row[0] for row in rows]
 
 
+# --- one writer at a time ------------------------------------------------------------------
+
+IMPORT_LOCK = 4242003  # PostgreSQL advisory lock of import chunks (4242001: the audit chain)
+
+
+def lock_imports() -> None:
+    """Serialise import chunks across consoles, for this transaction.
+
+    A chunk reads which customers and orders exist, then inserts the rest. On SQLite the
+    chunk's BEGIN IMMEDIATE already makes a second console wait; on PostgreSQL two imports of
+    one file both read "not there" and both insert, and one ended in a unique violation. The
+    lock makes the second chunk wait for the first to commit; reading after it, it finds the
+    rows and counts them as unchanged.
+    """
+    if not is_sqlite():
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (IMPORT_LOCK,))
+
+
 # --- the erasure ledger, a chunk at a time ---------------------------------------------------
 
 
@@ -258,12 +276,12 @@ def audit_many(actor: Actor, events: Sequence[tuple]) -> None:
     to the chain in one ``executemany``: the same hash chain ``audit.record`` builds."""
     if not events:
         return
-    prev = audit.chain_head()
+    prev, key = audit.chain_start()
     now = clock.now()
     stored_now = now.isoformat(" ") if is_sqlite() else now
     rows = []
     for action, target_type, target_id, customer_id, fields, *last in events:
-        # a plain namespace: ``_digest`` reads attributes only, and a model costs 10x more
+        # a plain namespace: ``digest`` reads attributes only, and a model costs 10x more
         event = SimpleNamespace(
             at=now,
             actor=actor.username,
@@ -277,7 +295,7 @@ def audit_many(actor: Actor, events: Sequence[tuple]) -> None:
             prev_hash=prev,
             last_customer_id=last[0] if last else None,
         )
-        digest = audit._digest(event)  # type: ignore[arg-type]
+        digest = audit.digest(event, key)
         rows.append(
             (stored_now, actor.username, actor.channel, action, target_type, target_id)
             + (customer_id, event.last_customer_id)

@@ -5,6 +5,8 @@ Messages never carry personal data: they name fields and record ids, never value
 
 from __future__ import annotations
 
+import sys
+
 
 class FinconsoleError(Exception):
     """Base of every error a user may see. ``str(err)`` is the one-line message."""
@@ -75,6 +77,10 @@ _BUSY = "the database is busy (another console is writing): try again in a momen
 _FULL = "the disk is full: nothing was saved; free some space and try again"
 _GONE = "the database did not answer: try again in a moment"
 _READ_ONLY = "the database is read-only here: nothing was saved"
+_DENIED = (
+    "permission denied: this user may not read or write the database (check the file's "
+    "owner and mode, or the database role's privileges)"
+)
 # (a phrase of the driver's first line, what the user is told); the first match wins
 DATABASE_CONDITIONS = (
     ("locked", _BUSY),
@@ -85,11 +91,25 @@ DATABASE_CONDITIONS = (
     ("read-only", _READ_ONLY),
     ("readonly", _READ_ONLY),
     ("malformed", "the database file is damaged: restore it from a backup"),
+    (
+        "not a database",
+        "the database file is not an SQLite database (or is damaged): check "
+        "database.url, or restore it from a backup",
+    ),
+    (
+        "unable to open database file",
+        "the database file cannot be opened: check that it and "
+        "its folder exist and this user may read and write them",
+    ),
+    ("permission denied", _DENIED),
+    ("must be owner", _DENIED),
     ("could not connect", _GONE),
     ("connection", _GONE),
     ("server closed", _GONE),
 )
 DATABASE_OTHER = "the database refused the operation: nothing was saved"
+DATABASE_GONE = _GONE
+DATABASE_BUSY = _BUSY
 
 
 def database_error_text(exc: BaseException) -> str:
@@ -102,6 +122,28 @@ def database_error_text(exc: BaseException) -> str:
         if phrase in first:
             return text
     return DATABASE_OTHER
+
+
+# the database drivers' base error classes, by module: looked up, never imported, so the
+# kernel loads no driver (the console paints its login first)
+_DRIVER_ERRORS = (
+    ("peewee", "DatabaseError"),
+    ("sqlite3", "Error"),
+    ("pysqlite3.dbapi2", "Error"),
+    ("psycopg2", "Error"),
+    ("psycopg", "Error"),
+)
+
+
+def is_database_failure(exc: BaseException) -> bool:
+    """True for an error raised by peewee or by a database driver used directly (bulk writes
+    and backups use the driver's own cursor and connection)."""
+    for module_name, class_name in _DRIVER_ERRORS:
+        module = sys.modules.get(module_name)
+        base = getattr(module, class_name, None) if module is not None else None
+        if isinstance(base, type) and isinstance(exc, base):
+            return True
+    return False
 
 
 def database_error_sentence(exc: BaseException) -> str:

@@ -40,6 +40,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "run_retention": OFFICER_ONLY,
     "backup_database": OFFICER_ONLY,
     "restore_database": OFFICER_ONLY,
+    "rotate_key": OFFICER_ONLY,  # re-key the register under a new key file
     # data-subject requests, access exports, audiences (requests area)
     "view_requests": BOTH,
     "record_request": BOTH,  # e.g. from a phone call

@@ -78,15 +78,24 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "forget_hours": (int, 24),  # an erased person's address is gone by then, sent or not
     },
 }
-# Settings that become durations: a value past these would overflow a date (a traceback at
-# the first failed login) or mean "never". (section, key) -> (least, most), both included.
-RANGES: dict[tuple[str, str], tuple[int, int]] = {
-    ("security", "max_failed_logins"): (0, 100),  # NIST SP 800-63B: at most 100; 0 = no lock
-    ("security", "lockout_minutes"): (0, 24 * 60),
-    ("security", "idle_lock_minutes"): (1, 24 * 60),
-    ("security", "session_hours"): (1, 7 * 24),
-    ("security", "min_password_length"): (1, 1024),
-    ("security", "enrolment_hours"): (1, 30 * 24),
+# Sane bounds of each number (inclusive): a value outside them is refused at load with one line
+# naming the key, instead of overflowing a date or a timedelta deep inside a service later
+# (lockout_minutes = 99999999999 raised OverflowError at the 5th failed login).
+RANGES: dict[str, tuple[int, int]] = {
+    "security.max_failed_logins": (1, 100),  # NIST SP 800-63B: at most 100
+    "security.lockout_minutes": (1, 525_600),  # a year
+    "security.idle_lock_minutes": (1, 1440),
+    "security.session_hours": (1, 168),
+    "security.min_password_length": (8, 256),  # NIST SP 800-63B: at least 8
+    "security.enrolment_hours": (1, 30 * 24),  # a one-time enrolment code's life
+    "retention.voucher_years": (6, 50),  # Accounting Act 2:10: at least 6
+    "retention.tracking_event_days": (1, 3650),
+    "retention.audit_years": (1, 50),
+    "requests.response_months": (1, 3),  # GDPR Art 12(3): one month, at most three in all
+    "requests.max_extension_months": (0, 2),
+    "disclosures.notice_days": (0, 365),
+    "outbox.max_attempts": (1, 1000),
+    "outbox.forget_hours": (1, 8760),
 }
 # [mail] is free-form too: absent, nothing is sent by email (messages wait to be posted).
 FREE_SECTIONS = {"carriers": dict, "processors": list, "mail": dict}
@@ -152,6 +161,8 @@ def load(
             raw = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:  # TOML is UTF-8 (a file saved as Latin-1, say)
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     return Config(validate(raw, str(path), section_checks), path.resolve())
@@ -193,13 +204,43 @@ def _checked(section: str, key: str, value: Any, where: str) -> Any:
         name = expected.__name__ if isinstance(expected, type) else "value"
         kind = {"str": "a string", "int": "a whole number", "bool": "true or false"}.get(name, name)
         raise ConfigError(f"{where}: '{section}.{key}' must be {kind}")
-    if expected is int and isinstance(value, int) and value < 0:
-        raise ConfigError(f"{where}: '{section}.{key}' must not be negative")
-    if (section, key) in RANGES and isinstance(value, int):
-        least, most = RANGES[(section, key)]
-        if not least <= value <= most:
-            raise ConfigError(f"{where}: '{section}.{key}' must be {least} to {most}")
+    if expected is int and isinstance(value, int):
+        low, high = RANGES.get(f"{section}.{key}", (0, 2**31 - 1))
+        if not low <= value <= high:
+            raise ConfigError(f"{where}: '{section}.{key}' must be between {low} and {high}")
+    if (section, key) in STRING_CHECKS:
+        STRING_CHECKS[section, key](value, f"{where}: '{section}.{key}'")
     return value
+
+
+def check_year_end(value: str, name: str) -> None:
+    """MM-DD, a day that exists in a leap year (02-29 is a valid financial year end)."""
+    import datetime as dt
+
+    try:
+        month, day = (int(part) for part in value.split("-"))
+        dt.date(2000, month, day)
+    except ValueError:
+        raise ConfigError(f"{name} must be MM-DD, e.g. 12-31") from None
+
+
+def check_database_url(value: str, name: str) -> None:
+    """A URL the register can live in: a file or a server, never memory (every write lost)."""
+    if value.startswith("sqlite://"):
+        rest = value[len("sqlite://") :].split("?")[0]
+        if rest in ("", "/", ":memory:", "/:memory:") or "mode=memory" in value:
+            raise ConfigError(
+                f"{name} names an in-memory SQLite database, where every write would be lost: "
+                "give a file, e.g. sqlite:///finconsole.db"
+            )
+    if not value.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        raise ConfigError(f"{name} must start with sqlite:/// or postgresql://")
+
+
+STRING_CHECKS: dict[tuple[str, str], Callable[[str, str], None]] = {
+    ("retention", "financial_year_end"): check_year_end,
+    ("database", "url"): check_database_url,
+}
 
 
 def write(path: Path, data: dict[str, Any], *, force: bool = False) -> None:

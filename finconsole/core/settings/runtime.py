@@ -42,3 +42,9 @@ def master_key() -> bytes:
 
 def subkey(purpose: str) -> bytes:
     return keys.subkey(master_key(), purpose)
+
+
+def use_master_key(key: bytes) -> None:
+    """Make ``key`` the key in force (key rotation, once the register is re-keyed)."""
+    global _master_key
+    _master_key = key

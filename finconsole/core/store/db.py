@@ -8,16 +8,25 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ContextDecorator, contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qsl, unquote, urlparse
 
 import peewee as pw
 
-from finconsole.core.kernel.errors import DatabaseError, database_error_sentence
+from finconsole.core.kernel.errors import (
+    DATABASE_BUSY,
+    DATABASE_GONE,
+    DATABASE_OTHER,
+    DatabaseError,
+    database_error_sentence,
+    database_error_text,
+    is_database_failure,
+)
 from finconsole.core.store import migrations
 from finconsole.core.store.models import database, is_sqlite, tuples  # noqa: F401 (re-exported)
 
@@ -61,33 +70,99 @@ def sqlite_path(url: str) -> Path | None:
     return Path(unquote(rest))
 
 
+def database_label() -> str:
+    """Which database the models are bound to, as the files next to the key name it: the
+    SQLite file's full path, or the PostgreSQL server and database (never a password)."""
+    db = database.obj
+    if db is None:
+        return ""
+    if is_sqlite(db):
+        return "sqlite:///" + str(Path(db.database).resolve())
+    params = getattr(db, "connect_params", {})
+    host, port = params.get("host") or "localhost", params.get("port") or 5432
+    return f"postgresql://{host}:{port}/{db.database}"
+
+
 def make_database(url: str) -> pw.Database:
     """Build (not yet connect) a peewee Database for ``url``."""
     if url.startswith("sqlite://"):
         path = sqlite_path(url)
-        name = str(path) if path else ":memory:"
-        if path is not None and not path.parent.exists():
+        if path is None or "mode=memory" in url:
+            raise DatabaseError(
+                "the database url names an in-memory SQLite database, where every write would "
+                "be lost: give a file, e.g. sqlite:///finconsole.db"
+            )
+        if not path.parent.exists():
             raise DatabaseError(f"database folder does not exist: {path.parent}")
-        return pw.SqliteDatabase(name, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+        return pw.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
     if url.startswith(("postgresql://", "postgres://")):
         return _make_postgres(url)
     raise DatabaseError("database url must start with sqlite:/// or postgresql://")
 
 
-def _make_postgres(url: str) -> pw.Database:
+# libpq connection parameters a URL may carry (``?sslmode=verify-full&sslrootcert=...``),
+# passed to the driver as they are: TLS, timeouts, keepalives. Others are refused by name, so
+# a misspelt ``sslmode`` is never silently a plain-text connection.
+PG_PARAMETERS = frozenset(
+    {
+        "sslmode",
+        "sslrootcert",
+        "sslcert",
+        "sslkey",
+        "sslcrl",
+        "sslpassword",
+        "ssl_min_protocol_version",
+        "sslcompression",
+        "sslsni",
+        "requiressl",
+        "gssencmode",
+        "channel_binding",
+        "connect_timeout",
+        "application_name",
+        "target_session_attrs",
+        "keepalives",
+        "keepalives_idle",
+        "keepalives_interval",
+        "keepalives_count",
+        "tcp_user_timeout",
+        "passfile",
+        "service",
+        "options",
+        "host",
+        "hostaddr",
+        "port",
+    }
+)
+
+
+def postgres_parameters(url: str) -> dict[str, Any]:
+    """The driver's keyword arguments for a ``postgresql://`` URL (``connect_timeout`` 5 s
+    unless the URL says otherwise)."""
     parsed = urlparse(url)
     try:
         port = parsed.port
     except ValueError:
         raise DatabaseError("database url has an invalid port") from None
-    return pw.PostgresqlDatabase(
-        (parsed.path or "/").lstrip("/") or "postgres",
-        user=unquote(parsed.username) if parsed.username else None,
-        password=unquote(parsed.password) if parsed.password else None,
-        host=parsed.hostname or None,
-        port=port,
-        connect_timeout=5,
-    )
+    params: dict[str, Any] = {
+        "user": unquote(parsed.username) if parsed.username else None,
+        "password": unquote(parsed.password) if parsed.password else None,
+        "host": parsed.hostname or None,
+        "port": port,
+        "connect_timeout": 5,
+    }
+    for name, value in parse_qsl(parsed.query, keep_blank_values=True):
+        if name not in PG_PARAMETERS:
+            raise DatabaseError(
+                f"database url: unknown connection parameter '{name}' (known: sslmode, "
+                "sslrootcert, sslcert, sslkey, connect_timeout, application_name, ...)"
+            )
+        params[name] = value
+    return params
+
+
+def _make_postgres(url: str) -> pw.Database:
+    name = (urlparse(url).path or "/").lstrip("/") or "postgres"
+    return pw.PostgresqlDatabase(name, **postgres_parameters(url))
 
 
 def connect(url: str, *, migrate: bool = False) -> pw.Database:
@@ -101,8 +176,10 @@ def connect(url: str, *, migrate: bool = False) -> pw.Database:
         database.initialize(db)
     try:
         db.connect(reuse_if_open=True)
-    except pw.OperationalError as exc:
-        raise DatabaseError(f"cannot open the database: {_first_line(exc)}") from None
+    except pw.DatabaseError as exc:  # not only OperationalError: "file is not a database"
+        if _disk_full(sqlite_path(url)):  # SQLite says "disk I/O error" (no room for -shm)
+            raise DatabaseError(f"cannot open the database: {DISK_FULL}") from None
+        raise DatabaseError(f"cannot open the database: {opening_error_text(exc)}") from None
     if is_sqlite(db):
         _check_sqlite_version(db)
         path = sqlite_path(url)
@@ -110,6 +187,30 @@ def connect(url: str, *, migrate: bool = False) -> pw.Database:
             _restrict_permissions(path)
     migrations.ensure_schema(db, upgrade=migrate)
     return db
+
+
+DISK_FULL = "the disk is full: free some space and try again"
+
+
+def _disk_full(path: Path | None) -> bool:
+    """True when the SQLite file's disk has no room left (less than one 64 KiB write)."""
+    if path is None:
+        return False
+    try:
+        return shutil.disk_usage(path.parent).free < 65536
+    except OSError:
+        return False
+
+
+def opening_error_text(exc: BaseException) -> str:
+    """Why a database could not be opened: the named condition (not a database, permission
+    denied ...), else the driver's first line (opening quotes no stored values)."""
+    named = database_error_text(exc)
+    if named in (DATABASE_OTHER, DATABASE_GONE, DATABASE_BUSY):
+        # a connection's own first line says more ("server does not support SSL, but SSL
+        # was required", "password authentication failed") and quotes no stored value
+        return _first_line(exc)
+    return named
 
 
 def _check_sqlite_version(db: pw.Database) -> None:
@@ -149,8 +250,10 @@ def thread_connection() -> Iterator[None]:
     with database.connection_context():
         try:
             yield
-        except pw.PeeweeException as exc:
-            raise DatabaseError(database_error_sentence(exc)) from exc
+        except Exception as exc:
+            if isinstance(exc, pw.PeeweeException) or is_database_failure(exc):
+                raise DatabaseError(database_error_sentence(exc)) from exc
+            raise
 
 
 @contextmanager
@@ -177,6 +280,37 @@ def checkpoint() -> None:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else exc.__class__.__name__
+
+
+_pending = threading.local()  # callables to run once this thread's transaction has committed
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the current transaction has committed (at once outside one).
+
+    Runs after the outermost ``write_transaction`` of this thread ends with a commit; dropped
+    when it rolls back. Under a transaction begun otherwise (plain ``atomic()``) it runs at the
+    next commit of a ``write_transaction`` in this thread, so a callback must read what is
+    committed then rather than trust what it was given (the audit checkpoint does).
+    """
+    if not database.in_transaction():
+        callback()
+        return
+    callbacks = getattr(_pending, "callbacks", None)
+    if callbacks is None:
+        callbacks = _pending.callbacks = []
+    if callback not in callbacks:
+        callbacks.append(callback)
+
+
+def _transaction_ended(committed: bool) -> None:
+    if database.in_transaction():
+        return  # a savepoint ended: the transaction goes on
+    callbacks = getattr(_pending, "callbacks", None) or []
+    _pending.callbacks = []
+    if committed:
+        for callback in callbacks:
+            callback()
 
 
 def write_transaction(*, register_only: bool = False) -> "_WriteTransaction":
@@ -225,11 +359,44 @@ class _WriteTransaction(ContextDecorator):
 
     def __exit__(self, exc_type, exc, tb):
         try:
-            return self.inner.__exit__(exc_type, exc, tb)
+            handled = self.inner.__exit__(exc_type, exc, tb)
         except pw.DatabaseError as failure:
+            _transaction_ended(committed=False)
             if exc is not None:
+                _reraise_as_peewee(exc)
                 raise exc from None
-            cause = failure.__context__
-            if isinstance(cause, pw.DatabaseError) and "no transaction" in str(failure):
-                raise cause from None  # the COMMIT failed, then the ROLLBACK
+            if "no transaction" in str(failure):
+                cause = _first_real_failure(failure)  # the COMMIT failed, then the ROLLBACK
+                if cause is not None:
+                    _reraise_as_peewee(cause)
+                    raise cause from None
             raise
+        if exc is not None:
+            _transaction_ended(committed=False)
+            _reraise_as_peewee(exc)
+        _transaction_ended(committed=exc is None)
+        return handled
+
+
+def _first_real_failure(failure: BaseException) -> BaseException | None:
+    """The error behind a failed ROLLBACK: SQLite rolled back by itself (a full disk during
+    COMMIT), so peewee's ROLLBACK found no transaction; the driver's and peewee's copies of
+    that complaint sit in between."""
+    seen = failure.__context__
+    while seen is not None:
+        text = str(seen)
+        if is_database_failure(seen) and "no transaction" not in text:
+            return seen
+        seen = seen.__context__
+    return None
+
+
+def _reraise_as_peewee(exc: BaseException) -> None:
+    """A driver's own error (bulk writes use its cursor directly) as peewee's class of the
+    same name, so every caller that handles database failures handles it too."""
+    if isinstance(exc, pw.PeeweeException) or not is_database_failure(exc):
+        return
+    peewee_class = getattr(pw, type(exc).__name__, pw.DatabaseError)
+    if not (isinstance(peewee_class, type) and issubclass(peewee_class, pw.PeeweeException)):
+        peewee_class = pw.DatabaseError
+    raise peewee_class(*exc.args) from exc

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import peewee as pw
 
-from finconsole.core.kernel.errors import DatabaseError
+from finconsole.core.kernel.errors import DatabaseError, database_error_text
 from finconsole.core.store import models
 from finconsole.core.store import search_index as search
 
@@ -120,7 +120,15 @@ def schema_version(db: pw.Database) -> int:
         return 0
     with db.bind_ctx([models.Meta]):  # works before (or without) the proxy is initialised
         row = models.Meta.get_or_none(models.Meta.key == VERSION_KEY)
-    return int(row.value) if row else 0
+    if row is None:
+        return 0
+    try:
+        return int(row.value)
+    except (TypeError, ValueError):
+        raise DatabaseError(
+            "the database's schema version (meta.schema_version) is not a number: the "
+            "database is damaged or not finconsole's; restore it from a backup"
+        ) from None
 
 
 def ensure_schema(db: pw.Database, *, upgrade: bool) -> int:
@@ -128,7 +136,7 @@ def ensure_schema(db: pw.Database, *, upgrade: bool) -> int:
     try:
         version = schema_version(db)
     except pw.DatabaseError as exc:
-        raise DatabaseError(f"cannot read the database: {str(exc).splitlines()[0]}") from None
+        raise DatabaseError(f"cannot read the database: {database_error_text(exc)}") from None
     if version > CURRENT_VERSION:
         raise DatabaseError(
             f"the database has schema version {version}, newer than this finconsole "
@@ -161,3 +169,13 @@ def migrate(db: pw.Database) -> int:
                 conflict_target=[models.Meta.key], update={models.Meta.value: str(number)}
             ).execute()
     return CURRENT_VERSION
+
+
+def numbered(name: str) -> tuple[int, Callable[[pw.Database], None]]:
+    """The schema version a migration makes, and the migration, by the end of its function's
+    name ("staff_enrolment"): tests of one migration set the register just before it, whatever
+    migrations came after it."""
+    for number, step in enumerate(MIGRATIONS, start=1):
+        if step.__name__.endswith(name):
+            return number, step
+    raise KeyError(name)

@@ -26,7 +26,7 @@ import pytest
 
 from finconsole.core.access import audit, auth, users
 from finconsole.core.demo import demo
-from finconsole.core.erasure import backup, erasure, ledger_copy, merge, retention
+from finconsole.core.erasure import backup, erasure, key_rotation, ledger_copy, merge, retention
 from finconsole.core.imports import registry, shop_import, shop_orders, tracking_import, woo_json
 from finconsole.core.kernel import clock as clock_mod
 from finconsole.core.kernel.actor import OFFICER, ROLES, Actor
@@ -183,6 +183,23 @@ def _restore(a: Actor, w: World) -> Any:
         return _sqlite_only(lambda: backup.restore(a, path))
 
 
+def _verify_against_backup(a: Actor, w: World) -> Any:
+    import sqlite3
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "witness.db"
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE audit_event (id INTEGER PRIMARY KEY, prev_hash, hash)")
+        conn.execute("CREATE TABLE meta (key PRIMARY KEY, value)")
+        conn.close()
+        return audit.verify_against_backup(a, path)
+
+
+def _rotate_key(a: Actor, w: World) -> Any:
+    with tempfile.TemporaryDirectory() as folder:
+        return key_rotation.rotate(a, Path(folder) / "new.key")
+
+
 def _new_customer(w: World) -> int:
     return customers.create(w.officer, {"last_name": f"Erased{next(_numbers)}"})["id"]
 
@@ -246,6 +263,7 @@ CASES: dict[str, Case] = {
     "run_retention": Case(lambda a, w: retention.run(a)),
     "backup_database": Case(_backup),
     "restore_database": Case(_restore),
+    "rotate_key": Case(_rotate_key),
     # data-subject requests, access exports, audiences
     "view_requests": Case(lambda a, w: requests.list_open(a)),
     "record_request": Case(
@@ -395,6 +413,7 @@ SERVICES: dict[str, Call] = {
     # access
     "access.audit.verify": Call("view_audit", lambda a, w: audit.verify(a)),
     "access.audit.search": Call("view_audit"),
+    "access.audit.verify_against_backup": Call("view_audit", _verify_against_backup),
     "access.auth.reauthenticate": Call(
         None, lambda a, w: _auth_refused(lambda: auth.reauthenticate(a, "wrong", "000000"))
     ),
@@ -424,6 +443,7 @@ SERVICES: dict[str, Call] = {
     "erasure.backup.backup": Call("backup_database"),
     "erasure.backup.restore": Call("restore_database"),
     "erasure.backup.resume": Call("restore_database", _pending_restore),
+    "erasure.key_rotation.rotate": Call("rotate_key"),
     "erasure.erasure.preview": Call("preview_erasure"),
     "erasure.erasure.erase": Call("erase_customer"),
     "erasure.erasure.complete_due": Call("run_retention", lambda a, w: erasure.complete_due(a)),

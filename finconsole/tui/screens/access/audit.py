@@ -110,7 +110,7 @@ class AuditScreen(Screen):
         table.clear()
         table.add_rows(
             [
-                literal(r["at"].strftime("%Y-%m-%d %H:%M:%S")),
+                literal(r["at"].strftime("%Y-%m-%d %H:%M:%S") if r["at"] else "?"),
                 literal(r["actor"]),
                 literal(r["action"]),
                 literal(target_text(r)),
