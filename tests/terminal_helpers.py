@@ -17,6 +17,7 @@ PROGRAM = [sys.executable, "-m", "finconsole"]
 
 def make_register(folder: Path, *, officer: str | None = None) -> Path:
     """A config.toml and SQLite register in ``folder`` (and an officer account if named)."""
+    folder.mkdir(parents=True, exist_ok=True)
     config = folder / "config.toml"
     run_cli(config, "init", "--db", f"sqlite:///{folder / 'register.db'}")
     if officer:
@@ -62,12 +63,16 @@ def new_marker() -> str:
 class PtyConsole:
     """``finconsole --config PATH`` on a pseudo-terminal of 80x24, as ``ssh -t`` gives it."""
 
-    def __init__(self, config: Path, marker: str) -> None:
+    def __init__(self, config: Path, marker: str, extra_env: dict | None = None) -> None:
         self.marker = marker
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: exec at once, nothing of pytest runs here
             try:
-                os.execve(PROGRAM[0], [*PROGRAM, "--config", str(config)], clean_env(marker=marker))
+                os.execve(
+                    PROGRAM[0],
+                    [*PROGRAM, "--config", str(config)],
+                    clean_env(extra_env, marker=marker),
+                )
             finally:
                 os._exit(127)
         self.output = b""
@@ -93,14 +98,17 @@ class PtyConsole:
                 self.status = status
                 return status
             self.drain()
-            time.sleep(0.1)
+            time.sleep(0.05)
         return None
 
     def drain(self) -> None:
+        """Keep what the console wrote (it would block on a full terminal otherwise)."""
         try:
             while select.select([self.fd], [], [], 0)[0]:
-                if not os.read(self.fd, 65536):
+                chunk = os.read(self.fd, 65536)
+                if not chunk:
                     break
+                self.output += chunk
         except OSError:
             pass
 

@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "commands_audit",
     "commands_parcels",
     "commands_demo",
+    "commands_ssh",
 ]
 
 
@@ -67,6 +68,7 @@ def main(argv: Sequence[str] | None = None, open_console: ConsoleOpener | None =
     else:
         args = build_parser().parse_args(argv)
     ctx = Context(args.config)
+    ctx.open_console = open_console
     try:
         if args.command is None:
             if open_console is None:

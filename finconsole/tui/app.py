@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,6 +116,21 @@ class Said:
 
     message: str
     severity: str
+
+
+class FirstRunRefused(FinconsoleError):
+    """An empty register reached over SSH: the first officer is made by a local command."""
+
+
+FIRST_RUN_REFUSAL = (
+    "the register has no staff account yet: create the register officer on the server, "
+    "as the register's account, with `finconsole user add NAME --role officer`"
+)
+
+
+def remote_session() -> bool:
+    """True when the console runs in an SSH session (sshd sets these for the session)."""
+    return any(os.environ.get(name) for name in ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"))
 
 
 class SessionEnded(FinconsoleError):
@@ -234,6 +250,9 @@ class FinconsoleApp(App):
             from finconsole.core.access import auth  # in the worker: not at start-up
 
             has_users = auth.user_exists()
+        if not has_users and remote_session():
+            # whoever reaches the SSH account first must not become the register officer
+            raise FirstRunRefused(FIRST_RUN_REFUSAL)
         return "access.login:LoginScreen" if has_users else "access.first_run:FirstRunScreen"
 
     def _open_entry(self, target: str) -> None:

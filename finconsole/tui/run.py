@@ -98,7 +98,7 @@ def install_exit_signals(app: Any, ended_by: list[int]) -> dict[int, Any]:
         else:
             app.exit(None, HANGUP_STATUS)
 
-    previous = {}
+    previous: dict[int, Any] = {}
     for signum in (signal.SIGHUP, signal.SIGTERM):
         previous[signum] = signal.signal(signum, on_signal)
     return previous

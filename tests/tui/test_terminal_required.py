@@ -100,3 +100,32 @@ def test_the_watchdog_ends_a_process_that_does_not_finish_its_exit():
     )
     out = subprocess.run([PROGRAM[0], "-c", code], timeout=30)
     assert out.returncode == run.HANGUP_STATUS
+
+
+async def test_an_empty_register_over_ssh_gets_no_first_run_setup(db, clock, monkeypatch):
+    from finconsole.core.settings import runtime
+    from finconsole.tui.app import FinconsoleApp, FirstRunRefused
+
+    monkeypatch.setenv("SSH_CONNECTION", "192.0.2.7 50000 192.0.2.1 22")
+    app = FinconsoleApp(runtime.get_config(), connect=lambda: None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+    assert isinstance(app.startup_error, FirstRunRefused)
+    assert "finconsole user add NAME --role officer" in str(app.startup_error)
+    assert app.return_code == 1
+
+
+def test_over_ssh_an_empty_register_is_one_line_telling_what_to_run_locally(tmp_path):
+    config = make_register(tmp_path)  # no account yet
+    console = PtyConsole(
+        config, new_marker(), extra_env={"SSH_CONNECTION": "127.0.0.1 1 127.0.0.1 22"}
+    )
+    try:
+        status = console.wait(timeout=60)
+        assert status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 1
+        assert b"user add NAME --role officer" in console.output
+        assert b"First run" not in console.output
+    finally:
+        console.close()

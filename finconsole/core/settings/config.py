@@ -68,6 +68,11 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "max_attempts": (int, 10),  # sending tries (with backoff) before a message is failed
         "forget_hours": (int, 24),  # an erased person's address is gone by then, sent or not
     },
+    "files": {
+        # the account's files folder (inbox/ for imports, outbox/ for what the console writes),
+        # the only place sftp reaches; relative to the config file's folder
+        "folder": (str, "files"),
+    },
 }
 # [mail] is free-form too: absent, nothing is sent by email (messages wait to be posted).
 FREE_SECTIONS = {"carriers": dict, "processors": list, "mail": dict}
