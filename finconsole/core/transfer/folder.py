@@ -66,10 +66,11 @@ class FilesFolder:
         """Where to save: a bare or relative name goes into the outbox (created if missing);
         an absolute path is kept as typed (a local console may save anywhere it can write)."""
         path = Path(typed).expanduser()
-        if path.is_absolute():
-            return path
-        self.ensure()
-        return self.outbox / path
+        if not path.is_absolute():
+            path = self.outbox / path
+        if path.parent == self.outbox:
+            self.ensure()
+        return path
 
 
 def files_folder(config: Config | None = None) -> FilesFolder:
