@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from finconsole.cli import acting
 from finconsole.cli.context import Context
 from finconsole.core.kernel.errors import FinconsoleError, database_error_text
 from finconsole.core.settings import config as config_mod
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="finconsole", description="The customer register console of a webshop."
     )
     parser.add_argument("--config", metavar="PATH", help="config file (default ./config.toml)")
+    acting.add_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"finconsole.cli.{name}").register(sub)
@@ -64,7 +66,7 @@ ConsoleOpener = Callable[[config_mod.Config, Callable[[], None]], int]
 def main(argv: Sequence[str] | None = None, open_console: ConsoleOpener | None = None) -> int:
     only_console, config_path = console_config(sys.argv[1:] if argv is None else argv)
     if only_console:
-        args = argparse.Namespace(command=None, config=config_path)
+        args = argparse.Namespace(command=None, config=config_path, acting_as=None)
     else:
         args = build_parser().parse_args(argv)
     ctx = Context(args.config)
@@ -73,7 +75,10 @@ def main(argv: Sequence[str] | None = None, open_console: ConsoleOpener | None =
         if args.command is None:
             if open_console is None:
                 return fail("no console in this program: give a command (see --help)", 2)
+            if args.acting_as:
+                return fail("--as is for commands: the console asks who you are itself", 2)
             return open_console(ctx.config, ctx.connect)
+        acting.establish(args, ctx)
         return int(args.func(args, ctx) or 0)
     except FinconsoleError as exc:
         return fail(str(exc), exc.exit_code)

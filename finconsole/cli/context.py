@@ -26,6 +26,8 @@ class Context:
         # the console, for ``ssh-session`` (set by cli.main from the entry point; the command
         # line never imports the console itself)
         self.open_console: Callable[[Any, Callable[[], None]], int] | None = None
+        # the staff account checked by ``--as NAME`` (cli/acting.py), else the OS account
+        self.acting_as: Actor | None = None
 
     @property
     def config(self) -> config_mod.Config:
@@ -49,7 +51,7 @@ class Context:
 
     @property
     def actor(self) -> Actor:
-        return Actor.cli()
+        return self.acting_as or Actor.cli()
 
     def close(self) -> None:
         if self._connected:

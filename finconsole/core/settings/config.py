@@ -46,6 +46,9 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "idle_lock_minutes": (int, 15),
         "session_hours": (int, 12),
         "min_password_length": (int, 8),
+        # the OS account several staff share (the SSH account): run as it, destructive
+        # commands need --as NAME (README: the command line and who acted); "" = none
+        "shared_os_account": (str, ""),
     },
     "retention": {
         "financial_year_end": (str, "12-31"),  # MM-DD
