@@ -17,6 +17,7 @@ import argparse
 import os
 import re
 import sys
+from pathlib import Path
 
 from finconsole.cli.context import Context, UsageError
 from finconsole.core.kernel.actor import SUPPORT, Actor, os_user_name
@@ -38,7 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--who",
         metavar="LABEL",
-        help="whose SSH key this is (set per key in authorized_keys), named in the audit trail",
+        help="who is transferring, for the audit trail (default: the comment of the SSH key's "
+        "authorized_keys line, with sshd's ExposeAuthInfo yes; else the OS account)",
     )
     p.set_defaults(func=cmd_ssh_session)
 
@@ -53,8 +55,38 @@ def session_kind(original_command: str | None) -> str:
     return "refused"
 
 
+def key_label(auth_info: str | None, authorized_keys: Path) -> str | None:
+    """The comment of the authorized_keys line holding the key this session logged in with.
+
+    sshd with ``ExposeAuthInfo yes`` names the key in the file ``$SSH_USER_AUTH``
+    (``publickey ssh-ed25519 AAAA...``); the comment of its line (``sanna@laptop``) tells
+    whose key it is, so the transfers of a shared account are audited per key.
+    """
+    if not auth_info:
+        return None
+    try:
+        words = Path(auth_info).read_text().split()
+        lines = authorized_keys.read_text().splitlines()
+    except OSError:
+        return None
+    if len(words) < 3 or words[0] != "publickey":
+        return None
+    blob = words[2]
+    for line in lines:
+        fields = line.split()
+        if blob in fields:
+            comment = fields[fields.index(blob) + 1 :]
+            if comment and LABEL.fullmatch(comment[0]):
+                return comment[0]
+    return None
+
+
 def cmd_ssh_session(args: argparse.Namespace, ctx: Context) -> int:
-    label = args.who or os_user_name()
+    label = (
+        args.who
+        or key_label(os.environ.get("SSH_USER_AUTH"), Path.home() / ".ssh" / "authorized_keys")
+        or os_user_name()
+    )
     if not LABEL.fullmatch(label):
         raise UsageError("--who takes letters, digits and . _ @ - (at most 64)")
     kind = session_kind(os.environ.get("SSH_ORIGINAL_COMMAND"))

@@ -191,3 +191,23 @@ def test_inbox_files_are_listed_newest_first_without_hidden_ones(tmp_path):
     assert folder.outbox_path("letter.txt") == folder.outbox / "letter.txt"
     assert folder.outbox_path("/tmp/x.txt") == Path("/tmp/x.txt")
     assert stat.S_IMODE(folder.root.stat().st_mode) == 0o700
+
+
+def test_the_key_s_comment_names_who_transferred(tmp_path):
+    from finconsole.cli.commands_ssh import key_label
+
+    keys = tmp_path / "authorized_keys"
+    keys.write_text(
+        "ssh-ed25519 AAAAother kaj@desk\n"
+        "restrict,pty ssh-ed25519 AAAAmine sanna@laptop\n"
+        "ssh-ed25519 AAAAbad rm;-rf\n"
+    )
+    info = tmp_path / "auth"
+    info.write_text("publickey ssh-ed25519 AAAAmine\n")
+    assert key_label(str(info), keys) == "sanna@laptop"
+    info.write_text("publickey ssh-ed25519 AAAAbad\n")
+    assert key_label(str(info), keys) is None  # a comment that is not a plain label: not used
+    info.write_text("password\n")
+    assert key_label(str(info), keys) is None
+    assert key_label(None, keys) is None
+    assert key_label(str(tmp_path / "missing"), keys) is None
