@@ -211,3 +211,28 @@ def test_the_key_s_comment_names_who_transferred(tmp_path):
     assert key_label(str(info), keys) is None
     assert key_label(None, keys) is None
     assert key_label(str(tmp_path / "missing"), keys) is None
+
+
+@needs_sftp
+def test_scp_of_openssh_9_speaks_sftp_and_lands_in_the_inbox(config, tmp_path):
+    if shutil.which("scp") is None:
+        pytest.skip("OpenSSH's scp is not installed")
+    sftp_batch(config, tmp_path, "ls\n")  # writes server.sh
+    fake_ssh = tmp_path / "ssh"
+    fake_ssh.write_text(f"#!/bin/sh\nexec {tmp_path / 'server.sh'}\n")
+    fake_ssh.chmod(0o700)
+    (tmp_path / "c.csv").write_text("x\n")
+
+    def scp(*args: str):
+        return subprocess.run(
+            ["scp", "-S", str(fake_ssh), *args],
+            capture_output=True,
+            cwd=tmp_path,
+            env=clean_env(),
+            timeout=120,
+        )
+
+    assert scp("c.csv", "host:inbox/").returncode == 0
+    assert (config.parent / "files" / "inbox" / "c.csv").read_text() == "x\n"
+    refused = scp("c.csv", "host:/")
+    assert refused.returncode != 0 and b"Permission denied" in refused.stderr
