@@ -47,8 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def console_config(argv: Sequence[str]) -> tuple[bool, str | None]:
-    """(True, config path) when ``argv`` only opens the console: nothing, or --config PATH."""
+    """(True, config path) when ``argv`` only opens the console: nothing, or --config PATH;
+    also ``ssh-session`` when the SSH client asked for no command (an interactive login), so
+    that the forced command paints the login as fast as the plain console."""
     args = list(argv)
+    if args[-1:] == ["ssh-session"] and not os.environ.get("SSH_ORIGINAL_COMMAND", "").strip():
+        args = args[:-1]
     if not args:
         return True, None
     if len(args) == 2 and args[0] == "--config" and not args[1].startswith("-"):
