@@ -12,6 +12,7 @@ Skipped, saying why, where sshd is missing (``apt-get install openssh-server``) 
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pty
 import pwd
@@ -19,8 +20,10 @@ import select
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -106,6 +109,9 @@ class Server:
         try:
             setup = users.create(Actor.cli(), "kaj", "officer", PASSWORD)
             customers.create(Actor.cli(), {"first_name": "Ilmatar", "last_name": "Zyxwvu"})
+            # changed later, so the register's first screen lists these, not the one to find
+            for n in range(30):
+                customers.create(Actor.cli(), {"first_name": "Aino", "last_name": f"Filler{n}"})
         finally:
             db_mod.close()
         return setup.secret
@@ -192,6 +198,8 @@ class Terminal:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
             try:
+                # a terminal of 80x24, as a person's (a new pty is 0x0, which ssh passes on)
+                fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
                 os.execvpe(args[0], args, clean_env())
             finally:
                 os._exit(127)
@@ -237,7 +245,7 @@ def log_in(term: Terminal, secret: str) -> bool:
             term.type(field + "\r")
             time.sleep(pause)
         term.type(pyotp.TOTP(secret).now() + "\r")
-        if term.read_until(b"tracking code", timeout=20):  # the register's search field
+        if term.read_until(b"Filler", timeout=20):  # the register lists recent customers
             return True
     return False
 
