@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None, open_console: ConsoleOpener | None =
     if only_console:
         args = argparse.Namespace(command=None, config=config_path, acting_as=None)
     else:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(acting.hoist(list(sys.argv[1:] if argv is None else argv)))
     ctx = Context(args.config)
     ctx.open_console = open_console
     try:

@@ -43,6 +43,17 @@ def add_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def hoist(argv: list[str]) -> list[str]:
+    """``--as NAME`` wherever it was typed (``finconsole erase 42 --as kaj``), moved in front
+    of the subcommand, where the parser takes it."""
+    for i, word in enumerate(argv):
+        if word == "--as" and i + 1 < len(argv):
+            return [word, argv[i + 1], *argv[:i], *argv[i + 2 :]]
+        if word.startswith("--as="):
+            return [word, *argv[:i], *argv[i + 1 :]]
+    return argv
+
+
 def command_name(args: argparse.Namespace) -> tuple[str, str | None]:
     return args.command, getattr(args, "user_command", None)
 

@@ -194,3 +194,23 @@ def test_as_a_support_account_gets_no_officer_power(shared):
         shared, "eero", PASSWORD, pyotp.TOTP(secret).now(), "user", "unlock", "kaj"
     )
     assert code == 1 and "permission denied" in output
+
+
+def test_as_may_be_typed_after_the_command():
+    from finconsole.cli.acting import hoist
+
+    assert hoist(["erase", "42", "--as", "kaj", "--yes"]) == ["--as", "kaj", "erase", "42", "--yes"]
+    assert hoist(["--config", "c", "user", "unlock", "x", "--as=kaj"]) == [
+        "--as=kaj",
+        "--config",
+        "c",
+        "user",
+        "unlock",
+        "x",
+    ]
+    assert hoist(["find", "anna"]) == ["find", "anna"]
+
+
+def test_as_after_the_command_is_asked_for_too(shared):
+    out = cli(shared, "user", "unlock", "kaj", "--as", "kaj")
+    assert out.returncode == 2 and "needs a terminal" in out.stderr
