@@ -123,3 +123,11 @@ def runtime_config(tmp_path, monkeypatch):
     runtime.set_config(cfg)
     yield cfg
     runtime.set_config(config_mod.Config(config_mod.defaults(), None))
+
+
+@pytest.fixture(autouse=True)
+def _not_over_ssh(monkeypatch):
+    """Tests run as if at the machine itself, even when pytest runs in an SSH session (the
+    console refuses the first-run set-up over SSH)."""
+    for name in ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "SSH_ORIGINAL_COMMAND"):
+        monkeypatch.delenv(name, raising=False)

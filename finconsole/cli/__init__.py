@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from finconsole.cli import acting
 from finconsole.cli.context import Context
 from finconsole.core.kernel.errors import (
     FinconsoleError,
@@ -34,6 +35,7 @@ COMMAND_MODULES = [
     "commands_key",
     "commands_parcels",
     "commands_demo",
+    "commands_ssh",
 ]
 
 
@@ -42,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="finconsole", description="The customer register console of a webshop."
     )
     parser.add_argument("--config", metavar="PATH", help="config file (default ./config.toml)")
+    acting.add_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"finconsole.cli.{name}").register(sub)
@@ -49,8 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def console_config(argv: Sequence[str]) -> tuple[bool, str | None]:
-    """(True, config path) when ``argv`` only opens the console: nothing, or --config PATH."""
+    """(True, config path) when ``argv`` only opens the console: nothing, or --config PATH;
+    also ``ssh-session`` when the SSH client asked for no command (an interactive login), so
+    that the forced command paints the login as fast as the plain console."""
     args = list(argv)
+    if args[-1:] == ["ssh-session"] and not os.environ.get("SSH_ORIGINAL_COMMAND", "").strip():
+        args = args[:-1]
     if not args:
         return True, None
     if len(args) == 2 and args[0] == "--config" and not args[1].startswith("-"):
@@ -68,15 +75,19 @@ ConsoleOpener = Callable[[config_mod.Config, Callable[[], None]], int]
 def main(argv: Sequence[str] | None = None, open_console: ConsoleOpener | None = None) -> int:
     only_console, config_path = console_config(sys.argv[1:] if argv is None else argv)
     if only_console:
-        args = argparse.Namespace(command=None, config=config_path)
+        args = argparse.Namespace(command=None, config=config_path, acting_as=None)
     else:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(acting.hoist(list(sys.argv[1:] if argv is None else argv)))
     ctx = Context(args.config)
+    ctx.open_console = open_console
     try:
         if args.command is None:
             if open_console is None:
                 return fail("no console in this program: give a command (see --help)", 2)
+            if args.acting_as:
+                return fail("--as is for commands: the console asks who you are itself", 2)
             return open_console(ctx.config, ctx.connect)
+        acting.establish(args, ctx)
         return int(args.func(args, ctx) or 0)
     except FinconsoleError as exc:
         return fail(str(exc), exc.exit_code)

@@ -60,7 +60,8 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         limit=max(1, args.limit),
     )
     for row in rows:
-        row["target"] = f"{row['target_type']}:{row['target_id']}" if row["target_type"] else ""
+        kind, record = row["target_type"] or "", row["target_id"]
+        row["target"] = kind if record is None else f"{kind}:{record}"  # as the console shows it
         row["customer_id"] = audit.customers_text(row)
     print_table(
         rows,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from finconsole.core import bootstrap
 from finconsole.core.kernel.actor import Actor
@@ -21,6 +23,11 @@ class Context:
         self.config_path = config_path
         self._config: config_mod.Config | None = None
         self._connected = False
+        # the console, for ``ssh-session`` (set by cli.main from the entry point; the command
+        # line never imports the console itself)
+        self.open_console: Callable[[Any, Callable[[], None]], int] | None = None
+        # the staff account checked by ``--as NAME`` (cli/acting.py), else the OS account
+        self.acting_as: Actor | None = None
 
     @property
     def config(self) -> config_mod.Config:
@@ -44,7 +51,7 @@ class Context:
 
     @property
     def actor(self) -> Actor:
-        return Actor.cli()
+        return self.acting_as or Actor.cli()
 
     def close(self) -> None:
         if self._connected:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import os
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -118,6 +119,21 @@ class Said:
 
     message: str
     severity: str
+
+
+class FirstRunRefused(FinconsoleError):
+    """An empty register reached over SSH: the first officer is made by a local command."""
+
+
+FIRST_RUN_REFUSAL = (
+    "the register has no staff account yet: create the register officer on the server, "
+    "as the register's account, with `finconsole user add NAME --role officer`"
+)
+
+
+def remote_session() -> bool:
+    """True when the console runs in an SSH session (sshd sets these for the session)."""
+    return any(os.environ.get(name) for name in ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"))
 
 
 class SessionEnded(FinconsoleError):
@@ -271,6 +287,9 @@ class FinconsoleApp(App):
             from finconsole.core.access.credentials import prepare_dummy_hash
 
             has_users = auth.user_exists()
+        if not has_users and remote_session():
+            # whoever reaches the SSH account first must not become the register officer
+            raise FirstRunRefused(FIRST_RUN_REFUSAL)
         prepare_dummy_hash()  # before the first attempt: an unknown user costs no extra hash
         return "access.login:LoginScreen" if has_users else "access.first_run:FirstRunScreen"
 

@@ -150,6 +150,7 @@ def test_cli_refuses_a_pending_restore(
         return run_app(self, *args, **kwargs)
 
     monkeypatch.setattr(App, "run", headless)
+    monkeypatch.setenv("FINCONSOLE_NO_TERMINAL_CHECK", "1")  # headless: no terminal
     # the console refuses it too: it closes as the database is opened, before any login
     assert run(config_file) == 1
     assert "restore --resume" in capsys.readouterr().err

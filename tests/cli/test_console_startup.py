@@ -35,3 +35,12 @@ def test_the_login_screen_is_painted_before_the_database_driver_is_loaded():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_an_interactive_ssh_session_opens_the_console_the_fast_way(monkeypatch):
+    monkeypatch.delenv("SSH_ORIGINAL_COMMAND", raising=False)
+    assert console_config(["--config", "x.toml", "ssh-session"]) == (True, "x.toml")
+    assert console_config(["ssh-session"]) == (True, None)
+    assert console_config(["ssh-session", "--who", "sanna"])[0] is False  # parsed as usual
+    monkeypatch.setenv("SSH_ORIGINAL_COMMAND", "internal-sftp")
+    assert console_config(["--config", "x.toml", "ssh-session"])[0] is False

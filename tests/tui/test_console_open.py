@@ -79,6 +79,8 @@ def headless(monkeypatch):
         return run(self, *args, **kwargs)
 
     monkeypatch.setattr(App, "run", run_headless)
+    # headless has no terminal: the one documented bypass of the console's terminal check
+    monkeypatch.setenv("FINCONSOLE_NO_TERMINAL_CHECK", "1")
 
 
 def test_unopenable_database_is_one_line_and_exit_1(tmp_path, capsys, headless):

@@ -136,3 +136,27 @@ async def test_the_sessions_end_and_f12_are_audited(db, support, clock):
         app.check_session()
         await settle(app, pilot)
         assert app.actor is None and actions()[-1] == "session_expired"
+
+
+async def test_sighup_ends_the_session_with_its_event(db, support, monkeypatch):
+    """The console's SIGHUP handler (tui/run.py) writes logout_hangup, then exits."""
+    import os
+    import signal
+
+    from finconsole.tui.run import HANGUP_STATUS, install_exit_signals, restore_signals
+
+    # the watchdog that ends a console whose exit hangs would end the test's process too
+    monkeypatch.setattr("finconsole.tui.run.EXIT_GRACE_SECONDS", 3600.0)
+    app = make_app(support)
+    ended_by: list[int] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        previous = install_exit_signals(app, ended_by)
+        try:
+            os.kill(os.getpid(), signal.SIGHUP)
+            await wait_until(app, pilot, lambda: not app.is_running or app.actor is None)
+        finally:
+            restore_signals(previous)
+    assert ended_by == [signal.SIGHUP]
+    assert actions()[-1] == "logout_hangup"
+    assert app.return_code == HANGUP_STATUS

@@ -47,6 +47,9 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "session_hours": (int, 12),
         "min_password_length": (int, 8),
         "enrolment_hours": (int, 72),  # how long a new colleague's enrolment code works
+        # the OS account several staff share (the SSH account): run as it, destructive
+        # commands need --as NAME (README: the command line and who acted); "" = none
+        "shared_os_account": (str, ""),
     },
     "retention": {
         "financial_year_end": (str, "12-31"),  # MM-DD
@@ -76,6 +79,11 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     "outbox": {
         "max_attempts": (int, 10),  # sending tries (with backoff) before a message is failed
         "forget_hours": (int, 24),  # an erased person's address is gone by then, sent or not
+    },
+    "files": {
+        # the account's files folder (inbox/ for imports, outbox/ for what the console writes),
+        # the only place sftp reaches; relative to the config file's folder
+        "folder": (str, "files"),
     },
 }
 # Sane bounds of each number (inclusive): a value outside them is refused at load with one line

@@ -1,4 +1,7 @@
-"""Import (officer): load a Shopify or WooCommerce export from a file path on this machine.
+"""Import (officer): load a Shopify or WooCommerce export from a file on this machine.
+
+The path field starts on the newest file in the account's inbox (``files/inbox/``, where sftp
+puts uploads), names the others and completes to them; a bare name is taken from the inbox.
 
 The import runs in a thread worker; its progress callback posts to the event loop, which
 moves the progress bar, so the console stays responsive. The summary and the rejected lines
@@ -21,6 +24,7 @@ from finconsole.core.imports.import_result import ImportResult
 from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.store.db import thread_connection
 from finconsole.tui.console_app import ConsoleApp
+from finconsole.tui.widgets import file_fields
 from finconsole.tui.widgets.keybar import KeyBar
 
 # the shop exports of the one registry of import kinds (tracking data comes from the CLI)
@@ -37,6 +41,7 @@ class ImportScreen(Screen):
     ImportScreen #path { width: 1fr; }
     ImportScreen ProgressBar { margin: 1 1 0 1; }
     ImportScreen #summary { padding: 1 1 0 1; }
+    ImportScreen #inbox { padding: 0 1; color: $text-muted; }
     ImportScreen #rejects { padding: 0 1; height: 1fr; overflow-y: auto; }
     """
     BINDINGS = [
@@ -53,6 +58,7 @@ class ImportScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label(" Import the webshop's export (CSV) from a file path:")
+        yield Static("", id="inbox", markup=False)
         with Horizontal(id="form"):
             yield Select(
                 [(label, kind) for kind, label in KIND_LABELS.items()],
@@ -60,7 +66,7 @@ class ImportScreen(Screen):
                 allow_blank=False,
                 id="kind",
             )
-            yield Input(placeholder="/path/to/export.csv", id="path")
+            yield Input(placeholder="file in the inbox, or /path/to/export.csv", id="path")
         yield ProgressBar(total=None, show_eta=True, id="progress")
         yield Static(
             "Kind: Ctrl+T, path: Ctrl+O; Enter or Ctrl+R runs the import.",
@@ -71,7 +77,18 @@ class ImportScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.show_inbox()
         self.query_one("#path", Input).focus()
+
+    def show_inbox(self) -> None:
+        """Offer what is in the inbox: the newest file pre-filled, the others completed."""
+        config = self.app.config
+        path = self.query_one("#path", Input)
+        path.suggester = file_fields.inbox_suggester(config)
+        files = file_fields.inbox_files(config)
+        if files and not path.value:
+            path.value = str(files[0])
+        self.query_one("#inbox", Static).update(file_fields.inbox_listing(config))
 
     def action_focus_kind(self) -> None:
         self.query_one("#kind", Select).focus()
@@ -95,7 +112,7 @@ class ImportScreen(Screen):
         self.query_one("#progress", ProgressBar).update(total=None, progress=0)
         self.query_one("#summary", Static).update(f"Importing {KIND_LABELS[kind]}...")
         self.query_one("#rejects", Static).update("")
-        self.import_worker(kind, Path(path).expanduser())
+        self.import_worker(kind, file_fields.inbox_target(self.app.config, path))
 
     @work(thread=True, exclusive=True, group="import")
     def import_worker(self, kind: str, path: Path) -> None:

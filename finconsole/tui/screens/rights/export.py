@@ -14,8 +14,10 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
-from finconsole.core.kernel.errors import ValidationError
+from finconsole.core.kernel.errors import FinconsoleError, ValidationError
 from finconsole.core.rights import export
+from finconsole.tui.console_app import ConsoleApp
+from finconsole.tui.widgets import file_fields
 from finconsole.tui.widgets.action_dialog import ActionDialog, label
 
 FORMAT_OPTIONS = [("Letter (text)", "text"), ("Machine-readable (JSON)", "json")]
@@ -23,6 +25,8 @@ LANG_OPTIONS = [("The customer's language", ""), ("Finnish", "fi"), ("English", 
 
 
 class ExportDialog(ActionDialog):
+    app = ConsoleApp()
+
     def __init__(
         self,
         title: str,
@@ -42,12 +46,12 @@ class ExportDialog(ActionDialog):
         )
         yield label("Language of the letter")
         yield Select(LANG_OPTIONS, value="", allow_blank=False, id="lang", compact=True)
-        yield label("Write to file (mode 0600)")
+        yield label("Write to file (mode 0600; a bare name goes to the outbox, for sftp)")
         yield Input(self._default_path(self.default_format), id="path", compact=True)
 
     def _default_path(self, fmt: str) -> str:
         suffix = ".json" if fmt == "json" else ".txt"
-        return str(Path.cwd() / f"{self.default_name}{suffix}")
+        return file_fields.outbox_suggestion(self.app.config, f"{self.default_name}{suffix}")
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "format":
@@ -58,11 +62,21 @@ class ExportDialog(ActionDialog):
                 )
 
     def values(self) -> dict[str, Any]:
+        typed = self.query_one("#path", Input).value.strip()
         return {
             "format": self.query_one("#format", Select).value,
             "lang": self.query_one("#lang", Select).value or None,
-            "path": self.query_one("#path", Input).value.strip(),
+            # the whole path, so the written file is named in full (a bare name: the outbox)
+            "path": self.target(typed),
         }
+
+    def target(self, typed: str) -> str:
+        if not typed:
+            return ""
+        try:
+            return str(file_fields.save_target(self.app.config, typed))
+        except FinconsoleError:  # the outbox cannot be made: the write says why
+            return typed
 
 
 def export_customer_dialog(actor, customer_id: int) -> ExportDialog:

@@ -224,14 +224,25 @@ class RequestActions:
 
     def execute_export(self, req: dict[str, Any]) -> None:
         actor = self.app.user
-        perform = lambda v: requests.execute(actor, req["id"], version=req["version"], **v)  # noqa: E731
+        written: dict[str, str] = {}
+
+        def perform(values: dict[str, Any]) -> Any:
+            result = requests.execute(actor, req["id"], version=req["version"], **values)
+            written["path"] = values["path"]
+            return result
+
+        def after(result: Any) -> None:
+            self._after(result)
+            if result is not None and written:  # the whole path: over SSH, sftp fetches it
+                self.app.say(f"Export written to {written['path']}")
+
         dialog = ExportDialog(
             f"{req['kind'].capitalize()} request {req['reference']}: write the export",
             perform,
             default_format="json" if req["kind"] == "portability" else "text",
             default_name=req["reference"],
         )
-        self.app.push_screen(dialog, self._after)
+        self.app.push_screen(dialog, after)
 
     @work(thread=True, exclusive=True, group="request-execute")
     def run_execute(self, req: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Header, Input, Label, Static
 from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.transparency import documents, notice
 from finconsole.tui.console_app import ConsoleApp
+from finconsole.tui.widgets import file_fields
 from finconsole.tui.widgets.keybar import KeyBar
 
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
@@ -107,6 +108,7 @@ class NoticeScreen(Screen):
 
 
 class SavePathDialog(ModalScreen[str | None]):
+    app = ConsoleApp()
     DEFAULT_CSS = """
     SavePathDialog { align: center middle; }
     SavePathDialog > Vertical {
@@ -121,15 +123,25 @@ class SavePathDialog(ModalScreen[str | None]):
         self.suggestion = suggestion
 
     def compose(self) -> ComposeResult:
+        # a bare name goes to the account's outbox (sftp: get outbox/NAME); the whole path shown
+        config = self.app.config
         with Vertical():
-            yield Label("Save to file (Enter saves, Escape cancels):")
-            yield Input(value=self.suggestion, id="path")
+            yield Label("Save to file (Enter saves, Escape cancels; sftp fetches outbox/):")
+            yield Input(value=file_fields.outbox_suggestion(config, self.suggestion), id="path")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+        typed = event.value.strip()
+        if not typed:
+            self.dismiss(None)
+            return
+        config = self.app.config
+        try:
+            self.dismiss(str(file_fields.save_target(config, typed)))
+        except FinconsoleError as exc:
+            self.notify(str(exc), severity="error", markup=False)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
