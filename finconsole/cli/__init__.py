@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "commands_register",
     "commands_import",
     "commands_erasure",
+    "commands_permanence",
     "commands_requests",
     "commands_outbox",
     "commands_notice",

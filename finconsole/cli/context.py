@@ -35,12 +35,14 @@ class Context:
         (only ``finconsole restore`` itself opens it then).
         """
         if not self._connected:
-            bootstrap.open_database(
+            notes = bootstrap.open_database(
                 self.config.database_url,
                 migrate=migrate,
                 allow_pending_restore=allow_pending_restore,
             )
             self._connected = True
+            for note in notes or []:
+                print(f"finconsole: note: {note}", file=sys.stderr)
 
     @property
     def actor(self) -> Actor:
