@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from finconsole.cli.context import Context
+from finconsole.core.kernel import helpers
 from finconsole.core.kernel.errors import FinconsoleError, database_error_text
 from finconsole.core.settings import config as config_mod
 
@@ -73,7 +74,10 @@ def main(argv: Sequence[str] | None = None, open_console: ConsoleOpener | None =
             if open_console is None:
                 return fail("no console in this program: give a command (see --help)", 2)
             return open_console(ctx.config, ctx.connect)
+        helpers.unwind_on_termination()  # `kill PID`: helpers stopped, scratch removed
         return int(args.func(args, ctx) or 0)
+    except helpers.Terminated as exc:
+        return fail("terminated: nothing half-done was kept", 128 + exc.signum)
     except FinconsoleError as exc:
         return fail(str(exc), exc.exit_code)
     except BrokenPipeError:

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from finconsole.core.kernel import scratch
+from finconsole.core.kernel import helpers, scratch
 from finconsole.core.kernel.errors import DatabaseError, database_error_text
 from finconsole.core.store import search_index as search
 from finconsole.core.store.db import SQLITE_DRIVER
@@ -40,13 +40,9 @@ class IndexBuilder:
         context = multiprocessing.get_context("fork")  # see demo._chunks_ahead
         self.documents = context.Queue(maxsize=8)
         self._outcome = context.Queue()
-        self.process = context.Process(
-            target=_build,
-            args=(str(path), chunks, self.documents, self._outcome),
-            name="demo-index",
-            daemon=True,
+        self.process = helpers.start(
+            context, _build, (str(path), chunks, self.documents, self._outcome), "demo-index"
         )
-        self.process.start()
 
     def adopt(self) -> None:
         """Wait for the index and make it the register's (inside the load's transaction)."""
@@ -74,7 +70,7 @@ def _build(path: str, chunks: int, documents, outcome) -> None:
 
     On an error it keeps taking the documents, so the row makers never wait on a full queue.
     """
-    batches = (marshal.loads(documents.get()) for _ in range(chunks))
+    batches = (marshal.loads(helpers.get(documents)) for _ in range(chunks))
     try:
         connection = SQLITE_DRIVER.connect(path, isolation_level=None)
         # a scratch file: no journal, no syncs (it is deleted if anything goes wrong)
@@ -85,9 +81,9 @@ def _build(path: str, chunks: int, documents, outcome) -> None:
     except BaseException as exc:  # reported to the writer, which raises it
         for _ in batches:
             pass
-        outcome.put(database_error_text(exc))
+        helpers.put(outcome, database_error_text(exc))
         return
-    outcome.put(None)
+    helpers.put(outcome, None)
 
 
 @contextmanager
