@@ -156,6 +156,11 @@ def _items(customer: Customer, orders: list[Order], free: list[int], held: dict)
     return items
 
 
+def exists(customer_id: int) -> bool:
+    """The customer's row is there (whole, or the restricted shell of a partial erasure)."""
+    return Customer.select().where(Customer.id == customer_id).exists()
+
+
 def is_shell(customer: Customer) -> bool:
     """What a partial erasure leaves: restricted, no name, no identifiers, no note."""
     return (
