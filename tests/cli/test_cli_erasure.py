@@ -204,7 +204,8 @@ def test_a_held_shell_erased_again_gets_the_whole_letter(
     add_order(cid, "C-8", invoice="paid", ordered=dt.datetime(2026, 2, 1))
     assert run(config_file, "erase", str(cid), "--yes") == 3
     letter = tmp_path / "second.txt"
-    assert run(config_file, "erase", str(cid), "--yes", "--letter", str(letter), "--lang", "en") == 3
+    args = ["--yes", "--letter", str(letter), "--lang", "en"]
+    assert run(config_file, "erase", str(cid), *args) == 3
     text = letter.read_text()
     assert "your name, email address" in text and "your postal addresses" in text
     assert "Order C-8" in text and "Kept until 2032-12-31." in text

@@ -136,9 +136,9 @@ def test_earlier_values_of_an_edited_customer_are_gone_too(sqlite_db, officer, c
 def test_a_reader_blocking_the_checkpoint_is_reported_and_retention_finishes(
     sqlite_db, officer, clock, tmp_path, monkeypatch
 ):
-    from peewee import sqlite3
-
     import time
+
+    from peewee import sqlite3
 
     from finconsole.core.erasure import retention
     from finconsole.core.store import permanence
