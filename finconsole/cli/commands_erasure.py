@@ -123,7 +123,11 @@ def cmd_erase(args: argparse.Namespace, ctx: Context) -> int:
     if result.kept:
         print(_later(result))
     if not result.permanent:
-        print("warning: another connection kept the WAL busy; run 'finconsole retention run'")
+        print(
+            f"note: the data is erased but not yet gone from the database files: "
+            f"{result.permanence_note}; the next command, 'finconsole retention run' or "
+            "'finconsole compact' finishes it"
+        )
     if result.request_ref:
         state = "done" if result.status == "complete" else "waiting_for_hold"
         print(f"request {result.request_ref}: {state}")

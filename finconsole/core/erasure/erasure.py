@@ -226,7 +226,8 @@ def erase(actor: Actor, customer_id: int, *, request_ref: str | None = None) -> 
         permanence.request()  # committed with the erasure: a kill after it leaves it pending
     if confirmation is not None:  # sent with the erasure; the outbox then forgets the address
         outbox.send_for_erased(actor, customer_id)
-    result.permanent = make_permanent(request=False)
+    outcome = permanence.settle(TOUCHED_TABLES, large=False)  # requested in the transaction
+    result.permanent, result.permanence_note = outcome.done, outcome.reason
     return result
 
 
@@ -524,17 +525,20 @@ def _finish_request(reference: str, actor: Actor) -> None:
 # --- permanence -------------------------------------------------------------------------------
 
 
-def make_permanent(tables: Iterable[str] = TOUCHED_TABLES, *, request: bool = True) -> bool:
+def make_permanent(
+    tables: Iterable[str] = TOUCHED_TABLES, *, request: bool = True, large: bool = False
+) -> bool:
     """After the commit: empty the SQLite WAL into the zeroed main file, or rewrite the
     PostgreSQL tables (``store.permanence``). ``request``: record the deletion first (callers
-    whose transaction did not).
+    whose transaction did not). ``large``: rewrite a large PostgreSQL register's tables too
+    (the retention run); otherwise that is left pending for it.
 
-    Returns False if a reader prevented it: the work is then pending, finished by the next
-    command, the console in the background, ``retention run`` or ``finconsole compact``.
+    Returns False if it is pending: finished by the next command, the console in the
+    background, ``retention run`` or ``finconsole compact``.
     """
     if request:
         permanence.request()
-    return permanence.settle(tables).done
+    return permanence.settle(tables, large=large).done
 
 
 def pending() -> int:
@@ -542,15 +546,16 @@ def pending() -> int:
     return permanence.pending()
 
 
-def settle(*, quick: bool = True) -> permanence.Outcome:
+def settle(*, quick: bool = True, large: bool = False) -> permanence.Outcome:
     """Finish pending permanence work now if no reader prevents it (no permission needed:
     it only removes what was already deleted). For the console's background retry and the
-    start of every command."""
-    return permanence.settle(TOUCHED_TABLES, quick=quick)
+    start of every command; a large PostgreSQL register waits for ``large`` (retention run,
+    ``compact``)."""
+    return permanence.settle(TOUCHED_TABLES, quick=quick, large=large)
 
 
 def compact(actor: Actor) -> permanence.Outcome:
     """``finconsole compact``: finish every pending erasure's permanence now, waiting the full
     busy timeout for readers (SQLite) or rewriting the tables (PostgreSQL)."""
     permissions.require(actor, "run_retention")
-    return settle(quick=False)
+    return settle(quick=False, large=True)

@@ -89,8 +89,11 @@ JOBS: list[Job] = [
 ]
 
 
-def run(actor: Actor) -> RetentionReport:
-    """Run every job now. Officer only (cron runs as the command-line user, an officer)."""
+def run(actor: Actor, *, compact_large: bool = True) -> RetentionReport:
+    """Run every job now. Officer only (cron runs as the command-line user, an officer).
+
+    ``compact_large``: rewrite a large PostgreSQL register's tables for pending erasures
+    (minutes at a million customers): cron's run does; a console's start does not."""
     permissions.require(actor, "run_retention")
     report = RetentionReport()
     for job in JOBS:
@@ -101,7 +104,9 @@ def run(actor: Actor) -> RetentionReport:
     # One checkpoint (SQLite) or compaction (PostgreSQL) for all jobs; it also finishes an
     # earlier erasure's that a busy reader blocked (on PostgreSQL nothing runs when nothing
     # is pending).
-    report.permanent = erasure.make_permanent(request=any(report.done.values()))
+    report.permanent = erasure.make_permanent(
+        request=any(report.done.values()), large=compact_large
+    )
     report.pending = 0 if report.permanent else erasure.pending()
     return report
 
@@ -114,4 +119,4 @@ def run_due(actor: Actor) -> RetentionReport | None:
     thousands of completions takes tens of seconds."""
     if not permissions.allowed(actor, "run_retention"):
         return None
-    return run(actor)
+    return run(actor, compact_large=False)

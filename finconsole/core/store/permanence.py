@@ -45,6 +45,15 @@ QUICK_BUSY_MS = 50
 NORMAL_BUSY_MS = 5000  # db.SQLITE_PRAGMAS' busy_timeout, put back afterwards
 LOCK_TIMEOUT = "2s"  # PostgreSQL: longest wait for a table's exclusive lock
 LOCK_TRIES = 3
+STATISTICS_TRIES = 5
+# PostgreSQL: an erasure rewrites the tables at once while they total less than this (about
+# 50,000 customers; a few seconds); a bigger register's rewrite (minutes at a million, each
+# table locked in turn) is left to the next `retention run` (nightly from cron) or `compact`.
+COMPACT_NOW_BYTES = 256 << 20
+SCHEDULED = (
+    "the register is large: its files are rewritten by the next 'finconsole retention run' "
+    "(or 'finconsole compact' now)"
+)
 BACKGROUND_SECONDS = 600  # the console retries a blocked checkpoint this long (every second)
 _NOT_REMOVED = re.compile(r"(\d+) dead row versions cannot be removed yet")
 
@@ -97,22 +106,28 @@ def _mark_done(upto: int) -> None:
 # --- settling ---------------------------------------------------------------------------------
 
 
-def settle(tables: Iterable[str], *, quick: bool = True, mark: bool = True) -> Outcome:
+def settle(
+    tables: Iterable[str], *, quick: bool = True, mark: bool = True, large: bool = True
+) -> Outcome:
     """Make every requested deletion permanent now, if no reader prevents it.
 
     ``tables``: the PostgreSQL tables to compact (every table deletions of personal data
     touch, unless ``mark`` is False: then only these are compacted and the bookkeeping is
     left alone). SQLite: ``quick`` keeps the wait for readers to about a second; without it
-    (``finconsole compact``) the normal busy timeout applies.
+    (``finconsole compact``) the normal busy timeout applies. PostgreSQL: without ``large``,
+    tables bigger than ``COMPACT_NOW_BYTES`` in all are left to the next retention run.
     """
     upto = _count(REQUESTED)
+    tables = list(tables)
     if is_sqlite():
         ok = _checkpoint(QUICK_TRIES if quick else 3, QUICK_BUSY_MS if quick else NORMAL_BUSY_MS)
         reason = "" if ok else "a reader kept the SQLite WAL busy"
     else:
         if mark and upto <= _count(DONE):
             return Outcome(True)
-        reason = _compact(list(tables))
+        if not large and _size(tables) > COMPACT_NOW_BYTES:
+            return Outcome(False, pending(), SCHEDULED)
+        reason = _compact(tables)
         ok = not reason
     if not mark:
         return Outcome(ok, 0, reason)
@@ -122,6 +137,14 @@ def settle(tables: Iterable[str], *, quick: bool = True, mark: bool = True) -> O
             _checkpoint(1, QUICK_BUSY_MS)  # the marker's own page; no personal data in it
     left = pending()
     return Outcome(ok and not left, left, reason)
+
+
+def _size(tables: list[str]) -> int:
+    names = ", ".join(f"'{t}'" for t in tables)
+    return database.execute_sql(
+        "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+        f"WHERE c.relname IN ({names}) AND c.relnamespace = 'public'::regnamespace"
+    ).fetchone()[0]
 
 
 def _checkpoint(tries: int, busy_ms: int) -> bool:
@@ -202,7 +225,12 @@ def _compact_statistics(tables: list[str]) -> str:
         database.execute_sql(f'ANALYZE "{table}"')
         if database.execute_sql(f'SELECT NOT EXISTS (SELECT 1 FROM "{table}")').fetchone()[0]:
             _forget_statistics(table)
-    return _vacuum_full("pg_statistic")
+    for _ in range(STATISTICS_TRIES):  # the ANALYZE just above left dead rows any transaction
+        why = _vacuum_full("pg_statistic")  # begun before it may still see: let those end
+        if not why:
+            return ""
+        time.sleep(1.0)
+    return why
 
 
 def _forget_statistics(table: str) -> None:

@@ -27,6 +27,16 @@ PENDING_TEXT = (
 )
 
 
+def after_erasure(app: App, reason: str) -> None:
+    """An erasure not yet permanent: a large PostgreSQL register waits for the retention run
+    (said so); a busy reader is waited for here."""
+    if reason == permanence.SCHEDULED:
+        app.notify(f"Erased. {reason[0].upper()}{reason[1:]}.", severity="warning", markup=False)
+        return
+    app.notify(PENDING_TEXT, severity="warning", markup=False)
+    watch(app)
+
+
 def announce(app: App, count: int) -> None:
     """At an officer's start: erasures still pending are named, and retried."""
     text = f"{count} erasure(s) not yet permanent in the database files: retrying."

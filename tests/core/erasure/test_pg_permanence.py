@@ -97,7 +97,7 @@ def test_plain_delete_leaves_the_values_in_the_files(db, quiet_server, officer, 
     assert len(found(distinctive_values())) > 5
     permanence.request()
     with monkeypatch.context() as patch:  # the erasure's rows deleted, no compaction
-        patch.setattr(erasure, "make_permanent", lambda *a, **k: False)
+        patch.setattr(permanence, "settle", lambda *a, **k: permanence.Outcome(False))
         erasure.erase(officer, cid)
     for table in erasure.TOUCHED_TABLES:
         database.execute_sql(f'VACUUM "{table}"')
@@ -186,3 +186,20 @@ def test_other_consoles_keep_working_while_it_waits(db, db_url, officer, clock):
 def _settle_in_thread():
     with database.connection_context():
         return permanence.settle(erasure.TOUCHED_TABLES)
+
+
+def test_a_large_register_is_compacted_by_the_retention_run(
+    db, quiet_server, officer, clock, monkeypatch
+):
+    """Above COMPACT_NOW_BYTES the erasure leaves the rewrite to the retention run (said so),
+    and neither a console's start nor the next command does it."""
+    monkeypatch.setattr(permanence, "COMPACT_NOW_BYTES", 0)
+    cid = populate(officer)
+    result = erasure.erase(officer, cid)
+    assert not result.permanent and result.permanence_note == permanence.SCHEDULED
+    assert not erasure.settle().done  # a command's start, the console's retry
+    assert not retention.run_due(officer).permanent  # an officer's console start
+    assert permanence.pending() == 1
+    assert retention.run(officer).permanent or settled_despite_others()
+    assert permanence.pending() == 0
+    assert found(distinctive_values()) == []

@@ -149,8 +149,7 @@ class ErasureScreen(Screen):
         if not result.permanent:
             from finconsole.tui.widgets import permanence_watch
 
-            self.notify(permanence_watch.PENDING_TEXT, severity="warning", markup=False)
-            permanence_watch.watch(self.app)
+            permanence_watch.after_erasure(self.app, result.permanence_note)
 
     def action_letter(self) -> None:
         if self.result is None:
