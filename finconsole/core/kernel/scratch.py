@@ -79,15 +79,15 @@ def marked(*paths: Path) -> Iterator[Marker]:
     staging = base / f"{name}.new"
     fd = os.open(staging, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     fcntl.flock(fd, fcntl.LOCK_EX)  # held until this process closes it or dies
-    marker = Marker(base / f"{name}.scratch", fd, [str(Path(p).absolute()) for p in paths])
+    final = base / f"{name}.scratch"
+    marker = Marker(final, fd, [str(Path(p).absolute()) for p in paths])
     try:
         marker._write()
-        os.replace(staging, marker.path)  # visible to a sweep only once locked and written
+        os.replace(staging, final)  # visible to a sweep only once locked and written
         yield marker
     finally:
         staging.unlink(missing_ok=True)
-        assert marker.path is not None
-        marker.path.unlink(missing_ok=True)
+        final.unlink(missing_ok=True)
         os.close(fd)
 
 
