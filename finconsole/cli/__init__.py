@@ -73,6 +73,7 @@ def main(argv: Sequence[str] | None = None, open_console: ConsoleOpener | None =
         if args.command is None:
             if open_console is None:
                 return fail("no console in this program: give a command (see --help)", 2)
+            ctx.console = True
             return open_console(ctx.config, ctx.connect)
         helpers.unwind_on_termination()  # `kill PID`: helpers stopped, scratch removed
         return int(args.func(args, ctx) or 0)

@@ -21,6 +21,7 @@ class Context:
         self.config_path = config_path
         self._config: config_mod.Config | None = None
         self._connected = False
+        self.console = False  # set when the console opens: nothing may print under it
 
     @property
     def config(self) -> config_mod.Config:
@@ -41,8 +42,9 @@ class Context:
                 allow_pending_restore=allow_pending_restore,
             )
             self._connected = True
-            for note in notes or []:
-                print(f"finconsole: note: {note}", file=sys.stderr)
+            if not self.console:  # the console tells an officer itself (permanence_watch)
+                for note in notes or []:
+                    print(f"finconsole: note: {note}", file=sys.stderr)
 
     @property
     def actor(self) -> Actor:

@@ -209,3 +209,27 @@ def test_a_held_shell_erased_again_gets_the_whole_letter(
     text = letter.read_text()
     assert "your name, email address" in text and "your postal addresses" in text
     assert "Order C-8" in text and "Kept until 2032-12-31." in text
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_busy_reader_leaves_the_erasure_pending_until_a_later_command(
+    db, config_file, officer, clock, capsys, terminal, tmp_path
+):
+    from peewee import sqlite3
+
+    from finconsole.core.store import permanence
+
+    cid = make_customer(officer)
+    reader = sqlite3.connect(str(tmp_path / "test.db"), isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM customer").fetchone()  # holds a snapshot
+    assert run(config_file, "erase", str(cid), "--yes") == 0
+    assert "not yet gone from the database files" in capsys.readouterr().out
+    assert run(config_file, "compact") == 1
+    assert "still not permanent" in capsys.readouterr().err
+    reader.execute("COMMIT")
+    reader.close()
+    assert run(config_file, "user", "list") == 0  # the next command's start finishes it
+    assert permanence.pending() == 0
+    assert run(config_file, "compact") == 0
+    assert "every erasure is permanent" in capsys.readouterr().out
