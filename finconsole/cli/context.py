@@ -42,7 +42,9 @@ class Context:
                 allow_pending_restore=allow_pending_restore,
             )
             self._connected = True
-            if not self.console:  # the console tells an officer itself (permanence_watch)
+            # for a person at a terminal: a script's stderr stays one line an error, and the
+            # console tells an officer itself (permanence_watch)
+            if not self.console and sys.stderr is not None and sys.stderr.isatty():
                 for note in notes or []:
                     print(f"finconsole: note: {note}", file=sys.stderr)
 

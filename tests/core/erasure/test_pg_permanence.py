@@ -26,8 +26,12 @@ pytestmark = pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
 
 @pytest.fixture(autouse=True)
 def fresh_counters(db):
-    """The test database is emptied between tests except ``meta``: start counting at zero."""
-    Meta.delete().where(Meta.key.in_([permanence.REQUESTED, permanence.DONE])).execute()
+    """The test database is emptied between tests except ``meta``: count from zero, and leave
+    nothing pending for the tests that follow."""
+    keys = [permanence.REQUESTED, permanence.DONE]
+    Meta.delete().where(Meta.key.in_(keys)).execute()
+    yield
+    Meta.delete().where(Meta.key.in_(keys)).execute()
 
 
 def database_files() -> list[Path]:
