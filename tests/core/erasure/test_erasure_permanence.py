@@ -151,7 +151,7 @@ def test_a_reader_blocking_the_checkpoint_is_reported_and_retention_finishes(
     result = erasure.erase(officer, cid)
     # the data is gone at once; the erasure does not wait out 20 busy timeouts (100 s) as it
     # once did: about a second of quick tries, then the checkpoint is pending
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 30
     assert result.status == "complete" and not result.permanent
     assert permanence.pending() == 1
     assert found(tmp_path / "test.db", distinctive_values())  # still in the WAL's old frames
