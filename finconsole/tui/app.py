@@ -287,7 +287,7 @@ class FinconsoleApp(App):
         if report is not None and not report.permanent:  # erasures a reader kept pending
             from finconsole.tui.widgets import permanence_watch
 
-            self.call_from_thread(permanence_watch.announce, self, report.pending)
+            self.call_from_thread(permanence_watch.announce, self, report.pending, report.note)
 
     # --- the outbox, sent in the background ------------------------------------------------
 

@@ -536,9 +536,16 @@ def make_permanent(
     Returns False if it is pending: finished by the next command, the console in the
     background, ``retention run`` or ``finconsole compact``.
     """
+    return permanence_outcome(tables, request=request, large=large).done
+
+
+def permanence_outcome(
+    tables: Iterable[str] = TOUCHED_TABLES, *, request: bool = True, large: bool = False
+) -> permanence.Outcome:
+    """``make_permanent`` with the reason when it is pending."""
     if request:
         permanence.request()
-    return permanence.settle(tables, large=large).done
+    return permanence.settle(tables, large=large)
 
 
 def pending() -> int:

@@ -40,6 +40,7 @@ class RetentionReport:
     # False: a reader kept the deletions from becoming permanent (pending; see permanence)
     permanent: bool = True
     pending: int = 0  # how many deletions wait for it
+    note: str = ""  # why
 
     @property
     def ok(self) -> bool:
@@ -104,10 +105,8 @@ def run(actor: Actor, *, compact_large: bool = True) -> RetentionReport:
     # One checkpoint (SQLite) or compaction (PostgreSQL) for all jobs; it also finishes an
     # earlier erasure's that a busy reader blocked (on PostgreSQL nothing runs when nothing
     # is pending).
-    report.permanent = erasure.make_permanent(
-        request=any(report.done.values()), large=compact_large
-    )
-    report.pending = 0 if report.permanent else erasure.pending()
+    outcome = erasure.permanence_outcome(request=any(report.done.values()), large=compact_large)
+    report.permanent, report.pending, report.note = outcome.done, outcome.pending, outcome.reason
     return report
 
 

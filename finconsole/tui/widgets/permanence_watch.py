@@ -37,8 +37,13 @@ def after_erasure(app: App, reason: str) -> None:
     watch(app)
 
 
-def announce(app: App, count: int) -> None:
-    """At an officer's start: erasures still pending are named, and retried."""
+def announce(app: App, count: int, reason: str = "") -> None:
+    """At an officer's start: erasures still pending are named, and retried (a large
+    PostgreSQL register's wait for the retention run is only named)."""
+    if reason == permanence.SCHEDULED:
+        text = f"{count} erasure(s) not yet compacted in the database files: {reason}."
+        app.notify(text, severity="warning", markup=False)
+        return
     text = f"{count} erasure(s) not yet permanent in the database files: retrying."
     app.notify(text, severity="warning", markup=False)
     watch(app)
