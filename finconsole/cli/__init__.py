@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 
 from finconsole.cli import acting
 from finconsole.cli.context import Context
+from finconsole.core.kernel import helpers
 from finconsole.core.kernel.errors import (
     FinconsoleError,
     database_error_text,
@@ -27,6 +28,7 @@ COMMAND_MODULES = [
     "commands_register",
     "commands_import",
     "commands_erasure",
+    "commands_permanence",
     "commands_requests",
     "commands_outbox",
     "commands_notice",
@@ -86,9 +88,13 @@ def main(argv: Sequence[str] | None = None, open_console: ConsoleOpener | None =
                 return fail("no console in this program: give a command (see --help)", 2)
             if args.acting_as:
                 return fail("--as is for commands: the console asks who you are itself", 2)
+            ctx.console = True
             return open_console(ctx.config, ctx.connect)
         acting.establish(args, ctx)
+        helpers.unwind_on_termination()  # `kill PID`: helpers stopped, scratch removed
         return int(args.func(args, ctx) or 0)
+    except helpers.Terminated as exc:
+        return fail("terminated: nothing half-done was kept", 128 + exc.signum)
     except FinconsoleError as exc:
         return fail(str(exc), exc.exit_code)
     except BrokenPipeError:

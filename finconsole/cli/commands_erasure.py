@@ -14,7 +14,15 @@ from pathlib import Path
 
 from finconsole.cli import context as context_mod
 from finconsole.cli.context import Context, UsageError
-from finconsole.core.erasure import backup, erasure, erasure_letter, ledger_copy, merge, retention
+from finconsole.core.erasure import (
+    backup,
+    erasure,
+    erasure_letter,
+    erasure_record,
+    ledger_copy,
+    merge,
+    retention,
+)
 from finconsole.core.erasure.erasure_letter import KIND_SHORT, REASON_SHORT, kept_by_order
 from finconsole.core.kernel.errors import FinconsoleError
 
@@ -93,8 +101,12 @@ def print_items(result: erasure.ErasureResult) -> None:
 
 
 def cmd_erase(args: argparse.Namespace, ctx: Context) -> int:
+    if args.letter and not args.preview:
+        erasure_record.check_writable(args.letter)  # before anything is erased
     ctx.connect()
     actor = ctx.actor
+    if args.letter and not args.preview and _erased_already(args.customer_id):
+        return _letter_only(args, ctx)
     if args.preview:
         result = erasure.preview(actor, args.customer_id)
         print(f"customer {args.customer_id}: erasure would")
@@ -111,14 +123,33 @@ def cmd_erase(args: argparse.Namespace, ctx: Context) -> int:
     if result.kept:
         print(_later(result))
     if not result.permanent:
-        print("warning: another connection kept the WAL busy; run 'finconsole retention run'")
+        print(
+            f"note: the data is erased but not yet gone from the database files: "
+            f"{result.permanence_note}; the next command, 'finconsole retention run' or "
+            "'finconsole compact' finishes it"
+        )
     if result.request_ref:
         state = "done" if result.status == "complete" else "waiting_for_hold"
         print(f"request {result.request_ref}: {state}")
     if args.letter:
-        erasure_letter.save(erasure.reply_letter(result, args.lang), args.letter)
+        # from every run of this erasure (a re-run on a held shell finds little left)
+        done = erasure_record.result_of(actor, args.customer_id, language=result.language)
+        erasure_letter.save(erasure.reply_letter(done, args.lang), args.letter)
         print(f"reply letter written to {args.letter}")
     return 0 if result.status == "complete" else 3
+
+
+def _erased_already(customer_id: int) -> bool:
+    """Erased completely before (no row left): ``--letter`` then only writes the letter."""
+    return erasure_record.was_erased(customer_id) and not erasure.exists(customer_id)
+
+
+def _letter_only(args: argparse.Namespace, ctx: Context) -> int:
+    done = erasure_record.result_of(ctx.actor, args.customer_id)
+    erasure_letter.save(erasure.reply_letter(done, args.lang), args.letter)
+    print(f"customer {args.customer_id} was erased on {done.at:%Y-%m-%d}: nothing more to erase")
+    print(f"reply letter written to {args.letter}")
+    return 0 if done.status == "complete" else 3
 
 
 def _later(result: erasure.ErasureResult) -> str:

@@ -28,6 +28,7 @@ class Context:
         self.open_console: Callable[[Any, Callable[[], None]], int] | None = None
         # the staff account checked by ``--as NAME`` (cli/acting.py), else the OS account
         self.acting_as: Actor | None = None
+        self.console = False  # set when the console opens: nothing may print under it
 
     @property
     def config(self) -> config_mod.Config:
@@ -42,12 +43,17 @@ class Context:
         (only ``finconsole restore`` itself opens it then).
         """
         if not self._connected:
-            bootstrap.open_database(
+            notes = bootstrap.open_database(
                 self.config.database_url,
                 migrate=migrate,
                 allow_pending_restore=allow_pending_restore,
             )
             self._connected = True
+            # for a person at a terminal: a script's stderr stays one line an error, and the
+            # console tells an officer itself (permanence_watch)
+            if not self.console and sys.stderr is not None and sys.stderr.isatty():
+                for note in notes or []:
+                    print(f"finconsole: note: {note}", file=sys.stderr)
 
     @property
     def actor(self) -> Actor:

@@ -7,8 +7,10 @@ The one module that may import every layer below the front ends.
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 
+from finconsole.core.kernel import scratch
 from finconsole.core.kernel.languages import check_customers_section
 from finconsole.core.kernel.timezones import check_time_zone
 from finconsole.core.settings import config, runtime
@@ -52,12 +54,15 @@ def use_config(path: str | None = None) -> config.Config:
     return cfg
 
 
-def open_database(url: str, *, migrate: bool = False, allow_pending_restore: bool = False) -> None:
-    """Connect, bring the schema up to date (or refuse an old one), check for a pending
-    restore, refuse a key file that is not the register's.
+def open_database(
+    url: str, *, migrate: bool = False, allow_pending_restore: bool = False
+) -> list[str]:
+    """Connect, bring the schema up to date (or refuse an old one), finish what a killed
+    process left (``finish_leftovers``), check for a pending restore, refuse a key file that
+    is not the register's.
 
     A database restored from a backup is refused until its erasure ledger is replayed (only
-    ``finconsole restore`` itself opens it then).
+    ``finconsole restore`` itself opens it then). Returns notes for the user (one line each).
     """
     # imported here, not at the top: the console paints its login before the driver loads
     from finconsole.core.access import audit, keyring
@@ -65,9 +70,48 @@ def open_database(url: str, *, migrate: bool = False, allow_pending_restore: boo
     from finconsole.core.store import db
 
     db.connect(url, migrate=migrate)
+    notes = finish_leftovers(url)
     if not allow_pending_restore:
         backup.ensure_no_pending_restore()
     elif backup.restore_pending():
-        return  # 'restore --resume' re-keys a backup taken under an earlier key first
+        return notes  # 'restore --resume' re-keys a backup taken under an earlier key first
     keyring.ensure_key()  # another key file would not recognise the people erased
     audit.upgrade_chain()  # a chain from before #16 is keyed at its first start with the key
+    return notes
+
+
+def scratch_folder(url: str) -> Path:
+    """Where temporary copies are registered: beside the SQLite file, else the config's."""
+    from finconsole.core.store import db
+
+    path = db.sqlite_path(url)
+    base = path.resolve().parent if path is not None else runtime.get_config().base_dir
+    return base / scratch.FOLDER_NAME
+
+
+def finish_leftovers(url: str) -> list[str]:
+    """Every start: remove temporary copies dead processes left (a killed backup's ``.part``,
+    restore's staged copy, demo's index file, an export's ``.tmp``); finish an erasure's WAL
+    checkpoint a reader blocked (SQLite, about a second at most); say when PostgreSQL
+    erasures still wait for their compaction."""
+    from finconsole.core.erasure import backup, erasure
+    from finconsole.core.store import permanence
+    from finconsole.core.store.db import is_sqlite
+
+    scratch.set_folder(scratch_folder(url))
+    scratch.sweep(backup.finish_interrupted)
+    waiting = permanence.pending()
+    if not waiting:
+        return []
+    if is_sqlite():
+        outcome = erasure.settle()
+        if outcome.done:
+            return []
+        return [
+            f"{outcome.pending} erasure(s) not yet permanent ({outcome.reason}): run "
+            "'finconsole compact' when that session ends"
+        ]
+    return [
+        f"{waiting} erasure(s) not yet compacted in the database files: run "
+        "'finconsole compact' or 'finconsole retention run'"
+    ]

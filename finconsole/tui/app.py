@@ -341,6 +341,10 @@ class FinconsoleApp(App):
             self.call_from_thread(
                 self.notify, f"Retention: {report.in_words()}", severity=severity, markup=False
             )
+        if report is not None and not report.permanent:  # erasures a reader kept pending
+            from finconsole.tui.widgets import permanence_watch
+
+            self.call_from_thread(permanence_watch.announce, self, report.pending, report.note)
 
     # --- the outbox, sent in the background ------------------------------------------------
 

@@ -165,3 +165,72 @@ def test_postgres_backup_gives_guidance(db, config_file, clock, capsys, terminal
         pytest.skip("PostgreSQL path")
     assert run(config_file, "backup", str(tmp_path / "x")) == 1
     assert "pg_dump" in capsys.readouterr().err
+
+
+def test_an_unwritable_letter_path_fails_before_the_erasure(
+    db, config_file, officer, clock, capsys, terminal, tmp_path
+):
+    cid = make_customer(officer)
+    missing = tmp_path / "no-such-folder" / "letter.txt"
+    assert run(config_file, "erase", str(cid), "--yes", "--letter", str(missing)) == 1
+    err = capsys.readouterr().err
+    assert "cannot write the letter" in err and "nothing was erased" in err
+    assert Customer.select().where(Customer.id == cid).exists()  # not erased
+    assert run(config_file, "erase", str(cid), "--yes", "--letter", str(tmp_path)) == 1
+    assert "it is a folder" in capsys.readouterr().err
+    assert Customer.select().where(Customer.id == cid).exists()
+
+
+def test_the_letter_asked_for_again_names_everything_erased(
+    db, config_file, officer, clock, capsys, terminal, tmp_path
+):
+    cid = make_customer(officer, language="en")
+    add_order(cid, "C-7", invoice="none")
+    assert run(config_file, "erase", str(cid), "--yes") == 0
+    again = tmp_path / "again.txt"
+    assert run(config_file, "erase", str(cid), "--yes", "--letter", str(again), "--lang", "en") == 0
+    out = capsys.readouterr().out
+    assert "nothing more to erase" in out
+    text = again.read_text()
+    for words in ("your name, email address", "your postal addresses", "orders that no law",
+                  "parcel tracking codes", "your entry in our search index"):  # fmt: skip
+        assert words in text
+    assert "No data about you remains" in text
+
+
+def test_a_held_shell_erased_again_gets_the_whole_letter(
+    db, config_file, officer, clock, capsys, terminal, tmp_path
+):
+    cid = make_customer(officer, language="en")
+    add_order(cid, "C-8", invoice="paid", ordered=dt.datetime(2026, 2, 1))
+    assert run(config_file, "erase", str(cid), "--yes") == 3
+    letter = tmp_path / "second.txt"
+    args = ["--yes", "--letter", str(letter), "--lang", "en"]
+    assert run(config_file, "erase", str(cid), *args) == 3
+    text = letter.read_text()
+    assert "your name, email address" in text and "your postal addresses" in text
+    assert "Order C-8" in text and "Kept until 2032-12-31." in text
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_busy_reader_leaves_the_erasure_pending_until_a_later_command(
+    db, config_file, officer, clock, capsys, terminal, tmp_path
+):
+    from peewee import sqlite3
+
+    from finconsole.core.store import permanence
+
+    cid = make_customer(officer)
+    reader = sqlite3.connect(str(tmp_path / "test.db"), isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM customer").fetchone()  # holds a snapshot
+    assert run(config_file, "erase", str(cid), "--yes") == 0
+    assert "not yet gone from the database files" in capsys.readouterr().out
+    assert run(config_file, "compact") == 1
+    assert "still not permanent" in capsys.readouterr().err
+    reader.execute("COMMIT")
+    reader.close()
+    assert run(config_file, "user", "list") == 0  # the next command's start finishes it
+    assert permanence.pending() == 0
+    assert run(config_file, "compact") == 0
+    assert "every erasure is permanent" in capsys.readouterr().out

@@ -45,3 +45,38 @@ async def test_the_start_says_what_retention_did_in_words(db, officer, clock):
         await settle(app, pilot, rounds=5)
         said = [str(n.message) for n in app.said]
     assert "Retention: 1 held erasure completed." in said
+
+
+async def test_the_start_names_pending_erasures_and_finishes_them(
+    sqlite_db, officer, clock, tmp_path
+):
+    """An erasure a reader kept from the WAL's checkpoint: the officer's start says so, retries
+    in the background, and says when it is done."""
+    import time
+
+    from peewee import sqlite3
+
+    from finconsole.core.store import permanence
+    from finconsole.tui.widgets import permanence_watch
+
+    person = customers.create(officer, {"first_name": "Wilma", "last_name": "Luku"})
+    reader = sqlite3.connect(str(tmp_path / "test.db"), isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM customer").fetchone()  # an older snapshot
+    assert not erasure.erase(officer, person["id"]).permanent
+    app = make_app(None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.start_session(officer)
+        said = lambda text: any(text in str(n.message) for n in app.said)  # noqa: E731
+        deadline = time.monotonic() + 30
+        while not said("1 erasure(s) not yet permanent") and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        assert said("1 erasure(s) not yet permanent")
+        reader.execute("COMMIT")
+        reader.close()
+        deadline = time.monotonic() + 30
+        while not said(permanence_watch.DONE_TEXT) and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        assert said(permanence_watch.DONE_TEXT)
+    assert permanence.pending() == 0

@@ -209,3 +209,42 @@ async def test_back_on_the_customer_after_erasing_is_no_error(db, officer, clock
         erased = f"Customer {cid} was erased on 2026-03-15: the screen is cleared."
         assert (erased, "information") in said
         assert not any("no customer with id" in message for message, _ in said)
+
+
+async def test_a_reader_holding_a_snapshot_leaves_it_pending_then_says_done(
+    sqlite_db, officer, clock, runtime_config, tmp_path
+):
+    """The erasure returns at once; the console retries the checkpoint in the background and
+    says when the erased data has left the WAL."""
+    import time
+
+    from peewee import sqlite3
+
+    from finconsole.core.store import permanence
+    from finconsole.tui.widgets import permanence_watch
+
+    cid = make_customer(officer)
+    reader = sqlite3.connect(str(tmp_path / "test.db"), isolation_level=None)
+    app = FinconsoleApp(runtime_config, actor=officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot, cid)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM customer").fetchone()  # holds a snapshot
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        said = lambda text: any(text in s.message for s in app.said)  # noqa: E731
+        deadline = time.monotonic() + 30
+        while not said(permanence_watch.PENDING_TEXT) and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        assert said(permanence_watch.PENDING_TEXT)
+        assert "Erased." in status(app)  # the data is gone at once
+        assert not Customer.select().where(Customer.id == cid).exists()
+        assert permanence.pending() == 1
+        reader.execute("COMMIT")
+        reader.close()
+        deadline = time.monotonic() + 30
+        while not said(permanence_watch.DONE_TEXT) and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        assert said(permanence_watch.DONE_TEXT)
+    assert permanence.pending() == 0

@@ -25,7 +25,7 @@ import peewee as pw
 from finconsole.core.access import audit
 from finconsole.core.demo import demo_index
 from finconsole.core.demo.demo_records import COLUMNS, CONSTANTS, TABLES, RecordFactory
-from finconsole.core.kernel import clock, permissions
+from finconsole.core.kernel import clock, helpers, permissions
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import Conflict, DatabaseError, ValidationError
 from finconsole.core.store import search_index as search
@@ -167,18 +167,14 @@ def _chunks_ahead(
     makers = []
     for n in range(MAKERS):
         ready = context.Queue(maxsize=3)
-        maker = context.Process(
-            target=_make_chunks,
-            args=(recipe, chunks[n::MAKERS], ready, documents),
-            name=f"demo-maker-{n}",
-            daemon=True,
+        maker = helpers.start(
+            context, _make_chunks, (recipe, chunks[n::MAKERS], ready, documents), f"demo-maker-{n}"
         )
         makers.append((maker, ready))
-        maker.start()
-    helpers = [maker for maker, _ in makers] + ([index.process] if index else [])
+    processes = [maker for maker, _ in makers] + ([index.process] if index else [])
     try:
         for n in range(len(chunks)):
-            item = _next_chunk(makers[n % MAKERS][1], helpers)
+            item = _next_chunk(makers[n % MAKERS][1], processes)
             if isinstance(item, BaseException):
                 raise item
             yield marshal.loads(item)
@@ -205,12 +201,12 @@ def _make_chunks(recipe: tuple, chunks: list[tuple[int, int]], ready, documents)
             # marshal: the rows are only tuples, strings and numbers, and marshal makes and
             # reads them 2.5x and 1.2x faster than the Queue's pickle
             if documents is None:
-                ready.put(marshal.dumps((rows, docs)))
+                helpers.put(ready, marshal.dumps((rows, docs)))
             else:
-                documents.put(marshal.dumps(docs))
-                ready.put(marshal.dumps((rows, None)))
+                helpers.put(documents, marshal.dumps(docs))
+                helpers.put(ready, marshal.dumps((rows, None)))
     except BaseException as exc:  # hand it to the writer, which raises it
-        ready.put(exc)
+        helpers.put(ready, exc)
 
 
 class _SqliteWriter:

@@ -18,16 +18,19 @@ import multiprocessing
 import os
 import queue
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from finconsole.core.kernel import helpers, scratch
 from finconsole.core.kernel.errors import DatabaseError, database_error_text
 from finconsole.core.store import search_index as search
 from finconsole.core.store.db import SQLITE_DRIVER
 from finconsole.core.store.models import database
 
 SCHEMA = "demo_index"  # the scratch file's name on the register's connection
+PREFIX = ".finconsole-demo-index-"
 
 
 class IndexBuilder:
@@ -37,13 +40,9 @@ class IndexBuilder:
         context = multiprocessing.get_context("fork")  # see demo._chunks_ahead
         self.documents = context.Queue(maxsize=8)
         self._outcome = context.Queue()
-        self.process = context.Process(
-            target=_build,
-            args=(str(path), chunks, self.documents, self._outcome),
-            name="demo-index",
-            daemon=True,
+        self.process = helpers.start(
+            context, _build, (str(path), chunks, self.documents, self._outcome), "demo-index"
         )
-        self.process.start()
 
     def adopt(self) -> None:
         """Wait for the index and make it the register's (inside the load's transaction)."""
@@ -71,7 +70,7 @@ def _build(path: str, chunks: int, documents, outcome) -> None:
 
     On an error it keeps taking the documents, so the row makers never wait on a full queue.
     """
-    batches = (marshal.loads(documents.get()) for _ in range(chunks))
+    batches = (marshal.loads(helpers.get(documents)) for _ in range(chunks))
     try:
         connection = SQLITE_DRIVER.connect(path, isolation_level=None)
         # a scratch file: no journal, no syncs (it is deleted if anything goes wrong)
@@ -82,9 +81,9 @@ def _build(path: str, chunks: int, documents, outcome) -> None:
     except BaseException as exc:  # reported to the writer, which raises it
         for _ in batches:
             pass
-        outcome.put(database_error_text(exc))
+        helpers.put(outcome, database_error_text(exc))
         return
-    outcome.put(None)
+    helpers.put(outcome, None)
 
 
 @contextmanager
@@ -96,24 +95,27 @@ def built_apart(enabled: bool, chunks: int) -> Iterator[IndexBuilder | None]:
     if not enabled:
         yield None
         return
-    path = _scratch_file()
-    try:
-        database.execute_sql(f"ATTACH DATABASE ? AS {SCHEMA}", (str(path),))
-        builder = IndexBuilder(path, chunks)
+    path = _scratch_path()
+    # registered before it exists: a killed demo leaves nothing the next start keeps
+    with scratch.marked(path):
         try:
-            yield builder
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            database.execute_sql(f"ATTACH DATABASE ? AS {SCHEMA}", (str(path),))
+            builder = IndexBuilder(path, chunks)
+            try:
+                yield builder
+            finally:
+                builder.stop()
+                database.execute_sql(f"DETACH DATABASE {SCHEMA}")
         finally:
-            builder.stop()
-            database.execute_sql(f"DETACH DATABASE {SCHEMA}")
-    finally:
-        for suffix in ("", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+            scratch.remove(path)
 
 
-def _scratch_file() -> Path:
-    """An empty private file next to the register (same disk), or in the temp folder."""
+def _scratch_path() -> Path:
+    """A new private file's name next to the register (same disk), or in the temp folder."""
     name = database.database
-    folder = Path(name).resolve().parent if name and name != ":memory:" else None
-    handle, path = tempfile.mkstemp(prefix=".finconsole-demo-index-", suffix=".db", dir=folder)
-    os.close(handle)
-    return Path(path)
+    if name and name != ":memory:":
+        folder = Path(name).resolve().parent
+    else:
+        folder = Path(tempfile.gettempdir())
+    return folder / f"{PREFIX}{uuid.uuid4().hex[:12]}.db"

@@ -28,18 +28,19 @@ from peewee import sqlite3  # type: ignore[attr-defined]  # pysqlite3 when insta
 
 from finconsole.core.access import audit
 from finconsole.core.erasure import erasure, key_rotation
-from finconsole.core.kernel import clock, permissions
+from finconsole.core.kernel import clock, permissions, scratch
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import DatabaseError, FinconsoleError, ValidationError
 from finconsole.core.outbox import outbox
 from finconsole.core.store import migrations
 from finconsole.core.store.db import is_sqlite, write_transaction
-from finconsole.core.store.models import Customer, ErasureLedger, Meta, database
+from finconsole.core.store.models import AuditEvent, Customer, ErasureLedger, Meta, database
 
 RESTORE_PENDING = "restore_pending"
 RESTORE_SINCE = "restore_backup_taken_at"  # replay erasures made at or after this time
 TAKEN_AT = "backup_taken_at"
 DATABASE_ID = "database_id"
+BACKUP_OUTCOME = "backup "  # + the backup's id: the event names the file it vouches for
 LEDGER_COLUMNS = (
     "id",
     "erased_at",
@@ -109,7 +110,13 @@ def database_id() -> str:
 
 
 def backup(actor: Actor, path: Path) -> dict[str, Any]:
-    """Write a consistent copy of the live database to ``path`` (mode 0600, never overwritten)."""
+    """Write a consistent copy of the live database to ``path`` (mode 0600, never overwritten).
+
+    The copy is written to ``PATH.part`` (registered as scratch: a kill leaves nothing the next
+    start does not remove) and synced; then, in one transaction, the audit event is recorded
+    and the file renamed into place: both or neither. A kill between the rename and the
+    commit leaves a marker whose check (``finish_interrupted``) removes the unaudited file.
+    """
     permissions.require(actor, "backup_database")
     if not is_sqlite():
         raise FinconsoleError(PG_GUIDANCE)
@@ -121,24 +128,71 @@ def backup(actor: Actor, path: Path) -> dict[str, Any]:
     database_id()
     taken_at = clock.now()
     tmp = path.with_name(path.name + ".part")
-    try:
-        target = _open_private(tmp)
+    backup_id = uuid.uuid4().hex
+    with scratch.marked(tmp) as marker:
         try:
-            database.connection().backup(target)
-            target.execute(
-                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
-                (TAKEN_AT, taken_at.isoformat()),
-            )
-            target.commit()
-            target.execute("PRAGMA journal_mode=DELETE")  # the backup is one self-contained file
+            _write_copy(tmp, taken_at)
+            marker.check({"kind": "backup", "path": str(path.absolute()), "id": backup_id})
+            _publish(actor, tmp, path, backup_id)
         finally:
-            target.close()
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    audit.record(actor, "backup_database", "database")  # recorded once the file exists
+            scratch.remove(tmp)
+        marker.check(None)
     return {"path": str(path), "taken_at": taken_at, "bytes": path.stat().st_size}
+
+
+def _write_copy(tmp: Path, taken_at: dt.datetime) -> None:
+    target = _open_private(tmp)
+    try:
+        database.connection().backup(target)
+        target.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+            (TAKEN_AT, taken_at.isoformat()),
+        )
+        target.commit()
+        target.execute("PRAGMA journal_mode=DELETE")  # the backup is one self-contained file
+    finally:
+        target.close()
+    _fsync(tmp)  # on disk before its name says it is complete
+
+
+def _publish(actor: Actor, tmp: Path, path: Path, backup_id: str) -> None:
+    """The audit event and the file's final name, together."""
+    renamed = False
+    try:
+        with write_transaction():
+            audit.record(actor, "backup_database", "database", outcome=BACKUP_OUTCOME + backup_id)
+            os.replace(tmp, path)
+            renamed = True
+            _fsync(path.parent)
+    except BaseException:
+        if renamed:
+            path.unlink(missing_ok=True)  # the event did not commit: no file either
+        raise
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def finish_interrupted(check: dict[str, Any]) -> None:
+    """For ``scratch.sweep``: a backup killed after its rename keeps its file only if its
+    audit event committed."""
+    if check.get("kind") != "backup":
+        return
+    recorded = (
+        AuditEvent.select()
+        .where(
+            (AuditEvent.action == "backup_database")
+            & (AuditEvent.outcome == BACKUP_OUTCOME + str(check.get("id")))
+        )
+        .exists()
+    )
+    if not recorded:
+        Path(str(check.get("path"))).unlink(missing_ok=True)
 
 
 def _open_private(path: Path) -> Any:
@@ -190,6 +244,14 @@ def restore(actor: Actor, path: Path) -> dict[str, Any]:
     ]
     live_file = Path(database.database)
     staged = live_file.with_name(live_file.name + ".restore")
+    with scratch.marked(staged):
+        _switch(staged, path, info, ledger_rows)
+    replayed = resume(actor)
+    return {**info, "ledger_entries": len(ledger_rows), "replayed": replayed}
+
+
+def _switch(staged: Path, path: Path, info: dict[str, Any], ledger_rows: list[tuple]) -> None:
+    """Stage the backup in a private copy, then copy it over the live database in one step."""
     try:
         target = _open_private(staged)
         try:
@@ -205,10 +267,7 @@ def restore(actor: Actor, path: Path) -> dict[str, Any]:
         finally:
             target.close()
     finally:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(str(staged) + suffix).unlink(missing_ok=True)
-    replayed = resume(actor)
-    return {**info, "ledger_entries": len(ledger_rows), "replayed": replayed}
+        scratch.remove(staged)
 
 
 def _upgrade(staged: Path) -> None:

@@ -14,15 +14,17 @@ since. The shell exists only because ``Order.customer`` is required and it group
 orders for the retention run, the ledger and the officer. When the last hold ends, the retention
 run (``complete_due``) deletes the orders and the shell.
 
-Permanence: SQLite runs with ``secure_delete`` and FTS5 ``secure-delete``; after the commit
-``wal_checkpoint(TRUNCATE)`` folds the WAL into the main file and empties it. PostgreSQL: the
-touched tables are vacuumed after the commit (see the README for what stays out of reach).
+Permanence (``store.permanence``): SQLite runs with ``secure_delete`` and FTS5
+``secure-delete``; after the commit ``wal_checkpoint(TRUNCATE)`` folds the WAL into the main
+file and empties it. PostgreSQL: the touched tables are rewritten (``VACUUM FULL``). A reader
+that prevents either leaves the work pending (recorded in the erasure's own transaction) for
+the background, the next command or ``finconsole compact``; see the README for what stays out
+of reach.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -36,6 +38,7 @@ from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import Conflict, NotFound, ValidationError
 from finconsole.core.outbox import notices, outbox
 from finconsole.core.register.customers import OBJECTIONS
+from finconsole.core.store import permanence
 from finconsole.core.store import search_index as search
 from finconsole.core.store.db import is_sqlite, write_transaction
 from finconsole.core.store.models import (
@@ -51,11 +54,10 @@ from finconsole.core.store.models import (
     Request,
     Task,
     TrackingEvent,
-    database,
 )
 from finconsole.core.transparency import disclosures, inquiries
 
-# Tables an erasure writes to: vacuumed afterwards on PostgreSQL.
+# Tables an erasure writes to: compacted afterwards on PostgreSQL.
 TOUCHED_TABLES = [
     "customer",
     "address",
@@ -74,7 +76,6 @@ TOUCHED_TABLES = [
 ]
 REQUEST_TEXT_FIELDS = ("subject_description", "details", "identity_method")
 SHIPPING_FIELDS = ("shipping_name", "shipping_street", "shipping_postcode", "shipping_city")
-CHECKPOINT_TRIES = 20  # a busy reader usually lets go within a few tries
 
 # Other areas that keep personal data in tables of their own append a function here:
 # ``eraser(customer_id)`` runs inside the erasure's transaction, before the customer row goes,
@@ -155,6 +156,11 @@ def _items(customer: Customer, orders: list[Order], free: list[int], held: dict)
     return items
 
 
+def exists(customer_id: int) -> bool:
+    """The customer's row is there (whole, or the restricted shell of a partial erasure)."""
+    return Customer.select().where(Customer.id == customer_id).exists()
+
+
 def is_shell(customer: Customer) -> bool:
     """What a partial erasure leaves: restricted, no name, no identifiers, no note."""
     return (
@@ -217,9 +223,11 @@ def erase(actor: Actor, customer_id: int, *, request_ref: str | None = None) -> 
             outcome=status,
         )
         confirmation = _queue_confirmation(actor, to, result, event.id)
+        permanence.request()  # committed with the erasure: a kill after it leaves it pending
     if confirmation is not None:  # sent with the erasure; the outbox then forgets the address
         outbox.send_for_erased(actor, customer_id)
-    result.permanent = make_permanent()
+    outcome = permanence.settle(TOUCHED_TABLES, large=False)  # requested in the transaction
+    result.permanent, result.permanence_note = outcome.done, outcome.reason
     return result
 
 
@@ -518,19 +526,44 @@ def _finish_request(reference: str, actor: Actor) -> None:
 # --- permanence -------------------------------------------------------------------------------
 
 
-def make_permanent(tables: Iterable[str] = TOUCHED_TABLES) -> bool:
-    """After the commit: empty the SQLite WAL into the zeroed main file, or vacuum PostgreSQL.
+def make_permanent(
+    tables: Iterable[str] = TOUCHED_TABLES, *, request: bool = True, large: bool = False
+) -> bool:
+    """After the commit: empty the SQLite WAL into the zeroed main file, or rewrite the
+    PostgreSQL tables (``store.permanence``). ``request``: record the deletion first (callers
+    whose transaction did not). ``large``: rewrite a large PostgreSQL register's tables too
+    (the retention run); otherwise that is left pending for it.
 
-    Returns False if the WAL could not be truncated (a reader kept it busy every try).
+    Returns False if it is pending: finished by the next command, the console in the
+    background, ``retention run`` or ``finconsole compact``.
     """
-    if is_sqlite():
-        for _ in range(CHECKPOINT_TRIES):
-            busy, _log, _done = database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            if not busy:
-                return True
-            time.sleep(0.05)
-        return False
-    for table in tables:
-        # VACUUM cannot run in a transaction; it frees the dead tuples the deletes left
-        database.execute_sql(f'VACUUM "{table}"')
-    return True
+    return permanence_outcome(tables, request=request, large=large).done
+
+
+def permanence_outcome(
+    tables: Iterable[str] = TOUCHED_TABLES, *, request: bool = True, large: bool = False
+) -> permanence.Outcome:
+    """``make_permanent`` with the reason when it is pending."""
+    if request:
+        permanence.request()
+    return permanence.settle(tables, large=large)
+
+
+def pending() -> int:
+    """How many deletions of personal data are not yet permanent in the database files."""
+    return permanence.pending()
+
+
+def settle(*, quick: bool = True, large: bool = False) -> permanence.Outcome:
+    """Finish pending permanence work now if no reader prevents it (no permission needed:
+    it only removes what was already deleted). For the console's background retry and the
+    start of every command; a large PostgreSQL register waits for ``large`` (retention run,
+    ``compact``)."""
+    return permanence.settle(TOUCHED_TABLES, quick=quick, large=large)
+
+
+def compact(actor: Actor) -> permanence.Outcome:
+    """``finconsole compact``: finish every pending erasure's permanence now, waiting the full
+    busy timeout for readers (SQLite) or rewriting the tables (PostgreSQL)."""
+    permissions.require(actor, "run_retention")
+    return settle(quick=False, large=True)

@@ -36,6 +36,7 @@ class ErasureResult:
     completes_on: dt.date | None = None  # the last dated hold's end + 1 (None: when cases end)
     request_ref: str = ""
     permanent: bool = True  # False if the WAL could not be emptied (another reader held it)
+    permanence_note: str = ""  # why not (yet) permanent in the database files
     at: dt.datetime = field(default_factory=clock.now)
 
     @property

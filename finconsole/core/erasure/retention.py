@@ -22,7 +22,6 @@ from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.outbox import outbox
 from finconsole.core.parcels import parcels
-from finconsole.core.store.db import is_sqlite
 
 
 @dataclass(frozen=True)
@@ -38,6 +37,10 @@ class Job:
 class RetentionReport:
     done: dict[str, int] = field(default_factory=dict)  # job name -> records finished
     errors: dict[str, str] = field(default_factory=dict)  # job name -> message
+    # False: a reader kept the deletions from becoming permanent (pending; see permanence)
+    permanent: bool = True
+    pending: int = 0  # how many deletions wait for it
+    note: str = ""  # why
 
     @property
     def ok(self) -> bool:
@@ -46,6 +49,8 @@ class RetentionReport:
     def summary(self) -> str:
         parts = [f"{name}: {count}" for name, count in self.done.items()]
         parts += [f"{name} FAILED: {msg}" for name, msg in self.errors.items()]
+        if not self.permanent:
+            parts.append("deletions not yet permanent (a reader held on): pending")
         return "; ".join(parts) or "nothing to do"
 
     def in_words(self) -> str:
@@ -85,8 +90,11 @@ JOBS: list[Job] = [
 ]
 
 
-def run(actor: Actor) -> RetentionReport:
-    """Run every job now. Officer only (cron runs as the command-line user, an officer)."""
+def run(actor: Actor, *, compact_large: bool = True) -> RetentionReport:
+    """Run every job now. Officer only (cron runs as the command-line user, an officer).
+
+    ``compact_large``: rewrite a large PostgreSQL register's tables for pending erasures
+    (minutes at a million customers): cron's run does; a console's start does not."""
     permissions.require(actor, "run_retention")
     report = RetentionReport()
     for job in JOBS:
@@ -94,10 +102,11 @@ def run(actor: Actor) -> RetentionReport:
             report.done[job.name] = job.run(actor)
         except FinconsoleError as exc:
             report.errors[job.name] = str(exc)
-    # One checkpoint (SQLite; cheap, and it also finishes an earlier erasure whose checkpoint a
-    # busy reader blocked) or one vacuum (PostgreSQL, when a job deleted something) for all jobs.
-    if is_sqlite() or any(report.done.values()):
-        erasure.make_permanent()
+    # One checkpoint (SQLite) or compaction (PostgreSQL) for all jobs; it also finishes an
+    # earlier erasure's that a busy reader blocked (on PostgreSQL nothing runs when nothing
+    # is pending).
+    outcome = erasure.permanence_outcome(request=any(report.done.values()), large=compact_large)
+    report.permanent, report.pending, report.note = outcome.done, outcome.pending, outcome.reason
     return report
 
 
@@ -109,4 +118,4 @@ def run_due(actor: Actor) -> RetentionReport | None:
     thousands of completions takes tens of seconds."""
     if not permissions.allowed(actor, "run_retention"):
         return None
-    return run(actor)
+    return run(actor, compact_large=False)

@@ -8,7 +8,8 @@ so those are still imported. Small files are parsed in-process: a process costs 
 it saves.
 
 The helper only reads the file and runs Python: it never touches the inherited database
-connection, and exits through multiprocessing's ``os._exit``.
+connection, and exits through multiprocessing's ``os._exit``. It dies with this process
+whatever ends it (``kernel.helpers``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from finconsole.core.imports.shop_csv import CsvSource
 from finconsole.core.imports.shop_customer_rows import CustomerReader
 from finconsole.core.imports.shop_formats import CustomerRecord, RowRejected
 from finconsole.core.imports.shop_writer import RAW_REJECTS_KEPT
+from finconsole.core.kernel import helpers
 from finconsole.core.kernel.errors import DatabaseError
 from finconsole.core.store import search_index as search
 
@@ -100,10 +102,9 @@ class ParsedRows:
     def _ahead(self) -> Iterator[Item]:
         context = multiprocessing.get_context("fork")
         ready = context.Queue(maxsize=AHEAD)
-        helper = context.Process(
-            target=_parse_into, args=(self.source, self.reader, ready), daemon=True
+        helper = helpers.start(
+            context, _parse_into, (self.source, self.reader, ready), "import-reader"
         )
-        helper.start()
         try:
             while (message := _next(ready, helper)) is not None:
                 if isinstance(message, BaseException):
@@ -138,10 +139,10 @@ def _parse_into(source: CsvSource, reader: CustomerReader, ready: Any) -> None:
         for line, record, why, raw in parse(source, reader):
             batch.append((line, _as_tuple(record) if record else None, why, raw))
             if len(batch) >= BATCH:
-                ready.put((batch, source.bytes_done))
+                helpers.put(ready, (batch, source.bytes_done))
                 batch = []
-        ready.put((batch, source.bytes_done))
-        ready.put(None)
+        helpers.put(ready, (batch, source.bytes_done))
+        helpers.put(ready, None)
     except BaseException as exc:  # handed to the writer, which raises it in its place
-        ready.put((batch, source.bytes_done))  # after the rows before it
-        ready.put(exc)
+        helpers.put(ready, (batch, source.bytes_done))  # after the rows before it
+        helpers.put(ready, exc)

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from finconsole.core.kernel import scratch
+
 
 @contextmanager
 def private_file(path: Path, mode: str = "w", **open_args: Any) -> Iterator[IO[Any]]:
@@ -22,16 +24,19 @@ def private_file(path: Path, mode: str = "w", **open_args: Any) -> Iterator[IO[A
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)  # a stale one could carry another mode: O_EXCL makes it new
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    if "b" not in mode:
-        open_args.setdefault("encoding", "utf-8")
-    try:
-        with os.fdopen(fd, mode, **open_args) as fh:
-            yield fh
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with scratch.marked(tmp):  # a kill half-way: the next start removes the part written
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        if "b" not in mode:
+            open_args.setdefault("encoding", "utf-8")
+        try:
+            with os.fdopen(fd, mode, **open_args) as fh:
+                yield fh
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
 
 def write_private(path: Path, content: str) -> None:

@@ -30,8 +30,9 @@ from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import Conflict, NotFound, ValidationError
 from finconsole.core.outbox import smtp, templates
 from finconsole.core.settings import runtime
-from finconsole.core.store.db import is_sqlite, write_transaction
-from finconsole.core.store.models import AuditEvent, ErasureLedger, OutboxMessage, database
+from finconsole.core.store import permanence
+from finconsole.core.store.db import write_transaction
+from finconsole.core.store.models import AuditEvent, ErasureLedger, OutboxMessage
 
 STATES = ("queued", "sent", "failed", "cancelled")
 ERASURE_KINDS = ("erasure_done", "erasure_partial")
@@ -523,8 +524,6 @@ def pw_case_cancelled() -> Any:
 
 
 def make_permanent() -> None:
-    """Forgotten addresses leave the SQLite WAL (or PostgreSQL's dead tuples) now."""
-    if is_sqlite():
-        database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    else:
-        database.execute_sql('VACUUM "outbox_message"')
+    """Forgotten addresses leave the SQLite WAL (or PostgreSQL's dead tuples) now; a reader
+    that prevents it is waited for briefly only (``store.permanence``)."""
+    permanence.settle(["outbox_message"], mark=False)

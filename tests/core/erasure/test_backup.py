@@ -202,3 +202,37 @@ def test_bulk_id_allocation_skips_erased_ids(sqlite_db, officer, clock):
     erasure.erase(officer, cid)
     assert shop_writer.allocate_ids("customer", 2) == [cid + 1, cid + 2]
     assert shop_writer.allocate_ids("address", 1) == [1]  # tables without AUTOINCREMENT
+
+
+def test_backup_file_and_audit_event_are_both_or_neither(
+    sqlite_db, officer, clock, tmp_path, monkeypatch
+):
+    from finconsole.core.access import audit
+    from finconsole.core.store.models import AuditEvent
+
+    def refused(*args, **kwargs):
+        raise DatabaseError("database or disk is full")
+
+    target = tmp_path / "b.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(audit, "record", refused)
+        with pytest.raises(DatabaseError):
+            backup.backup(officer, target)
+    assert not target.exists() and not (tmp_path / "b.db.part").exists()
+    backup.backup(officer, target)
+    event = AuditEvent.get(AuditEvent.action == "backup_database")
+    assert target.exists() and event.outcome.startswith(backup.BACKUP_OUTCOME)
+
+
+def test_an_interrupted_backup_keeps_its_file_only_if_audited(sqlite_db, officer, clock, tmp_path):
+    from finconsole.core.store.models import AuditEvent
+
+    backup.backup(officer, tmp_path / "kept.db")
+    audited = AuditEvent.get(AuditEvent.action == "backup_database").outcome
+    stray = tmp_path / "stray.db"
+    stray.write_bytes(b"a copy whose audit event never committed")
+    backup.finish_interrupted({"kind": "backup", "path": str(stray), "id": "0" * 32})
+    assert not stray.exists()
+    kept_id = audited.removeprefix(backup.BACKUP_OUTCOME)
+    backup.finish_interrupted({"kind": "backup", "path": str(tmp_path / "kept.db"), "id": kept_id})
+    assert (tmp_path / "kept.db").exists()

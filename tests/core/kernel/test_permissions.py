@@ -26,7 +26,15 @@ import pytest
 
 from finconsole.core.access import audit, auth, users
 from finconsole.core.demo import demo
-from finconsole.core.erasure import backup, erasure, key_rotation, ledger_copy, merge, retention
+from finconsole.core.erasure import (
+    backup,
+    erasure,
+    erasure_record,
+    key_rotation,
+    ledger_copy,
+    merge,
+    retention,
+)
 from finconsole.core.imports import registry, shop_import, shop_orders, tracking_import, woo_json
 from finconsole.core.kernel import clock as clock_mod
 from finconsole.core.kernel.actor import OFFICER, ROLES, Actor
@@ -360,6 +368,12 @@ def _reference(w: World) -> str:
     return requests.get(w.officer, _new_request(w))["reference"]
 
 
+def _erased_record(a: Actor, w: World) -> Any:
+    customer_id = _new_customer(w)
+    erasure.erase(w.officer, customer_id)
+    return erasure_record.result_of(a, customer_id)
+
+
 def _ledger_file(a: Actor, w: World, replay: bool) -> Any:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "ledger.json"
@@ -447,6 +461,8 @@ SERVICES: dict[str, Call] = {
     "erasure.erasure.preview": Call("preview_erasure"),
     "erasure.erasure.erase": Call("erase_customer"),
     "erasure.erasure.complete_due": Call("run_retention", lambda a, w: erasure.complete_due(a)),
+    "erasure.erasure.compact": Call("run_retention", lambda a, w: erasure.compact(a)),
+    "erasure.erasure_record.result_of": Call("erase_customer", lambda a, w: _erased_record(a, w)),
     "erasure.ledger_copy.save": Call("backup_database", lambda a, w: _ledger_file(a, w, False)),
     "erasure.ledger_copy.replay": Call("restore_database", lambda a, w: _ledger_file(a, w, True)),
     "erasure.ledger_copy.replay_read": Call(

@@ -144,10 +144,12 @@ class ErasureScreen(Screen):
         else:
             when = f" on {result.completes_on}" if result.completes_on else " when settled"
             text = f"Erased in part: held records are restricted, erased{when}. l: letter"
-        if not result.permanent:
-            text += " Warning: another session kept the database log busy; run retention."
         self.set_status(text)
         self.notify(text, markup=False)
+        if not result.permanent:
+            from finconsole.tui.widgets import permanence_watch
+
+            permanence_watch.after_erasure(self.app, result.permanence_note)
 
     def action_letter(self) -> None:
         if self.result is None:
