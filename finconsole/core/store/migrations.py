@@ -53,11 +53,19 @@ def _m4_customer_email_lower_index(db: pw.Database) -> None:
     db.execute_sql("CREATE INDEX IF NOT EXISTS customer_email_lower ON customer (LOWER(email))")
 
 
+def _m_i19_search_doc(db: pw.Database) -> None:
+    """PostgreSQL: the search's document table (one row a customer), filled from the term
+    table; the search checks a candidate's other words on it with one LIKE (#19). Idempotent;
+    nothing on SQLite, whose FTS5 table stores the documents already."""
+    search.create_document_table(db)
+
+
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _m1_initial,
     _m2_drop_unused_order_indexes,
     _m3_outbox,
     _m4_customer_email_lower_index,
+    _m_i19_search_doc,
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

@@ -10,9 +10,12 @@ SQLite: an FTS5 table (not contentless: see ``create_index``) with ``secure-dele
 a row removes its terms for good, which erasure relies on) and prefix indexes for 1-4
 characters: a prefix query longer than that merges the few terms it matches, a shorter one reads
 one prepared doclist, so even ``a`` or ``s k`` answer in well under a millisecond instead of
-merging every term that starts with the letter. PostgreSQL: a ``search_term`` table with a
-``text_pattern_ops`` index. User text never reaches MATCH unquoted: tokens are letters and
-digits only, each double-quoted.
+merging every term that starts with the letter. PostgreSQL: a ``search_term`` table (one row
+a token) with a ``text_pattern_ops`` index finds the customers of a rare word, and a
+``search_doc`` table (one row a customer: the tokens, space-separated) checks the other words of
+a candidate with one LIKE, or is walked in id order when every word is common (``_postgres_ids``).
+User text never reaches MATCH unquoted: tokens are letters and digits only, each
+double-quoted; on PostgreSQL they are bound parameters with no LIKE wildcard in them.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ from finconsole.core.store.models import (
 
 FTS_TABLE = "customer_fts"
 TERM_TABLE = "search_term"
+DOC_TABLE = "search_doc"
+# PostgreSQL's search tables: both hold a customer's tokens (erasure deletes and vacuums them)
+PG_TABLES = (TERM_TABLE, DOC_TABLE)
 FTS_OPTIONS = (
     "doc, prefix='1 2 3 4', tokenize='unicode61 remove_diacritics 2', detail=none, columnsize=0"
 )
@@ -175,6 +181,29 @@ def create_index(db: pw.Database) -> None:
         )
 
 
+def create_document_table(db: pw.Database) -> None:
+    """PostgreSQL: one row a customer holding its document (migration ``_m_i19_search_doc``).
+
+    Filled from the term table when new, so an older register answers at once. The leading
+    and trailing space make "some token starts with w" one ``doc LIKE '% w%'``.
+    """
+    if is_sqlite(db):
+        return
+    exists = db.table_exists(DOC_TABLE)
+    db.execute_sql(
+        f"CREATE TABLE IF NOT EXISTS {DOC_TABLE} ("
+        "customer_id INTEGER PRIMARY KEY REFERENCES customer(id) ON DELETE CASCADE, "
+        "doc TEXT NOT NULL)"
+    )
+    if not exists:
+        db.execute_sql(
+            f"INSERT INTO {DOC_TABLE} (customer_id, doc) "
+            f"SELECT customer_id, ' ' || string_agg(term, ' ') || ' ' FROM {TERM_TABLE} "
+            "GROUP BY customer_id"
+        )
+        db.execute_sql(f"ANALYZE {DOC_TABLE}")
+
+
 def document_for(customer_id: int) -> str | None:
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None:
@@ -218,7 +247,8 @@ def reindex_many(customer_ids: Iterable[int]) -> None:
         if is_sqlite():
             database.execute_sql(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", part)
         else:
-            database.execute_sql(f"DELETE FROM {TERM_TABLE} WHERE customer_id IN ({marks})", part)
+            for table in PG_TABLES:
+                database.execute_sql(f"DELETE FROM {table} WHERE customer_id IN ({marks})", part)
         write_documents(list(_documents_for(part).items()))
 
 
@@ -257,17 +287,30 @@ def write_documents(rows: list[tuple[int, str]]) -> None:
     if is_sqlite():
         database.cursor().executemany(f"INSERT INTO {FTS_TABLE}(rowid, doc) VALUES (?, ?)", rows)
     else:
-        cursor = database.cursor()
-        if hasattr(cursor, "copy_expert"):  # psycopg2: COPY, ~50x faster than executemany
-            buffer = io.StringIO()
-            buffer.writelines(f"{cid}\t{term}\n" for cid, doc in rows for term in doc.split())
-            buffer.seek(0)
-            cursor.copy_expert(f"COPY {TERM_TABLE} (customer_id, term) FROM STDIN", buffer)
-        else:
-            pairs = [(cid, term) for cid, doc in rows for term in doc.split()]
-            cursor.executemany(
-                f"INSERT INTO {TERM_TABLE}(customer_id, term) VALUES (%s, %s)", pairs
-            )
+        pairs = [(cid, term) for cid, doc in rows for term in doc.split()]
+        copy_rows(TERM_TABLE, ("customer_id", "term"), pairs)
+        copy_rows(DOC_TABLE, ("customer_id", "doc"), [(cid, f" {doc} ") for cid, doc in rows])
+
+
+def copy_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """PostgreSQL: insert rows with COPY (~50x faster than executemany). Values must hold no
+    tab, newline or backslash (tokens and ids never do)."""
+    if not rows:
+        return
+    cursor = database.cursor()
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    if hasattr(cursor, "copy_expert"):  # psycopg2
+        buffer = io.StringIO()
+        buffer.writelines("\t".join(map(str, row)) + "\n" for row in rows)
+        buffer.seek(0)
+        cursor.copy_expert(sql, buffer)
+    elif hasattr(cursor, "copy"):  # psycopg 3
+        with cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
 def start_bulk_load() -> None:
@@ -282,7 +325,7 @@ def finish_bulk_load() -> None:
         database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')")
         database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('automerge', 4)")
     else:
-        database.execute_sql(f"ANALYZE {TERM_TABLE}")
+        database.execute_sql(f"ANALYZE {TERM_TABLE}, {DOC_TABLE}")
 
 
 def build_index_apart(connection: Any, batches: Iterable[list[tuple[int, str]]]) -> None:
@@ -331,7 +374,8 @@ def remove(customer_id: int) -> None:
     if is_sqlite():
         database.execute_sql(f"DELETE FROM {FTS_TABLE} WHERE rowid = ?", (customer_id,))
     else:
-        database.execute_sql(f"DELETE FROM {TERM_TABLE} WHERE customer_id = %s", (customer_id,))
+        for table in PG_TABLES:
+            database.execute_sql(f"DELETE FROM {table} WHERE customer_id = %s", (customer_id,))
 
 
 # --- querying ---------------------------------------------------------------------------------
@@ -359,68 +403,86 @@ def matching_ids(
     return [row[0] for row in database.execute_sql(sql, params)]
 
 
-# Term counts (capped) pick the PostgreSQL plan: below PG_RARE the word drives; when every word
-# reaches PG_COMMON, walking the customers in id order fills a page soonest.
-PG_RARE = 300
+# Term counts, capped at PG_COMMON, pick the PostgreSQL plan (``_postgres_ids``).
 PG_COMMON = 20_000
-_PG_HAS_TERM = (
-    f" AND EXISTS (SELECT 1 FROM {TERM_TABLE} t WHERE t.customer_id = c.id AND t.term LIKE %s)"
-)
-_PG_WORD_IDS = f"SELECT customer_id FROM {TERM_TABLE} WHERE term LIKE %s"
+_PG_DOC_HAS = " AND d.doc LIKE %s"
 
 
 def _postgres_ids(words: list[str], limit: int, after_id: int, restricted: str) -> list[int]:
-    """Three plans, chosen by how many index terms each word matches.
+    """Three plans, chosen by how many index terms each word matches (counted up to a cap).
 
-    A rare word (a surname, a phone number, an order number): take its few customers from
-    the term index and check the other words per customer. Only very common words (``s k``):
-    walk the customers in id order, checking each word, until a page is full. In between
-    (``antti vi``): intersect the words' customer sets with hashes, which reads each word's
-    index range once instead of probing per customer.
+    Every word common (``s k``, ``virtanen``): walk the documents in id order, checking each
+    word with a LIKE on the document, until a page is full: a common word fills it within a
+    few thousand rows, and a LIKE on one short string is far cheaper than an index probe.
+    Otherwise the rarest word drives: its customers come from the term index, sorted, and the
+    other words are checked on each one's document until the page is full (``teemu ma``:
+    most Teemus are read only when few of them match the other word). When the second rarest
+    word is not common either, the two words' customer sets are intersected with a hash first
+    (reading both index ranges once beats checking thousands of documents that do not match).
     """
-    counts = {w: _count_upto(w, PG_COMMON) for w in words}
-    rarest = min(words, key=lambda w: counts[w])
-    if counts[rarest] < PG_RARE:
-        others = [w for w in words if w != rarest]
-        sql = (
-            f"WITH hits AS MATERIALIZED (SELECT DISTINCT customer_id FROM {TERM_TABLE} "
-            "WHERE term LIKE %s AND customer_id > %s) "
-            "SELECT c.id FROM hits h JOIN customer c ON c.id = h.customer_id WHERE TRUE"
-            + restricted
-            + _PG_HAS_TERM * len(others)
-            + " ORDER BY c.id LIMIT %s"
+    counts = _counts_upto(words, PG_COMMON)
+    ordered = sorted(words, key=lambda w: counts[w])
+    if counts[ordered[0]] >= PG_COMMON:
+        return _pg_walk(ordered, limit, after_id, restricted)
+    if len(ordered) == 1 or counts[ordered[1]] >= PG_COMMON:
+        drive = f"SELECT customer_id FROM {TERM_TABLE} WHERE term LIKE %s AND customer_id > %s"
+        params = [ordered[0] + "%", after_id]
+        checked = ordered[1:]
+    else:
+        drive = (
+            f"SELECT customer_id FROM {TERM_TABLE} WHERE term LIKE %s AND customer_id > %s "
+            f"INTERSECT SELECT customer_id FROM {TERM_TABLE} WHERE term LIKE %s "
+            "AND customer_id > %s"
         )
-        params = [rarest + "%", after_id] + [w + "%" for w in others] + [limit]
-        return _without_hash_joins(sql, params)
-    if counts[rarest] >= PG_COMMON:
-        sql = (
-            "SELECT c.id FROM customer c WHERE c.id > %s"
-            + restricted
-            + _PG_HAS_TERM * len(words)
-            + " ORDER BY c.id LIMIT %s"
-        )
-        return _without_hash_joins(sql, [after_id] + [w + "%" for w in words] + [limit])
-    intersection = " INTERSECT ".join([_PG_WORD_IDS] * len(words))
+        params = [ordered[0] + "%", after_id, ordered[1] + "%", after_id]
+        checked = ordered[2:]
+    doc_join = f" JOIN {DOC_TABLE} d ON d.customer_id = h.customer_id" if checked else ""
+    # a subquery, not a CTE: the planner knows its rows come in id order and needs no sort
     sql = (
-        f"SELECT c.id FROM customer c WHERE c.id IN ({intersection}) AND c.id > %s"
-        + restricted
-        + " ORDER BY c.id LIMIT %s"
+        f"SELECT h.customer_id FROM (SELECT DISTINCT customer_id FROM ({drive}) x "
+        f"ORDER BY customer_id) h{doc_join} JOIN customer c ON c.id = h.customer_id "
+        "WHERE TRUE" + restricted + _PG_DOC_HAS * len(checked) + " ORDER BY h.customer_id LIMIT %s"
     )
-    params = [w + "%" for w in words] + [after_id, limit]
-    return [row[0] for row in database.execute_sql(sql, params)]
+    params += [_doc_pattern(w) for w in checked] + [limit]
+    return _nested_loops_only(sql, params)
 
 
-def _without_hash_joins(sql: str, params: list) -> list[int]:
-    """Nested loops only: a hash join would first read every term of a common word."""
+def _pg_walk(words: list[str], limit: int, after_id: int, restricted: str) -> list[int]:
+    sql = (
+        f"SELECT d.customer_id FROM {DOC_TABLE} d JOIN customer c ON c.id = d.customer_id "
+        "WHERE d.customer_id > %s"
+        + _PG_DOC_HAS * len(words)
+        + restricted
+        + " ORDER BY d.customer_id LIMIT %s"
+    )
+    return _nested_loops_only(sql, [after_id] + [_doc_pattern(w) for w in words] + [limit])
+
+
+def _doc_pattern(word: str) -> str:
+    """'% w%': some token of the document (space-separated, with a space before the first)
+    starts with ``word`` (letters and digits only: no LIKE wildcard can be in it)."""
+    return f"% {word}%"
+
+
+def _nested_loops_only(sql: str, params: list) -> list[int]:
+    """Nested loops in id order, so the plan stops when the page is full: a hash or merge
+    join, or a sort of the whole document table, would first read every row of a common word."""
     with database.atomic():
         database.execute_sql("SET LOCAL enable_hashjoin = off")
         database.execute_sql("SET LOCAL enable_mergejoin = off")
+        database.execute_sql("SET LOCAL enable_sort = off")
         ids = [row[0] for row in database.execute_sql(sql, params)]
-        database.execute_sql("SET LOCAL enable_hashjoin TO DEFAULT")
-        database.execute_sql("SET LOCAL enable_mergejoin TO DEFAULT")
+        for setting in ("enable_hashjoin", "enable_mergejoin", "enable_sort"):
+            database.execute_sql(f"SET LOCAL {setting} TO DEFAULT")
     return ids
 
 
-def _count_upto(word: str, cap: int) -> int:
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM {TERM_TABLE} WHERE term LIKE %s LIMIT %s) x"
-    return database.execute_sql(sql, (word + "%", cap)).fetchone()[0]
+def _counts_upto(words: list[str], cap: int) -> dict[str, int]:
+    """How many index terms start with each word, counting no further than ``cap``: one
+    statement, reading at most ``cap`` index entries a word."""
+    one = f"(SELECT count(*) FROM (SELECT 1 FROM {TERM_TABLE} WHERE term LIKE %s LIMIT %s) x)"
+    sql = "SELECT " + ", ".join([one] * len(words))
+    params: list = []
+    for w in words:
+        params += [w + "%", cap]
+    return dict(zip(words, database.execute_sql(sql, params).fetchone()))
