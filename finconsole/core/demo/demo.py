@@ -329,7 +329,7 @@ def _analyze() -> None:
             database.execute_sql("PRAGMA analysis_limit = 1000")
             database.execute_sql("ANALYZE")
         else:
-            tables = ", ".join(f'"{t}"' for t in TABLES) + "".join(f", {t}" for t in search.PG_TABLES)
+            tables = ", ".join([*(f'"{t}"' for t in TABLES), *search.PG_TABLES])
             database.execute_sql(f"VACUUM (ANALYZE) {tables}")
     except pw.DatabaseError:
         pass  # statistics are an optimisation; the data is committed
