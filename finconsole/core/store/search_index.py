@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -399,32 +400,60 @@ def matching_ids(
         )
         params: tuple = (match, after_id, limit)
     else:
-        return _postgres_ids(words, limit, after_id, restricted_clause.format(false="false"))
+        plan = postgres_plan(words, limit, after_id, restricted_clause.format(false="false"))
+        return run_postgres_plan(*plan)
     return [row[0] for row in database.execute_sql(sql, params)]
 
 
-# Term counts, capped at PG_COMMON, pick the PostgreSQL plan (``_postgres_ids``).
-PG_COMMON = 20_000
+# The PostgreSQL plan is chosen by cost, from the planner's own estimate of each word's index
+# terms (its statistics of ``search_term.term``). Measured costs on the 2-core machine, in µs:
+PG_COST_ENTRY = 0.4  # reading and sorting one index entry of a word's range
+PG_COST_PROBE = 6.0  # checking one candidate customer's document (an index look-up)
+PG_COST_WALK = 0.5  # checking the next document in a walk in id order (a LIKE, no look-up)
+PG_TERMS_PER_CUSTOMER = 1.6  # a name matches a customer's name and their email parts
+# A walk reads on until the page is full, all the register when nothing matches: before one,
+# the rarest word's terms are counted up to this (cheap) and it drives if it has fewer.
+PG_WALK_MIN_TERMS = 5000
+# None picks the cheapest plan; "walk", "drive" or "intersect" forces one (tests, bench)
+PG_FORCE_PLAN: str | None = None
 _PG_DOC_HAS = " AND d.doc LIKE %s"
+# Nested loops in id order stop when the page is full, where a hash or merge join would first
+# read every row of a common word; no parallel workers (their start costs more than a page);
+# the joins in the order written (the document is checked before the customer row is read).
+_PG_SETTINGS = (
+    "enable_hashjoin = off",
+    "enable_mergejoin = off",
+    "max_parallel_workers_per_gather = 0",
+    "join_collapse_limit = 1",
+)
 
 
-def _postgres_ids(words: list[str], limit: int, after_id: int, restricted: str) -> list[int]:
-    """Three plans, chosen by how many index terms each word matches (counted up to a cap).
+def postgres_plan(
+    words: list[str], limit: int, after_id: int, restricted: str = ""
+) -> tuple[str, list, tuple[str, ...]]:
+    """The SQL, its parameters and the planner settings (``SET LOCAL``) for it that find
+    ``words`` on PostgreSQL (``run_postgres_plan``; ``bench search`` EXPLAINs it).
 
-    Every word common (``s k``, ``virtanen``): walk the documents in id order, checking each
-    word with a LIKE on the document, until a page is full: a common word fills it within a
-    few thousand rows, and a LIKE on one short string is far cheaper than an index probe.
-    Otherwise the rarest word drives: its customers come from the term index, sorted, and the
-    other words are checked on each one's document until the page is full (``teemu ma``:
-    most Teemus are read only when few of them match the other word). When the second rarest
-    word is not common either, the two words' customer sets are intersected with a hash first
-    (reading both index ranges once beats checking thousands of documents that do not match).
+    Three plans, the cheapest by estimated cost. Walk: the documents in id order, checking
+    each word with a LIKE, until a page is full; cheapest when the words together match a
+    good share of the register (``e``, ``s k``, ``virtanen``). Drive: the rarest word's
+    customers from the term index, sorted, their documents checked for the other words until
+    the page is full (``teemu ma``, a phone number, an order number). Intersect: the two
+    rarest words' customer sets intersected with a hash, then the others checked: when both
+    are middling (``lauri heino``), reading both ranges once beats checking thousands of
+    documents that do not match.
     """
-    counts = _counts_upto(words, PG_COMMON)
-    ordered = sorted(words, key=lambda w: counts[w])
-    if counts[ordered[0]] >= PG_COMMON:
+    estimates = _estimates(words)
+    customers = max(1.0, _pg_customers())
+    share = {w: min(1.0, estimates[w] / PG_TERMS_PER_CUSTOMER / customers) for w in words}
+    ordered = sorted(words, key=lambda w: estimates[w])
+    costs = _plan_costs(ordered, estimates, share, limit, customers)
+    plan = PG_FORCE_PLAN or min(costs, key=lambda name: costs[name])
+    if plan == "walk" and not PG_FORCE_PLAN and _count_upto(ordered[0]) < PG_WALK_MIN_TERMS:
+        plan = "drive"  # the estimate was far off (long digit runs are): it is rare
+    if plan == "walk":
         return _pg_walk(ordered, limit, after_id, restricted)
-    if len(ordered) == 1 or counts[ordered[1]] >= PG_COMMON:
+    if plan == "drive" or len(ordered) == 1:
         drive = f"SELECT customer_id FROM {TERM_TABLE} WHERE term LIKE %s AND customer_id > %s"
         params = [ordered[0] + "%", after_id]
         checked = ordered[1:]
@@ -441,13 +470,43 @@ def _postgres_ids(words: list[str], limit: int, after_id: int, restricted: str) 
     sql = (
         f"SELECT h.customer_id FROM (SELECT DISTINCT customer_id FROM ({drive}) x "
         f"ORDER BY customer_id) h{doc_join} JOIN customer c ON c.id = h.customer_id "
-        "WHERE TRUE" + restricted + _PG_DOC_HAS * len(checked) + " ORDER BY h.customer_id LIMIT %s"
+        "WHERE TRUE" + _PG_DOC_HAS * len(checked) + restricted + " ORDER BY h.customer_id LIMIT %s"
     )
     params += [_doc_pattern(w) for w in checked] + [limit]
-    return _nested_loops_only(sql, params)
+    # the hash join of the intersection is a set operation, not a join: still allowed
+    return sql, params, _PG_SETTINGS
 
 
-def _pg_walk(words: list[str], limit: int, after_id: int, restricted: str) -> list[int]:
+def _plan_costs(
+    ordered: list[str],
+    estimates: dict[str, float],
+    share: dict[str, float],
+    limit: int,
+    customers: float,
+) -> dict[str, float]:
+    """Estimated µs of each plan (see ``postgres_plan``); ``ordered`` rarest first."""
+    both = 1.0
+    for w in ordered:
+        both *= share[w]
+    costs = {"walk": min(customers, limit / max(both, 1e-9)) * PG_COST_WALK}
+    rarest = ordered[0]
+    rest = both / share[rarest]
+    candidates = estimates[rarest] / PG_TERMS_PER_CUSTOMER
+    checks = min(candidates, limit / max(rest, 1e-9)) if len(ordered) > 1 else limit
+    costs["drive"] = estimates[rarest] * PG_COST_ENTRY + checks * PG_COST_PROBE
+    if len(ordered) > 1:
+        second = ordered[1]
+        rest = rest / share[second]
+        common = candidates * share[second]
+        checks = min(common, limit / max(rest, 1e-9)) if len(ordered) > 2 else min(common, limit)
+        reading = (estimates[rarest] + estimates[second]) * PG_COST_ENTRY
+        costs["intersect"] = reading + checks * PG_COST_PROBE
+    return costs
+
+
+def _pg_walk(
+    words: list[str], limit: int, after_id: int, restricted: str
+) -> tuple[str, list, tuple[str, ...]]:
     sql = (
         f"SELECT d.customer_id FROM {DOC_TABLE} d JOIN customer c ON c.id = d.customer_id "
         "WHERE d.customer_id > %s"
@@ -455,7 +514,9 @@ def _pg_walk(words: list[str], limit: int, after_id: int, restricted: str) -> li
         + restricted
         + " ORDER BY d.customer_id LIMIT %s"
     )
-    return _nested_loops_only(sql, [after_id] + [_doc_pattern(w) for w in words] + [limit])
+    # no sort: the planner thinks '% w%' rare and would sort the matching documents
+    settings = (*_PG_SETTINGS, "enable_sort = off")
+    return sql, [after_id] + [_doc_pattern(w) for w in words] + [limit], settings
 
 
 def _doc_pattern(word: str) -> str:
@@ -464,25 +525,38 @@ def _doc_pattern(word: str) -> str:
     return f"% {word}%"
 
 
-def _nested_loops_only(sql: str, params: list) -> list[int]:
-    """Nested loops in id order, so the plan stops when the page is full: a hash or merge
-    join, or a sort of the whole document table, would first read every row of a common word."""
+def run_postgres_plan(sql: str, params: list, settings: tuple[str, ...]) -> list[int]:
+    """Run a plan of ``postgres_plan`` with its planner settings (for this statement only)."""
     with database.atomic():
-        database.execute_sql("SET LOCAL enable_hashjoin = off")
-        database.execute_sql("SET LOCAL enable_mergejoin = off")
-        database.execute_sql("SET LOCAL enable_sort = off")
+        for setting in settings:
+            database.execute_sql(f"SET LOCAL {setting}")
         ids = [row[0] for row in database.execute_sql(sql, params)]
-        for setting in ("enable_hashjoin", "enable_mergejoin", "enable_sort"):
-            database.execute_sql(f"SET LOCAL {setting} TO DEFAULT")
+        for setting in settings:
+            database.execute_sql(f"SET LOCAL {setting.split(' =')[0]} TO DEFAULT")
     return ids
 
 
-def _counts_upto(words: list[str], cap: int) -> dict[str, int]:
-    """How many index terms start with each word, counting no further than ``cap``: one
-    statement, reading at most ``cap`` index entries a word."""
-    one = f"(SELECT count(*) FROM (SELECT 1 FROM {TERM_TABLE} WHERE term LIKE %s LIMIT %s) x)"
-    sql = "SELECT " + ", ".join([one] * len(words))
-    params: list = []
+def _estimates(words: list[str]) -> dict[str, float]:
+    """The planner's estimate of the index terms starting with each word (its statistics of
+    ``search_term.term``): a planning step, no index read. Within 2x of the truth at 1M."""
+    out = {}
     for w in words:
-        params += [w + "%", cap]
-    return dict(zip(words, database.execute_sql(sql, params).fetchone()))
+        sql = f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TERM_TABLE} WHERE term LIKE %s"
+        plan = database.execute_sql(sql, (w + "%",)).fetchone()[0]
+        if isinstance(plan, str):  # a driver that does not parse JSON
+            plan = json.loads(plan)
+        out[w] = float(plan[0]["Plan"]["Plan Rows"])
+    return out
+
+
+def _count_upto(word: str, cap: int = PG_WALK_MIN_TERMS) -> int:
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {TERM_TABLE} WHERE term LIKE %s LIMIT %s) x"
+    return int(database.execute_sql(sql, (word + "%", cap)).fetchone()[0])
+
+
+def _pg_customers() -> float:
+    """How many documents there are, from the statistics (no count of the table)."""
+    row = database.execute_sql(
+        "SELECT reltuples FROM pg_class WHERE relname = %s", (DOC_TABLE,)
+    ).fetchone()
+    return float(row[0]) if row and row[0] and row[0] > 0 else 1000.0

@@ -1,4 +1,4 @@
-"""PostgreSQL picks one of three query plans by term counts: each gives the same answer."""
+"""PostgreSQL picks one of three query plans by estimated cost: each gives the same answer."""
 
 import pytest
 
@@ -15,8 +15,8 @@ PEOPLE = [
 QUERIES = ["anna virt", "virt", "an vi", "040 123", "a", "korhonen antti", "example an"]
 
 
-@pytest.mark.parametrize("common", [0, 1, 2, 10**9], ids=["walk", "drive", "mixed", "intersect"])
-def test_every_plan_gives_the_same_answer(db, officer, monkeypatch, common):
+@pytest.mark.parametrize("plan", ["walk", "drive", "intersect"])
+def test_every_plan_gives_the_same_answer(db, officer, monkeypatch, plan):
     if is_sqlite():
         pytest.skip("PostgreSQL plans")
     for first, last, email, phone in PEOPLE:
@@ -24,7 +24,7 @@ def test_every_plan_gives_the_same_answer(db, officer, monkeypatch, common):
             officer, {"first_name": first, "last_name": last, "email": email, "phone": phone}
         )
     expected = {q: search.matching_ids(q, 50) for q in QUERIES}  # default thresholds
-    monkeypatch.setattr(search, "PG_COMMON", common)
+    monkeypatch.setattr(search, "PG_FORCE_PLAN", plan)
     for query in QUERIES:
         assert search.matching_ids(query, 50) == expected[query], query
     assert search.matching_ids("virt", 1) == expected["virt"][:1]
