@@ -39,3 +39,9 @@ def test_older_register_gets_its_documents(db, officer):
             (cid, sorted(doc.split())) for cid, doc in documents
         ]
         assert all(doc.startswith(" ") and doc.endswith(" ") for _, doc in rebuilt)
+        target = db.execute_sql(
+            "SELECT attstattarget FROM pg_attribute WHERE attrelid = %s::regclass "
+            "AND attname = 'term'",
+            (search.TERM_TABLE,),
+        ).fetchone()[0]
+        assert target == 1000  # the planner's estimates choose the search's plan
