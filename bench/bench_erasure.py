@@ -113,16 +113,20 @@ def _orders(cur, rows: list[tuple[int, str, dt.datetime]], invoice: str = "paid"
         "VALUES (?, 'Figure', 1, 4000)",
         [(oid,) for oid in order_ids],
     )
+    # parcel ids after the highest (a demo register's parcels are not numbered as its orders)
+    base = cur.execute("SELECT COALESCE(MAX(id), 0) FROM parcel").fetchone()[0]
+    parcel_ids = {oid: base + k + 1 for k, oid in enumerate(order_ids)}
     cur.executemany(
         "INSERT INTO parcel(id, order_id, carrier, tracking_code, status, created_at) "
         "VALUES (?, ?, 'posti', ?, 'delivered', ?)",
-        [(oid, oid, f"JJFI{oid:010d}", NOW.isoformat(sep=" ")) for oid in order_ids],
+        [(parcel_ids[oid], oid, f"JJFI{oid:010d}", NOW.isoformat(sep=" ")) for oid in order_ids],
     )
     cur.executemany(
         "INSERT INTO tracking_event(parcel_id, occurred_at, code, status, location, description) "
         "VALUES (?, ?, ?, 'in_transit', 'HELSINKI', 'Lähetys on kuljetuksessa')",
-        [(oid, NOW.isoformat(sep=" "), code) for oid in order_ids for code in ("31", "22")],
-    )
+        [(parcel_ids[oid], NOW.isoformat(sep=" "), code)
+         for oid in order_ids for code in ("31", "22")],
+    )  # fmt: skip
 
 
 def _ids_by_number(cur, first_customer: int) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import statistics
 import time
@@ -58,6 +59,29 @@ def postgres_copy(server_url: str, customers: int, purpose: str, *, fresh: bool 
         print(f"copied {source} to {name} in {time.monotonic() - started:.1f} s", flush=True)
     admin.close()
     return urlparse(server_url)._replace(path="/" + name).geturl()
+
+
+def insert_rows(table: str, columns: list[str], rows) -> None:
+    """Bulk insert (the build of a benchmark's register): executemany on SQLite, COPY on
+    PostgreSQL (text format: None as \\N, booleans as t/f; values hold no tab or newline)."""
+    names = ", ".join(columns)
+    if db.is_sqlite():
+        marks = ", ".join(["?"] * len(columns))
+        database.cursor().executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+        return
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(_copy_text(v) for v in row) + "\n")
+    buffer.seek(0)
+    database.cursor().copy_expert(f'COPY "{table}" ({names}) FROM STDIN', buffer)
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value)
 
 
 def sync_sequences() -> None:
