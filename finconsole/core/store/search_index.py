@@ -25,7 +25,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import peewee as pw
@@ -296,16 +296,16 @@ def write_documents(rows: list[tuple[int, str]]) -> None:
         copy_rows(DOC_TABLE, ("customer_id", "doc"), [(cid, f" {doc} ") for cid, doc in rows])
 
 
-def copy_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """PostgreSQL: insert rows with COPY (~50x faster than executemany). Values must hold no
-    tab, newline or backslash (tokens and ids never do)."""
+def copy_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """PostgreSQL: insert rows with COPY (~50x faster than psycopg2's executemany, which
+    sends one statement a row). Any values: None as NULL, booleans, dates, text escaped."""
     if not rows:
         return
     cursor = database.cursor()
     sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     if hasattr(cursor, "copy_expert"):  # psycopg2
         buffer = io.StringIO()
-        buffer.writelines("\t".join(map(str, row)) + "\n" for row in rows)
+        buffer.writelines("\t".join(map(_copy_text, row)) + "\n" for row in rows)
         buffer.seek(0)
         cursor.copy_expert(sql, buffer)
     elif hasattr(cursor, "copy"):  # psycopg 3
@@ -315,6 +315,22 @@ def copy_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     else:
         marks = ", ".join(["%s"] * len(columns))
         cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: Any) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
 
 
 def start_bulk_load() -> None:
