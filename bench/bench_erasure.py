@@ -166,10 +166,14 @@ def add_targets(rng: random.Random) -> list[int]:
     return ids
 
 
-def add_retention_shells(rng: random.Random) -> list[int]:
-    """RETENTION restricted shells (as a partial erasure leaves them), holds already ended."""
+def add_retention_shells(rng: random.Random, first_id: int | None = None) -> list[int]:
+    """RETENTION restricted shells (as a partial erasure leaves them), holds already ended;
+    ids from ``first_id`` (default: after the highest; given, the sequences stay as they are,
+    so that a concurrent writer's ids cannot meet them: ``bench consoles``)."""
     cur = _Cursor()
     base = database.execute_sql("SELECT max(id) FROM customer").fetchone()[0]
+    if first_id is not None:
+        base = first_id - 1
     ids = list(range(base + 1, base + RETENTION + 1))
     stamp = NOW.isoformat(sep=" ")
     with database.atomic():
@@ -200,7 +204,7 @@ def add_retention_shells(rng: random.Random) -> list[int]:
             " completes_on) VALUES (?, ?, ?, '', 'partial', '2026-01-01')",
             [(stamp, c, f"{c:064x}") for c in ids],
         )
-    if not db.is_sqlite():
+    if not db.is_sqlite() and first_id is None:
         sync_sequences()
     return ids
 
