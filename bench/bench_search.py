@@ -39,6 +39,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pg", metavar="URL", help="run on this PostgreSQL server instead")
     parser.add_argument("--baseline-sample", type=int, default=10, metavar="K")
+    parser.add_argument(
+        "--explain", action="store_true", help="PostgreSQL: EXPLAIN the slowest query of each kind"
+    )
     args = parser.parse_args(argv)
     if args.pg:
         url = postgres_register(args.pg, args.customers, args.seed)
@@ -62,6 +65,8 @@ def main(argv: list[str]) -> int:
                 indexed.append(times[0])
                 before.append(times[1])
         report(indexed, queries, args.baseline_sample, before)
+        if args.explain and not db.is_sqlite():
+            explain_slowest(indexed, queries)
     finally:
         db.close()
     return 0
@@ -103,6 +108,22 @@ def report(
     print(f"LIKE '%q%' scan: {describe(scans)} (every {sample}th query)")
     ratio = statistics.median(scans) / statistics.median(same)
     print(f"ratio (scan median / indexed median, same {len(picked)} queries): {ratio:,.0f}x")
+
+
+def explain_slowest(indexed: list[float], queries: list[str]) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of each kind's slowest query, as the search runs it."""
+    for kind, start, end in _kinds():
+        ms, query = max(zip(indexed[start:end], queries[start:end]))
+        words = search.query_tokens(query)
+        if not words:
+            continue
+        sql, params, settings = search.postgres_plan(words, 50, 0, " AND c.restricted = false")
+        with database.atomic():
+            for setting in settings:
+                database.execute_sql(f"SET LOCAL {setting}")
+            plan = database.execute_sql("EXPLAIN (ANALYZE, BUFFERS) " + sql, params).fetchall()
+        print(f"-- {kind}: {query!r} ({ms:.1f} ms in the run)")
+        print("\n".join("   " + row[0] for row in plan))
 
 
 def _kinds():
