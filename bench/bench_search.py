@@ -117,13 +117,14 @@ def explain_slowest(indexed: list[float], queries: list[str]) -> None:
         words = search.query_tokens(query)
         if not words:
             continue
-        sql, params, settings = search.postgres_plan(words, 50, 0, " AND c.restricted = false")
+        plan = search.postgres_plan(words, 50, 0, " AND c.restricted = false")
         with database.atomic():
-            for setting in settings:
+            for setting in plan.settings:
                 database.execute_sql(f"SET LOCAL {setting}")
-            plan = database.execute_sql("EXPLAIN (ANALYZE, BUFFERS) " + sql, params).fetchall()
+            sql = "EXPLAIN (ANALYZE, BUFFERS) " + plan.sql
+            rows = database.execute_sql(sql, plan.params).fetchall()
         print(f"-- {kind}: {query!r} ({ms:.1f} ms in the run)")
-        print("\n".join("   " + row[0] for row in plan))
+        print("\n".join("   " + row[0] for row in rows))
 
 
 def _kinds():

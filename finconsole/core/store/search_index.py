@@ -24,9 +24,10 @@ import functools
 import io
 import json
 import re
+import time
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import peewee as pw
 
@@ -419,8 +420,12 @@ def matching_ids(
         )
         params: tuple = (match, after_id, limit)
     else:
-        plan = postgres_plan(words, limit, after_id, restricted_clause.format(false="false"))
-        return run_postgres_plan(*plan)
+        restricted = restricted_clause.format(false="false")
+        plan = postgres_plan(words, limit, after_id, restricted)
+        ids = run_postgres_plan(plan)
+        if not ids and plan.guarded:  # the walk's guard found the rarest word rare after all
+            ids = run_postgres_plan(postgres_plan(words, limit, after_id, restricted, "drive"))
+        return ids
     return [row[0] for row in database.execute_sql(sql, params)]
 
 
@@ -451,11 +456,25 @@ _PG_SETTINGS = (
 )
 
 
+class PgPlan(NamedTuple):
+    """A PostgreSQL search plan: its SQL, parameters, the planner settings (``SET LOCAL``) it
+    runs with, and whether it is a walk that returns nothing when its guard fails."""
+
+    sql: str
+    params: list
+    settings: tuple[str, ...]
+    guarded: bool = False
+
+
 def postgres_plan(
-    words: list[str], limit: int, after_id: int, restricted: str = ""
-) -> tuple[str, list, tuple[str, ...]]:
-    """The SQL, its parameters and the planner settings (``SET LOCAL``) for it that find
-    ``words`` on PostgreSQL (``run_postgres_plan``; ``bench search`` EXPLAINs it).
+    words: list[str],
+    limit: int,
+    after_id: int,
+    restricted: str = "",
+    force: str | None = None,
+) -> PgPlan:
+    """The plan that finds ``words`` on PostgreSQL (``run_postgres_plan``; ``bench search``
+    EXPLAINs it); ``force`` names one (else ``PG_FORCE_PLAN``, else the cheapest).
 
     Three plans, the cheapest by estimated cost. Walk: the documents in id order, checking
     each word with a LIKE, until a page is full; cheapest when the words together match a
@@ -471,11 +490,10 @@ def postgres_plan(
     share = {w: min(1.0, estimates[w] / PG_TERMS_PER_CUSTOMER / customers) for w in words}
     ordered = sorted(words, key=lambda w: estimates[w])
     costs = _plan_costs(ordered, estimates, share, limit, customers)
-    plan = PG_FORCE_PLAN or min(costs, key=lambda name: costs[name])
-    if plan == "walk" and not PG_FORCE_PLAN and _count_upto(ordered[0]) < PG_WALK_MIN_TERMS:
-        plan = "drive"  # the estimate was far off (long digit runs are): it is rare
+    forced = force or PG_FORCE_PLAN
+    plan = forced or min(costs, key=lambda name: costs[name])
     if plan == "walk":
-        return _pg_walk(ordered, limit, after_id, restricted)
+        return _pg_walk(ordered, limit, after_id, restricted, guard=not forced)
     if plan == "drive" or len(ordered) == 1:
         drive = f"SELECT customer_id FROM {TERM_TABLE} WHERE term LIKE %s AND customer_id > %s"
         params = [ordered[0] + "%", after_id]
@@ -497,7 +515,7 @@ def postgres_plan(
     )
     params += [_doc_pattern(w) for w in checked] + [limit]
     # the hash join of the intersection is a set operation, not a join: still allowed
-    return sql, params, _PG_SETTINGS
+    return PgPlan(sql, params, _PG_SETTINGS)
 
 
 def _plan_costs(
@@ -527,19 +545,29 @@ def _plan_costs(
     return costs
 
 
-def _pg_walk(
-    words: list[str], limit: int, after_id: int, restricted: str
-) -> tuple[str, list, tuple[str, ...]]:
+def _pg_walk(words: list[str], limit: int, after_id: int, restricted: str, guard: bool) -> PgPlan:
+    """With ``guard``, the walk first counts the rarest word's terms up to PG_WALK_MIN_TERMS
+    (an InitPlan, run once before the scan) and returns nothing if it has fewer: a walk for
+    a word that is rare after all would read every document."""
+    gate = ""
+    params: list = [after_id]
+    if guard:
+        gate = (
+            f" AND (SELECT count(*) FROM (SELECT 1 FROM {TERM_TABLE} WHERE term LIKE %s "
+            "LIMIT %s) g) >= %s"
+        )
+        params += [words[0] + "%", PG_WALK_MIN_TERMS, PG_WALK_MIN_TERMS]
     sql = (
         f"SELECT d.customer_id FROM {DOC_TABLE} d JOIN customer c ON c.id = d.customer_id "
         "WHERE d.customer_id > %s"
+        + gate
         + _PG_DOC_HAS * len(words)
         + restricted
         + " ORDER BY d.customer_id LIMIT %s"
     )
+    params += [_doc_pattern(w) for w in words] + [limit]
     # no sort: the planner thinks '% w%' rare and would sort the matching documents
-    settings = (*_PG_SETTINGS, "enable_sort = off")
-    return sql, [after_id] + [_doc_pattern(w) for w in words] + [limit], settings
+    return PgPlan(sql, params, (*_PG_SETTINGS, "enable_sort = off"), guarded=guard)
 
 
 def _doc_pattern(word: str) -> str:
@@ -548,38 +576,43 @@ def _doc_pattern(word: str) -> str:
     return f"% {word}%"
 
 
-def run_postgres_plan(sql: str, params: list, settings: tuple[str, ...]) -> list[int]:
-    """Run a plan of ``postgres_plan`` with its planner settings (for this statement only)."""
+def run_postgres_plan(plan: PgPlan) -> list[int]:
+    """Run a plan of ``postgres_plan`` with its planner settings (for this statement only:
+    put back at once, in case this is a savepoint of a longer transaction)."""
     with database.atomic():
-        for setting in settings:
-            database.execute_sql(f"SET LOCAL {setting}")
-        ids = [row[0] for row in database.execute_sql(sql, params)]
-        for setting in settings:
-            database.execute_sql(f"SET LOCAL {setting.split(' =')[0]} TO DEFAULT")
+        database.execute_sql("; ".join(f"SET LOCAL {s}" for s in plan.settings))
+        ids = [row[0] for row in database.execute_sql(plan.sql, plan.params)]
+        names = (s.split(" =")[0] for s in plan.settings)
+        database.execute_sql("; ".join(f"SET LOCAL {name} TO DEFAULT" for name in names))
     return ids
 
 
 def _estimates(words: list[str]) -> dict[str, float]:
     """The planner's estimate of the index terms starting with each word (its statistics of
-    ``search_term.term``): a planning step, no index read. Within 2x of the truth at 1M."""
-    out = {}
-    for w in words:
-        sql = f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TERM_TABLE} WHERE term LIKE %s"
-        plan = database.execute_sql(sql, (w + "%",)).fetchone()[0]
-        if isinstance(plan, str):  # a driver that does not parse JSON
-            plan = json.loads(plan)
-        out[w] = float(plan[0]["Plan"]["Plan Rows"])
-    return out
+    ``search_term.term``): one planning step for all the words, no index read."""
+    one = f"SELECT 1 FROM {TERM_TABLE} WHERE term LIKE %s"
+    sql = "EXPLAIN (FORMAT JSON) " + " UNION ALL ".join([one] * len(words))
+    plan = database.execute_sql(sql, [w + "%" for w in words]).fetchone()[0]
+    if isinstance(plan, str):  # a driver that does not parse JSON
+        plan = json.loads(plan)
+    top = plan[0]["Plan"]
+    nodes = top["Plans"] if len(words) > 1 else [top]  # an Append of one scan a word
+    return {w: float(node["Plan Rows"]) for w, node in zip(words, nodes, strict=True)}
 
 
-def _count_upto(word: str, cap: int = PG_WALK_MIN_TERMS) -> int:
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM {TERM_TABLE} WHERE term LIKE %s LIMIT %s) x"
-    return int(database.execute_sql(sql, (word + "%", cap)).fetchone()[0])
+_customers_seen: dict[str, tuple[float, float]] = {}  # database name -> (read at, count)
 
 
 def _pg_customers() -> float:
-    """How many documents there are, from the statistics (no count of the table)."""
-    row = database.execute_sql(
-        "SELECT reltuples FROM pg_class WHERE relname = %s", (DOC_TABLE,)
-    ).fetchone()
-    return float(row[0]) if row and row[0] and row[0] > 0 else 1000.0
+    """How many documents there are, from the statistics (no count of the table); read
+    again at most once a minute (it moves only with imports and erasures)."""
+    now = time.monotonic()
+    name = str(getattr(database.obj, "database", ""))
+    at, count = _customers_seen.get(name, (-1e9, 0.0))
+    if now - at > 60:
+        row = database.execute_sql(
+            "SELECT reltuples FROM pg_class WHERE relname = %s", (DOC_TABLE,)
+        ).fetchone()
+        count = float(row[0]) if row and row[0] and row[0] > 0 else 0.0
+        _customers_seen[name] = (now, count)
+    return count or 1000.0
