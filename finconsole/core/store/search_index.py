@@ -433,7 +433,7 @@ def matching_ids(
 # terms (its statistics of ``search_term.term``, 1,000 buckets). Measured on 2 cores, in µs:
 PG_COST_ENTRY = 0.4  # reading and sorting one index entry of a word's range
 PG_COST_PROBE = 6.0  # checking one candidate customer's document (an index look-up)
-PG_COST_WALK = 0.5  # checking the next document in a walk in id order (a LIKE, no look-up)
+PG_COST_WALK = 1.0  # checking the next document in a walk in id order (a LIKE, no look-up)
 PG_TERMS_PER_CUSTOMER = 1.6  # a name matches a customer's name and their email parts
 # A walk reads on until the page is full, all the register when nothing matches: before one,
 # the rarest word's terms are counted up to this (cheap) and it drives if it has fewer.
