@@ -580,11 +580,20 @@ def run_postgres_plan(plan: PgPlan) -> list[int]:
     """Run a plan of ``postgres_plan`` with its planner settings (for this statement only:
     put back at once, in case this is a savepoint of a longer transaction)."""
     with database.atomic():
-        database.execute_sql("; ".join(f"SET LOCAL {s}" for s in plan.settings))
+        _run_all([f"SET LOCAL {s}" for s in plan.settings])
         ids = [row[0] for row in database.execute_sql(plan.sql, plan.params)]
-        names = (s.split(" =")[0] for s in plan.settings)
-        database.execute_sql("; ".join(f"SET LOCAL {name} TO DEFAULT" for name in names))
+        _run_all([f"SET LOCAL {s.split(' =')[0]} TO DEFAULT" for s in plan.settings])
     return ids
+
+
+def _run_all(statements: list[str]) -> None:
+    """Statements without parameters: in one round trip with psycopg2 (which sends several
+    at once), one by one with a driver that does not (psycopg 3 with parameters)."""
+    if hasattr(database.cursor(), "copy_expert"):
+        database.execute_sql("; ".join(statements))
+    else:
+        for statement in statements:
+            database.execute_sql(statement)
 
 
 def _estimates(words: list[str]) -> dict[str, float]:
