@@ -13,7 +13,7 @@ one prepared doclist, so even ``a`` or ``s k`` answer in well under a millisecon
 merging every term that starts with the letter. PostgreSQL: a ``search_term`` table (one row
 a token) with a ``text_pattern_ops`` index finds the customers of a rare word, and a
 ``search_doc`` table (one row a customer: the tokens, space-separated) checks the other words of
-a candidate with one LIKE, or is walked in id order when every word is common (``_postgres_ids``).
+a candidate with one LIKE, or is walked in id order when every word is common (``postgres_plan``).
 User text never reaches MATCH unquoted: tokens are letters and digits only, each
 double-quoted; on PostgreSQL they are bound parameters with no LIKE wildcard in them.
 """
