@@ -1,12 +1,16 @@
 """Demo register generation: wall time and peak memory, against a bare executemany baseline.
 
-python -m bench demo [--customers N] [--seed S]
+python -m bench demo [--customers N] [--seed S] [--pg URL]
 
 Runs ``finconsole demo`` in a child process on a fresh SQLite file (kept as
 bench/out/register_N_S.db, which ``bench search`` then reuses), sampling the resident memory of
 it and its helper process every 50 ms. The baseline inserts the same number of rows, as
 (integer, short text) pairs, with one executemany into a plain table without indexes, in a
 fresh file, in the same run: the floor any loader of that many rows stands on.
+
+With ``--pg URL`` the same demo then runs on a fresh database of that PostgreSQL server
+(``fcbench_demo_N_S``, dropped and made anew; the load is COPY), and its time is compared with
+the SQLite demo's of the same run (target: within 2x).
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ import re
 import subprocess
 import sys
 import time
+from urllib.parse import urlparse
 
 from bench.common import OUT, descendants, remove_sqlite, rss_mib
+from finconsole.core.store import db
 
 try:
     import pysqlite3 as sqlite3
@@ -30,6 +36,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench demo")
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pg", metavar="URL", help="also on this PostgreSQL server")
     args = parser.parse_args(argv)
     OUT.mkdir(exist_ok=True)
     seconds, peak, peak_main, rows, line = run_demo(args.customers, args.seed)
@@ -39,16 +46,36 @@ def main(argv: list[str]) -> int:
     base = baseline(rows)
     print(f"baseline: bare executemany of {rows:,} rows into a plain table: {base:.1f} s")
     print(f"ratio (demo / baseline): {seconds / base:.1f}x")
+    if args.pg:
+        url = fresh_postgres(args.pg, f"fcbench_demo_{args.customers}_{args.seed}")
+        pg_seconds, pg_peak, _, pg_rows, _ = run_demo(args.customers, args.seed, url)
+        print(f"PostgreSQL demo: {args.customers:,} customers, {pg_rows:,} rows in "
+              f"{pg_seconds:.1f} s; peak memory {pg_peak:.0f} MiB (client processes)")  # fmt: skip
+        print(f"ratio (PostgreSQL demo / SQLite demo, same run): {pg_seconds / seconds:.2f}x "
+              "(target <= 2)")  # fmt: skip
     return 0
 
 
-def run_demo(customers: int, seed: int) -> tuple[float, float, float, int, str]:
-    path = OUT / f"register_{customers}_{seed}.db"
-    remove_sqlite(path)
-    config = OUT / f"bench_{customers}_{seed}.toml"
+def fresh_postgres(server_url: str, name: str) -> str:
+    """An empty database ``name`` on the server of ``server_url`` (dropped first if there)."""
+    admin = db.make_database(server_url)
+    admin.connect()
+    admin.execute_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.execute_sql(f"CREATE DATABASE {name}")
+    admin.close()
+    return urlparse(server_url)._replace(path="/" + name).geturl()
+
+
+def run_demo(
+    customers: int, seed: int, url: str | None = None
+) -> tuple[float, float, float, int, str]:
+    config = OUT / f"bench_{customers}_{seed}{'_pg' if url else ''}.toml"
     command = [sys.executable, "-m", "finconsole", "--config", str(config)]
+    if url is None:
+        path = OUT / f"register_{customers}_{seed}.db"
+        remove_sqlite(path)
+        url = f"sqlite:///{path.resolve()}"
     # init: the schema, and the key file the demo officer's TOTP secret is sealed with
-    url = f"sqlite:///{path.resolve()}"
     subprocess.run(command + ["init", "--force", "--db", url], check=True, capture_output=True)
     started = time.monotonic()
     child = subprocess.Popen(

@@ -1,4 +1,4 @@
-"""Erasure at scale (issue 6 targets), on SQLite:
+"""Erasure at scale (issue 6 targets), on SQLite, or with ``--pg URL`` on PostgreSQL:
 
 1. erase one customer with 8 orders, parcels and tracking events in a 1,000,000-customer
    register, including what makes it permanent (secure delete, FTS5 secure-delete, WAL
@@ -6,10 +6,12 @@
    same run;
 2. complete 10,000 held erasures (hold ended) in one retention run: target < 2 minutes.
 
-    python -m bench.bench_erasure [--customers N] [--rebuild] [--dir PATH]
+    python -m bench erasure [--customers N] [--rebuild] [--dir PATH] [--pg URL]
 
 The register is built once (bulk inserts, ~2-4 min for 1M) and kept in --dir; every run uses
-customers it has not erased yet. --rebuild starts from scratch.
+customers it has not erased yet. --rebuild starts from scratch. On PostgreSQL the register is
+a copy of the demo register of N (``bench.common.postgres_copy``; --rebuild copies it anew);
+making an erasure permanent there is a VACUUM of the tables it touched.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.common import postgres_copy, sync_sequences
 from finconsole.core.erasure import erasure, retention
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.settings import config as config_mod
@@ -38,9 +41,26 @@ LAST = ["Virtanen", "Korhonen", "Nieminen", "Mäkinen", "Hämäläinen", "Laine"
 NOW = dt.datetime(2026, 11, 20, 12, 0)
 
 
+class _Cursor:
+    """The register's cursor, taking SQLite's ``?`` marks on PostgreSQL too."""
+
+    def __init__(self) -> None:
+        self.cursor = database.cursor()
+
+    def executemany(self, sql: str, rows) -> None:
+        self.cursor.executemany(_marks(sql), rows)
+
+    def execute(self, sql: str, params=()):
+        return database.execute_sql(_marks(sql), params)
+
+
+def _marks(sql: str) -> str:
+    return sql if db.is_sqlite() else sql.replace("?", "%s")
+
+
 def build(n: int, rng: random.Random) -> None:
     """Bulk-load n customers (1 address, 1 order, 1 parcel, 2 events each) and the targets."""
-    cur = database.cursor()
+    cur = _Cursor()
     stamp = NOW.isoformat(sep=" ")
     customers, addresses, docs = [], [], []
     for cid in range(1, n + 1):
@@ -82,7 +102,7 @@ def _orders(cur, rows: list[tuple[int, str, dt.datetime]], invoice: str = "paid"
         "billing_country, shipping_name, shipping_street, shipping_postcode, shipping_city, "
         "shipping_country, restricted, created_at, updated_at, version) VALUES "
         "(?,?,?,'EUR',4000,590,990,5580,?,?,'none','fulfilled','Buyer Name','Katu 1','00100',"
-        "'Helsinki','FI','Receiver Name','Katu 1','00100','Helsinki','FI',0,?,?,1)",
+        "'Helsinki','FI','Receiver Name','Katu 1','00100','Helsinki','FI',FALSE,?,?,1)",
         [(c, num, at.isoformat(sep=" "), invoice, at.isoformat(sep=" "), at.isoformat(sep=" "),
           at.isoformat(sep=" ")) for c, num, at in rows],
     )  # fmt: skip
@@ -93,16 +113,20 @@ def _orders(cur, rows: list[tuple[int, str, dt.datetime]], invoice: str = "paid"
         "VALUES (?, 'Figure', 1, 4000)",
         [(oid,) for oid in order_ids],
     )
+    # parcel ids after the highest (a demo register's parcels are not numbered as its orders)
+    base = cur.execute("SELECT COALESCE(MAX(id), 0) FROM parcel").fetchone()[0]
+    parcel_ids = {oid: base + k + 1 for k, oid in enumerate(order_ids)}
     cur.executemany(
         "INSERT INTO parcel(id, order_id, carrier, tracking_code, status, created_at) "
         "VALUES (?, ?, 'posti', ?, 'delivered', ?)",
-        [(oid, oid, f"JJFI{oid:010d}", NOW.isoformat(sep=" ")) for oid in order_ids],
+        [(parcel_ids[oid], oid, f"JJFI{oid:010d}", NOW.isoformat(sep=" ")) for oid in order_ids],
     )
     cur.executemany(
         "INSERT INTO tracking_event(parcel_id, occurred_at, code, status, location, description) "
         "VALUES (?, ?, ?, 'in_transit', 'HELSINKI', 'Lähetys on kuljetuksessa')",
-        [(oid, NOW.isoformat(sep=" "), code) for oid in order_ids for code in ("31", "22")],
-    )
+        [(parcel_ids[oid], NOW.isoformat(sep=" "), code)
+         for oid in order_ids for code in ("31", "22")],
+    )  # fmt: skip
 
 
 def _ids_by_number(cur, first_customer: int) -> dict[str, int]:
@@ -112,14 +136,14 @@ def _ids_by_number(cur, first_customer: int) -> dict[str, int]:
 
 def add_targets(rng: random.Random) -> list[int]:
     """TARGETS new customers with 8 orders each: 4 old (voucher period over), 4 held."""
-    cur = database.cursor()
+    cur = _Cursor()
     base = database.execute_sql("SELECT max(id) FROM customer").fetchone()[0]
     ids = list(range(base + 1, base + TARGETS + 1))
     stamp = NOW.isoformat(sep=" ")
     with database.atomic():
         cur.executemany(
             "INSERT INTO customer(id, first_name, last_name, email, phone, language, note, "
-            "restricted, created_at, updated_at, version) VALUES (?,?,?,?,?,'fi','',0,?,?,1)",
+            "restricted, created_at, updated_at, version) VALUES (?,?,?,?,?,'fi','',FALSE,?,?,1)",
             [(c, "Target", f"Person{c}", f"t{c}@example.fi", f"+35850{c:07d}", stamp, stamp)
              for c in ids],
         )  # fmt: skip
@@ -137,19 +161,25 @@ def add_targets(rng: random.Random) -> list[int]:
         )
         for c in ids:
             search.reindex(c)
+    if not db.is_sqlite():
+        sync_sequences()
     return ids
 
 
-def add_retention_shells(rng: random.Random) -> list[int]:
-    """RETENTION restricted shells (as a partial erasure leaves them), holds already ended."""
-    cur = database.cursor()
+def add_retention_shells(rng: random.Random, first_id: int | None = None) -> list[int]:
+    """RETENTION restricted shells (as a partial erasure leaves them), holds already ended;
+    ids from ``first_id`` (default: after the highest; given, the sequences stay as they are,
+    so that a concurrent writer's ids cannot meet them: ``bench consoles``)."""
+    cur = _Cursor()
     base = database.execute_sql("SELECT max(id) FROM customer").fetchone()[0]
+    if first_id is not None:
+        base = first_id - 1
     ids = list(range(base + 1, base + RETENTION + 1))
     stamp = NOW.isoformat(sep=" ")
     with database.atomic():
         cur.executemany(
             "INSERT INTO customer(id, first_name, last_name, language, note, restricted, "
-            "created_at, updated_at, version) VALUES (?, '', '', 'fi', '', 1, ?, ?, 1)",
+            "created_at, updated_at, version) VALUES (?, '', '', 'fi', '', TRUE, ?, ?, 1)",
             [(c, stamp, stamp) for c in ids],
         )
         cur.executemany(
@@ -161,7 +191,7 @@ def add_retention_shells(rng: random.Random) -> list[int]:
             "hold_until, created_at, updated_at, version) VALUES (?, ?, '2019-03-01 10:00:00', "
             "'EUR', 4000, 590, 990, 5580, 'paid', '2019-03-01 10:00:00', 'none', 'fulfilled', ?, "
             "'Katu 2', "
-            "'00100', 'Helsinki', 'FI', '', '', '', '', 'FI', 1, '2026-01-01', ?, ?, 1)",
+            "'00100', 'Helsinki', 'FI', '', '', '', '', 'FI', TRUE, '2026-01-01', ?, ?, 1)",
             [(c, f"H-{c}", f"Held Buyer {c}", stamp, stamp) for c in ids],
         )
         cur.executemany(
@@ -174,6 +204,8 @@ def add_retention_shells(rng: random.Random) -> list[int]:
             " completes_on) VALUES (?, ?, ?, '', 'partial', '2026-01-01')",
             [(stamp, c, f"{c:064x}") for c in ids],
         )
+    if not db.is_sqlite() and first_id is None:
+        sync_sequences()
     return ids
 
 
@@ -190,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--dir", type=Path, default=Path(tempfile.gettempdir()) / "fc_bench_erasure"
     )
+    parser.add_argument("--pg", metavar="URL", help="on a copy of the demo register there")
     args = parser.parse_args(argv)
     args.dir.mkdir(parents=True, exist_ok=True)
     path = args.dir / f"register_{args.customers}.db"
@@ -199,8 +232,11 @@ def main(argv: list[str] | None = None) -> int:
     cfg = config_mod.Config(config_mod.defaults(), args.dir / "config.toml")
     keys.create_key_file(args.dir / "finconsole.key")
     runtime.set_config(cfg)
-    fresh = not path.exists()
-    db.connect(f"sqlite:///{path}", migrate=True)
+    fresh = not path.exists() and not args.pg
+    if args.pg:
+        db.connect(postgres_copy(args.pg, args.customers, "erasure", fresh=args.rebuild))
+    else:
+        db.connect(f"sqlite:///{path}", migrate=True)
     rng = random.Random(6)
     if fresh:
         print(f"building a {args.customers:,}-customer register in {path} ...", flush=True)
@@ -210,20 +246,20 @@ def main(argv: list[str] | None = None) -> int:
     erasure.make_permanent()
     actor = Actor.cli()
     total = Customer.select().count()
-    print(f"register: {total:,} customers")
+    print(f"register: {total:,} customers ({'SQLite' if db.is_sqlite() else 'PostgreSQL'})")
 
     targets = add_targets(rng)
     erasure.make_permanent()
     bare_ids = [
         r[0]
         for r in database.execute_sql(
-            "SELECT id FROM address ORDER BY id DESC LIMIT ?", (TARGETS,)
+            _marks("SELECT id FROM address ORDER BY id DESC LIMIT ?"), (TARGETS,)
         ).fetchall()
     ]
     erase_ms, bare_ms = [], []
     for cid, address_id in zip(targets, bare_ids):
         bare_ms.append(
-            timed(database.execute_sql, "DELETE FROM address WHERE id = ?", (address_id,))
+            timed(database.execute_sql, _marks("DELETE FROM address WHERE id = ?"), (address_id,))
         )
         erase_ms.append(timed(erasure.erase, actor, cid))
     median_erase, median_bare = statistics.median(erase_ms), statistics.median(bare_ms)

@@ -1,9 +1,11 @@
 """Import N Shopify customer rows and compare with sqlite3's own ``.import`` of the same CSV.
 
-    python -m bench.bench_import [--rows 1000000] [--keep DIR]
+    python -m bench import [--rows 1000000] [--keep DIR] [--floor] [--pg URL]
 
 Prints both times, the ratio (target: at most 3x) and the peak memory of this process
-(target: under 300 MB whatever the file size: the import streams).
+(target: under 300 MB whatever the file size: the import streams). With ``--pg URL`` the
+import goes into a fresh database ``fcbench_import_N`` of that server and the baseline is
+PostgreSQL's own ``COPY ... FROM STDIN (FORMAT csv)`` of the same file into a bare table.
 """
 
 from __future__ import annotations
@@ -75,7 +77,27 @@ def time_sqlite3_import(csv_path: Path, work: Path) -> tuple[float, float]:
     return time.perf_counter() - start, _children_cpu() - cpu
 
 
-def time_finconsole_import(csv_path: Path, work: Path) -> tuple[float, float, str]:
+def time_postgres_copy(csv_path: Path, server_url: str, rows: int) -> tuple[float, float]:
+    """(wall, server-side share unknown: client CPU) seconds of a bare COPY of the CSV."""
+    from bench.bench_demo import fresh_postgres
+    from finconsole.core.store import db
+
+    url = fresh_postgres(server_url, f"fcbench_import_bare_{rows}")
+    database = db.make_database(url)
+    database.connect()
+    columns = ", ".join(f"c{i} TEXT" for i in range(20))
+    database.execute_sql(f"CREATE TABLE customers ({columns})")
+    cpu, start = time.process_time(), time.perf_counter()
+    with database.atomic(), csv_path.open(encoding="utf-8") as fh:
+        database.cursor().copy_expert("COPY customers FROM STDIN (FORMAT csv, HEADER)", fh)
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    database.close()
+    return elapsed, cpu
+
+
+def time_finconsole_import(
+    csv_path: Path, work: Path, url: str | None = None
+) -> tuple[float, float, str]:
     from finconsole.core.imports import registry
     from finconsole.core.kernel.actor import Actor
     from finconsole.core.settings import config, keys, runtime
@@ -83,7 +105,7 @@ def time_finconsole_import(csv_path: Path, work: Path) -> tuple[float, float, st
 
     keys.create_key_file(work / "finconsole.key")
     runtime.set_config(config.Config(config.defaults(), work / "config.toml"))
-    db.connect(f"sqlite:///{work / 'finconsole.db'}", migrate=True)
+    db.connect(url or f"sqlite:///{work / 'finconsole.db'}", migrate=True)
     # CPU of this process and of the helper process that parses big files ahead of it
     cpu, start = time.process_time() + _children_cpu(), time.perf_counter()
     result = registry.import_file(Actor.cli(), "shopify-customers", csv_path)
@@ -164,7 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--floor", action="store_true", help="also time the bare SQL writes the import makes"
     )
+    parser.add_argument("--pg", metavar="URL", help="import into a fresh database there")
     args = parser.parse_args(argv)
+    if args.pg:
+        return main_postgres(args)
     if shutil.which("sqlite3") is None:
         print("the sqlite3 command-line shell is needed for the baseline", file=sys.stderr)
         return 1
@@ -199,6 +224,35 @@ def main(argv: list[str] | None = None) -> int:
             )
             for part, seconds in parts.items():
                 print(f"  {part}: {seconds:.2f} s CPU = {seconds / base_cpu:.2f}x")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def main_postgres(args) -> int:
+    from bench.bench_demo import fresh_postgres
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench_import_"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        csv_path = work / "customers.csv"
+        write_csv(csv_path, args.rows)
+        base_wall, _ = time_postgres_copy(csv_path, args.pg, args.rows)
+        url = fresh_postgres(args.pg, f"fcbench_import_{args.rows}")
+        ours, ours_cpu, summary = time_finconsole_import(csv_path, work, url)
+        again_wall, _ = time_postgres_copy(csv_path, args.pg, args.rows)  # best of two
+        base_wall = min(base_wall, again_wall)
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"rows: {args.rows:,} (PostgreSQL)")
+        print(f"COPY (FORMAT csv) into a bare table: {base_wall:.2f} s wall")
+        print(
+            f"finconsole import shopify-customers: {ours:.2f} s wall, {ours_cpu:.2f} s client "
+            f"CPU ({args.rows / ours:,.0f} rows/s)"
+        )
+        print(f"  {summary}")
+        print(f"ratio: {ours / base_wall:.2f}x wall (target <= 3x)")
+        print(f"peak RSS of this process: {peak_mb:.0f} MB (target < 300 MB)")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.bench_demo import fresh_postgres
+from bench.common import insert_rows, sync_sequences
 from finconsole.core.imports import tracking_import
 from finconsole.core.kernel import clock
 from finconsole.core.kernel.actor import Actor
@@ -40,6 +42,7 @@ STATUS_SHARES = [
     ("available_for_pickup", 0.01),
     ("returned_to_sender", 0.002),
 ]
+PLAIN = ["parcel_id", "occurred_at", "code", "status", "location", "description"]
 EVENT_CODES = ["68", "13", "31", "48", "31", "71", "56", "22"]
 
 
@@ -60,32 +63,37 @@ def reset_register() -> None:
 
 
 def build_register(customers: int, parcel_count: int, rng: random.Random) -> None:
-    cursor = database.cursor()
     with database.atomic():
-        cursor.executemany(
-            "INSERT INTO customer (id, first_name, last_name, language, note, restricted, "
-            "created_at, updated_at, version) VALUES (?, ?, ?, 'fi', '', ?, ?, ?, 1)",
-            (
-                (i, f"Etu{i}", f"Suku{i}", int(i % 500 == 0), str(NOW), str(NOW))
-                for i in range(1, customers + 1)
-            ),
-        )
-        cursor.executemany(
-            'INSERT INTO "order" (id, customer_id, order_number, ordered_at, currency, '
-            "subtotal_cents, shipping_cents, tax_cents, total_cents, invoice_status, "
-            "collection_status, fulfilment_status, billing_name, billing_street, "
-            "billing_postcode, billing_city, billing_country, shipping_name, shipping_street, "
-            "shipping_postcode, shipping_city, shipping_country, restricted, created_at, "
-            "updated_at, version) VALUES (?, ?, ?, ?, 'EUR', 0, 0, 0, 0, 'paid', 'none', "
-            "'fulfilled', '', '', '', '', 'FI', '', '', '', '', 'FI', 0, ?, ?, 1)",
-            ((i, i, f"FS-{i}", str(NOW), str(NOW), str(NOW)) for i in range(1, customers + 1)),
-        )
-        cursor.executemany(
-            "INSERT INTO parcel (id, order_id, carrier, tracking_code, status, shipped_at, "
-            "expected_at, delivered_at, last_event_at, pickup_deadline, suspected_lost_at, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL, ?)",
+        insert_rows(
+            "customer",
+            ["id", "first_name", "last_name", "language", "note", "restricted", "created_at",
+             "updated_at", "version"],
+            ((i, f"Etu{i}", f"Suku{i}", "fi", "", i % 500 == 0, str(NOW), str(NOW), 1)
+             for i in range(1, customers + 1)),
+        )  # fmt: skip
+        order_columns = (
+            "id customer_id order_number ordered_at currency subtotal_cents shipping_cents "
+            "tax_cents total_cents invoice_status collection_status fulfilment_status "
+            "billing_name billing_street billing_postcode billing_city billing_country "
+            "shipping_name shipping_street shipping_postcode shipping_city shipping_country "
+            "restricted created_at updated_at version"
+        ).split()
+        insert_rows(
+            "order",
+            order_columns,
+            ((i, i, f"FS-{i}", str(NOW), "EUR", 0, 0, 0, 0, "paid", "none", "fulfilled",
+              "", "", "", "", "FI", "", "", "", "", "FI", False, str(NOW), str(NOW), 1)
+             for i in range(1, customers + 1)),
+        )  # fmt: skip
+        insert_rows(
+            "parcel",
+            ["id", "order_id", "carrier", "tracking_code", "status", "shipped_at",
+             "expected_at", "delivered_at", "last_event_at", "pickup_deadline",
+             "suspected_lost_at", "created_at"],
             (_parcel_row(i, customers, rng) for i in range(1, parcel_count + 1)),
-        )
+        )  # fmt: skip
+    if not db_mod.is_sqlite():
+        sync_sequences()
 
 
 def _parcel_row(i: int, customers: int, rng: random.Random) -> tuple:
@@ -108,9 +116,11 @@ def _parcel_row(i: int, customers: int, rng: random.Random) -> tuple:
         s10(i),
         status,
         str(shipped),
+        None,
         delivered,
         str(last),
         pickup,
+        None,
         str(NOW),
     )
 
@@ -138,16 +148,17 @@ def bench_import(path: Path, rows: list[tuple]) -> None:
         "location TEXT, description TEXT)"
     )
     start = time.perf_counter()
-    with database.atomic():
-        database.cursor().executemany("INSERT INTO plain VALUES (?, ?, ?, ?, ?, ?)", rows)
+    with database.atomic():  # the bulk floor: executemany on SQLite, COPY on PostgreSQL
+        insert_rows("plain", PLAIN, rows)
     baseline = len(rows) / (time.perf_counter() - start)
     start = time.perf_counter()
     result = tracking_import.import_file(OFFICER, path)
     took = time.perf_counter() - start
     rate = len(rows) / took
-    print(f"baseline executemany into a plain table: {baseline:,.0f} rows/s")
+    how = "executemany" if db_mod.is_sqlite() else "COPY"
+    print(f"baseline {how} into a plain table: {baseline:,.0f} rows/s")
     print(f"import tracking ({result.summary()}): {took:.1f} s, {rate:,.0f} events/s")
-    print(f"ratio import / bare executemany: {rate / baseline:.3f}  (target >= 50,000 events/s)")
+    print(f"ratio import / bare {how}: {rate / baseline:.3f}  (target >= 50,000 events/s)")
     start = time.perf_counter()
     again = tracking_import.import_file(OFFICER, path)
     took = time.perf_counter() - start
@@ -202,12 +213,16 @@ def main(argv: list[str] | None = None) -> int:
         help="keep the register in this file; an existing one is reused (events and claims "
         "are cleared first); default: a temporary file",
     )
+    parser.add_argument("--pg", metavar="URL", help="on a fresh database of this server")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="bench_parcels_"))
     path = args.db or folder / "bench.db"
-    reuse = path.exists()
+    reuse = path.exists() and not args.pg
     clock.set_clock(clock.FixedClock(NOW.replace(tzinfo=dt.UTC)))
-    db_mod.connect(f"sqlite:///{path}")
+    if args.pg:
+        db_mod.connect(fresh_postgres(args.pg, f"fcbench_parcels_{args.customers}"), migrate=True)
+    else:
+        db_mod.connect(f"sqlite:///{path}", migrate=True)
     if reuse:
         reset_register()
         args.parcels = parcels_total()
@@ -216,12 +231,15 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         build_register(args.customers, args.parcels, random.Random(7))
         database.execute_sql("ANALYZE")
-        # a register at rest: the build's WAL folded into the file, not left to the first
-        # measured commit to checkpoint
-        db_mod.checkpoint()
+        if db_mod.is_sqlite():
+            # a register at rest: the build's WAL folded into the file, not left to the first
+            # measured commit to checkpoint
+            db_mod.checkpoint()
         os.sync()  # and on disk: the kernel's writeback of the new file is not measured
+        backend = "SQLite" if db_mod.is_sqlite() else "PostgreSQL"
         print(
-            f"register: {args.customers:,} customers, {args.parcels:,} parcels built in "
+            f"register ({backend}): {args.customers:,} customers, {args.parcels:,} parcels "
+            "built in "
             f"{time.perf_counter() - start:.0f} s"
         )
     events_file = folder / "events.csv"

@@ -1,6 +1,8 @@
-"""Audience CSVs and the access export in a large register (SQLite).
+"""Audience CSVs and the access export in a large register (SQLite, or PostgreSQL).
 
-Run: python -m bench.bench_requests [--customers N]   (default 1,000,000)
+Run: python -m bench requests [--customers N] [--pg URL]   (default 1,000,000)
+With ``--pg URL`` the register is a fresh database ``fcbench_requests_N`` on that server,
+filled with the same rows by COPY.
 Baseline (same run): a bare streaming SELECT of the same columns written by the same csv writer,
 with no objection/restriction rule and no keyset paging. Memory: peak Python allocations while
 writing (tracemalloc, in a separate pass).
@@ -11,12 +13,14 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import io
 import random
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
+from bench.bench_demo import fresh_postgres
 from finconsole.core.kernel import clock
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.register import audience
@@ -60,7 +64,24 @@ def _insert(model, rows: list[dict]) -> None:
     values = [
         tuple(v.isoformat(" ") if isinstance(v, dt.datetime) else v for v in r) for r in values
     ]
-    database.cursor().executemany(sql, values)
+    if db.is_sqlite():
+        database.cursor().executemany(sql, values)
+        return
+    # PostgreSQL: COPY (text format: NULL as \N, booleans as t/f; no tabs in these values)
+    buffer = io.StringIO()
+    for row in values:
+        buffer.write("\t".join(_copy_text(v) for v in row) + "\n")
+    buffer.seek(0)
+    table = model._meta.table_name
+    database.cursor().copy_expert(f'COPY "{table}" ({columns}) FROM STDIN', buffer)
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value)
 
 
 def fill(n: int, rng: random.Random) -> None:
@@ -158,15 +179,24 @@ def one_export_ms(customer_id: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench requests")
     parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--pg", metavar="URL", help="on a fresh database of this server")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         runtime.set_config(Config(defaults(), Path(tmp) / "config.toml"))
         keys.create_key_file(Path(tmp) / "finconsole.key")
         clock.set_clock(clock.FixedClock(NOW.replace(tzinfo=dt.UTC)))
-        db.connect(f"sqlite:///{tmp}/bench.db", migrate=True)
+        if args.pg:
+            url = fresh_postgres(args.pg, f"fcbench_requests_{args.customers}")
+            db.connect(url, migrate=True)
+        else:
+            db.connect(f"sqlite:///{tmp}/bench.db", migrate=True)
         start = time.perf_counter()
         fill(args.customers, random.Random(7))
-        print(f"filled {args.customers:,} customers in {time.perf_counter() - start:.1f} s")
+        if args.pg:
+            database.execute_sql("ANALYZE")
+        backend = "SQLite" if db.is_sqlite() else "PostgreSQL"
+        print(f"filled {args.customers:,} customers ({backend}) in "
+              f"{time.perf_counter() - start:.1f} s")  # fmt: skip
         base_s, base_rows, base_kb = timed_csv(baseline)
         mkt_s, mkt_rows, mkt_kb = timed_csv(lambda s: audience.write_csv(OFFICER, "marketing", s))
         st_s, st_rows, st_kb = timed_csv(lambda s: audience.write_csv(OFFICER, "statistics", s))

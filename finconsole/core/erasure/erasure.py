@@ -71,7 +71,7 @@ TOUCHED_TABLES = [
     "disclosure",
     "authority_inquiry",
     "inquiry_subject",
-    search.TERM_TABLE,
+    *search.PG_TABLES,
     "outbox_message",
 ]
 REQUEST_TEXT_FIELDS = ("subject_description", "details", "identity_method")

@@ -51,7 +51,7 @@ TOUCHED_TABLES = [
     "disclosure",
     "task",
     "inquiry_subject",
-    search.TERM_TABLE,
+    *search.PG_TABLES,
 ]
 
 

@@ -104,6 +104,13 @@ def _backfill_answered(db: pw.Database) -> None:
             models.Request.update(answered_at=day).where(models.Request.id == req.id).execute()
 
 
+def _m_i19_search_doc(db: pw.Database) -> None:
+    """PostgreSQL: the search's document table (one row a customer), filled from the term
+    table; the search checks a candidate's other words on it with one LIKE (#19). Idempotent;
+    nothing on SQLite, whose FTS5 table stores the documents already."""
+    search.create_document_table(db)
+
+
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _m1_initial,
     _m2_drop_unused_order_indexes,
@@ -111,6 +118,7 @@ MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _m4_customer_email_lower_index,
     _m_i15b_staff_enrolment,
     _m_i17_day_of_work,
+    _m_i19_search_doc,
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

@@ -10,19 +10,24 @@ SQLite: an FTS5 table (not contentless: see ``create_index``) with ``secure-dele
 a row removes its terms for good, which erasure relies on) and prefix indexes for 1-4
 characters: a prefix query longer than that merges the few terms it matches, a shorter one reads
 one prepared doclist, so even ``a`` or ``s k`` answer in well under a millisecond instead of
-merging every term that starts with the letter. PostgreSQL: a ``search_term`` table with a
-``text_pattern_ops`` index. User text never reaches MATCH unquoted: tokens are letters and
-digits only, each double-quoted.
+merging every term that starts with the letter. PostgreSQL: a ``search_term`` table (one row
+a token) with a ``text_pattern_ops`` index finds the customers of a rare word, and a
+``search_doc`` table (one row a customer: the tokens, space-separated) checks the other words of
+a candidate with one LIKE, or is walked in id order when every word is common (``postgres_plan``).
+User text never reaches MATCH unquoted: tokens are letters and digits only, each
+double-quoted; on PostgreSQL they are bound parameters with no LIKE wildcard in them.
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import json
 import re
+import time
 import unicodedata
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
 
 import peewee as pw
 
@@ -38,6 +43,9 @@ from finconsole.core.store.models import (
 
 FTS_TABLE = "customer_fts"
 TERM_TABLE = "search_term"
+DOC_TABLE = "search_doc"
+# PostgreSQL's search tables: both hold a customer's tokens (erasure deletes and vacuums them)
+PG_TABLES = (TERM_TABLE, DOC_TABLE)
 FTS_OPTIONS = (
     "doc, prefix='1 2 3 4', tokenize='unicode61 remove_diacritics 2', detail=none, columnsize=0"
 )
@@ -203,6 +211,32 @@ def create_index(db: pw.Database) -> None:
         )
 
 
+def create_document_table(db: pw.Database) -> None:
+    """PostgreSQL: one row a customer holding its document (migration ``_m_i19_search_doc``).
+
+    Filled from the term table when new, so an older register answers at once. The leading
+    and trailing space make "some token starts with w" one ``doc LIKE '% w%'``.
+    """
+    if is_sqlite(db):
+        return
+    # the plan is chosen from the planner's estimate of a prefix's terms: with 1,000 common
+    # terms and histogram buckets (default 100) it is within ~10 % at 1M, not 2-100x off
+    db.execute_sql(f"ALTER TABLE {TERM_TABLE} ALTER COLUMN term SET STATISTICS 1000")
+    exists = db.table_exists(DOC_TABLE)
+    db.execute_sql(
+        f"CREATE TABLE IF NOT EXISTS {DOC_TABLE} ("
+        "customer_id INTEGER PRIMARY KEY REFERENCES customer(id) ON DELETE CASCADE, "
+        "doc TEXT NOT NULL)"
+    )
+    if not exists:
+        db.execute_sql(
+            f"INSERT INTO {DOC_TABLE} (customer_id, doc) "
+            f"SELECT customer_id, ' ' || string_agg(term, ' ') || ' ' FROM {TERM_TABLE} "
+            "GROUP BY customer_id"
+        )
+    db.execute_sql(f"ANALYZE {TERM_TABLE}, {DOC_TABLE}")
+
+
 def document_for(customer_id: int) -> str | None:
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None:
@@ -246,7 +280,8 @@ def reindex_many(customer_ids: Iterable[int]) -> None:
         if is_sqlite():
             database.execute_sql(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", part)
         else:
-            database.execute_sql(f"DELETE FROM {TERM_TABLE} WHERE customer_id IN ({marks})", part)
+            for table in PG_TABLES:
+                database.execute_sql(f"DELETE FROM {table} WHERE customer_id IN ({marks})", part)
         write_documents(list(_documents_for(part).items()))
 
 
@@ -285,17 +320,46 @@ def write_documents(rows: list[tuple[int, str]]) -> None:
     if is_sqlite():
         database.cursor().executemany(f"INSERT INTO {FTS_TABLE}(rowid, doc) VALUES (?, ?)", rows)
     else:
-        cursor = database.cursor()
-        if hasattr(cursor, "copy_expert"):  # psycopg2: COPY, ~50x faster than executemany
-            buffer = io.StringIO()
-            buffer.writelines(f"{cid}\t{term}\n" for cid, doc in rows for term in doc.split())
-            buffer.seek(0)
-            cursor.copy_expert(f"COPY {TERM_TABLE} (customer_id, term) FROM STDIN", buffer)
-        else:
-            pairs = [(cid, term) for cid, doc in rows for term in doc.split()]
-            cursor.executemany(
-                f"INSERT INTO {TERM_TABLE}(customer_id, term) VALUES (%s, %s)", pairs
-            )
+        pairs = [(cid, term) for cid, doc in rows for term in doc.split()]
+        copy_rows(TERM_TABLE, ("customer_id", "term"), pairs)
+        copy_rows(DOC_TABLE, ("customer_id", "doc"), [(cid, f" {doc} ") for cid, doc in rows])
+
+
+def copy_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """PostgreSQL: insert rows with COPY (~50x faster than psycopg2's executemany, which
+    sends one statement a row). Any values: None as NULL, booleans, dates, text escaped."""
+    if not rows:
+        return
+    cursor = database.cursor()
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    if hasattr(cursor, "copy_expert"):  # psycopg2
+        buffer = io.StringIO()
+        buffer.writelines("\t".join(map(_copy_text, row)) + "\n" for row in rows)
+        buffer.seek(0)
+        cursor.copy_expert(sql, buffer)
+    elif hasattr(cursor, "copy"):  # psycopg 3
+        with cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: Any) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
 
 
 def start_bulk_load() -> None:
@@ -310,7 +374,7 @@ def finish_bulk_load() -> None:
         database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')")
         database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('automerge', 4)")
     else:
-        database.execute_sql(f"ANALYZE {TERM_TABLE}")
+        database.execute_sql(f"ANALYZE {TERM_TABLE}, {DOC_TABLE}")
 
 
 def build_index_apart(connection: Any, batches: Iterable[list[tuple[int, str]]]) -> None:
@@ -359,7 +423,8 @@ def remove(customer_id: int) -> None:
     if is_sqlite():
         database.execute_sql(f"DELETE FROM {FTS_TABLE} WHERE rowid = ?", (customer_id,))
     else:
-        database.execute_sql(f"DELETE FROM {TERM_TABLE} WHERE customer_id = %s", (customer_id,))
+        for table in PG_TABLES:
+            database.execute_sql(f"DELETE FROM {table} WHERE customer_id = %s", (customer_id,))
 
 
 # --- querying ---------------------------------------------------------------------------------
@@ -383,72 +448,208 @@ def matching_ids(
         )
         params: tuple = (match, after_id, limit)
     else:
-        return _postgres_ids(words, limit, after_id, restricted_clause.format(false="false"))
+        restricted = restricted_clause.format(false="false")
+        plan = postgres_plan(words, limit, after_id, restricted)
+        ids = run_postgres_plan(plan)
+        if not ids and plan.guarded:  # the walk's guard found the rarest word rare after all
+            ids = run_postgres_plan(postgres_plan(words, limit, after_id, restricted, "drive"))
+        return ids
     return [row[0] for row in database.execute_sql(sql, params)]
 
 
-# Term counts (capped) pick the PostgreSQL plan: below PG_RARE the word drives; when every word
-# reaches PG_COMMON, walking the customers in id order fills a page soonest.
-PG_RARE = 300
-PG_COMMON = 20_000
-_PG_HAS_TERM = (
-    f" AND EXISTS (SELECT 1 FROM {TERM_TABLE} t WHERE t.customer_id = c.id AND t.term LIKE %s)"
+# The PostgreSQL plan is chosen by cost, from the planner's own estimate of each word's index
+# terms (its statistics of ``search_term.term``, 1,000 buckets). Measured on 2 cores, in µs:
+PG_COST_ENTRY = 0.4  # reading and sorting one index entry of a word's range
+PG_COST_PROBE = 6.0  # checking one candidate customer's document (an index look-up)
+PG_COST_WALK = 1.0  # checking the next document in a walk in id order (a LIKE, no look-up)
+PG_TERMS_PER_CUSTOMER = 1.6  # a name matches a customer's name and their email parts
+# A walk reads on until the page is full, all the register when nothing matches: before one,
+# the rarest word's terms are counted up to this (cheap) and it drives if it has fewer.
+PG_WALK_MIN_TERMS = 5000
+# None picks the cheapest plan; "walk", "drive" or "intersect" forces one (tests, bench)
+PG_FORCE_PLAN: str | None = None
+_PG_DOC_HAS = " AND d.doc LIKE %s"
+# Nested loops in id order stop when the page is full, where a hash or merge join would first
+# read every row of a common word; no parallel workers (their start costs more than a page);
+# the joins in the order written (the document is checked before the customer row is read);
+# each document and customer looked up by its key (the planner, thinking '% w%' rare, would
+# otherwise scan all the documents once and match every candidate against them).
+_PG_SETTINGS = (
+    "enable_hashjoin = off",
+    "enable_mergejoin = off",
+    "enable_seqscan = off",
+    "enable_material = off",
+    "max_parallel_workers_per_gather = 0",
+    "join_collapse_limit = 1",
 )
-_PG_WORD_IDS = f"SELECT customer_id FROM {TERM_TABLE} WHERE term LIKE %s"
 
 
-def _postgres_ids(words: list[str], limit: int, after_id: int, restricted: str) -> list[int]:
-    """Three plans, chosen by how many index terms each word matches.
+class PgPlan(NamedTuple):
+    """A PostgreSQL search plan: its SQL, parameters, the planner settings (``SET LOCAL``) it
+    runs with, and whether it is a walk that returns nothing when its guard fails."""
 
-    A rare word (a surname, a phone number, an order number): take its few customers from
-    the term index and check the other words per customer. Only very common words (``s k``):
-    walk the customers in id order, checking each word, until a page is full. In between
-    (``antti vi``): intersect the words' customer sets with hashes, which reads each word's
-    index range once instead of probing per customer.
+    sql: str
+    params: list
+    settings: tuple[str, ...]
+    guarded: bool = False
+
+
+def postgres_plan(
+    words: list[str],
+    limit: int,
+    after_id: int,
+    restricted: str = "",
+    force: str | None = None,
+) -> PgPlan:
+    """The plan that finds ``words`` on PostgreSQL (``run_postgres_plan``; ``bench search``
+    EXPLAINs it); ``force`` names one (else ``PG_FORCE_PLAN``, else the cheapest).
+
+    Three plans, the cheapest by estimated cost. Walk: the documents in id order, checking
+    each word with a LIKE, until a page is full; cheapest when the words together match a
+    good share of the register (``e``, ``s k``, ``virtanen``). Drive: the rarest word's
+    customers from the term index, sorted, their documents checked for the other words until
+    the page is full (``teemu ma``, a phone number, an order number). Intersect: the two
+    rarest words' customer sets intersected with a hash, then the others checked: when both
+    are middling (``lauri heino``), reading both ranges once beats checking thousands of
+    documents that do not match.
     """
-    counts = {w: _count_upto(w, PG_COMMON) for w in words}
-    rarest = min(words, key=lambda w: counts[w])
-    if counts[rarest] < PG_RARE:
-        others = [w for w in words if w != rarest]
-        sql = (
-            f"WITH hits AS MATERIALIZED (SELECT DISTINCT customer_id FROM {TERM_TABLE} "
-            "WHERE term LIKE %s AND customer_id > %s) "
-            "SELECT c.id FROM hits h JOIN customer c ON c.id = h.customer_id WHERE TRUE"
-            + restricted
-            + _PG_HAS_TERM * len(others)
-            + " ORDER BY c.id LIMIT %s"
+    estimates = _estimates(words)
+    customers = max(1.0, _pg_customers())
+    share = {w: min(1.0, estimates[w] / PG_TERMS_PER_CUSTOMER / customers) for w in words}
+    ordered = sorted(words, key=lambda w: estimates[w])
+    costs = _plan_costs(ordered, estimates, share, limit, customers)
+    forced = force or PG_FORCE_PLAN
+    plan = forced or min(costs, key=lambda name: costs[name])
+    if plan == "walk":
+        return _pg_walk(ordered, limit, after_id, restricted, guard=not forced)
+    if plan == "drive" or len(ordered) == 1:
+        drive = f"SELECT customer_id FROM {TERM_TABLE} WHERE term LIKE %s AND customer_id > %s"
+        params = [ordered[0] + "%", after_id]
+        checked = ordered[1:]
+    else:
+        drive = (
+            f"SELECT customer_id FROM {TERM_TABLE} WHERE term LIKE %s AND customer_id > %s "
+            f"INTERSECT SELECT customer_id FROM {TERM_TABLE} WHERE term LIKE %s "
+            "AND customer_id > %s"
         )
-        params = [rarest + "%", after_id] + [w + "%" for w in others] + [limit]
-        return _without_hash_joins(sql, params)
-    if counts[rarest] >= PG_COMMON:
-        sql = (
-            "SELECT c.id FROM customer c WHERE c.id > %s"
-            + restricted
-            + _PG_HAS_TERM * len(words)
-            + " ORDER BY c.id LIMIT %s"
-        )
-        return _without_hash_joins(sql, [after_id] + [w + "%" for w in words] + [limit])
-    intersection = " INTERSECT ".join([_PG_WORD_IDS] * len(words))
+        params = [ordered[0] + "%", after_id, ordered[1] + "%", after_id]
+        checked = ordered[2:]
+    doc_join = f" JOIN {DOC_TABLE} d ON d.customer_id = h.customer_id" if checked else ""
+    # a subquery, not a CTE: the planner knows its rows come in id order and needs no sort
     sql = (
-        f"SELECT c.id FROM customer c WHERE c.id IN ({intersection}) AND c.id > %s"
-        + restricted
-        + " ORDER BY c.id LIMIT %s"
+        f"SELECT h.customer_id FROM (SELECT DISTINCT customer_id FROM ({drive}) x "
+        f"ORDER BY customer_id) h{doc_join} JOIN customer c ON c.id = h.customer_id "
+        "WHERE TRUE" + _PG_DOC_HAS * len(checked) + restricted + " ORDER BY h.customer_id LIMIT %s"
     )
-    params = [w + "%" for w in words] + [after_id, limit]
-    return [row[0] for row in database.execute_sql(sql, params)]
+    params += [_doc_pattern(w) for w in checked] + [limit]
+    # the hash join of the intersection is a set operation, not a join: still allowed
+    return PgPlan(sql, params, _PG_SETTINGS)
 
 
-def _without_hash_joins(sql: str, params: list) -> list[int]:
-    """Nested loops only: a hash join would first read every term of a common word."""
+def _plan_costs(
+    ordered: list[str],
+    estimates: dict[str, float],
+    share: dict[str, float],
+    limit: int,
+    customers: float,
+) -> dict[str, float]:
+    """Estimated µs of each plan (see ``postgres_plan``); ``ordered`` rarest first."""
+    both = 1.0
+    for w in ordered:
+        both *= share[w]
+    costs = {"walk": min(customers, limit / max(both, 1e-9)) * PG_COST_WALK}
+    rarest = ordered[0]
+    rest = both / share[rarest]
+    candidates = estimates[rarest] / PG_TERMS_PER_CUSTOMER
+    checks = min(candidates, limit / max(rest, 1e-9)) if len(ordered) > 1 else limit
+    costs["drive"] = estimates[rarest] * PG_COST_ENTRY + checks * PG_COST_PROBE
+    if len(ordered) > 1:
+        second = ordered[1]
+        rest = rest / share[second]
+        common = candidates * share[second]
+        checks = min(common, limit / max(rest, 1e-9)) if len(ordered) > 2 else min(common, limit)
+        reading = (estimates[rarest] + estimates[second]) * PG_COST_ENTRY
+        costs["intersect"] = reading + checks * PG_COST_PROBE
+    return costs
+
+
+def _pg_walk(words: list[str], limit: int, after_id: int, restricted: str, guard: bool) -> PgPlan:
+    """With ``guard``, the walk first counts the rarest word's terms up to PG_WALK_MIN_TERMS
+    (an InitPlan, run once before the scan) and returns nothing if it has fewer: a walk for
+    a word that is rare after all would read every document."""
+    gate = ""
+    params: list = [after_id]
+    if guard:
+        gate = (
+            f" AND (SELECT count(*) FROM (SELECT 1 FROM {TERM_TABLE} WHERE term LIKE %s "
+            "LIMIT %s) g) >= %s"
+        )
+        params += [words[0] + "%", PG_WALK_MIN_TERMS, PG_WALK_MIN_TERMS]
+    sql = (
+        f"SELECT d.customer_id FROM {DOC_TABLE} d JOIN customer c ON c.id = d.customer_id "
+        "WHERE d.customer_id > %s"
+        + gate
+        + _PG_DOC_HAS * len(words)
+        + restricted
+        + " ORDER BY d.customer_id LIMIT %s"
+    )
+    params += [_doc_pattern(w) for w in words] + [limit]
+    # no sort: the planner thinks '% w%' rare and would sort the matching documents
+    return PgPlan(sql, params, (*_PG_SETTINGS, "enable_sort = off"), guarded=guard)
+
+
+def _doc_pattern(word: str) -> str:
+    """'% w%': some token of the document (space-separated, with a space before the first)
+    starts with ``word`` (letters and digits only: no LIKE wildcard can be in it)."""
+    return f"% {word}%"
+
+
+def run_postgres_plan(plan: PgPlan) -> list[int]:
+    """Run a plan of ``postgres_plan`` with its planner settings (for this statement only:
+    put back at once, in case this is a savepoint of a longer transaction)."""
     with database.atomic():
-        database.execute_sql("SET LOCAL enable_hashjoin = off")
-        database.execute_sql("SET LOCAL enable_mergejoin = off")
-        ids = [row[0] for row in database.execute_sql(sql, params)]
-        database.execute_sql("SET LOCAL enable_hashjoin TO DEFAULT")
-        database.execute_sql("SET LOCAL enable_mergejoin TO DEFAULT")
+        _run_all([f"SET LOCAL {s}" for s in plan.settings])
+        ids = [row[0] for row in database.execute_sql(plan.sql, plan.params)]
+        _run_all([f"SET LOCAL {s.split(' =')[0]} TO DEFAULT" for s in plan.settings])
     return ids
 
 
-def _count_upto(word: str, cap: int) -> int:
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM {TERM_TABLE} WHERE term LIKE %s LIMIT %s) x"
-    return database.execute_sql(sql, (word + "%", cap)).fetchone()[0]
+def _run_all(statements: list[str]) -> None:
+    """Statements without parameters: in one round trip with psycopg2 (which sends several
+    at once), one by one with a driver that does not (psycopg 3 with parameters)."""
+    if hasattr(database.cursor(), "copy_expert"):
+        database.execute_sql("; ".join(statements))
+    else:
+        for statement in statements:
+            database.execute_sql(statement)
+
+
+def _estimates(words: list[str]) -> dict[str, float]:
+    """The planner's estimate of the index terms starting with each word (its statistics of
+    ``search_term.term``): one planning step for all the words, no index read."""
+    one = f"SELECT 1 FROM {TERM_TABLE} WHERE term LIKE %s"
+    sql = "EXPLAIN (FORMAT JSON) " + " UNION ALL ".join([one] * len(words))
+    plan = database.execute_sql(sql, [w + "%" for w in words]).fetchone()[0]
+    if isinstance(plan, str):  # a driver that does not parse JSON
+        plan = json.loads(plan)
+    top = plan[0]["Plan"]
+    nodes = top["Plans"] if len(words) > 1 else [top]  # an Append of one scan a word
+    return {w: float(node["Plan Rows"]) for w, node in zip(words, nodes, strict=True)}
+
+
+_customers_seen: dict[str, tuple[float, float]] = {}  # database name -> (read at, count)
+
+
+def _pg_customers() -> float:
+    """How many documents there are, from the statistics (no count of the table); read
+    again at most once a minute (it moves only with imports and erasures)."""
+    now = time.monotonic()
+    name = str(getattr(database.obj, "database", ""))
+    at, count = _customers_seen.get(name, (-1e9, 0.0))
+    if now - at > 60:
+        row = database.execute_sql(
+            "SELECT reltuples FROM pg_class WHERE relname = %s", (DOC_TABLE,)
+        ).fetchone()
+        count = float(row[0]) if row and row[0] and row[0] > 0 else 0.0
+        _customers_seen[name] = (now, count)
+    return count or 1000.0
