@@ -14,14 +14,9 @@ from finconsole.core.transfer.folder import files_folder
 from finconsole.tui.app import FinconsoleApp
 from finconsole.tui.screens.imports.import_screen import ImportScreen
 from finconsole.tui.screens.transparency.notice import NoticeScreen, SavePathDialog
+from tests.tui.helpers import settle
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
-
-
-async def settle(app, pilot) -> None:
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def test_the_import_field_offers_the_newest_inbox_file(db, officer, runtime_config):

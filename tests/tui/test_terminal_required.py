@@ -105,13 +105,12 @@ def test_the_watchdog_ends_a_process_that_does_not_finish_its_exit():
 async def test_an_empty_register_over_ssh_gets_no_first_run_setup(db, clock, monkeypatch):
     from finconsole.core.settings import runtime
     from finconsole.tui.app import FinconsoleApp, FirstRunRefused
+    from tests.tui.helpers import settle
 
     monkeypatch.setenv("SSH_CONNECTION", "192.0.2.7 50000 192.0.2.1 22")
     app = FinconsoleApp(runtime.get_config(), connect=lambda: None)
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(app, pilot)
     assert isinstance(app.startup_error, FirstRunRefused)
     assert "finconsole user add NAME --role officer" in str(app.startup_error)
     assert app.return_code == 1

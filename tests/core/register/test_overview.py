@@ -20,20 +20,21 @@ from finconsole.core.store.models import (
 T0 = dt.datetime(2026, 3, 1, 10, 0)
 
 
-def _customer_with_orders(officer, n_orders=2):
+def _customer_with_orders(officer, n_orders=2, first_name="Anna", first_order=1000):
     c = customers.create(
         officer,
-        {"first_name": "Anna", "last_name": "Virtanen", "email": "anna@example.fi"},
+        {"first_name": first_name, "last_name": "Virtanen", "email": f"{first_name}@example.fi"},
         {"street": "Kauppakatu 1", "postcode": "00100", "city": "Helsinki"},
     )
     for i in range(n_orders):
         o = orders.create(
             officer,
             c["id"],
-            {"order_number": f"#{1000 + i}", "ordered_at": T0 + dt.timedelta(days=i)},
+            {"order_number": f"#{first_order + i}", "ordered_at": T0 + dt.timedelta(days=i)},
             [{"product": "Figure", "quantity": 2, "unit_price_cents": 1500}],
         )
-        p = Parcel.create(order=o["id"], carrier="posti", tracking_code=f"JJFI6000{i}")
+        code = f"JJFI6{first_order // 1000 - 1:03d}{i}"  # JJFI6000{i} for the first customer
+        p = Parcel.create(order=o["id"], carrier="posti", tracking_code=code)
         TrackingEvent.create(parcel=p, occurred_at=T0, status="info_received", code="68")
         TrackingEvent.create(
             parcel=p,
@@ -80,23 +81,30 @@ def test_overview_holds_everything(db, officer, support, clock):
 
 
 def test_overview_audits_once_and_uses_few_queries(db, officer, clock):
-    c = _customer_with_orders(officer, 8)
+    few = _customer_with_orders(officer, 1)
+    many = _customer_with_orders(officer, 8, first_name="Aino", first_order=2000)
     before = AuditEvent.select().where(AuditEvent.action == "view_customer").count()
-    count = {"n": 0}
     original = database.obj.execute_sql
 
-    def counting(sql, params=None, *a, **k):
-        count["n"] += 1
-        return original(sql, params, *a, **k)
+    def queries_for(customer_id: int) -> int:
+        count = {"n": 0}
 
-    database.obj.execute_sql = counting
-    try:
-        overview.customer_overview(officer, c["id"])
-    finally:
-        database.obj.execute_sql = original
+        def counting(sql, params=None, *a, **k):
+            count["n"] += 1
+            return original(sql, params, *a, **k)
+
+        database.obj.execute_sql = counting
+        try:
+            overview.customer_overview(officer, customer_id)
+        finally:
+            database.obj.execute_sql = original
+        return count["n"]
+
+    with_one, with_eight = queries_for(few["id"]), queries_for(many["id"])
     after = AuditEvent.select().where(AuditEvent.action == "view_customer").count()
-    assert after == before + 1
-    assert count["n"] <= 14  # 8 reads + the audit append, not one query per order or parcel
+    assert after == before + 2
+    # not one query per order or parcel: the reads, the key check and the audit append
+    assert with_eight == with_one <= 16
 
 
 def test_support_does_not_see_restricted(db, officer, support, clock):
