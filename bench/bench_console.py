@@ -71,6 +71,7 @@ def build_register(path: Path, n: int) -> int:
     from finconsole.core.store import db
     from finconsole.core.store import search_index as search
     from finconsole.core.store.models import database
+    from finconsole.core.store.search_tokens import customer_document, fold
 
     db.connect(f"sqlite:///{path}", migrate=True)
     rng = random.Random(7)
@@ -82,7 +83,7 @@ def build_register(path: Path, n: int) -> int:
             people, addresses, orders, docs = [], [], [], []
             for cid in ids:
                 first, last = rng.choice(FIRST), rng.choice(LAST)
-                email = f"{first.lower()}.{search.fold(last)}{cid}@example.fi"
+                email = f"{first.lower()}.{fold(last)}{cid}@example.fi"
                 phone = f"+35840{cid:07d}"
                 at = BASE + dt.timedelta(minutes=cid)
                 people.append((cid, first, last, email, phone, at, at))
@@ -94,7 +95,7 @@ def build_register(path: Path, n: int) -> int:
                     orders.append((cid, cid, number, at))
                     codes.append(number)
                 data = {"first_name": first, "last_name": last, "email": email, "phone": phone}
-                docs.append((cid, search.customer_document(data, [postcode], codes)))
+                docs.append((cid, customer_document(data, [postcode], codes)))
             cursor.executemany(
                 "INSERT INTO customer (id, first_name, last_name, email, phone, language, note,"
                 " restricted, created_at, updated_at, version)"

@@ -33,6 +33,7 @@ from finconsole.core.settings import keys, runtime
 from finconsole.core.store import db
 from finconsole.core.store import search_index as search
 from finconsole.core.store.models import Customer, database
+from finconsole.core.store.search_tokens import customer_document
 
 TARGETS = 30  # customers with 8 orders, erased one by one and timed
 RETENTION = 10_000  # shells whose hold ended, completed in one retention run
@@ -71,7 +72,7 @@ def build(n: int, rng: random.Random) -> None:
         postcode = f"{rng.randrange(100, 99999):05d}"
         addresses.append((cid, "postal", f"Katu {cid}", "", postcode, "Helsinki", "FI", 1, 1))
         codes = [f"FS-{cid}", f"JJFI{cid:010d}"]
-        docs.append((cid, search.customer_document(
+        docs.append((cid, customer_document(
             {"first_name": first, "last_name": last, "email": email, "phone": phone},
             [postcode], codes)))  # fmt: skip
     with database.atomic():

@@ -25,8 +25,7 @@ from bench import pg_old_plan
 from bench.common import describe, percentile, postgres_register, sqlite_register
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.register import customers, find
-from finconsole.core.store import db
-from finconsole.core.store import search_index as search
+from finconsole.core.store import db, search_query, search_tokens
 from finconsole.core.store.models import Address, Customer, Order, Parcel, database
 
 MIX = {"one_letter": 15, "two_letters": 15, "prefix": 30, "two_words": 40, "email": 15}
@@ -114,10 +113,10 @@ def explain_slowest(indexed: list[float], queries: list[str]) -> None:
     """EXPLAIN (ANALYZE, BUFFERS) of each kind's slowest query, as the search runs it."""
     for kind, start, end in _kinds():
         ms, query = max(zip(indexed[start:end], queries[start:end]))
-        words = search.query_tokens(query)
+        words = search_tokens.query_tokens(query)
         if not words:
             continue
-        plan = search.postgres_plan(words, 50, 0, " AND c.restricted = false")
+        plan = search_query.postgres_plan(words, 50, 0, " AND c.restricted = false")
         with database.atomic():
             for setting in plan.settings:
                 database.execute_sql(f"SET LOCAL {setting}")
@@ -195,7 +194,7 @@ def _end(kind: str) -> int:
 
 def like_scan(query: str, limit: int = 50) -> list[int]:
     """The same question without an index: every word somewhere in the customer's fields."""
-    words = search.query_tokens(query) or [query]
+    words = search_tokens.query_tokens(query) or [query]
     mark = "?" if db.is_sqlite() else "%s"
     one_word = (
         f"(c.first_name LIKE {mark} OR c.last_name LIKE {mark} OR c.email LIKE {mark} "

@@ -4,11 +4,12 @@ time it against the current one in the same run. Same answers; only the plan dif
 from __future__ import annotations
 
 from finconsole.core.store.models import database
-from finconsole.core.store.search_index import TERM_TABLE, query_tokens
+from finconsole.core.store.search_index import TERM_TABLE
+from finconsole.core.store.search_tokens import query_tokens
 
 
 def matching_ids(query: str, limit: int = 50, after_id: int = 0) -> list[int]:
-    """``search_index.matching_ids`` as it was (restricted customers included)."""
+    """``search_query.matching_ids`` as it was (restricted customers included)."""
     words = query_tokens(query)
     return _postgres_ids(words, limit, after_id, "") if words else []
 

@@ -210,9 +210,9 @@ def test_database_error_is_not_a_traceback(folder, capsys, monkeypatch):
     def broken(*args, **kwargs):
         raise pw.OperationalError("disk I/O error\nmore detail")
 
-    from finconsole.core.store import search_index as search
+    from finconsole.core.store import search_query
 
-    monkeypatch.setattr(search, "matching_ids", broken)
+    monkeypatch.setattr(search_query, "matching_ids", broken)
     code, _, err = run(capsys, "find", "anna")
     assert code == 1 and one_clear_line(err) == (
         "finconsole: database error: the database file could not be read or written "

@@ -160,7 +160,7 @@ async def test_a_database_error_in_a_worker_is_a_notification(db, officer, monke
     def busy(*args, **kwargs):
         raise pw.OperationalError("database is locked\nDETAIL: anna@example.fi")
 
-    monkeypatch.setattr("finconsole.core.store.search_index.matching_ids", busy)
+    monkeypatch.setattr("finconsole.core.store.search_query.matching_ids", busy)
     monkeypatch.setattr("finconsole.core.transparency.tasks.open_tasks", busy)
     app = FinconsoleApp(Config(defaults(), None), actor=officer)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from finconsole.core.demo import demo_data as d
 from finconsole.core.parcels.carriers import gs1_check_digit, s10_check_digit
-from finconsole.core.store import search_index as search
+from finconsole.core.store import search_tokens
 
 DAY = 86_400
 HISTORY_DAYS = 6 * 365  # the oldest customers signed up six years ago
@@ -71,7 +71,7 @@ def _expand(pairs: list[tuple]) -> list:
 
 
 def _ascii(name: str) -> str:
-    return "".join(search.tokens(name))
+    return "".join(search_tokens.tokens(name))
 
 
 # --- carrier tracking codes --------------------------------------------------------------------
@@ -143,7 +143,9 @@ class RecordFactory:
         self.male = _expand(d.MALE_FIRST)
         self.last = _expand(d.LAST)
         self.ascii = {n: _ascii(n) for n, _ in d.FEMALE_FIRST + d.MALE_FIRST + d.LAST}
-        self.name_tokens = {n: search.tokens(n) for n, _ in d.FEMALE_FIRST + d.MALE_FIRST + d.LAST}
+        self.name_tokens = {
+            n: search_tokens.tokens(n) for n, _ in d.FEMALE_FIRST + d.MALE_FIRST + d.LAST
+        }
         self.cities = _expand([(name, w) for name, (w, _, _) in d.CITIES.items()])
         self.postcodes = {name: pcs.split() for name, (_, pcs, _) in d.CITIES.items()}
         self.streets = {name: streets for name, (_, _, streets) in d.CITIES.items()}
@@ -238,12 +240,12 @@ class RecordFactory:
         return f"{name} {number}"
 
     def _document(self, first, last, email, phone, postcode, codes) -> str:
-        """The same text ``search.customer_document`` builds, from precomputed name tokens."""
+        """The text ``search_tokens.customer_document`` builds, from precomputed name tokens."""
         words = self.name_tokens[first] + self.name_tokens[last]
         if email:
             parts = [p for p in _SPLIT.split(email) if p]
             words += parts + parts + ["".join(parts)]
-        words += search.phone_tokens(phone)
+        words += search_tokens.phone_tokens(phone)
         words.append(postcode)
         words += codes
         return " ".join(dict.fromkeys(words))

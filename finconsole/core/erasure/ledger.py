@@ -12,7 +12,7 @@ import operator
 
 from finconsole.core.access import keyring
 from finconsole.core.store.models import ErasureLedger
-from finconsole.core.store.search_index import fold
+from finconsole.core.store.search_tokens import fold
 
 
 def hash_identifier(kind: str, value: str | None) -> str | None:

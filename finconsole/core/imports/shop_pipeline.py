@@ -28,7 +28,7 @@ from finconsole.core.imports.shop_formats import CustomerRecord, RowRejected
 from finconsole.core.imports.shop_writer import RAW_REJECTS_KEPT
 from finconsole.core.kernel import helpers
 from finconsole.core.kernel.errors import DatabaseError
-from finconsole.core.store import search_index as search
+from finconsole.core.store.search_tokens import customer_document
 
 IN_PROCESS_BYTES = 4 << 20  # below this, parse in-process
 BATCH = 2000  # rows a message
@@ -65,7 +65,7 @@ def document(record: CustomerRecord) -> str:
         "phone": record.phone,
     }
     postcodes = [record.address["postcode"]] if record.address else []
-    return search.customer_document(searchable, postcodes)
+    return customer_document(searchable, postcodes)
 
 
 class relaxed_gc:

@@ -1,6 +1,7 @@
 """Finding customers: the search service the console's register and ``finconsole find`` share.
 
-The index itself (documents, terms, the query plans) lives in ``store/search_index``.
+The index itself lives in ``store``: the documents' tokens in ``search_tokens``, the tables in
+``search_index``, the query plans in ``search_query``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 from finconsole.core.kernel import permissions
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.register import customers, overview
-from finconsole.core.store import search_index
+from finconsole.core.store import search_query
 
 
 def search(actor: Actor, query: str, *, limit: int = 50, after_id: int = 0) -> list[dict[str, Any]]:
@@ -20,11 +21,11 @@ def search(actor: Actor, query: str, *, limit: int = 50, after_id: int = 0) -> l
     Restricted customers are found only by the register officer.
     """
     permissions.require(actor, "search_customers")
-    limit = max(1, min(int(limit), search_index.MAX_LIMIT))
+    limit = max(1, min(int(limit), search_query.MAX_LIMIT))
     include_restricted = permissions.allowed(actor, "view_restricted")
     if not query.strip():
         return customers.recent(actor, limit=limit)
-    ids = search_index.matching_ids(query, limit, after_id, include_restricted)
+    ids = search_query.matching_ids(query, limit, after_id, include_restricted)
     if not after_id:  # "#1225", or "1225" that is an id: that customer first
         by_id, marked = overview.locate_id(actor, query)
         if marked and overview.locate(actor, query) is None:  # not a Shopify "#1001"

@@ -17,7 +17,7 @@ from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import NotFound
 from finconsole.core.orders.orders import order_dict
 from finconsole.core.register.customers import address_dict, customer_dict, recent_ids, summaries
-from finconsole.core.store import search_index as search
+from finconsole.core.store import search_query
 from finconsole.core.store.models import (
     Address,
     Customer,
@@ -251,7 +251,7 @@ def register_page(
     or tracking code also returns where it lands, and that customer comes first.
     """
     permissions.require(actor, "search_customers")
-    limit = max(1, min(int(limit), search.MAX_LIMIT))
+    limit = max(1, min(int(limit), search_query.MAX_LIMIT))
     if not query.strip():
         return summaries(recent_ids(actor, limit, start)), None
     landing = None
@@ -265,7 +265,7 @@ def register_page(
         if landing is None and by_id is not None:
             landing = {"customer_id": by_id, "order_id": None, "by_id": True}
     include_restricted = permissions.allowed(actor, "view_restricted")
-    ids = search.matching_ids(query, limit, start or 0, include_restricted)
+    ids = search_query.matching_ids(query, limit, start or 0, include_restricted)
     if landing:
         ids = [landing["customer_id"]] + [i for i in ids if i != landing["customer_id"]]
     return summaries(ids), landing

@@ -1,10 +1,4 @@
-"""Find customers from a name, email, phone, postcode, order number or tracking code.
-
-One tokenizer serves documents and queries alike: casefolded, accents removed, split on
-anything that is not a letter or digit. Every query word must prefix-match some token of the
-customer (``anna virt`` finds Anna Virtanen). Phone numbers are indexed as E.164 digits and
-national digits, and a query that looks like a phone number is joined into one digit token,
-so ``040 123 4567``, ``0401234567`` and ``+358401234567`` all find the same person.
+"""The search index's storage: its tables, and writing and removing customers' entries.
 
 SQLite: an FTS5 table (not contentless: see ``create_index``) with ``secure-delete`` (deleting
 a row removes its terms for good, which erasure relies on) and prefix indexes for 1-4
@@ -13,21 +7,17 @@ one prepared doclist, so even ``a`` or ``s k`` answer in well under a millisecon
 merging every term that starts with the letter. PostgreSQL: a ``search_term`` table (one row
 a token) with a ``text_pattern_ops`` index finds the customers of a rare word, and a
 ``search_doc`` table (one row a customer: the tokens, space-separated) checks the other words of
-a candidate with one LIKE, or is walked in id order when every word is common (``postgres_plan``).
-User text never reaches MATCH unquoted: tokens are letters and digits only, each
-double-quoted; on PostgreSQL they are bound parameters with no LIKE wildcard in them.
+a candidate with one LIKE, or is walked in id order when every word is common.
+
+A customer's document is made by ``search_tokens.customer_document``; finding customers in
+the index is ``search_query``.
 """
 
 from __future__ import annotations
 
-import functools
 import io
-import json
-import re
-import time
-import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import peewee as pw
 
@@ -40,6 +30,7 @@ from finconsole.core.store.models import (
     is_sqlite,
     tuples,
 )
+from finconsole.core.store.search_tokens import PHONE_END_DIGITS, customer_document
 
 FTS_TABLE = "customer_fts"
 TERM_TABLE = "search_term"
@@ -52,59 +43,9 @@ FTS_OPTIONS = (
 # FTS5 keeps the table in tables of its own: the index, its segment directory, the documents
 # (and _config, the table's settings, e.g. secure-delete)
 FTS_PARTS = ("data", "idx", "content")
-MAX_QUERY_TOKENS = 8
-MAX_LIMIT = 500
-
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_PHONE_QUERY = re.compile(r"^\+?[\d\s\-().]{3,}$")
 
 
-# --- tokenizing ------------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Casefold and strip accents: 'Äänekoski' -> 'aanekoski', 'Søren' -> 'soren'."""
-    if text.isascii():
-        return text.lower()  # the same result, without the per-character work (imports)
-    return _fold_unicode(text)
-
-
-@functools.lru_cache(maxsize=65536)
-def _fold_unicode(text: str) -> str:
-    """Names repeat (a million customers share a few thousand names): cached."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return text.replace("ø", "o").replace("æ", "ae").replace("ß", "ss").replace("đ", "d")
-
-
-def tokens(text: str | None) -> list[str]:
-    if not text:
-        return []
-    return list(_tokens(text))
-
-
-@functools.lru_cache(maxsize=65536)
-def _tokens(text: str) -> tuple[str, ...]:
-    """Cached: an import indexes the same first and last names over and over."""
-    return tuple(t for t in _NON_ALNUM.split(fold(text)) if t)
-
-
-# The last digits of a number, as people read it out ("435 4080"): a Finnish subscriber number
-# is 7 digits after the 2-3 digit area or network code.
-PHONE_END_DIGITS = 7
-
-
-def phone_tokens(e164: str | None) -> list[str]:
-    """'+358401234567' -> ['358401234567', '0401234567', '1234567'] (the number's end too)."""
-    if not e164:
-        return []
-    digits = e164.lstrip("+")
-    out = [digits]
-    if digits.startswith("358"):
-        out.append("0" + digits[3:])
-    if len(digits) > PHONE_END_DIGITS + 1:
-        out.append(digits[-PHONE_END_DIGITS:])
-    return out
+# --- index maintenance -----------------------------------------------------------------------
 
 
 def index_phone_ends(db: pw.Database) -> None:
@@ -126,57 +67,6 @@ def index_phone_ends(db: pw.Database) -> None:
             f"{TERM_TABLE} t WHERE t.customer_id = c.id) AND NOT EXISTS (SELECT 1 FROM "
             f"{TERM_TABLE} t WHERE t.customer_id = c.id AND t.term = right(c.phone, {n}))"
         )
-
-
-def identifier_tokens(code: str | None) -> list[str]:
-    """Order numbers and tracking codes: their parts and the whole code run together."""
-    parts = tokens(code)
-    return parts + (["".join(parts)] if len(parts) > 1 else [])
-
-
-def customer_document(
-    customer: dict[str, Any], postcodes: Iterable[str] = (), codes: Iterable[str] = ()
-) -> str:
-    """The text indexed for a customer: a space-separated list of tokens."""
-    first, last = customer.get("first_name"), customer.get("last_name")
-    words: list[str] = [*(_tokens(first) if first else ()), *(_tokens(last) if last else ())]
-    email = customer.get("email")
-    if email:
-        # not through the cache: every address is different, caching them only evicts names
-        parts = [t for t in _NON_ALNUM.split(fold(email)) if t]
-        words += parts
-        if len(parts) > 1:
-            words.append("".join(parts))  # as identifier_tokens: the address run together
-    words += phone_tokens(customer.get("phone"))
-    for postcode in postcodes:
-        words += tokens(postcode)
-    for code in codes:
-        words += identifier_tokens(code)
-    return " ".join(dict.fromkeys(words))  # unique, order kept
-
-
-def query_tokens(query: str) -> list[str]:
-    """Turn anything a person can type into safe prefix tokens.
-
-    An email address (one word with an ``@``) becomes the single run-together token that
-    ``identifier_tokens`` indexes, so ``anna.virtanen@gm`` is one precise prefix lookup
-    instead of an AND over ``gm``/``com`` parts that half the register shares.
-    """
-    query = query.strip()
-    if "@" in query and not any(ch.isspace() for ch in query):
-        joined = "".join(tokens(query))
-        return [joined] if joined else []
-    if _PHONE_QUERY.match(query) and sum(ch.isdigit() for ch in query) >= 3:
-        digits = re.sub(r"\D", "", query)
-        if query.startswith("+"):
-            return [digits]
-        if digits.startswith("00"):
-            return [digits[2:]]
-        return [digits]
-    return list(dict.fromkeys(tokens(query)))[:MAX_QUERY_TOKENS]
-
-
-# --- index maintenance -----------------------------------------------------------------------
 
 
 def create_index(db: pw.Database) -> None:
@@ -425,231 +315,3 @@ def remove(customer_id: int) -> None:
     else:
         for table in PG_TABLES:
             database.execute_sql(f"DELETE FROM {table} WHERE customer_id = %s", (customer_id,))
-
-
-# --- querying ---------------------------------------------------------------------------------
-
-
-def matching_ids(
-    query: str, limit: int, after_id: int = 0, include_restricted: bool = False
-) -> list[int]:
-    """Customer ids matching every query word, ascending, after ``after_id``."""
-    words = query_tokens(query)
-    if not words:
-        return []
-    restricted_clause = "" if include_restricted else " AND c.restricted = {false}"
-    if is_sqlite():
-        match = " AND ".join(f'"{w}"*' for w in words)
-        sql = (
-            f"SELECT c.id FROM {FTS_TABLE} f JOIN customer c ON c.id = f.rowid "
-            f"WHERE {FTS_TABLE} MATCH ? AND f.rowid > ?"
-            + restricted_clause.format(false=0)
-            + " ORDER BY f.rowid LIMIT ?"
-        )
-        params: tuple = (match, after_id, limit)
-    else:
-        restricted = restricted_clause.format(false="false")
-        plan = postgres_plan(words, limit, after_id, restricted)
-        ids = run_postgres_plan(plan)
-        if not ids and plan.guarded:  # the walk's guard found the rarest word rare after all
-            ids = run_postgres_plan(postgres_plan(words, limit, after_id, restricted, "drive"))
-        return ids
-    return [row[0] for row in database.execute_sql(sql, params)]
-
-
-# The PostgreSQL plan is chosen by cost, from the planner's own estimate of each word's index
-# terms (its statistics of ``search_term.term``, 1,000 buckets). Measured on 2 cores, in µs:
-PG_COST_ENTRY = 0.4  # reading and sorting one index entry of a word's range
-PG_COST_PROBE = 6.0  # checking one candidate customer's document (an index look-up)
-PG_COST_WALK = 1.0  # checking the next document in a walk in id order (a LIKE, no look-up)
-PG_TERMS_PER_CUSTOMER = 1.6  # a name matches a customer's name and their email parts
-# A walk reads on until the page is full, all the register when nothing matches: before one,
-# the rarest word's terms are counted up to this (cheap) and it drives if it has fewer.
-PG_WALK_MIN_TERMS = 5000
-# None picks the cheapest plan; "walk", "drive" or "intersect" forces one (tests, bench)
-PG_FORCE_PLAN: str | None = None
-_PG_DOC_HAS = " AND d.doc LIKE %s"
-# Nested loops in id order stop when the page is full, where a hash or merge join would first
-# read every row of a common word; no parallel workers (their start costs more than a page);
-# the joins in the order written (the document is checked before the customer row is read);
-# each document and customer looked up by its key (the planner, thinking '% w%' rare, would
-# otherwise scan all the documents once and match every candidate against them).
-_PG_SETTINGS = (
-    "enable_hashjoin = off",
-    "enable_mergejoin = off",
-    "enable_seqscan = off",
-    "enable_material = off",
-    "max_parallel_workers_per_gather = 0",
-    "join_collapse_limit = 1",
-)
-
-
-class PgPlan(NamedTuple):
-    """A PostgreSQL search plan: its SQL, parameters, the planner settings (``SET LOCAL``) it
-    runs with, and whether it is a walk that returns nothing when its guard fails."""
-
-    sql: str
-    params: list
-    settings: tuple[str, ...]
-    guarded: bool = False
-
-
-def postgres_plan(
-    words: list[str],
-    limit: int,
-    after_id: int,
-    restricted: str = "",
-    force: str | None = None,
-) -> PgPlan:
-    """The plan that finds ``words`` on PostgreSQL (``run_postgres_plan``; ``bench search``
-    EXPLAINs it); ``force`` names one (else ``PG_FORCE_PLAN``, else the cheapest).
-
-    Three plans, the cheapest by estimated cost. Walk: the documents in id order, checking
-    each word with a LIKE, until a page is full; cheapest when the words together match a
-    good share of the register (``e``, ``s k``, ``virtanen``). Drive: the rarest word's
-    customers from the term index, sorted, their documents checked for the other words until
-    the page is full (``teemu ma``, a phone number, an order number). Intersect: the two
-    rarest words' customer sets intersected with a hash, then the others checked: when both
-    are middling (``lauri heino``), reading both ranges once beats checking thousands of
-    documents that do not match.
-    """
-    estimates = _estimates(words)
-    customers = max(1.0, _pg_customers())
-    share = {w: min(1.0, estimates[w] / PG_TERMS_PER_CUSTOMER / customers) for w in words}
-    ordered = sorted(words, key=lambda w: estimates[w])
-    costs = _plan_costs(ordered, estimates, share, limit, customers)
-    forced = force or PG_FORCE_PLAN
-    plan = forced or min(costs, key=lambda name: costs[name])
-    if plan == "walk":
-        return _pg_walk(ordered, limit, after_id, restricted, guard=not forced)
-    if plan == "drive" or len(ordered) == 1:
-        drive = f"SELECT customer_id FROM {TERM_TABLE} WHERE term LIKE %s AND customer_id > %s"
-        params = [ordered[0] + "%", after_id]
-        checked = ordered[1:]
-    else:
-        drive = (
-            f"SELECT customer_id FROM {TERM_TABLE} WHERE term LIKE %s AND customer_id > %s "
-            f"INTERSECT SELECT customer_id FROM {TERM_TABLE} WHERE term LIKE %s "
-            "AND customer_id > %s"
-        )
-        params = [ordered[0] + "%", after_id, ordered[1] + "%", after_id]
-        checked = ordered[2:]
-    doc_join = f" JOIN {DOC_TABLE} d ON d.customer_id = h.customer_id" if checked else ""
-    # a subquery, not a CTE: the planner knows its rows come in id order and needs no sort
-    sql = (
-        f"SELECT h.customer_id FROM (SELECT DISTINCT customer_id FROM ({drive}) x "
-        f"ORDER BY customer_id) h{doc_join} JOIN customer c ON c.id = h.customer_id "
-        "WHERE TRUE" + _PG_DOC_HAS * len(checked) + restricted + " ORDER BY h.customer_id LIMIT %s"
-    )
-    params += [_doc_pattern(w) for w in checked] + [limit]
-    # the hash join of the intersection is a set operation, not a join: still allowed
-    return PgPlan(sql, params, _PG_SETTINGS)
-
-
-def _plan_costs(
-    ordered: list[str],
-    estimates: dict[str, float],
-    share: dict[str, float],
-    limit: int,
-    customers: float,
-) -> dict[str, float]:
-    """Estimated µs of each plan (see ``postgres_plan``); ``ordered`` rarest first."""
-    both = 1.0
-    for w in ordered:
-        both *= share[w]
-    costs = {"walk": min(customers, limit / max(both, 1e-9)) * PG_COST_WALK}
-    rarest = ordered[0]
-    rest = both / share[rarest]
-    candidates = estimates[rarest] / PG_TERMS_PER_CUSTOMER
-    checks = min(candidates, limit / max(rest, 1e-9)) if len(ordered) > 1 else limit
-    costs["drive"] = estimates[rarest] * PG_COST_ENTRY + checks * PG_COST_PROBE
-    if len(ordered) > 1:
-        second = ordered[1]
-        rest = rest / share[second]
-        common = candidates * share[second]
-        checks = min(common, limit / max(rest, 1e-9)) if len(ordered) > 2 else min(common, limit)
-        reading = (estimates[rarest] + estimates[second]) * PG_COST_ENTRY
-        costs["intersect"] = reading + checks * PG_COST_PROBE
-    return costs
-
-
-def _pg_walk(words: list[str], limit: int, after_id: int, restricted: str, guard: bool) -> PgPlan:
-    """With ``guard``, the walk first counts the rarest word's terms up to PG_WALK_MIN_TERMS
-    (an InitPlan, run once before the scan) and returns nothing if it has fewer: a walk for
-    a word that is rare after all would read every document."""
-    gate = ""
-    params: list = [after_id]
-    if guard:
-        gate = (
-            f" AND (SELECT count(*) FROM (SELECT 1 FROM {TERM_TABLE} WHERE term LIKE %s "
-            "LIMIT %s) g) >= %s"
-        )
-        params += [words[0] + "%", PG_WALK_MIN_TERMS, PG_WALK_MIN_TERMS]
-    sql = (
-        f"SELECT d.customer_id FROM {DOC_TABLE} d JOIN customer c ON c.id = d.customer_id "
-        "WHERE d.customer_id > %s"
-        + gate
-        + _PG_DOC_HAS * len(words)
-        + restricted
-        + " ORDER BY d.customer_id LIMIT %s"
-    )
-    params += [_doc_pattern(w) for w in words] + [limit]
-    # no sort: the planner thinks '% w%' rare and would sort the matching documents
-    return PgPlan(sql, params, (*_PG_SETTINGS, "enable_sort = off"), guarded=guard)
-
-
-def _doc_pattern(word: str) -> str:
-    """'% w%': some token of the document (space-separated, with a space before the first)
-    starts with ``word`` (letters and digits only: no LIKE wildcard can be in it)."""
-    return f"% {word}%"
-
-
-def run_postgres_plan(plan: PgPlan) -> list[int]:
-    """Run a plan of ``postgres_plan`` with its planner settings (for this statement only:
-    put back at once, in case this is a savepoint of a longer transaction)."""
-    with database.atomic():
-        _run_all([f"SET LOCAL {s}" for s in plan.settings])
-        ids = [row[0] for row in database.execute_sql(plan.sql, plan.params)]
-        _run_all([f"SET LOCAL {s.split(' =')[0]} TO DEFAULT" for s in plan.settings])
-    return ids
-
-
-def _run_all(statements: list[str]) -> None:
-    """Statements without parameters: in one round trip with psycopg2 (which sends several
-    at once), one by one with a driver that does not (psycopg 3 with parameters)."""
-    if hasattr(database.cursor(), "copy_expert"):
-        database.execute_sql("; ".join(statements))
-    else:
-        for statement in statements:
-            database.execute_sql(statement)
-
-
-def _estimates(words: list[str]) -> dict[str, float]:
-    """The planner's estimate of the index terms starting with each word (its statistics of
-    ``search_term.term``): one planning step for all the words, no index read."""
-    one = f"SELECT 1 FROM {TERM_TABLE} WHERE term LIKE %s"
-    sql = "EXPLAIN (FORMAT JSON) " + " UNION ALL ".join([one] * len(words))
-    plan = database.execute_sql(sql, [w + "%" for w in words]).fetchone()[0]
-    if isinstance(plan, str):  # a driver that does not parse JSON
-        plan = json.loads(plan)
-    top = plan[0]["Plan"]
-    nodes = top["Plans"] if len(words) > 1 else [top]  # an Append of one scan a word
-    return {w: float(node["Plan Rows"]) for w, node in zip(words, nodes, strict=True)}
-
-
-_customers_seen: dict[str, tuple[float, float]] = {}  # database name -> (read at, count)
-
-
-def _pg_customers() -> float:
-    """How many documents there are, from the statistics (no count of the table); read
-    again at most once a minute (it moves only with imports and erasures)."""
-    now = time.monotonic()
-    name = str(getattr(database.obj, "database", ""))
-    at, count = _customers_seen.get(name, (-1e9, 0.0))
-    if now - at > 60:
-        row = database.execute_sql(
-            "SELECT reltuples FROM pg_class WHERE relname = %s", (DOC_TABLE,)
-        ).fetchone()
-        count = float(row[0]) if row and row[0] and row[0] > 0 else 0.0
-        _customers_seen[name] = (now, count)
-    return count or 1000.0

@@ -5,7 +5,7 @@ import pytest
 from finconsole.core.erasure import erasure, ledger, retention
 from finconsole.core.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from finconsole.core.register import find
-from finconsole.core.store import search_index as search
+from finconsole.core.store import search_query
 from finconsole.core.store.models import (
     Address,
     AuditEvent,
@@ -83,7 +83,7 @@ def test_full_erasure_deletes_every_row(db, officer, clock):
     assert Order.select().count() == OrderLine.select().count() == 0
     assert Parcel.select().count() == TrackingEvent.select().count() == Claim.select().count() == 0
     assert not Order.select().where(Order.id == order.id).exists()
-    assert search.matching_ids("zqxwerasfirst", 10, include_restricted=True) == []
+    assert search_query.matching_ids("zqxwerasfirst", 10, include_restricted=True) == []
     request = Request.get(Request.reference == "R-2026-0001")
     assert request.status == "done" and request.closed_at is not None
     assert request.customer_id is None

@@ -8,7 +8,7 @@ import pytest
 
 from finconsole.core.imports import registry, shop_pipeline
 from finconsole.core.imports.shop_csv import ImportFormatError
-from finconsole.core.store import search_index as search
+from finconsole.core.store import search_query
 from finconsole.core.store.models import Customer
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -38,7 +38,7 @@ def test_helper_process_imports_as_in_process(sqlite_db, officer, helper_process
     again = registry.import_file(officer, "shopify-customers", SHOPIFY_CUSTOMERS)
     assert _summary(again) == (0, 0, 300, 3)
     customer = Customer.get(Customer.shop_ref == "shopify:7000001")
-    assert search.matching_ids(customer.email, 10) == [customer.id]
+    assert search_query.matching_ids(customer.email, 10) == [customer.id]
 
 
 def test_helper_process_error_comes_after_the_rows_before_it(

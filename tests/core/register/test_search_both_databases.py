@@ -14,7 +14,7 @@ from finconsole.core.demo import demo
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.register import find
 from finconsole.core.store import db as db_mod
-from finconsole.core.store import search_index
+from finconsole.core.store import search_index, search_query
 from finconsole.core.store.models import ALL_MODELS, Customer, Order
 
 SIZE = 400
@@ -25,7 +25,7 @@ PLANS = (None, "walk", "drive", "intersect")
 
 def _register(url: str, plans: tuple[str | None, ...] = (None,)) -> list[dict[str, list[int]]]:
     """Fill ``url`` with the demo register and run the query set once for each of ``plans``
-    (``search_index.PG_FORCE_PLAN``; nothing changes on SQLite)."""
+    (``search_query.PG_FORCE_PLAN``; nothing changes on SQLite)."""
     db_mod.connect(url, migrate=True)
     try:
         demo.generate(Actor.cli(), SIZE, SEED)
@@ -34,11 +34,11 @@ def _register(url: str, plans: tuple[str | None, ...] = (None,)) -> list[dict[st
         queries = _query_set()
         runs = []
         for plan in plans:
-            search_index.PG_FORCE_PLAN = plan
+            search_query.PG_FORCE_PLAN = plan
             try:
                 runs.append(_answers(queries))
             finally:
-                search_index.PG_FORCE_PLAN = None
+                search_query.PG_FORCE_PLAN = None
         return runs
     finally:
         db_mod.close()

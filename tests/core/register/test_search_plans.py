@@ -3,8 +3,9 @@
 import pytest
 
 from finconsole.core.register import customers
-from finconsole.core.store import search_index as search
+from finconsole.core.store import search_query as search
 from finconsole.core.store.db import is_sqlite
+from finconsole.core.store.search_tokens import query_tokens
 
 PEOPLE = [
     ("Anna", "Virtanen", "anna.virtanen@example.fi", "040 123 4567"),
@@ -45,6 +46,6 @@ def test_a_walk_whose_guard_fails_falls_back_to_the_drive(db, officer, monkeypat
     monkeypatch.setattr(search, "PG_COST_WALK", 0.0)
     monkeypatch.setattr(search, "PG_WALK_MIN_TERMS", 10**6)
     for query in QUERIES:
-        plan = search.postgres_plan(search.query_tokens(query), 50, 0)
+        plan = search.postgres_plan(query_tokens(query), 50, 0)
         assert plan.guarded and search.run_postgres_plan(plan) == [], query
         assert search.matching_ids(query, 50) == expected[query], query
