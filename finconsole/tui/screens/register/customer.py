@@ -26,9 +26,9 @@ from finconsole.core.kernel.text import printable
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal, words
 from finconsole.tui.screens.transparency.disclosures import field_names
+from finconsole.tui.widgets.forms.record_form import known
 from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.paged_table import PagedTable
-from finconsole.tui.widgets.record_form import known
 
 OBJECTIONS = (("marketing", "m"), ("statistics", "s"), ("profiling", "p"))
 # Column label and width; None takes what is left of the terminal's width (long text
