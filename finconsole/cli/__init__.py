@@ -1,7 +1,8 @@
 """The command line. Every subcommand prints what a service returns.
 
 Contract (DESIGN.md): exit 0 done, 1 error (one line on stderr), 2 usage, 3 done in part.
-Each command module has ``register(subparsers)``, which adds its parsers and sets ``func``.
+Each command module (cli/commands/) has ``register(subparsers)``, which adds its parsers and
+sets ``func``.
 """
 
 from __future__ import annotations
@@ -22,22 +23,23 @@ from finconsole.core.kernel.errors import (
 )
 from finconsole.core.settings import config as config_mod
 
-# Command modules by name, imported only when a subcommand is parsed: opening the console
-# (no subcommand) must not pay for every command's imports (startup target, bench_console).
+# Command modules (cli/commands/) by name, imported only when a subcommand is parsed: opening
+# the console (no subcommand) must not pay for every command's imports (startup target,
+# bench_console).
 COMMAND_MODULES = [
-    "commands_register",
-    "commands_import",
-    "commands_erasure",
-    "commands_permanence",
-    "commands_requests",
-    "commands_outbox",
-    "commands_notice",
-    "commands_user",
-    "commands_audit",
-    "commands_key",
-    "commands_parcels",
-    "commands_demo",
-    "commands_ssh",
+    "register",
+    "imports",
+    "erasure",
+    "permanence",
+    "requests",
+    "outbox",
+    "notice",
+    "user",
+    "audit",
+    "key",
+    "parcels",
+    "demo",
+    "ssh",
 ]
 
 
@@ -49,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     acting.add_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        importlib.import_module(f"finconsole.cli.{name}").register(sub)
+        importlib.import_module(f"finconsole.cli.commands.{name}").register(sub)
     return parser
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from finconsole.cli.commands_ssh import session_kind
+from finconsole.cli.commands.ssh import session_kind
 from finconsole.core.transfer import sftp
 from finconsole.core.transfer.folder import FilesFolder
 from tests.terminal_helpers import PROGRAM, clean_env, make_register, run_cli
@@ -194,7 +194,7 @@ def test_inbox_files_are_listed_newest_first_without_hidden_ones(tmp_path):
 
 
 def test_the_key_s_comment_names_who_transferred(tmp_path):
-    from finconsole.cli.commands_ssh import key_label
+    from finconsole.cli.commands.ssh import key_label
 
     keys = tmp_path / "authorized_keys"
     keys.write_text(

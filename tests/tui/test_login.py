@@ -33,7 +33,6 @@ def new_app() -> FinconsoleApp:
     return FinconsoleApp(runtime.get_config())
 
 
-
 async def submit(app, pilot, last: str, **values: str) -> None:
     for widget_id, value in values.items():
         app.screen.query_one(f"#{widget_id}", Input).value = value

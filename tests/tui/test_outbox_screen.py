@@ -29,7 +29,6 @@ def _config(mail=None) -> Config:
     return Config(data, None)
 
 
-
 async def open_outbox(app, pilot):
     await settle(app, pilot)
     await pilot.press("ctrl+y")

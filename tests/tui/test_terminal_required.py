@@ -104,7 +104,8 @@ def test_the_watchdog_ends_a_process_that_does_not_finish_its_exit():
 
 async def test_an_empty_register_over_ssh_gets_no_first_run_setup(db, clock, monkeypatch):
     from finconsole.core.settings import runtime
-    from finconsole.tui.app import FinconsoleApp, FirstRunRefused
+    from finconsole.tui.app import FinconsoleApp
+    from finconsole.tui.session import FirstRunRefused
     from tests.tui.helpers import settle
 
     monkeypatch.setenv("SSH_CONNECTION", "192.0.2.7 50000 192.0.2.1 22")

@@ -12,8 +12,8 @@ from finconsole.tui.screens.transparency.disclosures import DisclosureForm, Disc
 from finconsole.tui.screens.transparency.inquiries import InquiriesScreen
 from finconsole.tui.screens.transparency.inquiry import InquiryScreen
 from finconsole.tui.widgets.confirm import ConfirmDialog
+from finconsole.tui.widgets.forms.unsaved import QUESTION, unsaved_screens
 from finconsole.tui.widgets.request_dialogs import TextDialog
-from finconsole.tui.widgets.unsaved import QUESTION, unsaved_screens
 from tests.tui.helpers import make_app, screen_text, settle, type_text, wait_until
 
 

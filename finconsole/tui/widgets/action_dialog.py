@@ -21,7 +21,7 @@ from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.store.db import thread_connection
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.errors import error_text
-from finconsole.tui.widgets.unsaved import UnsavedWork
+from finconsole.tui.widgets.forms.unsaved import UnsavedWork
 
 
 class ActionDialog(UnsavedWork, ModalScreen[Any]):

@@ -130,9 +130,7 @@ def test_migration_lowercases_usernames_on_an_older_register(sqlite_db):
     db.execute_sql('ALTER TABLE "user" DROP COLUMN "enrol_code_hash"')
     db.execute_sql('ALTER TABLE "user" DROP COLUMN "enrol_expires_at"')
     number, enrolment = migrations.numbered("staff_enrolment")
-    Meta.update(value=str(number - 1)).where(
-        Meta.key == "schema_version"
-    ).execute()
+    Meta.update(value=str(number - 1)).where(Meta.key == "schema_version").execute()
     assert migrations.migrate(db) == migrations.CURRENT_VERSION
     names = sorted(u.username for u in User.select(User.username))
     assert names == ["KAJ", "kaj", "sanna"]  # KAJ's lowercase form was taken: left as it was

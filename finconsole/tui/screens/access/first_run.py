@@ -21,8 +21,8 @@ from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import Conflict, ValidationError
 from finconsole.core.store.db import thread_connection
 from finconsole.tui.console_app import ConsoleApp
-from finconsole.tui.widgets.auth_input import AuthInput
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
+from finconsole.tui.widgets.forms.auth_input import AuthInput
 from finconsole.tui.widgets.keybar import KeyBar
 
 

@@ -17,8 +17,8 @@ from finconsole.core.kernel.errors import AuthenticationFailed
 from finconsole.core.store.db import thread_connection
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.screens.access.login import CODE_PLACEHOLDER
-from finconsole.tui.widgets.auth_input import AuthInput
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
+from finconsole.tui.widgets.forms.auth_input import AuthInput
 from finconsole.tui.widgets.keybar import KeyBar
 
 UNLOCK_FAILED = "Unlock failed: wrong password or code, or the account is locked."

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from finconsole.tui.console_app import ConsoleApp
-from finconsole.tui.widgets.auth_input import AuthInput
+from finconsole.tui.widgets.forms.auth_input import AuthInput
 from finconsole.tui.widgets.keybar import KeyBar
 
 CODE_PLACEHOLDER = "6-digit code, or a recovery code"

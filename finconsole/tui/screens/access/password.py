@@ -14,8 +14,8 @@ from finconsole.core.kernel.errors import ValidationError
 from finconsole.core.store.db import thread_connection
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.screens.access.login import CODE_PLACEHOLDER
-from finconsole.tui.widgets.auth_input import AuthInput
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
+from finconsole.tui.widgets.forms.auth_input import AuthInput
 
 FIELDS = ("old", "code", "new", "again")
 

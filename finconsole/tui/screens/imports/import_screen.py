@@ -24,7 +24,7 @@ from finconsole.core.imports.import_result import ImportResult
 from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.store.db import thread_connection
 from finconsole.tui.console_app import ConsoleApp
-from finconsole.tui.widgets import file_fields
+from finconsole.tui.widgets.forms import file_fields
 from finconsole.tui.widgets.keybar import KeyBar
 
 # the shop exports of the one registry of import kinds (tracking data comes from the CLI)

@@ -13,7 +13,7 @@ from finconsole.core.orders.orders import (
 )
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.screens.register.customer_edit import changes_from, display
-from finconsole.tui.widgets.record_form import Field, FormScreen, known
+from finconsole.tui.widgets.forms.record_form import Field, FormScreen, known
 
 FULFILMENT = Field("fulfilment_status", "Fulfilment", choices=FULFILMENT_STATUSES)
 BILLING = (

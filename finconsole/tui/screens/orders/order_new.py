@@ -20,9 +20,9 @@ from finconsole.core.settings import runtime
 from finconsole.core.store.db import thread_connection
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.errors import error_text
-from finconsole.tui.widgets.record_form import field_message
-from finconsole.tui.widgets.save_once import SaveOnce
-from finconsole.tui.widgets.unsaved import UnsavedWork
+from finconsole.tui.widgets.forms.record_form import field_message
+from finconsole.tui.widgets.forms.save_once import SaveOnce
+from finconsole.tui.widgets.forms.unsaved import UnsavedWork
 
 PAYMENT_OPTIONS = [(title, key) for key, title in phone_orders.PAYMENTS.items()]
 FULFILMENT_OPTIONS = [(s.capitalize(), s) for s in FULFILMENT_STATUSES]

@@ -23,9 +23,9 @@ from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal, words
 from finconsole.tui.widgets.confirm import ConfirmDialog
 from finconsole.tui.widgets.errors import SERVICE_ERRORS, error_text
+from finconsole.tui.widgets.forms.unsaved import UnsavedWork
 from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.service_call import call_service
-from finconsole.tui.widgets.unsaved import UnsavedWork
 
 OUTCOME_LABELS = {
     "found": "Found",

@@ -8,7 +8,7 @@ from typing import Any
 from finconsole.core.parcels.carriers import CARRIERS
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.screens.register.customer_edit import display
-from finconsole.tui.widgets.record_form import Field, FormScreen
+from finconsole.tui.widgets.forms.record_form import Field, FormScreen
 
 DETECT = "from the code"
 FIELDS = (

@@ -6,7 +6,7 @@ from typing import Any
 
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.screens.register.customer_edit import changes_from, display, errors_of
-from finconsole.tui.widgets.record_form import Field, FormScreen, known
+from finconsole.tui.widgets.forms.record_form import Field, FormScreen, known
 
 FIELDS = (
     Field("kind", "Kind", choices=("postal", "billing", "shipping")),

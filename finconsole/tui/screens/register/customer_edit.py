@@ -7,7 +7,7 @@ from typing import Any
 
 from finconsole.core.register import customers
 from finconsole.tui.console_app import ConsoleApp
-from finconsole.tui.widgets.record_form import Field, FormScreen, known, shown
+from finconsole.tui.widgets.forms.record_form import Field, FormScreen, known, shown
 
 CUSTOMER_FIELDS = (
     Field("first_name", "First name"),

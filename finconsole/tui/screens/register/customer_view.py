@@ -34,8 +34,8 @@ from finconsole.tui.screens.register.customer_tabs import (
     tab_bar,
 )
 from finconsole.tui.screens.transparency.disclosures import field_names
+from finconsole.tui.widgets.forms.record_form import known
 from finconsole.tui.widgets.keybar import KeyBar
-from finconsole.tui.widgets.record_form import known
 
 
 class CustomerView(Screen):

@@ -17,8 +17,8 @@ from textual.widgets import Input, Select
 from finconsole.core.kernel.errors import FinconsoleError, ValidationError
 from finconsole.core.rights import export
 from finconsole.tui.console_app import ConsoleApp
-from finconsole.tui.widgets import file_fields
 from finconsole.tui.widgets.action_dialog import ActionDialog, label
+from finconsole.tui.widgets.forms import file_fields
 
 FORMAT_OPTIONS = [("Letter (text)", "text"), ("Machine-readable (JSON)", "json")]
 LANG_OPTIONS = [("The customer's language", ""), ("Finnish", "fi"), ("English", "en")]

@@ -22,10 +22,10 @@ from finconsole.core.rights import requests
 from finconsole.core.store.db import thread_connection
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.widgets.errors import error_text
-from finconsole.tui.widgets.form import FormField, show_errors
+from finconsole.tui.widgets.forms.form import FormField, show_errors
+from finconsole.tui.widgets.forms.save_once import SaveOnce
+from finconsole.tui.widgets.forms.unsaved import UnsavedWork
 from finconsole.tui.widgets.keybar import KeyBar
-from finconsole.tui.widgets.save_once import SaveOnce
-from finconsole.tui.widgets.unsaved import UnsavedWork
 
 KIND_OPTIONS = [
     ("Objection to a use of the data", "objection"),

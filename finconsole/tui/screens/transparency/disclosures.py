@@ -18,12 +18,12 @@ from finconsole.core.transparency import disclosures, withdrawal
 from finconsole.core.transparency.disclosures import DisclosureRefused
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal
-from finconsole.tui.widgets.form import FormField, show_errors
+from finconsole.tui.widgets.forms.form import FormField, show_errors
+from finconsole.tui.widgets.forms.save_once import SaveOnce
+from finconsole.tui.widgets.forms.unsaved import UnsavedWork
 from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.request_dialogs import TextDialog
-from finconsole.tui.widgets.save_once import SaveOnce
 from finconsole.tui.widgets.service_call import call_service
-from finconsole.tui.widgets.unsaved import UnsavedWork
 
 KIND_OPTIONS = [(disclosures.KIND_TITLES[k].capitalize(), k) for k in disclosures.KINDS]
 

@@ -13,7 +13,7 @@ from textual.widgets import Header, Input, Label, Static
 from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.transparency import documents, notice
 from finconsole.tui.console_app import ConsoleApp
-from finconsole.tui.widgets import file_fields
+from finconsole.tui.widgets.forms import file_fields
 from finconsole.tui.widgets.keybar import KeyBar
 
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}

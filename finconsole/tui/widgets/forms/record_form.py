@@ -25,8 +25,8 @@ from textual.widgets import Input, Label, Select, Static
 from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.kernel.text import printable
 from finconsole.tui.console_app import ConsoleApp
-from finconsole.tui.widgets.save_once import SaveOnce
-from finconsole.tui.widgets.unsaved import UnsavedWork
+from finconsole.tui.widgets.forms.save_once import SaveOnce
+from finconsole.tui.widgets.forms.unsaved import UnsavedWork
 
 T = TypeVar("T")
 

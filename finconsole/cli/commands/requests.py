@@ -2,7 +2,7 @@
 
 ``finconsole export CUSTOMER_ID [--format json|text] [--lang fi|en] [-o PATH]``
 ``finconsole audience --purpose marketing|statistics [-o PATH]``
-``finconsole requests [--json]`` (``requests add``: see commands_outbox)
+``finconsole requests [--json]`` (``requests add``: see commands/outbox.py)
 Files written hold personal data: mode 0600.
 """
 
@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TextIO, cast
 
-from finconsole.cli.commands_outbox import add_request_parser
+from finconsole.cli.commands.outbox import add_request_parser
 from finconsole.cli.context import Context
 from finconsole.cli.output import print_rows
 from finconsole.core.kernel.files import private_file

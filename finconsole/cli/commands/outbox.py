@@ -25,7 +25,7 @@ CHANNELS = {"email": "email", "phone": "phone", "web": "web_form", "letter": "le
 
 
 def add_request_parser(sub: argparse._SubParsersAction) -> None:
-    """``requests add``: called by commands_requests, which owns ``requests``."""
+    """``requests add``: called by commands/requests.py, which owns ``requests``."""
     p = sub.add_parser("add", help="record a request (prints its reference and due date)")
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--customer", type=int, metavar="ID", help="the customer who asked")

@@ -1,5 +1,5 @@
 """One save at a time for a form whose save runs in a worker thread. (Whether it holds typed
-text not saved yet is widgets/unsaved.py's.)"""
+text not saved yet is widgets/forms/unsaved.py's.)"""
 
 from __future__ import annotations
 
