@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import operator
 import re
 from collections.abc import Iterator
@@ -21,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from finconsole.core.access import audit
+from finconsole.core.imports import encoding
 from finconsole.core.imports.import_result import ImportResult, Progress, Reject
+from finconsole.core.imports.limits import load_json, open_regular
 from finconsole.core.kernel import permissions
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import ValidationError
@@ -93,29 +94,26 @@ def _read(path: Path) -> Iterator[tuple[int, Row, int]]:
 
     A line that is no JSON object comes as a row of one element: the reason.
     """
-    with path.open("rb") as fh:
-        head = fh.read(4096).lstrip(b"\xef\xbb\xbf").lstrip()
-        fh.seek(0)
-        if path.suffix.lower() in (".jsonl", ".ndjson", ".json") or head.startswith(b"{"):
-            yield from _read_jsonl(fh)
+    with open_regular(path) as fh:
+        text = io.TextIOWrapper(fh, encoding=encoding.detect(fh), newline="")
+        head = text.read(4096).lstrip("\ufeff").lstrip()
+        text.seek(0)
+        if path.suffix.lower() in (".jsonl", ".ndjson", ".json") or head.startswith("{"):
+            yield from _read_jsonl(text, fh)
         else:
-            yield from _read_csv(fh, _delimiter(head))
+            yield from _read_csv(text, fh, _delimiter(head))
 
 
-def _text(fh) -> io.TextIOWrapper:
-    """The binary file as text; undecodable bytes become U+FFFD rather than stop the import."""
-    return io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline="")
-
-
-def _delimiter(head: bytes) -> str:
+def _delimiter(head: str) -> str:
     """Comma, or the semicolon / tab a spreadsheet wrote, judged by the header line."""
-    first = head.split(b"\n", 1)[0]
-    counts = {d: first.count(d.encode()) for d in (",", ";", "\t")}
+    first = head.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
     return max(counts, key=lambda d: (counts[d], d == ","))
 
 
-def _read_csv(fh, delimiter: str = ",") -> Iterator[tuple[int, Row, int]]:
-    reader = csv.reader(_text(fh), delimiter=delimiter)
+def _read_csv(text, fh, delimiter: str = ",") -> Iterator[tuple[int, Row, int]]:
+    """Rows of the decoded ``text``; ``fh`` (its binary file) says how far it has read."""
+    reader = csv.reader(text, delimiter=delimiter)
     header = next(reader, None)
     if not header:
         raise ValidationError({"file": "is empty"})
@@ -145,14 +143,16 @@ def _column_index(header: list[str]) -> dict[str, int]:
     return index
 
 
-def _read_jsonl(fh) -> Iterator[tuple[int, Row, int]]:
-    for number, text in enumerate(_text(fh), start=1):
-        if not text.strip():
+def _read_jsonl(text, fh) -> Iterator[tuple[int, Row, int]]:
+    for number, line in enumerate(text, start=1):
+        if not line.strip():
             continue
         try:
-            obj = json.loads(text)
-        except ValueError:
-            obj = None
+            obj = load_json(line)
+        except ValueError as exc:  # a nesting too deep rejects its line, like any bad JSON
+            reason = str(exc) if "nested" in str(exc) else "is not a JSON object"
+            yield number, (reason,), fh.tell()
+            continue
         if not isinstance(obj, dict):
             yield number, ("is not a JSON object",), fh.tell()
             continue
@@ -174,7 +174,10 @@ def _parse_time(value: str) -> dt.datetime | None:
         return None
     if at.tzinfo is None:
         return None
-    return at.astimezone(dt.UTC).replace(tzinfo=None)
+    try:
+        return at.astimezone(dt.UTC).replace(tzinfo=None)
+    except OverflowError:  # 0001-01-01T00:00+02:00 is before the first representable instant
+        return None
 
 
 _CODE_SHAPE = re.compile(r"[0-9A-Za-z_\-]{1,16}")

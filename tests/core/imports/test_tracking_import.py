@@ -159,7 +159,7 @@ def test_import_agrees_with_derive(parcel, officer, tmp_path):
         assert getattr(row, name) == value, name
 
 
-def test_progress_and_undecodable_bytes(parcel, officer, tmp_path):
+def test_progress_and_a_windows_1252_file(parcel, officer, tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes(
         b"tracking_code,time,event_code,location\n"
@@ -169,7 +169,7 @@ def test_progress_and_undecodable_bytes(parcel, officer, tmp_path):
     result = tracking_import.import_file(officer, path, progress=lambda *a: calls.append(a))
     assert result.created == 1
     assert calls[-1] == (1, path.stat().st_size, path.stat().st_size)
-    assert TrackingEvent.get().location == "J\ufffdrvenp\ufffd\ufffd"
+    assert TrackingEvent.get().location == "Järvenpää"  # read as Windows-1252, not mangled
 
 
 def test_missing_file_is_a_clear_error(db, officer, tmp_path):
