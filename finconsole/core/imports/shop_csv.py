@@ -2,10 +2,10 @@
 
 Spreadsheets and shop plug-ins produce many variants of "CSV": a UTF-8 byte order mark,
 ``;`` instead of ``,`` (Excel in a Finnish locale), Windows line ends, quoted fields holding
-newlines, Windows-1252 or UTF-16 instead of UTF-8 (``encoding``), and ids or zips prefixed with ``'`` so that Excel keeps
-their leading zeros. ``CsvSource`` copes with all of them, finds columns by name (never by
-position) and yields rows with the file line on which each one starts. It never holds more
-than one row in memory.
+newlines, Windows-1252 or UTF-16 instead of UTF-8 (``encoding``), and ids or zips prefixed
+with ``'`` so that Excel keeps their leading zeros. ``CsvSource`` copes with all of them,
+finds columns by name (never by position) and yields rows with the file line on which each
+one starts. It never holds more than one row in memory.
 """
 
 from __future__ import annotations

@@ -84,9 +84,7 @@ def test_a_line_far_past_the_end_of_a_chunk_is_counted_right():
         detect(data)
 
 
-def test_register_round_trips_through_a_cp1252_file_without_changing_a_name(
-    db, officer, tmp_path
-):
+def test_register_round_trips_through_a_cp1252_file_without_changing_a_name(db, officer, tmp_path):
     utf8 = tmp_path / "utf8.csv"
     utf8.write_text(export_text(), encoding="utf-8")
     first = registry.import_file(officer, "shopify-customers", utf8)
