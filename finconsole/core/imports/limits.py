@@ -17,6 +17,7 @@ The limits are documented in README ("Importing: limits").
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -32,6 +33,18 @@ MAX_LINE_BYTES = 1 << 20
 MAX_JSON_DEPTH = 64
 # One CSV field may span lines (a note with newlines) but is never larger than a line may be.
 csv.field_size_limit(MAX_LINE_BYTES)
+
+
+# Dates an export can hold: a year 0001 or 9999 is a typo or a placeholder, and near the ends
+# of ``datetime``'s range adding a deadline or a zone offset overflows.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def plausible_instant(at: dt.datetime) -> dt.datetime:
+    """``at`` if its year is within FIRST_YEAR..LAST_YEAR, else ``ValueError``."""
+    if not FIRST_YEAR <= at.year <= LAST_YEAR:
+        raise ValueError("year out of range")
+    return at
 
 
 class ImportFormatError(FinconsoleError):

@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from finconsole.core.imports import encoding
-from finconsole.core.imports.limits import ImportFormatError, open_regular
+from finconsole.core.imports.limits import ImportFormatError, open_regular, plausible_instant
 from finconsole.core.kernel import validation as v
 
 __all__ = ["CsvSource", "ImportFormatError", "detect_encoding"]
@@ -195,9 +195,9 @@ def timestamp(value: str, *, required: bool = False) -> dt.datetime | None:
         at = dt.datetime(
             int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
         )
-    except ValueError:
+        return plausible_instant(at - _offset(zone))
+    except (ValueError, OverflowError):  # OverflowError: 0001-01-01 less an offset
         raise v.FieldError("is not a possible date") from None
-    return at - _offset(zone)
 
 
 def _offset(zone: str | None) -> dt.timedelta:
@@ -217,11 +217,15 @@ def says_no(value: str) -> bool:
 
 
 def quantity(value: str) -> int:
+    """'3', '3.0', '3,00' -> 3; '1,5' is refused, never cut to 1 (quantities are whole)."""
     raw = value.strip() or "1"
     try:
-        number = int(Decimal(raw.replace(",", ".")))
+        exact = Decimal(raw.replace(",", "."))
+        number = int(exact)
     except (InvalidOperation, ValueError, OverflowError):  # OverflowError: 'inf'
         raise v.FieldError("is not a number") from None
+    if exact != number:
+        raise v.FieldError("is not a whole number")
     if not 0 < number < 100000:
         raise v.FieldError("is out of range")
     return number

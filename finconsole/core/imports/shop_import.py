@@ -21,7 +21,12 @@ from pathlib import Path
 from finconsole.core.access import audit
 from finconsole.core.imports import shop_formats as fmt
 from finconsole.core.imports import shop_writer as w
-from finconsole.core.imports.import_result import ImportResult, Progress, Reject
+from finconsole.core.imports.import_result import (
+    ImportResult,
+    Progress,
+    Reject,
+    stopping_after_writes,
+)
 from finconsole.core.imports.shop_csv import CsvSource, ImportFormatError
 from finconsole.core.imports.shop_customer_rows import CustomerReader
 from finconsole.core.imports.shop_formats import CustomerRecord
@@ -78,7 +83,8 @@ def _import_customers(
         source.require(label, required)
         reader = CustomerReader(fmt.column_map(source, columns), *ref)
         parsed = ParsedRows(source, reader)
-        rows = _write_parsed(actor, parsed, result, progress, source.bytes_total)
+        with stopping_after_writes(result, lambda: audit_run(actor, label, result)):
+            rows = _write_parsed(actor, parsed, result, progress, source.bytes_total)
         if progress:
             progress(rows, source.bytes_total, source.bytes_total)
     audit_run(actor, label, result)
@@ -136,7 +142,7 @@ def write_customer_chunk(
     """Create or update one chunk of customers in one transaction."""
     if not records:
         return
-    with write_transaction():
+    with result.committing(), write_transaction():
         erased = w.erased_records(records)
         live = [r for r in records if id(r) not in erased]
         result.skipped_erased += len(records) - len(live)

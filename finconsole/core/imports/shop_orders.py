@@ -17,8 +17,8 @@ from typing import Any
 from finconsole.core.imports import shop_formats as fmt
 from finconsole.core.imports import shop_writer as w
 from finconsole.core.imports import woo_items
-from finconsole.core.imports.import_result import ImportResult, Progress
-from finconsole.core.imports.shop_csv import CsvSource
+from finconsole.core.imports.import_result import ImportResult, Progress, stopping_after_writes
+from finconsole.core.imports.shop_csv import CsvSource, ImportFormatError
 from finconsole.core.imports.shop_formats import CustomerRecord, OrderRecord, Row, RowRejected
 from finconsole.core.imports.shop_import import audit_run, create_customers
 from finconsole.core.kernel import clock, permissions
@@ -80,15 +80,20 @@ def import_orders(actor: Actor, path: Path, progress: Progress | None, kind: str
         found = fmt.column_map(source, columns)
         if kind == "woocommerce":
             found |= woo_items.numbered_columns(source.columns)
-        for order in _orders(source, found, kind, result, progress):
-            order_keys = {k for k in (order.shop_ref, order.order_number) if k}
-            if order_keys & keys or len(chunk) >= CHUNK:
-                # the same order twice in one chunk: write the first before reading the second
-                write_order_chunk(actor, chunk, result)
-                chunk, keys = [], set()
-            chunk.append(order)
-            keys |= order_keys
-        write_order_chunk(actor, chunk, result)
+        with stopping_after_writes(result, lambda: audit_run(actor, label, result)):
+            try:
+                for order in _orders(source, found, kind, result, progress):
+                    order_keys = {k for k in (order.shop_ref, order.order_number) if k}
+                    if order_keys & keys or len(chunk) >= CHUNK:
+                        # the same order twice in one chunk: write the first before the second
+                        write_order_chunk(actor, chunk, result)
+                        chunk, keys = [], set()
+                    chunk.append(order)
+                    keys |= order_keys
+            except ImportFormatError:
+                write_order_chunk(actor, chunk, result)  # the message promises the orders before
+                raise
+            write_order_chunk(actor, chunk, result)
     audit_run(actor, label, result)
     return result
 
@@ -143,7 +148,7 @@ def _orders(
 def write_order_chunk(actor: Actor, orders: Sequence[OrderRecord], result: ImportResult) -> None:
     if not orders:
         return
-    with write_transaction():
+    with result.committing(), write_transaction():
         erased = w.erased_records([o.buyer for o in orders])
         live = [o for o in orders if id(o.buyer) not in erased]
         result.skipped_erased += len(orders) - len(live)

@@ -21,8 +21,18 @@ from typing import Any
 
 from finconsole.core.access import audit
 from finconsole.core.imports import encoding
-from finconsole.core.imports.import_result import ImportResult, Progress, Reject
-from finconsole.core.imports.limits import load_json, open_regular
+from finconsole.core.imports.import_result import (
+    ImportResult,
+    Progress,
+    Reject,
+    stopping_after_writes,
+)
+from finconsole.core.imports.limits import (
+    ImportFormatError,
+    load_json,
+    open_regular,
+    plausible_instant,
+)
 from finconsole.core.kernel import permissions
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import ValidationError
@@ -52,11 +62,15 @@ def import_file(actor: Actor, path: Path, *, progress: Progress | None = None) -
     path = Path(path)
     total = path.stat().st_size
     result = ImportResult()
-    with large_cache():
+    with large_cache(), stopping_after_writes(result, lambda: _audit(actor)):
         _import_rows(path, result, progress, total)
+    _audit(actor)
+    return result
+
+
+def _audit(actor: Actor) -> None:
     with write_transaction():
         audit.record(actor, "import_tracking", "tracking_event", None)
-    return result
 
 
 def _import_rows(path: Path, result: ImportResult, progress: Progress | None, total: int) -> None:
@@ -121,13 +135,18 @@ def _read_csv(text, fh, delimiter: str = ",") -> Iterator[tuple[int, Row, int]]:
     width = len(header)
     # a missing column reads the "" appended after the row's cells
     pick = operator.itemgetter(*(index.get(name, width) for name in FIELDS))
-    for cells in reader:
-        if not cells or not any(cells):
-            continue
-        if len(cells) < width:
-            cells += [""] * (width - len(cells))
-        cells.append("")
-        yield reader.line_num, _normalised(list(pick(cells))), fh.tell()
+    try:
+        for cells in reader:
+            if not cells or not any(cells):
+                continue
+            if len(cells) < width:
+                cells += [""] * (width - len(cells))
+            cells.append("")
+            yield reader.line_num, _normalised(list(pick(cells))), fh.tell()
+    except csv.Error as exc:
+        raise ImportFormatError(
+            f"the file is not valid CSV near line {reader.line_num + 1}: {exc}"
+        ) from None
 
 
 def _column_index(header: list[str]) -> dict[str, int]:
@@ -175,8 +194,8 @@ def _parse_time(value: str) -> dt.datetime | None:
     if at.tzinfo is None:
         return None
     try:
-        return at.astimezone(dt.UTC).replace(tzinfo=None)
-    except OverflowError:  # 0001-01-01T00:00+02:00 is before the first representable instant
+        return plausible_instant(at.astimezone(dt.UTC).replace(tzinfo=None))
+    except (OverflowError, ValueError):  # 0001-01-01T00:00+02:00 overflows; 0001 is no date
         return None
 
 
