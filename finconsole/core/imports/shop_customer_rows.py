@@ -12,6 +12,7 @@ from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
 
+from finconsole.core.imports.phones import KEPT, default_country, read_phone
 from finconsole.core.imports.shop_csv import says_no, shop_id
 from finconsole.core.imports.shop_formats import CustomerRecord, RowRejected
 from finconsole.core.kernel import validation as v
@@ -68,6 +69,8 @@ class CustomerReader:
         self.getter = itemgetter(*(-1 if i is None else i for i in indexes))
         self.ref_prefix = ref_prefix
         self.id_label = id_label
+        self.phone_label = "phone"
+        self.default_country = default_country()  # read once: a million rows ask
 
     def __call__(self, row: list[str], line: int) -> CustomerRecord:
         cells = self._cells(row)
@@ -79,11 +82,15 @@ class CustomerReader:
         first = _text(first, "first_name", errors)
         last = _text(last, "last_name", errors)
         clean_email = _check(v.email, email, "email", errors) if email else None
-        raw_phone = shop_id(phone or address_phone)
-        clean_phone = _check(v.phone, raw_phone, "phone", errors) if raw_phone else None
+        # a number is read in the address's country; one no plan reads is kept, not a reject
+        clean_phone, review = read_phone(
+            shop_id(phone or address_phone), cells[12], default=self.default_country
+        )
         if not (first or last or clean_email) and not errors:
             raise RowRejected("email and name are both missing")
         record = CustomerRecord(line, self.ref_prefix + ref, first, last, clean_email, clean_phone)
+        if review:
+            record.phone_review = f"{self.phone_label if phone else 'address phone'}: {KEPT}"
         record.address = self._address(cells[8:13], errors)
         record.language = shop_language(cells[13])
         record.note = _text(note, "note", errors, max_length=2000, multiline=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from finconsole.core.imports import woo_items
+from finconsole.core.imports.phones import KEPT, read_phone
 from finconsole.core.imports.shop_csv import (
     CsvSource,
     money_cents,
@@ -40,6 +41,8 @@ class CustomerRecord:
     marketing_no: bool = False
     language: str = ""  # fi | sv | en when the export says so ("" -> the configured default)
     document: str = ""  # its search index entry, if the customer turns out to be new
+    # why the phone was kept as typed ("" = read, or none): a warning, and the review flag
+    phone_review: str = ""
 
 
 @dataclass(slots=True)
@@ -93,10 +96,22 @@ def person(r: Row, prefix: str, ref: str | None, line: int) -> CustomerRecord:
     first = r.check(f"{prefix}first_name", v.text, r.get(f"{prefix}first_name"), max_length=100)
     last = r.check(f"{prefix}last_name", v.text, r.get(f"{prefix}last_name"), max_length=100)
     email = r.check(f"{prefix}email", v.email, r.get(f"{prefix}email"))
-    phone = r.check(f"{prefix}phone", v.phone, shop_id(r.get(f"{prefix}phone")))
     if not (first or last or email) and not r.errors:
         raise RowRejected("email and name are both missing")
-    return CustomerRecord(line, ref, first or "", last or "", email, phone)
+    buyer = CustomerRecord(line, ref, first or "", last or "", email, None)
+    countries = (r.get("billing_country"), r.get("shipping_country"))
+    buyer_phone(buyer, r, f"{prefix}phone", "billing_phone", countries)
+    return buyer
+
+
+def buyer_phone(
+    buyer: CustomerRecord, r: Row, name: str, label: str, countries: tuple[str, ...]
+) -> None:
+    """The phone in column ``name``, read in the first of ``countries`` (those of the address
+    it belongs to first); one no plan reads there is kept and flagged, naming ``label``."""
+    buyer.phone, review = read_phone(shop_id(r.get(name)), *countries)
+    if review:
+        buyer.phone_review = f"{label}: {KEPT}"
 
 
 def address(r: Row, prefix: str) -> dict[str, Any] | None:
@@ -227,10 +242,14 @@ def shopify_order(r: Row, line: int) -> OrderRecord:
 def _shopify_buyer(r: Row, line: int) -> CustomerRecord:
     first, last = split_name(r.get("billing_name") or r.get("shipping_name"))
     email = r.check("Email", v.email, r.get("email"))
-    phone = r.check("Phone", v.phone, shop_id(r.get("phone") or r.get("shipping_phone")))
     if not (first or last or email) and not r.errors:
         raise RowRejected("email and name are both missing")
-    buyer = CustomerRecord(line, None, first, last, email, phone)
+    buyer = CustomerRecord(line, None, first, last, email, None)
+    billing, shipping = r.get("billing_country"), r.get("shipping_country")
+    if r.get("phone"):  # Phone / Billing Phone: read in the billing country
+        buyer_phone(buyer, r, "phone", "Phone", (billing, shipping))
+    else:
+        buyer_phone(buyer, r, "shipping_phone", "Shipping Phone", (shipping, billing))
     buyer.marketing_no = says_no(r.get("marketing"))
     return buyer
 

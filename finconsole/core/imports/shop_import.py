@@ -110,6 +110,8 @@ def _write_parsed(
             if record is None:
                 result.rejects.append(Reject(line, sys.intern(why), raw or {}))
                 continue
+            if why:  # imported, but a person should look at it (a phone kept as typed)
+                result.warnings.append(Reject(line, sys.intern(why), raw or {}, warning=True))
             same_person = record.shop_ref in keys or (record.email and record.email in keys)
             if same_person or len(chunk) >= CHUNK:
                 # the same person twice in one chunk: write the first before reading the second
@@ -180,7 +182,7 @@ def _audit_created(actor: Actor, records: Sequence[CustomerRecord], ids: Sequenc
     ``audit.about_customer`` finds it for each of them, so the trail and the customer's own
     export still say which staff member created the record and when. Its fields are those the
     import filled in for any customer of the run."""
-    flags = {name: name for name in (*w.SHOP_FIELDS, "shop_ref", "address")}
+    flags = {name: name for name in (*w.SHOP_FIELDS, "shop_ref", "address", "phone_review")}
     flags["marketing_no"] = "objection_marketing_at"
     # any() stops at the first record that has the field: nearly always the first
     filled = [field for attr, field in flags.items() if any(getattr(r, attr) for r in records)]
@@ -207,8 +209,8 @@ def update_customers(actor: Actor, pairs: Sequence[tuple[CustomerRecord, dict]])
             continue
         new = {**stored, **changes}
         customer_rows.append(
-            (*(new[k] for k in w.SHOP_FIELDS), new["shop_ref"], new["objection_marketing_at"])
-            + (now, cid)
+            (*(new[k] for k in w.SHOP_FIELDS), new["phone_review"], new["shop_ref"])
+            + (new["objection_marketing_at"], now, cid)
         )
         if address and old_address:
             merged = {**old_address, **address}
@@ -227,8 +229,9 @@ def update_customers(actor: Actor, pairs: Sequence[tuple[CustomerRecord, dict]])
 
 def _write_updates(customer_rows: list, address_updates: list, address_inserts: list) -> None:
     w.executemany(
-        "UPDATE customer SET first_name = ?, last_name = ?, email = ?, phone = ?, shop_ref = ?, "
-        "objection_marketing_at = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+        "UPDATE customer SET first_name = ?, last_name = ?, email = ?, phone = ?, "
+        "phone_review = ?, shop_ref = ?, objection_marketing_at = ?, updated_at = ?, "
+        "version = version + 1 WHERE id = ?",
         customer_rows,
     )
     w.executemany(

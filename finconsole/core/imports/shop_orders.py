@@ -17,7 +17,12 @@ from typing import Any
 from finconsole.core.imports import shop_formats as fmt
 from finconsole.core.imports import shop_writer as w
 from finconsole.core.imports import woo_items
-from finconsole.core.imports.import_result import ImportResult, Progress, stopping_after_writes
+from finconsole.core.imports.import_result import (
+    ImportResult,
+    Progress,
+    Reject,
+    stopping_after_writes,
+)
 from finconsole.core.imports.shop_csv import CsvSource, ImportFormatError
 from finconsole.core.imports.shop_formats import CustomerRecord, OrderRecord, Row, RowRejected
 from finconsole.core.imports.shop_import import audit_run, create_customers
@@ -127,7 +132,7 @@ def _orders(
                 r.reject_if_errors()
                 continue
             if current is not None:
-                yield current
+                yield _warned(current, current_rows, source, result)
             current, current_rows, failed_key = None, [], None
             current = mapper(r, line)
             current_rows = [(line, row)]
@@ -140,9 +145,20 @@ def _orders(
             w.add_reject(result, source, line, row, str(exc))
             failed_key = key or None
     if current is not None:
-        yield current
+        yield _warned(current, current_rows, source, result)
     if progress:
         progress(rows, source.bytes_total, source.bytes_total)
+
+
+def _warned(
+    order: OrderRecord, rows: list[tuple[int, list[str]]], source: CsvSource, result: ImportResult
+) -> OrderRecord:
+    """The order, its buyer's phone kept as typed listed as a warning (the order goes in)."""
+    if order.buyer.phone_review:
+        line, row = rows[0]
+        raw = source.raw(row) if len(result.warnings) < w.RAW_REJECTS_KEPT else {}
+        result.warnings.append(Reject(line, order.buyer.phone_review, raw, warning=True))
+    return order
 
 
 def write_order_chunk(actor: Actor, orders: Sequence[OrderRecord], result: ImportResult) -> None:

@@ -63,6 +63,9 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     },
     "customers": {
         "default_language": (str, "fi"),  # fi | sv | en, when the shop's export does not say
+        # ISO code: a phone number written without a country code, on a row or customer with
+        # no country of its own, is read as a number of this country
+        "default_country": (str, "FI"),
     },
     "outbox": {
         "max_attempts": (int, 10),  # sending tries (with backoff) before a message is failed

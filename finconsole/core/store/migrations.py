@@ -53,11 +53,21 @@ def _m4_customer_email_lower_index(db: pw.Database) -> None:
     db.execute_sql("CREATE INDEX IF NOT EXISTS customer_email_lower ON customer (LOWER(email))")
 
 
+def _m_i14a_phone_review(db: pw.Database) -> None:
+    """A phone number no numbering plan reads is kept as typed (up to 40 characters) and
+    flagged for review. Idempotent: the column is added once; widening a column to the width
+    it has is a no-op (SQLite does not enforce VARCHAR widths at all)."""
+    _add_column_if_missing(db, models.Customer, "phone_review")
+    if not models.is_sqlite(db):
+        db.execute_sql("ALTER TABLE customer ALTER COLUMN phone TYPE VARCHAR(40)")
+
+
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _m1_initial,
     _m2_drop_unused_order_indexes,
     _m3_outbox,
     _m4_customer_email_lower_index,
+    _m_i14a_phone_review,
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

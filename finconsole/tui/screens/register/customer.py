@@ -291,6 +291,8 @@ class CustomerScreen(Screen):
             with thread_connection():
                 data = customer_overview(actor, customer_id, audit_view=audit_view)
             data["phone_display"] = format_phone(data.get("phone"))  # off the UI thread
+            if data.get("phone_review"):  # an import kept a number no plan reads
+                data["phone_display"] += " (as typed: check it)"
         except NotFound as exc:
             # gone while another screen was on top: erased there, which is no error
             gone = f"Customer #{customer_id} is no longer in the register."
