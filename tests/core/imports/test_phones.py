@@ -159,3 +159,15 @@ def test_saving_a_number_clears_the_review_flag(db, officer, tmp_path):
     assert shown["phone_review"] is True
     customers.update(officer, eero.id, eero.version, {"phone": "040 765 4321"})
     assert Customer.get_by_id(eero.id).phone_review is False
+
+
+def test_default_country_must_be_an_iso_code():
+    from finconsole.core.bootstrap import validate_config
+    from finconsole.core.kernel.errors import ConfigError
+
+    assert validate_config({"customers": {"default_country": "AX"}})["customers"] == {
+        "default_language": "fi",
+        "default_country": "AX",
+    }
+    with pytest.raises(ConfigError, match="customers.default_country"):
+        validate_config({"customers": {"default_country": "Finland"}})
