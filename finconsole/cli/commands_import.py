@@ -60,8 +60,14 @@ def _report(args: argparse.Namespace, result: ImportResult) -> bool:
         print(f"... and {result.rejected - 20} more rejected rows", file=sys.stderr)
     for warning in result.warnings[:20]:
         print(f"line {warning.line}: warning: {warning.reason}", file=sys.stderr)
-    if len(result.warnings) > 20:
-        print(f"... and {len(result.warnings) - 20} more warnings", file=sys.stderr)
+    if result.warned > 20:
+        print(f"... and {result.warned - 20} more warnings", file=sys.stderr)
+    if result.not_kept:
+        print(
+            f"only the first {len(result.rejects) + len(result.warnings)} rejects and warnings "
+            f"are listed ({result.not_kept} more were counted): fix those and import again",
+            file=sys.stderr,
+        )
     written = True
     if args.rejects and (result.rejects or result.warnings):
         try:  # mode 0600: the rows hold personal data

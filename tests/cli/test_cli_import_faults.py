@@ -181,3 +181,17 @@ def test_rejects_file_neutralises_formulas_in_the_header_too(config_file, tmp_pa
     assert run(config_file, "shopify-customers", path, "--rejects", str(rejects)) == 3
     header, row = rejects.read_text().splitlines()
     assert header.endswith(",'=HYPERLINK(1)") and row.endswith(",'=2+3")
+
+
+def test_millions_of_bad_rows_are_counted_not_kept(config_file, tmp_path, capsys, monkeypatch):
+    from finconsole.core.imports import import_result
+
+    monkeypatch.setattr(import_result, "MAX_KEPT", 50)
+    path = tmp_path / "bad.csv"
+    path.write_text("Customer ID,First Name,Last Name,Email\n" + "'1,,,\n" * 500)
+    rejects = tmp_path / "rejects.csv"
+    assert run(config_file, "shopify-customers", path, "--rejects", str(rejects)) == 3
+    out, err = capsys.readouterr()
+    assert "rejected 500" in out
+    assert "only the first 50 rejects and warnings are listed (450 more were counted)" in err
+    assert len(rejects.read_text().splitlines()) == 51

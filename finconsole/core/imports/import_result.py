@@ -30,18 +30,50 @@ class Reject:
     warning: bool = False  # the row was imported; something in it needs a look
 
 
+# Rejected rows (and warnings) kept in memory for the summary and the rejects file; beyond
+# this they are only counted, so a file of millions of bad rows cannot exhaust memory.
+MAX_KEPT = 100_000
+
+
+class Kept(list):
+    """A list of at most ``MAX_KEPT`` items; ``dropped`` counts the appends past it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dropped = 0
+
+    def append(self, item: object) -> None:
+        if len(self) < MAX_KEPT:
+            super().append(item)
+        else:
+            self.dropped += 1
+
+
+def _dropped(items: list) -> int:
+    return getattr(items, "dropped", 0)
+
+
 @dataclass
 class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     skipped_erased: int = 0
-    rejects: list[Reject] = field(default_factory=list)
-    warnings: list[Reject] = field(default_factory=list)  # rows imported, flagged for review
+    rejects: list[Reject] = field(default_factory=Kept)
+    warnings: list[Reject] = field(default_factory=Kept)  # rows imported, flagged for review
 
     @property
     def rejected(self) -> int:
-        return len(self.rejects)
+        return len(self.rejects) + _dropped(self.rejects)
+
+    @property
+    def warned(self) -> int:
+        return len(self.warnings) + _dropped(self.warnings)
+
+    @property
+    def not_kept(self) -> int:
+        """Rejects and warnings counted but not kept (past ``MAX_KEPT``)."""
+        return _dropped(self.rejects) + _dropped(self.warnings)
 
     @property
     def written(self) -> int:
@@ -53,7 +85,7 @@ class ImportResult:
             f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
             f"skipped as erased {self.skipped_erased}, rejected {self.rejected}"
         )
-        return text + (f", warnings {len(self.warnings)}" if self.warnings else "")
+        return text + (f", warnings {self.warned}" if self.warned else "")
 
     def counts(self) -> tuple[int, int, int, int]:
         return (self.created, self.updated, self.unchanged, self.skipped_erased)

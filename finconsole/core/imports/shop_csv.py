@@ -107,7 +107,7 @@ class CsvSource:
                 if previous_end - start > MAX_RECORD_LINES:
                     raise ImportFormatError(
                         f"line {start}: a quoted field is never closed, so the rest of the file "
-                        "cannot be read (rows before it were imported)"
+                        "cannot be read"
                     )
                 if not row or (len(row) == 1 and not row[0].strip()):
                     continue

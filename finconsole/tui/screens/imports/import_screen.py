@@ -156,12 +156,16 @@ class ImportScreen(Screen):
 
     def show_rejects(self, result: ImportResult) -> None:
         parts = []
-        for title, rows in (("Rejected rows", result.rejects), ("Warnings", result.warnings)):
+        lists = (
+            ("Rejected rows", result.rejects, result.rejected),
+            ("Warnings", result.warnings, result.warned),
+        )
+        for title, rows, counted in lists:
             lines = [f"line {r.line}: {r.reason}" for r in rows[:SHOWN_REJECTS]]
-            if len(rows) > SHOWN_REJECTS:
+            if counted > SHOWN_REJECTS:
                 lines.append(
-                    f"... and {len(rows) - SHOWN_REJECTS} more (the command line's --rejects "
-                    "writes them all to a file)"
+                    f"... and {counted - SHOWN_REJECTS} more (the command line's --rejects "
+                    "writes them to a file)"
                 )
             if lines:
                 parts.append(f"{title}:\n" + "\n".join(lines))
