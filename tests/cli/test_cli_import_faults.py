@@ -48,10 +48,17 @@ def test_a_directory_is_refused(config_file, tmp_path, capsys):
     assert "is a directory" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("kind", ["shopify-customers", "tracking"])
-def test_a_header_line_over_the_limit_is_refused(config_file, db_url, tmp_path, capsys, kind):
+@pytest.mark.parametrize(
+    ("kind", "size"),
+    [
+        ("shopify-customers", limits.MAX_LINE_BYTES + 10),
+        ("tracking", limits.MAX_LINE_BYTES + 10),
+        ("shopify-orders", (16 << 20) + 1),  # the reported case: an internal error before
+    ],
+)
+def test_a_header_line_over_the_limit_is_refused(config_file, db_url, tmp_path, capsys, kind, size):
     path = tmp_path / "huge.csv"
-    path.write_text("Customer ID," + "x" * (limits.MAX_LINE_BYTES + 10) + "\n'1,a\n")
+    path.write_text("Customer ID," + "x" * size + "\n'1,a\n")
     assert run(config_file, kind, path) == 1
     err = capsys.readouterr().err
     assert "line 1 is longer than 1 MiB" in err and err.count("\n") == 1
