@@ -3,6 +3,7 @@ written; a bad value in one row rejects only that row (exit 3)."""
 
 from __future__ import annotations
 
+import csv
 import os
 
 import pytest
@@ -202,3 +203,20 @@ def test_millions_of_bad_rows_are_counted_not_kept(config_file, tmp_path, capsys
     assert "rejected 500" in out
     assert "only the first 50 rejects and warnings are listed (450 more were counted)" in err
     assert len(rejects.read_text().splitlines()) == 51
+
+
+def test_a_phone_kept_as_typed_is_a_warning_not_a_reject(config_file, tmp_path, capsys):
+    path = tmp_path / "customers.csv"
+    path.write_text(
+        "Customer ID,First Name,Last Name,Email,Phone,Default Address Country Code\n"
+        "'1,Thandi,Nkosi,t@example.co.za,071 407 1173,ZA\n"
+        "'2,Eero,Puhelin,e@esimerkki.fi,soita iltaisin,FI\n"
+    )
+    rejects = tmp_path / "rejects.csv"
+    assert run(config_file, "shopify-customers", path, "--rejects", str(rejects)) == 0
+    out, err = capsys.readouterr()
+    assert "created 2" in out and "rejected 0, warnings 1" in out
+    assert "line 3: warning: phone: not a valid phone number" in err
+    with rejects.open(encoding="utf-8") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert (row["line"], row["kind"], row["Phone"]) == ("3", "warning", "soita iltaisin")
