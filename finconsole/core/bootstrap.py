@@ -10,6 +10,7 @@ import importlib
 from typing import Any
 
 from finconsole.core.kernel.languages import check_customers_section
+from finconsole.core.kernel.timezones import check_time_zone
 from finconsole.core.settings import config, runtime
 
 
@@ -31,6 +32,7 @@ SECTION_CHECKS: dict[str, config.SectionCheck] = {
     "processors": _domain_check("transparency.processors:validate"),
     "mail": _domain_check("outbox.smtp:validate_config"),
     "customers": check_customers_section,
+    "shop": check_time_zone,
 }
 
 

@@ -261,7 +261,7 @@ class FinconsoleApp(App):
         self.refresh_bindings()
         self._run_due_retention(actor)
         if actor.is_officer:
-            self._start_outbox_sending()
+            self.start_outbox_sending()
 
     @work(thread=True, group="retention")
     def _run_due_retention(self, actor: Actor) -> None:
@@ -289,7 +289,7 @@ class FinconsoleApp(App):
 
     OUTBOX_SECONDS = 60.0
 
-    def _start_outbox_sending(self) -> None:
+    def start_outbox_sending(self) -> None:
         """Send what is due now and every minute while an officer is logged in; a failure is
         shown at once (a notification), wherever the officer is."""
         self._outbox_checked = clock.now()

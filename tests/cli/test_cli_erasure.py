@@ -9,7 +9,7 @@ from finconsole.cli import context as context_mod
 from finconsole.core.erasure import backup
 from finconsole.core.store.models import Customer, Request
 from finconsole.entry import main
-from tests.erasure_helpers import add_order, add_request, make_customer
+from tests.factories import add_order, add_request, make_customer
 
 
 @pytest.fixture

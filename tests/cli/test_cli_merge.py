@@ -6,7 +6,7 @@ from finconsole.cli import context as context_mod
 from finconsole.cli import main
 from finconsole.core.register import customers
 from finconsole.core.store.models import Customer, Order
-from tests.erasure_helpers import add_order
+from tests.factories import add_order
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from finconsole.core.settings import keys
 from finconsole.core.store import db as db_mod
 from finconsole.core.store.models import OutboxMessage
 from tests.core.erasure.test_erasure_permanence import found
-from tests.erasure_helpers import distinctive_values, make_customer
+from tests.factories import distinctive_values, make_customer
 from tests.mail_helpers import free_port, mail_section, smtp_server
 
 

@@ -3,7 +3,7 @@ import json
 from finconsole.cli import main
 from finconsole.core.store import db as db_mod
 from finconsole.core.store.models import Parcel
-from tests.parcel_helpers import at, make_parcel
+from tests.factories import at, make_parcel
 
 
 def _setup(config_file, officer):

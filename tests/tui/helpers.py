@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from textual.worker import WorkerCancelled
+
 from finconsole.core.settings import runtime
 from finconsole.tui.app import FinconsoleApp
 
@@ -17,8 +19,20 @@ def make_app(actor) -> FinconsoleApp:
 async def settle(app, pilot, rounds: int = 3) -> None:
     """Let workers finish and their results paint (a worker may start another)."""
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
+
+
+async def workers_done(app) -> None:
+    """Wait for the app's workers. An exclusive worker cancelled by its successor (a second
+    keystroke before the first search finished) is expected, not a failure: wait again for
+    the successor instead of letting WorkerCancelled end the test (seen under load)."""
+    for _ in range(10):
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            continue
 
 
 async def wait_until(app, pilot, condition: Callable[[], bool], timeout: float = 15.0) -> bool:
@@ -26,7 +40,7 @@ async def wait_until(app, pilot, condition: Callable[[], bool], timeout: float =
     screen switch (a module import, a database worker) may take more rounds than settle()."""
     deadline = time.monotonic() + timeout
     while not condition() and time.monotonic() < deadline:
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause(0.05)
     return condition()
 

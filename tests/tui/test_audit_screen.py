@@ -10,12 +10,7 @@ from finconsole.core.settings import runtime
 from finconsole.tui.app import FinconsoleApp
 from finconsole.tui.screens.access import audit as audit_screen
 from finconsole.tui.screens.access.audit import AuditScreen
-
-
-async def settle(app, pilot):
-    for _ in range(2):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+from tests.tui.helpers import settle
 
 
 def seed(clock):

@@ -19,12 +19,7 @@ from finconsole.tui.app import FinconsoleApp
 from finconsole.tui.screens.access.first_run import FirstRunScreen
 from finconsole.tui.screens.access.login import LoginScreen
 from finconsole.tui.screens.register.register import RegisterScreen
-
-
-async def settle(app, pilot) -> None:
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+from tests.tui.helpers import settle
 
 
 async def test_login_is_shown_and_the_database_opened_after(db, clock):

@@ -205,7 +205,7 @@ def test_input_is_imported():
 async def test_support_adds_a_parcel_to_a_phone_order(db, officer, support):
     """After a phone order was sent there was no way to record its tracking code."""
     from finconsole.tui.screens.parcels.parcel_new import NewParcelForm
-    from tests.parcel_helpers import s10
+    from tests.factories import s10
 
     c = _customer(officer, orders_n=1)
     app = make_app(support)

@@ -9,12 +9,7 @@ from finconsole.tui.screens.transparency.disclosures import DisclosureForm, Disc
 from finconsole.tui.screens.transparency.inquiry import InquiryScreen
 from finconsole.tui.screens.transparency.notice import NoticeScreen
 from finconsole.tui.screens.transparency.tasks import TasksScreen
-
-
-async def _settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.tui.helpers import settle as _settle
 
 
 def _fill(screen, **values):

@@ -6,13 +6,8 @@ from finconsole.core.store.models import Customer, Order
 from finconsole.tui.app import FinconsoleApp
 from finconsole.tui.screens.erasure.erasure import ErasureScreen
 from finconsole.tui.widgets.confirm import ConfirmDialog
-from tests.erasure_helpers import add_order, make_customer
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.factories import add_order, make_customer
+from tests.tui.helpers import settle
 
 
 def status(app) -> str:
@@ -103,7 +98,7 @@ async def test_support_sees_a_refusal(db, officer, support, clock, runtime_confi
 
 async def test_erasure_from_a_request_closes_it(db, officer, clock, runtime_config):
     from finconsole.core.store.models import Request
-    from tests.erasure_helpers import add_request
+    from tests.factories import add_request
 
     cid = make_customer(officer)
     add_request(cid, "R-2026-0077")
@@ -119,7 +114,7 @@ async def test_erasure_from_a_request_closes_it(db, officer, clock, runtime_conf
 
 
 async def test_an_error_is_shown_not_raised(db, officer, clock, runtime_config):
-    from tests.erasure_helpers import add_request
+    from tests.factories import add_request
 
     cid = make_customer(officer)
     add_request(cid, "R-2026-0078", verified=False)

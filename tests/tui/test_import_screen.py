@@ -6,6 +6,7 @@ from finconsole.core.settings.config import Config, defaults
 from finconsole.core.store.models import Customer
 from finconsole.tui.app import FinconsoleApp
 from finconsole.tui.screens.imports.import_screen import ImportScreen
+from tests.tui.helpers import workers_done
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -17,7 +18,7 @@ async def _run_import(app, pilot, kind: str, path: Path) -> None:
     app.screen.query_one("#kind", Select).value = kind
     app.screen.query_one("#path", Input).value = str(path)
     await pilot.press("ctrl+r")
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
 
 
@@ -58,7 +59,7 @@ async def test_leaving_the_screen_while_importing_is_safe(db, officer):
         app.screen.query_one("#path", Input).value = str(FIXTURES / "shopify_customers.csv")
         await pilot.press("ctrl+r")
         app.action_navigate("register")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert app.is_running
         assert any("created 300" in str(n.message) for n in app.said)

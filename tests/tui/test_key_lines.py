@@ -19,8 +19,7 @@ from finconsole.tui.keys import screen_keys
 from finconsole.tui.screens.access.lock import LockScreen
 from finconsole.tui.screens.access.login import LoginScreen
 from finconsole.tui.widgets.keybar import KeyBar
-from tests.erasure_helpers import add_order, add_request, make_customer
-from tests.parcel_helpers import make_parcel
+from tests.factories import add_order, add_request, make_customer, make_parcel
 from tests.tui.helpers import record_inquiry, screen_text, settle, wait_until
 
 TAIL = "f1 Help  ^p palette"

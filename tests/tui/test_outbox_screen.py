@@ -13,6 +13,7 @@ from finconsole.core.store.models import OutboxMessage
 from finconsole.tui.app import FinconsoleApp
 from finconsole.tui.screens.outbox.outbox import LetterScreen, OutboxScreen
 from tests.mail_helpers import free_port, mail_section, smtp_server
+from tests.tui.helpers import settle
 
 
 def _receipt(officer, name="Anna"):
@@ -27,11 +28,6 @@ def _config(mail=None) -> Config:
     data["mail"] = mail or {}
     return Config(data, None)
 
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_outbox(app, pilot):
@@ -86,9 +82,9 @@ async def test_send_now_and_failures_shown_at_once(db, officer, clock):
     app = FinconsoleApp(_config(mail_section(port)), actor=officer)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_outbox(app, pilot)
-        app._start_outbox_sending()  # what a logged-in officer's console runs every minute
+        app.start_outbox_sending()  # what a logged-in officer's console runs every minute
         await settle(app, pilot)
-        notes = [n.message for n in app._notifications]
+        notes = [str(n.message) for n in app.said]
         assert any("1 sending attempt(s) failed" in n for n in notes), notes
         await pilot.press("ctrl+r")
         await settle(app, pilot)

@@ -7,14 +7,8 @@ from finconsole.tui.screens.parcels.carrier_performance import CarrierPerformanc
 from finconsole.tui.screens.parcels.parcel import CloseClaimDialog, ParcelScreen
 from finconsole.tui.screens.parcels.parcels import ParcelsScreen
 from finconsole.tui.widgets.confirm import ConfirmDialog
-from tests.parcel_helpers import at, make_parcel
-from tests.tui.helpers import screen_text
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.factories import at, make_parcel
+from tests.tui.helpers import screen_text, settle
 
 
 def stale_parcel(actor, name="[bold]Eve[/]"):

@@ -18,6 +18,7 @@ those faults, too, end the import before anything is written.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from typing import BinaryIO
 
@@ -35,30 +36,33 @@ _UTF8_SEQUENCE = re.compile(
 _NOT_TEXT = "is not text in UTF-8, UTF-16 or Windows-1252: save the export again as UTF-8"
 
 
-def detect(fh: BinaryIO) -> str:
+def detect(fh: BinaryIO, max_line: int = MAX_LINE_BYTES) -> str:
     """The encoding of the binary file ``fh`` (read to its end, then rewound) as a codec name
-    for ``TextIOWrapper``; ``ImportFormatError`` naming the first bad line when there is none."""
+    for ``TextIOWrapper``; ``ImportFormatError`` naming the first bad line when there is none.
+    ``max_line``: the longest line allowed (bytes); a whole-file JSON document, which an API
+    writes on one line, passes its own size limit."""
     head = fh.read(4)
     fh.seek(0)
     try:
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return _check_utf16(fh, "utf-16")
+            return _check_utf16(fh, "utf-16", max_line)
         if len(head) >= 2 and head[0] and not head[1]:
-            return _check_utf16(fh, "utf-16-le")  # ASCII then NUL: UTF-16 without its BOM
+            # ASCII then NUL: UTF-16 without its BOM
+            return _check_utf16(fh, "utf-16-le", max_line)
         if len(head) >= 2 and not head[0] and head[1]:
-            return _check_utf16(fh, "utf-16-be")
-        return _Scan().run(fh, bom=head.startswith(codecs.BOM_UTF8))
+            return _check_utf16(fh, "utf-16-be", max_line)
+        return _Scan(max_line).run(fh, bom=head.startswith(codecs.BOM_UTF8))
     finally:
         fh.seek(0)
 
 
-def _check_utf16(fh: BinaryIO, codec: str) -> str:
+def _check_utf16(fh: BinaryIO, codec: str, max_line: int) -> str:
     decoder = codecs.getincrementaldecoder(codec)()
     line, length = 1, 0
     try:
         while chunk := fh.read(CHUNK):
             text = decoder.decode(chunk)
-            line, length = _lines(text, line, length, MAX_LINE_BYTES // 2, "\n")
+            line, length = _lines(text, line, length, max_line // 2, "\n")
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         raise ImportFormatError(f"line {line} {_NOT_TEXT}") from None
@@ -83,7 +87,8 @@ def _lines(chunk, line: int, length: int, limit: int, newline) -> tuple[int, int
 class _Scan:
     """One streamed pass over an 8-bit file: UTF-8 or Windows-1252, line lengths, NULs."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_line: int) -> None:
+        self.max_line = max_line
         self.utf8 = codecs.getincrementaldecoder("utf-8")()
         self.is_utf8 = True
         self.saw_multibyte = False  # a valid non-ASCII UTF-8 sequence was read
@@ -96,7 +101,7 @@ class _Scan:
             if (nul := chunk.find(b"\0")) >= 0:
                 line = start + chunk.count(b"\n", 0, nul)
                 raise ImportFormatError(f"line {line} holds a NUL byte: this is not a text file")
-            self.line, self.length = _lines(chunk, self.line, self.length, MAX_LINE_BYTES, b"\n")
+            self.line, self.length = _lines(chunk, self.line, self.length, self.max_line, b"\n")
             if self.is_utf8:
                 self._utf8(chunk, start)
             else:
@@ -134,3 +139,13 @@ class _Scan:
             raise ImportFormatError(f"line {line} {_NOT_TEXT}")
         if _UTF8_SEQUENCE.search(chunk):
             self.saw_multibyte = True
+
+
+def read_document(fh: BinaryIO, max_bytes: int, what: str) -> str:
+    """The whole of ``fh`` (opened by ``limits.open_regular``) as one text: a JSON API
+    response, read at once, so at most ``max_bytes``; in the one encoding ``detect`` tells
+    (an API writes its response on one line: the line limit is the size limit here)."""
+    if os.fstat(fh.fileno()).st_size > max_bytes:
+        raise ImportFormatError(f"the file is larger than {max_bytes >> 20} MiB: {what}")
+    codec = detect(fh, max_line=max_bytes)
+    return fh.read().decode(codec)

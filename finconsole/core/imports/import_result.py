@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +48,10 @@ class Kept(list):
         else:
             self.dropped += 1
 
+    def extend(self, items: Iterable[object]) -> None:  # (``+=`` does not call it: append)
+        for item in items:
+            self.append(item)
+
 
 def _dropped(items: list) -> int:
     return getattr(items, "dropped", 0)
@@ -60,7 +64,11 @@ class ImportResult:
     unchanged: int = 0
     skipped_erased: int = 0
     rejects: list[Reject] = field(default_factory=Kept)
-    warnings: list[Reject] = field(default_factory=Kept)  # rows imported, flagged for review
+    # rows imported with a caveat (a phone kept as typed, an id a spreadsheet destroyed):
+    # ``Reject(line, what happened, row, warning=True)``, listed in the rejects file too
+    warnings: list[Reject] = field(default_factory=Kept)
+    # orders with no customer at all (Shopify draft orders): nothing to register
+    skipped_no_customer: int = 0
 
     @property
     def rejected(self) -> int:
@@ -85,6 +93,8 @@ class ImportResult:
             f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
             f"skipped as erased {self.skipped_erased}, rejected {self.rejected}"
         )
+        if self.skipped_no_customer:
+            text += f", skipped without a customer {self.skipped_no_customer}"
         return text + (f", warnings {self.warned}" if self.warned else "")
 
     def counts(self) -> tuple[int, int, int, int]:

@@ -12,6 +12,7 @@ is never stored as a number of some other country.
 
 from __future__ import annotations
 
+from finconsole.core.kernel import countries as country_names
 from finconsole.core.kernel import validation as v
 from finconsole.core.settings import runtime
 
@@ -24,11 +25,14 @@ def default_country() -> str:
 
 
 def read_phone(raw: str, *countries: str | None, default: str = "") -> tuple[str | None, bool]:
-    """(the number, needs review): E.164 read in the first usable of ``countries`` (else the
-    configured default), or, when no plan reads it there, the number as typed and True."""
+    """(the number, needs review): E.164 read in the first usable of ``countries`` (codes or
+    names; else the configured default), or, when no plan reads it there, the number as
+    typed and True."""
     if not raw:
         return None, False
-    region = v.phone_region(*countries, default=default or default_country())
+    # a country as a code or, in older layouts, a name ("Finland", "United States")
+    codes = (country_names.code_of(c) if c else None for c in countries)
+    region = v.phone_region(*codes, default=default or default_country())
     try:
         return v.phone(raw, region), False
     except v.FieldError:

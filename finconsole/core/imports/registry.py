@@ -39,6 +39,11 @@ KINDS: dict[str, ImportKind] = {
         ImportKind(
             "woocommerce-orders", "WooCommerce orders", "shop_orders:import_woocommerce_orders"
         ),
+        ImportKind(
+            "woocommerce-json",
+            "WooCommerce REST API JSON (orders or customers)",
+            "woo_json:import_woocommerce_json",
+        ),
         ImportKind("tracking", "Tracking events", "tracking_import:import_file", shop=False),
     )
 }

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from finconsole.core.imports import encoding
+from finconsole.core.imports import dates, encoding
 from finconsole.core.imports.limits import ImportFormatError, open_regular, plausible_instant
 from finconsole.core.kernel import validation as v
 
@@ -167,45 +167,17 @@ def money_cents(value: str, *, required: bool = False) -> int:
     return int((amount * 100).to_integral_value())
 
 
-_ISO = re.compile(
-    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
-    r"\s*(Z|UTC|[+-]\d{2}:?\d{2})?$"
-)
-_FINNISH = re.compile(
-    r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?$"
-)
-
-
-def timestamp(value: str, *, required: bool = False) -> dt.datetime | None:
-    """ISO ('2026-03-01 14:22:05 +0200', '2026-03-01T14:22') or Finnish ('1.3.2026 14.22')
-    -> naive UTC; an impossible date raises."""
-    raw = value.strip()
-    if not raw:
-        if required:
-            raise v.FieldError("is missing")
+def timestamp(value: str, *, required: bool = False, utc: bool = False) -> dt.datetime | None:
+    """Any date form shops write (``dates.instant``) -> naive UTC; a time with no zone is in
+    the shop's time zone (or UTC when ``utc``: a GMT column); an impossible date raises,
+    and so does an instant outside ``limits``' years (the stored value, after the shift)."""
+    at = dates.instant(value, required=required, utc=utc)
+    if at is None:
         return None
-    if m := _ISO.match(raw):
-        year, month, day, hour, minute, second, zone = m.groups()
-    elif m := _FINNISH.match(raw):
-        day, month, year, hour, minute, second = m.groups()
-        zone = None
-    else:
-        raise v.FieldError("is not a date")
     try:
-        at = dt.datetime(
-            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
-        )
-        return plausible_instant(at - _offset(zone))
-    except (ValueError, OverflowError):  # OverflowError: 0001-01-01 less an offset
+        return plausible_instant(at)
+    except ValueError:
         raise v.FieldError("is not a possible date") from None
-
-
-def _offset(zone: str | None) -> dt.timedelta:
-    if not zone or zone in ("Z", "UTC"):
-        return dt.timedelta(0)
-    digits = zone[1:].replace(":", "")
-    delta = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return delta if zone[0] == "+" else -delta
 
 
 _NO = frozenset({"no", "false", "0", "n", "ei", "unsubscribed", "not_subscribed", "opted_out"})

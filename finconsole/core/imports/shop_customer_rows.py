@@ -12,9 +12,10 @@ from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
 
+from finconsole.core.imports.layouts import SPREADSHEET_WARNING, spreadsheet_damaged
 from finconsole.core.imports.phones import KEPT, default_country, read_phone
 from finconsole.core.imports.shop_csv import says_no, shop_id
-from finconsole.core.imports.shop_formats import CustomerRecord, RowRejected
+from finconsole.core.imports.shop_formats import CustomerRecord, RowRejected, country_code
 from finconsole.core.kernel import validation as v
 
 FIELDS = (
@@ -71,24 +72,37 @@ class CustomerReader:
         self.id_label = id_label
         self.phone_label = "phone"
         self.default_country = default_country()  # read once: a million rows ask
+        # older exports have no id column: their customers are matched by email
+        self.has_id = columns.get("id") is not None
 
     def __call__(self, row: list[str], line: int) -> CustomerRecord:
         cells = self._cells(row)
         (ref, first, last, email, phone, address_phone, note, marketing) = cells[:8]
         ref = shop_id(ref)
-        if not ref:
+        warnings: list[str] = []
+        if ref and spreadsheet_damaged(ref):
+            warnings.append(f"{self.id_label}: {SPREADSHEET_WARNING}, so matched by email")
+            ref = ""
+        elif not ref and self.has_id:
             raise RowRejected(f"{self.id_label} is missing")
         errors: dict[str, str] = {}
         first = _text(first, "first_name", errors)
         last = _text(last, "last_name", errors)
         clean_email = _check(v.email, email, "email", errors) if email else None
+        raw_phone = shop_id(phone or address_phone)
+        if raw_phone and spreadsheet_damaged(raw_phone):
+            warnings.append(f"phone: {SPREADSHEET_WARNING}, so not imported")
+            raw_phone = ""
         # a number is read in the address's country; one no plan reads is kept, not a reject
-        clean_phone, review = self._phone(shop_id(phone or address_phone), cells[12])
+        clean_phone, review = self._phone(raw_phone, cells[12])
         if not (first or last or clean_email) and not errors:
             raise RowRejected("email and name are both missing")
-        record = CustomerRecord(line, self.ref_prefix + ref, first, last, clean_email, clean_phone)
+        shop_ref = self.ref_prefix + ref if ref else None
+        record = CustomerRecord(line, shop_ref, first, last, clean_email, clean_phone)
         if review:
             record.phone_review = f"{self.phone_label if phone else 'address phone'}: {KEPT}"
+            warnings.append(record.phone_review)
+        record.warnings = tuple(warnings)
         record.address = self._address(cells[8:13], errors)
         record.language = shop_language(cells[13])
         record.note = _text(note, "note", errors, max_length=2000, multiline=True)
@@ -118,7 +132,10 @@ class CustomerReader:
         street, street2, postcode, city, country = cells
         if not (street or street2 or postcode or city):
             return None
-        country = "FI" if country in ("", "FI") else _check(v.country, country, "country", errors)
+        # a code, or a name in older layouts ("United States", "Suomi")
+        country = (
+            "FI" if country in ("", "FI") else _check(country_code, country, "country", errors)
+        )
         return {
             "street": _text(street, "street", errors, 200),
             "street2": _text(street2, "street2", errors, 200),

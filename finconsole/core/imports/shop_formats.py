@@ -12,6 +12,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from finconsole.core.imports import woo_items
+from finconsole.core.imports.layouts import (  # noqa: F401  (re-exported: the importers' tables)
+    SHOPIFY_CUSTOMER_COLUMNS,
+    SHOPIFY_CUSTOMER_REQUIRED,
+    SHOPIFY_ORDER_COLUMNS,
+    SHOPIFY_ORDER_REQUIRED,
+    SPREADSHEET_WARNING,
+    WOO_CUSTOMER_COLUMNS,
+    WOO_CUSTOMER_REQUIRED,
+    WOO_ORDER_COLUMNS,
+    WOO_ORDER_REQUIRED,
+    spreadsheet_damaged,
+)
 from finconsole.core.imports.phones import KEPT, read_phone
 from finconsole.core.imports.shop_csv import (
     CsvSource,
@@ -21,11 +33,16 @@ from finconsole.core.imports.shop_csv import (
     shop_id,
     timestamp,
 )
+from finconsole.core.kernel import countries
 from finconsole.core.kernel import validation as v
 
 
 class RowRejected(ValueError):
     """The row cannot be imported; ``str(err)`` is the reason (no personal data)."""
+
+
+class NoCustomer(RowRejected):
+    """An order with neither email nor name (a Shopify draft order): skipped and counted."""
 
 
 @dataclass(slots=True)
@@ -41,7 +58,9 @@ class CustomerRecord:
     marketing_no: bool = False
     language: str = ""  # fi | sv | en when the export says so ("" -> the configured default)
     document: str = ""  # its search index entry, if the customer turns out to be new
-    # why the phone was kept as typed ("" = read, or none): a warning, and the review flag
+    warnings: tuple[str, ...] = ()  # imported, but the summary says this (no personal data)
+    # why the phone was kept as typed ("" = read, or none): the review flag (its reason is
+    # among ``warnings`` too)
     phone_review: str = ""
 
 
@@ -55,6 +74,8 @@ class OrderRecord:
     fields: dict[str, Any]
     lines: list[tuple[str, int, int]] = field(default_factory=list)  # product, qty, unit cents
     tracking: list[str] = field(default_factory=list)
+    extra_cents: int = 0  # shipping lines and taxes on later rows (Transporter), for a total
+    warnings: tuple[str, ...] = ()  # imported, but the summary says this (no personal data)
 
 
 class Row:
@@ -68,6 +89,15 @@ class Row:
         self.row = row
         self.numbered = numbered
         self.errors: dict[str, str] = {}
+        self.warnings: list[str] = []
+
+    def intact(self, label: str, value: str) -> str:
+        """``value``, or "" with a warning when a spreadsheet destroyed it (``7.02255E+12``):
+        such an id would match the wrong record, such a phone the wrong person."""
+        if spreadsheet_damaged(value):
+            self.warnings.append(f"{label}: {SPREADSHEET_WARNING}, so not used")
+            return ""
+        return value
 
     def get(self, name: str) -> str:
         index = self.columns.get(name)
@@ -108,15 +138,18 @@ def buyer_phone(
     buyer: CustomerRecord, r: Row, name: str, label: str, countries: tuple[str, ...]
 ) -> None:
     """The phone in column ``name``, read in the first of ``countries`` (those of the address
-    it belongs to first); one no plan reads there is kept and flagged, naming ``label``."""
-    buyer.phone, review = read_phone(shop_id(r.get(name)), *countries)
+    it belongs to first; codes or names); one no plan reads there is kept and flagged, one a
+    spreadsheet destroyed (``9.19961E+11``) is not used: either is a warning naming ``label``
+    (in ``r.warnings``, which the order record takes)."""
+    buyer.phone, review = read_phone(r.intact(label, shop_id(r.get(name))), *countries)
     if review:
         buyer.phone_review = f"{label}: {KEPT}"
+        r.warnings.append(buyer.phone_review)
 
 
 def address(r: Row, prefix: str) -> dict[str, Any] | None:
     """street/street2/postcode/city/country under ``prefix``; None when all are empty."""
-    country = r.check(f"{prefix}country", v.country, r.get(f"{prefix}country"))
+    country = r.check(f"{prefix}country", country_code, r.get(f"{prefix}country"))
     data = {
         "street": r.check(f"{prefix}street", v.text, r.get(f"{prefix}street"), max_length=200),
         "street2": r.check(f"{prefix}street2", v.text, r.get(f"{prefix}street2"), max_length=200),
@@ -131,6 +164,17 @@ def address(r: Row, prefix: str) -> dict[str, Any] | None:
     return {k: val or "" for k, val in data.items()}
 
 
+def country_code(value: str) -> str:
+    """A country as a code or a name (``FI``, ``Finland``, ``Suomi``) -> its ISO code; ""
+    when empty."""
+    if not value.strip():
+        return ""
+    code = countries.code_of(value)
+    if code is None:
+        raise v.FieldError("is not a country (a two-letter code or a country's name)")
+    return code
+
+
 def split_name(full: str) -> tuple[str, str]:
     """'Matti Meikäläinen' -> ('Matti', 'Meikäläinen'): exports give buyers one name field."""
     parts = full.strip().rsplit(" ", 1)
@@ -138,66 +182,6 @@ def split_name(full: str) -> tuple[str, str]:
 
 
 # --- Shopify ------------------------------------------------------------------------------
-
-SHOPIFY_CUSTOMER_REQUIRED = {
-    "id": ("Customer ID",),
-    "first_name": ("First Name",),
-    "last_name": ("Last Name",),
-    "email": ("Email",),
-}
-SHOPIFY_CUSTOMER_COLUMNS = {
-    **SHOPIFY_CUSTOMER_REQUIRED,
-    "phone": ("Phone",),
-    "address_phone": ("Default Address Phone",),
-    "marketing": ("Accepts Email Marketing", "Accepts Marketing"),
-    "note": ("Note",),
-    "street": ("Default Address Address1",),
-    "street2": ("Default Address Address2",),
-    "postcode": ("Default Address Zip",),
-    "city": ("Default Address City",),
-    "country": ("Default Address Country Code",),
-    "language": ("Language", "Locale"),
-}
-
-
-SHOPIFY_ORDER_REQUIRED = {
-    "name": ("Name",),
-    "email": ("Email",),
-    "created_at": ("Created at",),
-    "total": ("Total",),
-    "item_name": ("Lineitem name",),
-}
-SHOPIFY_ORDER_COLUMNS = {
-    **SHOPIFY_ORDER_REQUIRED,
-    "id": ("Id",),
-    "financial": ("Financial Status",),
-    "paid_at": ("Paid at",),
-    "fulfilment": ("Fulfillment Status",),
-    "marketing": ("Accepts Marketing", "Accepts Email Marketing"),
-    "currency": ("Currency",),
-    "subtotal": ("Subtotal",),
-    "shipping": ("Shipping",),
-    "taxes": ("Taxes",),
-    "cancelled_at": ("Cancelled at",),
-    "outstanding": ("Outstanding Balance",),
-    "item_quantity": ("Lineitem quantity",),
-    "item_price": ("Lineitem price",),
-    "tracking": ("Tracking Number", "Fulfillment Tracking Number", "Tracking Numbers", "Tracking"),
-    "phone": ("Phone", "Billing Phone"),
-    **{
-        f"{side}_{part}": (f"{side.title()} {column}",)
-        for side in ("billing", "shipping")
-        for part, column in (
-            ("name", "Name"),
-            ("street", "Address1"),
-            ("street2", "Address2"),
-            ("postcode", "Zip"),
-            ("city", "City"),
-            ("country", "Country"),
-            ("phone", "Phone"),
-        )
-    },
-}
 
 SHOPIFY_INVOICE = {
     "pending": "open",
@@ -215,7 +199,7 @@ SHOPIFY_FULFILMENT = {"fulfilled": "fulfilled", "partial": "partial", "restocked
 def shopify_order(r: Row, line: int) -> OrderRecord:
     """The first row of an order (order fields), with its own line item."""
     name = r.check("Name", v.text, r.get("name"), max_length=64, required=True)
-    ref = shop_id(r.get("id"))
+    ref = r.intact("Id", shop_id(r.get("id")))
     buyer = _shopify_buyer(r, line)
     fields = _order_addresses(r)
     fields.update(
@@ -225,7 +209,11 @@ def shopify_order(r: Row, line: int) -> OrderRecord:
         subtotal_cents=r.check("Subtotal", money_cents, r.get("subtotal")),
         shipping_cents=r.check("Shipping", money_cents, r.get("shipping")),
         tax_cents=r.check("Taxes", money_cents, r.get("taxes")),
-        total_cents=r.check("Total", money_cents, r.get("total"), required=True),
+        # no Total column (Transporter): added up once the order is read (finish_order)
+        total_cents=r.check("Total", money_cents, r.get("total"), required=True)
+        if has(r, "total")
+        else None,
+        discount_cents=r.check("Discount Amount", money_cents, r.get("discount")),
     )
     outstanding = r.check("Outstanding Balance", money_cents, r.get("outstanding")) or 0
     cancelled = r.check("Cancelled at", timestamp, r.get("cancelled_at"))
@@ -236,14 +224,27 @@ def shopify_order(r: Row, line: int) -> OrderRecord:
     record = OrderRecord(line, "shopify", f"shopify:{ref}" if ref else None, name, buyer, fields)
     add_shopify_item(record, r)
     r.reject_if_errors()
+    record.warnings = tuple(r.warnings)
     return record
 
 
+def has(r: Row, name: str) -> bool:
+    """Does the file have this column at all?"""
+    return r.columns.get(name) is not None
+
+
+def side_name(r: Row, side: str) -> str:
+    """``Billing Name``, else ``Billing First Name`` + ``Billing Last Name``."""
+    full = r.get(f"{side}_name")
+    return full or f"{r.get(f'{side}_first')} {r.get(f'{side}_last')}".strip()
+
+
 def _shopify_buyer(r: Row, line: int) -> CustomerRecord:
-    first, last = split_name(r.get("billing_name") or r.get("shipping_name"))
+    first, last = split_name(side_name(r, "billing") or side_name(r, "shipping"))
     email = r.check("Email", v.email, r.get("email"))
     if not (first or last or email) and not r.errors:
-        raise RowRejected("email and name are both missing")
+        # a draft order nobody bought: nothing to register (skipped and counted)
+        raise NoCustomer("the order has no customer (no email, no name)")
     buyer = CustomerRecord(line, None, first, last, email, None)
     billing, shipping = r.get("billing_country"), r.get("shipping_country")
     if r.get("phone"):  # Phone / Billing Phone: read in the billing country
@@ -257,15 +258,16 @@ def _shopify_buyer(r: Row, line: int) -> CustomerRecord:
 def _order_addresses(r: Row) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for side in ("billing", "shipping"):
+        # no address at all: the country is unknown, not Finland
         place = address(r, f"{side}_") or {"street": "", "postcode": "", "city": "", "country": ""}
-        name = r.check(f"{side}_name", v.text, r.get(f"{side}_name"), max_length=200)
+        name = r.check(f"{side}_name", v.text, side_name(r, side), max_length=200)
         fields[f"{side}_name"] = name or ""
         fields[f"{side}_street"] = ", ".join(
             p for p in (place["street"], place.get("street2")) if p
         )
         fields[f"{side}_postcode"] = place["postcode"]
         fields[f"{side}_city"] = place["city"]
-        fields[f"{side}_country"] = place["country"] or "FI"
+        fields[f"{side}_country"] = place["country"]
     return fields
 
 
@@ -274,9 +276,29 @@ def add_shopify_item(record: OrderRecord, r: Row) -> None:
     product = r.check("Lineitem name", v.text, r.get("item_name"), max_length=200)
     qty = r.check("Lineitem quantity", quantity, r.get("item_quantity"))
     price = r.check("Lineitem price", money_cents, r.get("item_price"))
+    if r.get("item_total") and not r.get("item_price"):
+        # one row per item with the line's total (SkyVerge): the unit price is total / qty
+        total = r.check("item_total", money_cents, r.get("item_total"))
+        price = woo_items.unit_cents(total or 0, qty or 1)
     if product:
         record.lines.append((product, qty or 1, price or 0))
     add_tracking(record, r.get("tracking"))
+    if not has(r, "total"):
+        for name in ("shipping_line_price", "tax_1_price", "tax_2_price", "tax_3_price"):
+            record.extra_cents += r.check(name, money_cents, r.get(name)) or 0
+
+
+def finish_order(record: OrderRecord) -> OrderRecord:
+    """An export without a Total (the Transporter template): lines, shipping lines and
+    taxes, less the discount. Called once the order's last row is read."""
+    fields = record.fields
+    discount = fields.pop("discount_cents", 0) or 0
+    if fields.get("total_cents") is None:
+        lines = sum(qty * cents for _, qty, cents in record.lines)
+        shipping, tax = fields.get("shipping_cents") or 0, fields.get("tax_cents") or 0
+        fields["total_cents"] = lines + shipping + tax + record.extra_cents - discount
+        fields["subtotal_cents"] = fields.get("subtotal_cents") or lines
+    return record
 
 
 def add_tracking(record: OrderRecord, value: str) -> None:
@@ -287,67 +309,6 @@ def add_tracking(record: OrderRecord, value: str) -> None:
 
 
 # --- WooCommerce --------------------------------------------------------------------------
-
-WOO_CUSTOMER_REQUIRED = {
-    "id": ("customer_id", "id", "user_id", "ID"),
-    "email": ("email", "user_email", "billing_email"),
-    "first_name": ("first_name", "billing_first_name"),
-    "last_name": ("last_name", "billing_last_name"),
-}
-WOO_CUSTOMER_COLUMNS = {
-    **WOO_CUSTOMER_REQUIRED,
-    "phone": ("billing_phone", "phone"),
-    "marketing": ("marketing_opt_in", "accepts_marketing", "newsletter", "subscribed"),
-    "street": ("billing_address_1",),
-    "street2": ("billing_address_2",),
-    "postcode": ("billing_postcode",),
-    "city": ("billing_city",),
-    "country": ("billing_country",),
-    "language": ("language", "locale", "wpml_language"),
-}
-
-
-WOO_ORDER_REQUIRED = {
-    "id": ("order_id", "id"),
-    "date": ("order_date", "date_created"),
-    "status": ("status", "order_status"),
-    "total": ("order_total", "total"),
-    "email": ("customer_email", "billing_email"),
-}
-WOO_ORDER_COLUMNS = {
-    **WOO_ORDER_REQUIRED,
-    "number": ("order_number",),
-    "customer_id": ("customer_id", "customer_user"),
-    "first_name": ("billing_first_name",),
-    "last_name": ("billing_last_name",),
-    "phone": ("billing_phone",),
-    "currency": ("order_currency", "currency"),
-    "subtotal": ("order_subtotal", "subtotal"),
-    "shipping": ("order_shipping", "shipping_total"),
-    "taxes": ("order_tax", "tax_total"),
-    "paid_at": ("paid_date", "date_paid"),
-    "marketing": ("marketing_opt_in", "accepts_marketing"),
-    "item_name": ("item_name", "line_item_name", "product_name"),
-    "item_quantity": ("item_quantity", "quantity"),
-    "item_price": ("item_price", "item_cost"),
-    "line_items": ("line_items",),  # one row per order (line_item_N columns: woo_items)
-    "tracking": ("tracking_number", "tracking_code", "_tracking_number"),
-    **{
-        f"{side}_{part}": (f"{side}_{column}",)
-        for side in ("billing", "shipping")
-        for part, column in (
-            ("street", "address_1"),
-            ("street2", "address_2"),
-            ("postcode", "postcode"),
-            ("city", "city"),
-            ("country", "country"),
-        )
-    },
-    "shipping_first": ("shipping_first_name",),
-    "shipping_last": ("shipping_last_name",),
-    "billing_name": ("billing_name", "billing_full_name"),
-    "shipping_name": ("shipping_name", "shipping_full_name"),
-}
 
 # WooCommerce status -> (invoice status, fulfilment status)
 WOO_STATUS = {
@@ -365,11 +326,13 @@ def woo_order(r: Row, line: int) -> OrderRecord:
     ref = shop_id(r.get("id"))
     if not ref:
         raise RowRejected("order_id is missing")
+    if spreadsheet_damaged(ref):
+        raise RowRejected(f"order_id: {SPREADSHEET_WARNING}")  # no number to match it by
     number = shop_id(r.get("number")) or ref
-    customer_id = shop_id(r.get("customer_id"))
-    buyer = person(
-        r, "", f"woocommerce:{customer_id}" if customer_id not in ("", "0") else None, line
-    )
+    customer_id = r.intact("customer_id", shop_id(r.get("customer_id")))
+    # the "import" formats write the customer's email in customer_user: not an id
+    known = customer_id not in ("", "0") and "@" not in customer_id
+    buyer = person(r, "", f"woocommerce:{customer_id}" if known else None, line)
     buyer.marketing_no = says_no(r.get("marketing"))
     status = r.get("status").casefold().removeprefix("wc-")
     if status not in WOO_STATUS:
@@ -377,7 +340,7 @@ def woo_order(r: Row, line: int) -> OrderRecord:
     invoice, fulfilment = WOO_STATUS.get(status, ("none", "unfulfilled"))
     fields = _woo_addresses(r, buyer)
     fields.update(
-        ordered_at=r.check("order_date", timestamp, r.get("date"), required=True),
+        ordered_at=_woo_date(r),
         paid_at=r.check("paid_date", timestamp, r.get("paid_at")),
         currency=(r.get("currency") or "EUR").upper()[:3],
         subtotal_cents=r.check("order_subtotal", money_cents, r.get("subtotal")),
@@ -390,7 +353,16 @@ def woo_order(r: Row, line: int) -> OrderRecord:
     record = OrderRecord(line, "woocommerce", f"woocommerce:{ref}", number, buyer, fields)
     add_woo_items(record, r)
     r.reject_if_errors()
+    record.warnings = tuple(r.warnings)
     return record
+
+
+def _woo_date(r: Row) -> Any:
+    """The order's time: its GMT column where the export has one, else the local time
+    (read in the shop's time zone)."""
+    if r.get("date_gmt"):
+        return r.check("date_gmt", timestamp, r.get("date_gmt"), utc=True)
+    return r.check("order_date", timestamp, r.get("date"), required=True)
 
 
 def add_woo_items(record: OrderRecord, r: Row) -> None:
@@ -401,16 +373,16 @@ def add_woo_items(record: OrderRecord, r: Row) -> None:
         add_shopify_item(record, r)
         return
     for name, cell in packed:
-        parse = woo_items.packed_items if name == "line_items" else woo_items.one_item
-        record.lines += r.check(name, parse, cell) or []
+        record.lines += r.check(name, woo_items.parser(name, cell), cell) or []
     add_tracking(record, r.get("tracking"))
 
 
 def packed_cells(r: Row) -> list[tuple[str, str]]:
     """(column, cell) holding packed items: ``line_items`` if filled, else each filled
     ``line_item_N`` in number order; empty for a one-row-per-item row."""
-    if r.get("line_items"):
-        return [("line_items", r.get("line_items"))]
+    for name in ("line_items", "order_items"):
+        if r.get(name):
+            return [(name, r.get(name))]
     return [(name, r.get(name)) for name in r.numbered if r.get(name)]
 
 

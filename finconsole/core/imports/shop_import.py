@@ -110,9 +110,13 @@ def _write_parsed(
             if record is None:
                 result.rejects.append(Reject(line, sys.intern(why), raw or {}))
                 continue
-            if why:  # imported, but a person should look at it (a phone kept as typed)
-                result.warnings.append(Reject(line, sys.intern(why), raw or {}, warning=True))
-            same_person = record.shop_ref in keys or (record.email and record.email in keys)
+            for warning in record.warnings:  # imported, but a person should look at it
+                result.warnings.append(Reject(line, sys.intern(warning), raw or {}, warning=True))
+            # (a row without a shop id, as in older exports, is the same person only by email:
+            # None in ``keys`` would write a chunk a row)
+            same_person = (record.shop_ref and record.shop_ref in keys) or (
+                record.email and record.email in keys
+            )
             if same_person or len(chunk) >= CHUNK:
                 # the same person twice in one chunk: write the first before reading the second
                 write_customer_chunk(actor, chunk, result)

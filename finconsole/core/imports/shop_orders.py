@@ -115,6 +115,7 @@ def _orders(
     current: OrderRecord | None = None
     current_rows: list[tuple[int, list[str]]] = []  # the rows of ``current``, for rejects
     failed_key: str | None = None  # later items of a rejected order are rejected with it
+    skipped_key: str | None = None  # later items of an order with no customer are skipped
     numbered = tuple(woo_items.numbered_columns(columns))
     rows = 0
     for line, row in source:
@@ -123,6 +124,9 @@ def _orders(
             progress(rows, source.bytes_done, source.bytes_total)
         r = Row(columns, row, numbered)
         key = r.get("name") if kind == "shopify" else r.get("id")
+        if skipped_key is not None and key == skipped_key:
+            continue
+        skipped_key = None
         try:
             if failed_key is not None and key == failed_key:
                 raise RowRejected("belongs to an order rejected on an earlier line")
@@ -132,10 +136,13 @@ def _orders(
                 r.reject_if_errors()
                 continue
             if current is not None:
-                yield _warned(current, current_rows, source, result)
+                yield _warned(fmt.finish_order(current), current_rows, source, result)
             current, current_rows, failed_key = None, [], None
             current = mapper(r, line)
             current_rows = [(line, row)]
+        except fmt.NoCustomer:
+            result.skipped_no_customer += 1
+            skipped_key = key or None
         except RowRejected as exc:
             if current is not None and fmt.same_order(kind, r, current):
                 # an order is imported whole or not at all: its earlier rows go with it
@@ -145,7 +152,7 @@ def _orders(
             w.add_reject(result, source, line, row, str(exc))
             failed_key = key or None
     if current is not None:
-        yield _warned(current, current_rows, source, result)
+        yield _warned(fmt.finish_order(current), current_rows, source, result)
     if progress:
         progress(rows, source.bytes_total, source.bytes_total)
 
@@ -153,11 +160,13 @@ def _orders(
 def _warned(
     order: OrderRecord, rows: list[tuple[int, list[str]]], source: CsvSource, result: ImportResult
 ) -> OrderRecord:
-    """The order, its buyer's phone kept as typed listed as a warning (the order goes in)."""
-    if order.buyer.phone_review:
+    """The order, its warnings (a buyer's phone kept as typed, an id a spreadsheet destroyed)
+    listed with its first row (the order goes in)."""
+    if order.warnings:
         line, row = rows[0]
         raw = source.raw(row) if len(result.warnings) < w.RAW_REJECTS_KEPT else {}
-        result.warnings.append(Reject(line, order.buyer.phone_review, raw, warning=True))
+        for warning in order.warnings:
+            result.warnings.append(Reject(line, warning, raw, warning=True))
     return order
 
 

@@ -33,7 +33,8 @@ BATCH = 2000  # rows a message
 AHEAD = 8  # batches the helper may run ahead (bounds memory)
 FEEDER_SWITCH_INTERVAL = 0.0002  # seconds; see _parse_into
 
-# (line, record or None, reason of a reject or a warning, the row's cells for the rejects file)
+# (line, record or None, reason of a reject, the row's cells for the rejects file: a reject's,
+# or a record's with warnings)
 Item = tuple[int, CustomerRecord | None, str, dict[str, str] | None]
 
 _FIELDS = tuple(CustomerRecord.__dataclass_fields__)  # positional order of the constructor
@@ -52,10 +53,10 @@ def parse(source: CsvSource, reader: CustomerReader) -> Iterator[Item]:
             yield line, None, str(exc), raw
             continue
         record.document = document(record)
-        if record.phone_review:  # imported, with a warning that lists the row
+        if record.warnings:  # imported, with warnings (``record.warnings``) that list the row
             raw = source.raw(row) if warned < RAW_REJECTS_KEPT else None
             warned += 1
-            yield line, record, record.phone_review, raw
+            yield line, record, "", raw
             continue
         yield line, record, "", None
 

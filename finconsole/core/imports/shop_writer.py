@@ -155,7 +155,32 @@ def existing_customers(records: Sequence[CustomerRecord]) -> dict[int, dict[str,
             # an email match may adopt the shop's id, never take over another shop's customer
             if not found["shop_ref"] or not r.shop_ref:
                 matched[id(r)] = found
+    _match_by_name(records, matched, names)
     return matched
+
+
+_BY_NAME = (
+    "SELECT c.id, c.shop_ref, c.first_name, c.last_name, c.email, c.phone, "
+    "c.objection_marketing_at, c.restricted, a.postcode FROM customer c "
+    "LEFT JOIN address a ON a.customer_id = c.id AND a.is_default "
+    "WHERE c.email IS NULL AND c.shop_ref IS NULL AND c.last_name IN ({})"
+)
+
+
+def _match_by_name(records: Sequence[CustomerRecord], matched: dict, names: tuple) -> None:
+    """A row with neither shop id nor email (an old export, or an id a spreadsheet destroyed)
+    matches a customer who has neither either, by name and postcode: so importing the same
+    file twice does not make everyone without an email twice."""
+    anonymous = [r for r in records if id(r) not in matched and not r.shop_ref and not r.email]
+    if not anonymous:
+        return
+    found: dict[tuple, dict[str, Any]] = {}
+    for row in select_in(_BY_NAME + " ORDER BY c.id", [r.last_name for r in anonymous]):
+        found.setdefault((row[2], row[3], row[8] or ""), dict(zip(names, row)))
+    for r in anonymous:
+        postcode = r.address["postcode"] if r.address else ""
+        if (hit := found.get((r.first_name, r.last_name, postcode))) is not None:
+            matched[id(r)] = hit
 
 
 def default_addresses(customer_ids: Sequence[int]) -> dict[int, dict[str, Any]]:

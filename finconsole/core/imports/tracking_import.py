@@ -1,11 +1,14 @@
 """``finconsole import tracking FILE``: carrier tracking events from CSV or JSON Lines.
 
-Each row: tracking code, time with a zone, the carrier's event code or a status word, and
-optionally carrier, location and description. Rows go in batches: the parcels of a batch are
-looked up in one query per few hundred codes, the events written with one ``executemany``
-(duplicates ignored by the unique index on parcel, time and code, so a second import of the
-same file adds nothing), and the touched parcels' status recomputed from their events in the
-same transaction. An interrupted import leaves whole batches only and can simply be re-run.
+Each row: tracking code, time, the carrier's event code or a status word, and optionally
+carrier, location and description. A time with no zone (Pakettikauppa's ``event_timestamp``)
+is the shop's local time (``[shop] time_zone``). Pakettikauppa/Posti status events read as
+documented: ``status_code``, ``event_timestamp``, ``postcode`` and ``post_office``.
+Rows go in batches: the parcels of a batch are looked up in one query per few hundred
+codes, the events written with one ``executemany`` (duplicates ignored by the unique index
+on parcel, time and code, so a second import of the same file adds nothing), and the touched
+parcels' status recomputed from their events in the same transaction. An interrupted import
+leaves whole batches only and can simply be re-run.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from finconsole.core.access import audit
-from finconsole.core.imports import encoding
+from finconsole.core.imports import dates, encoding
 from finconsole.core.imports.import_result import (
     ImportResult,
     Progress,
@@ -30,12 +33,14 @@ from finconsole.core.imports.import_result import (
 from finconsole.core.imports.limits import (
     ImportFormatError,
     load_json,
+    load_json_document,
     open_regular,
     plausible_instant,
 )
 from finconsole.core.kernel import permissions
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import ValidationError
+from finconsole.core.kernel.validation import FieldError
 from finconsole.core.parcels import carrier_events, carriers
 from finconsole.core.store.db import is_sqlite, large_cache, write_transaction
 from finconsole.core.store.models import TrackingEvent, database
@@ -46,13 +51,14 @@ CODE_CHUNK = 2000  # tracking codes a lookup query
 COLUMNS = {
     "tracking_code": ("tracking_code", "tracking_number", "tracking", "shipment"),
     "carrier": ("carrier",),
-    "occurred_at": ("occurred_at", "time", "timestamp", "event_time"),
-    "code": ("event_code", "code"),
+    "occurred_at": ("occurred_at", "time", "timestamp", "event_time", "event_timestamp"),
+    "code": ("event_code", "code", "status_code"),
     "status": ("status",),
-    "location": ("location",),
+    "location": ("location", "post_office"),
     "description": ("description",),
 }
 MAX_LENGTH = {"location": 200, "description": 500}
+TIME_REJECT = "time is not a date and time (ISO 8601, e.g. 2026-03-12T09:00:00+02:00)"
 FIELDS = tuple(COLUMNS)  # a row is a tuple of these, "" when the file lacks the column
 INSERT_COLUMNS = ("parcel_id", "occurred_at", "code", "status", "location", "description")
 
@@ -109,6 +115,11 @@ def _read(path: Path) -> Iterator[tuple[int, Row, int]]:
     A line that is no JSON object comes as a row of one element: the reason.
     """
     with open_regular(path) as fh:
+        if fh.read(4096).lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"["):
+            fh.seek(0)
+            yield from _read_json_array(fh)
+            return
+        fh.seek(0)
         text = io.TextIOWrapper(fh, encoding=encoding.detect(fh), newline="")
         head = text.read(4096).lstrip("\ufeff").lstrip()
         text.seek(0)
@@ -162,6 +173,22 @@ def _column_index(header: list[str]) -> dict[str, int]:
     return index
 
 
+# A carrier's API response saved whole (Pakettikauppa's "Get Shipment status" is a JSON
+# array): read at once, so it must be of an API response's size.
+MAX_ARRAY_BYTES = 64 << 20
+
+
+def _read_json_array(fh) -> Iterator[tuple[int, Row, int]]:
+    """A JSON array of events; a row's "line" is the event's place in the array. The
+    whole file is refused (nothing imported) when it is no JSON array."""
+    text = encoding.read_document(fh, MAX_ARRAY_BYTES, "use JSON Lines")
+    events = load_json_document(text, "the JSON array")
+    if not isinstance(events, list):
+        raise ValidationError({"file": "is not a JSON array of events"})
+    for number, obj in enumerate(events, start=1):
+        yield _json_row(number, obj, fh.tell())
+
+
 def _read_jsonl(text, fh) -> Iterator[tuple[int, Row, int]]:
     for number, line in enumerate(text, start=1):
         if not line.strip():
@@ -172,30 +199,44 @@ def _read_jsonl(text, fh) -> Iterator[tuple[int, Row, int]]:
             reason = str(exc) if "nested" in str(exc) else "is not a JSON object"
             yield number, (reason,), fh.tell()
             continue
-        if not isinstance(obj, dict):
-            yield number, ("is not a JSON object",), fh.tell()
-            continue
-        low = {str(k).strip().lower(): v for k, v in obj.items()}
-        values = []
-        for aliases in COLUMNS.values():
-            value = next((low[a] for a in aliases if a in low), None)
-            values.append("" if value is None else str(value))
-        yield number, _normalised(values), fh.tell()
+        yield _json_row(number, obj, fh.tell())
+
+
+def _json_row(number: int, obj: Any, done: int) -> tuple[int, Row, int]:
+    """One event object as a row (a row of one element, the reason, if it is none)."""
+    if not isinstance(obj, dict):
+        return number, ("is not a JSON object",), done
+    low = {str(k).strip().lower(): v for k, v in obj.items()}
+    if "location" not in low and low.get("post_office"):
+        # Pakettikauppa: "postcode": "87700", "post_office": "KAJAANI" -> 87700 KAJAANI
+        low["location"] = f"{low.get('postcode') or ''} {low['post_office']}".strip()
+    values = []
+    for aliases in COLUMNS.values():
+        value = next((low[a] for a in aliases if a in low), None)
+        values.append("" if value is None else str(value))
+    return number, _normalised(values), done
 
 
 # --- checking and writing ------------------------------------------------------------------
 
 
 def _parse_time(value: str) -> dt.datetime | None:
+    """Naive UTC, or None when the value is no possible time. ISO with a zone is the fast
+    path (a million events); anything else, and a time with no zone, goes through
+    ``dates.instant`` (the shop's time zone)."""
+    raw = value.strip()
     try:
-        at = dt.datetime.fromisoformat(value.strip())
+        at = dt.datetime.fromisoformat(raw)
     except ValueError:
-        return None
-    if at.tzinfo is None:
-        return None
+        at = None
     try:
-        return plausible_instant(at.astimezone(dt.UTC).replace(tzinfo=None))
-    except (OverflowError, ValueError):  # 0001-01-01T00:00+02:00 overflows; 0001 is no date
+        if at is not None and at.tzinfo is not None:
+            if not dates.MIN_YEAR <= at.year <= dates.MAX_YEAR:
+                return None  # year 0001 would overflow when shifted to UTC
+            return plausible_instant(at.astimezone(dt.UTC).replace(tzinfo=None))
+        instant = dates.instant(raw)
+        return None if instant is None else plausible_instant(instant)
+    except (FieldError, OverflowError, ValueError):  # 0001, or shifted out of the years
         return None
 
 
@@ -255,7 +296,7 @@ class _Importer:
         parcel_id, carrier = parcel
         at = _parse_time(occurred)
         if at is None:
-            self._reject(line, "time must be ISO 8601 with a zone (Z or +02:00)", row)
+            self._reject(line, TIME_REJECT, row)
             return None
         given = event_code.strip() or status_word.strip()
         key = (carrier, given)

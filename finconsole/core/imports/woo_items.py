@@ -18,6 +18,8 @@ Errors are ``FieldError`` whose message names the item and key, never a value.
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -28,7 +30,9 @@ from finconsole.core.kernel import validation as v
 
 Line = tuple[str, int, int]  # product, quantity, unit price in cents
 
-NUMBERED_COLUMN = re.compile(r"^line_item_(\d+)$")
+NUMBERED_COLUMN = re.compile(r"^(?:line|order)_item_(\d+)$")
+MAX_LEGACY_ITEM = 1000  # a name, a SKU and a variation; the pattern must not face megabytes
+LEGACY_ITEM = re.compile(r"^(?P<name>.*?)(?: \((?P<sku>[^()]*)\))? x(?P<qty>\d+)(?: - .*)?$", re.S)
 _ESCAPED = re.compile(r"\\([:|;])")
 
 
@@ -54,13 +58,77 @@ def packed_items(cell: str) -> list[Line]:
     return lines
 
 
+def parser(column: str, cell: str) -> Callable[[str], list[Line]]:
+    """How to read a packed cell of ``column``: JSON (the "import" formats), the legacy
+    single column, a legacy ``order_item_N`` or the pipe-delimited ``key:value`` form."""
+    if column == "order_items":
+        return legacy_items
+    if column.startswith("order_item_"):
+        return legacy_import_item
+    if cell.lstrip().startswith("["):
+        return json_items
+    return packed_items if column == "line_items" else one_item
+
+
+def json_items(cell: str) -> list[Line]:
+    """A JSON array of items with ``name``, ``quantity`` and ``total`` (the line total)."""
+    try:
+        items = json.loads(cell)
+    except (ValueError, RecursionError):
+        raise v.FieldError("is not valid JSON") from None
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise v.FieldError("is not a list of items")
+    lines = []
+    for number, item in enumerate(items, start=1):
+        fields = {str(k).casefold(): "" if val is None else str(val) for k, val in item.items()}
+        # WooCommerce keeps product names HTML-escaped ("Ship Your Idea &ndash; Black")
+        fields["name"] = html.unescape(fields.get("name", ""))
+        try:
+            lines.append(_line(fields))
+        except v.FieldError as exc:
+            raise v.FieldError(f"item {number}: {exc}") from None
+    return lines
+
+
+def legacy_items(cell: str) -> list[Line]:
+    """SkyVerge's legacy single column: ``Name (SKU) x2 - Size: L; Other x1``. It holds no
+    prices: the lines are kept at 0 (the order's total is in its own column)."""
+    lines = []
+    for number, text in enumerate(cell.split("; "), start=1):
+        if not text.strip():
+            continue
+        if len(text) > MAX_LEGACY_ITEM:
+            raise v.FieldError(f"item {number}: is longer than {MAX_LEGACY_ITEM} characters")
+        m = LEGACY_ITEM.match(text.strip())
+        if not m or not m.group("name").strip():
+            raise v.FieldError(f"item {number}: is not 'name x quantity'")
+        name = _parsed("name", v.text, m.group("name"), max_length=200, required=True)
+        lines.append((name, _parsed("quantity", whole_quantity, m.group("qty")), 0))
+    return lines
+
+
+def legacy_import_item(cell: str) -> list[Line]:
+    """A legacy CSV Import Suite ``order_item_N``: ``SKU|quantity|line total|meta...``; the
+    product is named by its SKU (or ``product_id:N``), as the export has no name."""
+    parts = _split(cell, "|")
+    if len(parts) < 3:
+        raise v.FieldError("is not 'sku|quantity|total'")
+    name = _parsed("sku", v.text, _unescape(parts[0]), max_length=200, required=True)
+    count = _parsed("quantity", whole_quantity, parts[1])
+    total = _parsed("total", money_cents, parts[2], required=True)
+    return [(name, count, unit_cents(total, count))]
+
+
 def one_item(cell: str) -> list[Line]:
     """The single item of a ``line_item_N`` cell, as a list like ``packed_items``."""
     return [packed_item(cell)]
 
 
 def packed_item(text: str) -> Line:
-    fields = item_fields(text)
+    return _line(item_fields(text))
+
+
+def _line(fields: dict[str, str]) -> Line:
     product = _parsed("name", v.text, fields.get("name", ""), max_length=200, required=True)
     count = _parsed("quantity", whole_quantity, fields.get("quantity", ""))
     total = _parsed("total", money_cents, fields.get("total", ""), required=True)

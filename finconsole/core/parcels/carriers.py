@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from finconsole.core.kernel import countries
 from finconsole.core.kernel.errors import ConfigError, ValidationError
 
 CARRIERS: dict[str, str] = {
@@ -124,6 +125,8 @@ def _merged(carrier: str, table: dict[str, Any]) -> dict[str, int]:
 
 S10 = re.compile(r"^([A-Z]{2})(\d{8})(\d)([A-Z]{2})$")
 UPS = re.compile(r"^1Z([0-9A-Z]{15})(\d)$")
+# UPS waybill (air freight / Worldwide Express): a service letter, 9 digits, a check digit
+UPS_WAYBILL = re.compile(r"^[AHJKTV](\d{9})(\d)$")
 SSCC = re.compile(r"^(?:00)?(\d{17})(\d)$")
 
 
@@ -154,9 +157,26 @@ def gs1_check_digit(digits: str) -> int:
     return (10 - (3 * odd + even) % 10) % 10
 
 
+def waybill_check_digit(digits: str) -> int:
+    """UPS waybill (as published with UPS's test numbers): digits at odd places (0-based)
+    count twice, C = (10 - sum mod 10) mod 10."""
+    total = sum((ord(c) - 48) * (2 if i % 2 else 1) for i, c in enumerate(digits))
+    return (10 - total % 10) % 10
+
+
 def is_s10(code: str) -> bool:
+    """UPU S10 with a right check digit and a real ISO country (``XX`` is none)."""
     m = S10.match(code)
-    return m is not None and s10_check_digit(m.group(2)) == int(m.group(3))
+    return (
+        m is not None
+        and s10_check_digit(m.group(2)) == int(m.group(3))
+        and countries.is_iso(m.group(4))
+    )
+
+
+def is_ups_waybill(code: str) -> bool:
+    m = UPS_WAYBILL.match(code)
+    return m is not None and waybill_check_digit(m.group(1)) == int(m.group(2))
 
 
 def is_ups(code: str) -> bool:
@@ -165,8 +185,8 @@ def is_ups(code: str) -> bool:
 
 
 def is_dhl_express(code: str) -> bool:
-    """DHL Express waybill: 10 digits, the last one is the first nine mod 7."""
-    return len(code) == 10 and code.isdigit() and int(code[:9]) % 7 == int(code[9])
+    """DHL Express waybill: 10 or 11 digits, the last one is the others mod 7."""
+    return len(code) in (10, 11) and code.isdigit() and int(code[:-1]) % 7 == int(code[-1])
 
 
 def is_sscc(code: str) -> bool:
@@ -180,7 +200,9 @@ def _matches(pattern: str) -> Callable[[str], bool]:
 
 
 is_posti_domestic = _matches(r"JJFI\d{10,22}")
-is_dhl_parcel = _matches(r"JJD\d{15,22}|JVGL\d{8,16}")
+# DHL Express piece ids (JJD0099999999, JVGL0999999990) and DHL Parcel's long JJD codes;
+# JJFI is Posti's, never DHL's
+is_dhl_parcel = _matches(r"JJD\d{15,22}|JVGL\d{8,16}|(?!JJFI)J[A-Z]{2,3}\d{9,10}")
 is_matkahuolto = _matches(r"MH\d{8,16}|\d{10,14}")
 is_gls = _matches(r"\d{11,12}|[0-9A-Z]{8}")
 is_budbee = _matches(r"[0-9A-Z]{8,24}")
@@ -194,12 +216,15 @@ FORMATS: dict[str, tuple[tuple[Callable[[str], bool], ...], str]] = {
     "postnord": ((is_s10, is_sscc), "a UPU S10 code or an SSCC (18 digits)"),
     "dhl": (
         (is_dhl_express, is_dhl_parcel, is_s10),
-        "a DHL Express waybill (10 digits) or a JJD/JVGL code",
+        "a DHL Express waybill (10 or 11 digits) or a JJD/JVGL piece id",
     ),
     "schenker": ((is_schenker, is_sscc), "a DB Schenker shipment number or an SSCC"),
     "gls": ((is_gls, is_sscc), "a GLS parcel number (11-12 digits) or an 8 character track id"),
     "budbee": ((is_budbee,), "a Budbee code (8-24 letters and digits)"),
-    "ups": ((is_ups,), "a UPS code (1Z + 16 characters)"),
+    "ups": (
+        (is_ups, is_ups_waybill),
+        "a UPS code (1Z + 16 characters) or a UPS waybill (a letter and 10 digits)",
+    ),
     "other": ((is_sane,), "4-64 letters, digits or - . / _"),
 }
 
@@ -218,6 +243,8 @@ def detect(code: str) -> str | None:
     """The carrier a (normalised) code unmistakably belongs to, or None."""
     if code.startswith("1Z") and is_ups(code):
         return "ups"
+    if is_ups_waybill(code):
+        return "ups"
     if is_posti_domestic(code):
         return "posti"
     if code.startswith(("JJD", "JVGL")) and is_dhl_parcel(code):
@@ -234,11 +261,13 @@ def check_code(carrier: str, code: str) -> str | None:
     tests, expected = FORMATS[carrier]
     if any(test(code) for test in tests):
         return None
-    if S10.match(code) and is_s10 in tests:
+    if (m := S10.match(code)) and is_s10 in tests:
+        if not countries.is_iso(m.group(4)):
+            return "this UPU S10 code does not end in a country code"
         return "the check digit of this UPU S10 code is wrong"
-    if UPS.match(code) and carrier == "ups":
+    if (UPS.match(code) or UPS_WAYBILL.match(code)) and carrier == "ups":
         return "the check digit of this UPS code is wrong"
-    if len(code) == 10 and code.isdigit() and carrier == "dhl":
+    if len(code) in (10, 11) and code.isdigit() and carrier == "dhl":
         return "the check digit of this DHL waybill is wrong"
     return f"is not {expected}"
 

@@ -67,6 +67,10 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         # no country of its own, is read as a number of this country
         "default_country": (str, "FI"),
     },
+    "shop": {
+        # an IANA zone: where a time an export writes without a zone is (imports/dates.py)
+        "time_zone": (str, "Europe/Helsinki"),
+    },
     "outbox": {
         "max_attempts": (int, 10),  # sending tries (with backoff) before a message is failed
         "forget_hours": (int, 24),  # an erased person's address is gone by then, sent or not

@@ -10,7 +10,7 @@ from finconsole.core.kernel.errors import DatabaseError, PermissionDenied, Valid
 from finconsole.core.register import customers
 from finconsole.core.store.models import Customer, ErasureLedger, Order
 from tests.core.erasure.test_erasure_permanence import found
-from tests.erasure_helpers import add_order, distinctive_values, make_customer
+from tests.factories import add_order, distinctive_values, make_customer
 
 
 def test_backup_is_private_and_refuses_to_overwrite(sqlite_db, officer, clock, tmp_path):

@@ -19,7 +19,7 @@ from finconsole.core.store.models import (
     Task,
     TrackingEvent,
 )
-from tests.erasure_helpers import (
+from tests.factories import (
     EMAIL,
     FIRST,
     REQUEST_TEXT,
@@ -141,7 +141,7 @@ def test_partial_erasure_minimises_and_restricts(db, officer, support, clock):
 
 
 def erasure_last():
-    from tests.erasure_helpers import LAST
+    from tests.factories import LAST
 
     return LAST
 

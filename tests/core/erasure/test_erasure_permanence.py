@@ -8,7 +8,7 @@ from finconsole.core.erasure import erasure
 from finconsole.core.register import customers
 from finconsole.core.store.models import Order
 from finconsole.core.transparency import inquiries
-from tests.erasure_helpers import (
+from tests.factories import (
     EMAIL,
     FIRST,
     LAST,

@@ -12,7 +12,7 @@ from finconsole.core.erasure import backup, erasure, ledger_copy
 from finconsole.core.kernel.errors import ValidationError
 from finconsole.core.register import customers
 from finconsole.core.store.models import Address, AuditEvent, Customer, ErasureLedger, Meta, Order
-from tests.erasure_helpers import add_order, make_customer
+from tests.factories import add_order, make_customer
 
 
 def snapshot(cid):

@@ -22,7 +22,7 @@ from finconsole.core.store.models import (
     Task,
 )
 from finconsole.core.transparency import inquiries
-from tests.erasure_helpers import add_disclosure, add_order, add_request
+from tests.factories import add_disclosure, add_order, add_request
 
 OTHER_NAME = "Zqxwmergedcopy"
 

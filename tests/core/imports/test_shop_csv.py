@@ -42,8 +42,10 @@ def test_money_refuses_what_is_not_money(text):
 
 def test_timestamps_become_naive_utc():
     assert timestamp("2026-03-01 14:22:05 +0200") == dt.datetime(2026, 3, 1, 12, 22, 5)
-    assert timestamp("2026-03-01T14:22") == dt.datetime(2026, 3, 1, 14, 22)
-    assert timestamp("1.3.2026 14.22") == dt.datetime(2026, 3, 1, 14, 22)
+    # no zone: the shop's time zone (Europe/Helsinki by default, UTC+2 in March)
+    assert timestamp("2026-03-01T14:22") == dt.datetime(2026, 3, 1, 12, 22)
+    assert timestamp("2026-03-01T14:22", utc=True) == dt.datetime(2026, 3, 1, 14, 22)
+    assert timestamp("1.3.2026 14.22") == dt.datetime(2026, 3, 1, 12, 22)
     assert timestamp("2026-03-01Z") == dt.datetime(2026, 3, 1)
     assert timestamp("") is None
     for bad in ("2026-02-30", "2026-13-01 10:00", "31.2.2026", "yesterday"):

@@ -6,7 +6,7 @@ from finconsole.core.imports import tracking_import
 from finconsole.core.imports.import_result import write_rejects
 from finconsole.core.kernel.errors import PermissionDenied, ValidationError
 from finconsole.core.store.models import Parcel, TrackingEvent
-from tests.parcel_helpers import at, make_parcel
+from tests.factories import at, make_parcel
 
 CSV = """tracking_code,time,event_code,location,description
 rr 123456785 fi,2026-03-10T09:00:00+02:00,68,,pre-information
@@ -14,7 +14,7 @@ RR123456785FI,2026-03-11T10:00:00Z,31,Vantaa,in transport
 RR123456785FI,2026-03-12T08:30:00+02:00,91,Kallio,at the post office
 RR999999995FI,2026-03-12T08:30:00+02:00,22,Nowhere,no such parcel
 RR123456785FI,2026-03-12T09:00:00+02:00,12,Kallio,unknown code
-RR123456785FI,2026-03-12 09:00,22,Kallio,no zone
+RR123456785FI,2026-03-12 at nine,22,Kallio,not a time
 RR123456785FI,2026-03-12T09:00:00+02:00,Aino Lahti,Kallio,a name in the code column
 """
 
@@ -32,7 +32,7 @@ def test_csv_import_is_idempotent_and_reports_rejects(parcel, officer, tmp_path)
     assert [(r.line, r.reason) for r in result.rejects] == [
         (5, "unknown tracking code"),
         (6, "unknown event code '12' for posti"),
-        (7, "time must be ISO 8601 with a zone (Z or +02:00)"),
+        (7, "time is not a date and time (ISO 8601, e.g. 2026-03-12T09:00:00+02:00)"),
         (8, "no event code or status posti knows"),
     ]
     row = Parcel.get_by_id(parcel["id"])

@@ -207,3 +207,28 @@ def test_orders_of_an_erased_buyer_are_skipped(db, officer):
     result = run(officer, LINE_ITEMS)
     assert counts(result) == (0, 0, 299, 1, 5)
     assert not Order.select().where(Order.order_number == "12001").exists()
+
+
+def test_newer_packed_forms_refuse_what_is_not_an_item():
+    from finconsole.core.imports import woo_items as wi
+
+    assert wi.json_items('[{"name": "Miku &amp; Rin", "quantity": 2, "total": "10.00"}]') == [
+        ("Miku & Rin", 2, 500)
+    ]
+    assert wi.legacy_items("Nendoroid Miku (NEN-1) x2 - Koko: L; Figma x1") == [
+        ("Nendoroid Miku", 2, 0),
+        ("Figma", 1, 0),
+    ]
+    assert wi.legacy_import_item("NEN-1|2|59.80|Koko\\: L") == [("NEN-1", 2, 2990)]
+    for parse, cell in [
+        (wi.json_items, "[" * 50000 + "]" * 50000),
+        (wi.json_items, '{"name": "x"}'),
+        (wi.json_items, '[{"name": "x", "quantity": 1.5, "total": "1"}]'),
+        (wi.json_items, "not json"),
+        (wi.legacy_items, "no quantity here"),
+        (wi.legacy_items, "a" * 2_000_000),
+        (wi.legacy_import_item, "NEN-1|2"),
+        (wi.legacy_import_item, "NEN-1|two|1.00"),
+    ]:
+        with pytest.raises(v.FieldError):
+            parse(cell)

@@ -27,7 +27,7 @@ import pytest
 from finconsole.core.access import audit, auth, users
 from finconsole.core.demo import demo
 from finconsole.core.erasure import backup, erasure, ledger_copy, merge, retention
-from finconsole.core.imports import registry, shop_import, shop_orders, tracking_import
+from finconsole.core.imports import registry, shop_import, shop_orders, tracking_import, woo_json
 from finconsole.core.kernel import clock as clock_mod
 from finconsole.core.kernel.actor import OFFICER, ROLES, Actor
 from finconsole.core.kernel.errors import (
@@ -459,6 +459,13 @@ SERVICES: dict[str, Call] = {
         lambda a, w: shop_orders.import_woocommerce_orders(a, SHOP / "woocommerce_orders.csv"),
     ),
     "imports.registry.import_file": Call("import_shop_data"),
+    "imports.woo_json.import_woocommerce_json": Call(
+        "import_shop_data",
+        lambda a, w: woo_json.import_woocommerce_json(
+            a,
+            SHOP / "realdata" / "derived" / "woocommerce" / "wc_rest_v3_orders_first_response.json",
+        ),
+    ),
     # outbox
     "outbox.outbox.list_messages": Call("view_outbox"),
     "outbox.outbox.get": Call("view_outbox", lambda a, w: outbox.get(a, _queued_message(w))),

@@ -10,7 +10,7 @@ from finconsole.core.rights import requests
 from finconsole.core.store.models import ErasureLedger, OutboxMessage
 from tests.core.erasure.test_erasure_permanence import found
 from tests.core.outbox.conftest import use_mail
-from tests.erasure_helpers import distinctive_values, make_customer
+from tests.factories import distinctive_values, make_customer
 from tests.mail_helpers import free_port, mail_section, smtp_server
 
 

@@ -21,7 +21,7 @@ from finconsole.core.store.models import (
     Parcel,
 )
 from finconsole.core.transparency import disclosures, inquiries
-from tests.erasure_helpers import add_order, make_customer
+from tests.factories import add_order, make_customer
 
 
 def _customer(officer, language="fi", email="aino@example.fi"):

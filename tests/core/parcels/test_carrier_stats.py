@@ -5,7 +5,7 @@ import pytest
 from finconsole.core.kernel.errors import PermissionDenied, ValidationError
 from finconsole.core.parcels import carrier_stats, claims
 from finconsole.core.store.models import Parcel
-from tests.parcel_helpers import at, make_parcel, s10
+from tests.factories import at, make_parcel, s10
 
 PERIOD = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
 

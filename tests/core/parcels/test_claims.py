@@ -6,7 +6,7 @@ from finconsole.core.kernel.errors import Conflict, NotFound, PermissionDenied, 
 from finconsole.core.parcels import carriers, claims, parcels
 from finconsole.core.settings import runtime
 from finconsole.core.store.models import AuditEvent, Parcel
-from tests.parcel_helpers import at, make_order, make_parcel
+from tests.factories import at, make_order, make_parcel
 
 RULES = carriers.settings("posti", {})
 

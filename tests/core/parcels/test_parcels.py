@@ -6,7 +6,7 @@ import pytest
 from finconsole.core.kernel.errors import NotFound, PermissionDenied, ValidationError
 from finconsole.core.parcels import carriers, parcels
 from finconsole.core.store.models import AuditEvent, Parcel, TrackingEvent
-from tests.parcel_helpers import at, make_order, make_parcel
+from tests.factories import at, make_order, make_parcel
 
 RULES = carriers.settings("posti", {})  # lost_after 7, transit 2, overdue 5, pickup warn 2
 NOW = at(15)

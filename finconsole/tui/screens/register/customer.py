@@ -93,6 +93,19 @@ def column_widths(spec: tuple[tuple[str, int | None], ...], total: int) -> list[
     return [w if w else spare for _, w in spec]
 
 
+class SizedTable(PagedTable):
+    """A tab's table that sets its own columns (COLUMNS, by its id) when it is mounted.
+
+    The screen used to do it in its own on_mount, querying each table: when the app shut down
+    while the prewarmed screen was still being mounted off-stage, the tables were already gone
+    and the query raised NoMatches (seen under load in CI)."""
+
+    def on_mount(self) -> None:
+        spec = COLUMNS[f"#{self.id}"]
+        for (label, _), cells in zip(spec, column_widths(spec, self.app.size.width)):
+            self.add_column(label, width=cells)
+
+
 def fmt_date(value: Any) -> str:
     if value is None:
         return ""
@@ -240,16 +253,16 @@ class CustomerScreen(Screen):
         with ContentSwitcher(initial="details"):
             with VerticalScroll(id="details"):
                 yield Static("", id="contact")
-                yield PagedTable(id="addresses", cursor_type="row")
+                yield SizedTable(id="addresses", cursor_type="row")
             with Vertical(id="orders"):
-                yield PagedTable(id="orders-table", cursor_type="row")
+                yield SizedTable(id="orders-table", cursor_type="row")
                 yield Static("Parcels", id="parcels-title", markup=False)
-                yield PagedTable(id="parcels", cursor_type="row")
+                yield SizedTable(id="parcels", cursor_type="row")
             with Vertical(id="requests"):
-                yield PagedTable(id="requests-table", cursor_type="row")
+                yield SizedTable(id="requests-table", cursor_type="row")
             with Vertical(id="disclosures"):
                 yield Static(OFFICER_ONLY, id="disclosures-closed", markup=False)
-                yield PagedTable(id="disclosures-table", cursor_type="row")
+                yield SizedTable(id="disclosures-table", cursor_type="row")
         yield KeyBar()
 
     def on_screen_resume(self) -> None:
@@ -266,11 +279,6 @@ class CustomerScreen(Screen):
         return known(self.customer_id, "customer")
 
     def on_mount(self) -> None:
-        width = self.app.size.width
-        for selector, spec in COLUMNS.items():
-            table = self.query_one(selector, DataTable)
-            for label, cells in zip(spec, column_widths(spec, width)):
-                table.add_column(label[0], width=cells)
         if self.customer_id is not None:
             self.load(audit_view=True)
 
