@@ -29,6 +29,10 @@ from finconsole.core.store.models import Customer, Order
         ("0501 234 5678", ("TR",), "+905012345678"),  # a Turkish 0501, not a Finnish 050
         ("071 407 1173", ("", "Narnia", "ZA"), "+27714071173"),  # the first usable country
         ("+358 40 123 4567", ("ZA",), "+358401234567"),  # a country code wins over the row's
+        # countries as older layouts write them: names (kernel/countries), in any language
+        ("071 407 1173", ("South Africa",), "+27714071173"),
+        ("7055715151", ("Canada",), "+17055715151"),
+        ("018 12345", ("Ahvenanmaa",), "+3581812345"),
     ],
 )
 def test_a_number_is_read_in_its_rows_country(raw, countries, e164):
@@ -171,3 +175,18 @@ def test_default_country_must_be_an_iso_code():
     }
     with pytest.raises(ConfigError, match="customers.default_country"):
         validate_config({"customers": {"default_country": "Finland"}})
+
+
+def test_a_customer_row_with_a_country_name_reads_its_phone_there(db, officer, tmp_path):
+    """Legacy WooCommerce customer exports write the country's name (``Canada``)."""
+    path = tmp_path / "customers.csv"
+    path.write_text(
+        "customer_id,first_name,last_name,email,billing_phone,billing_address_1,"
+        "billing_postcode,billing_city,billing_country\n"
+        "7,Ben,Roy,ben@example.ca,705-571-5151,2 Main St,P3A 1A1,Sudbury,Canada\n",
+        encoding="utf-8",
+    )
+    result = registry.import_file(officer, "woocommerce-customers", path)
+    assert (result.created, result.rejected, result.warnings) == (1, 0, [])
+    ben = Customer.get(Customer.email == "ben@example.ca")
+    assert (ben.phone, ben.addresses.get().country) == ("+17055715151", "CA")
