@@ -149,7 +149,7 @@ def _floor_customers(w, ids: range, now: str) -> None:
         w.CUSTOMER_COLUMNS,
         [
             (i, f"shopify:{i}", "Aino", "Virtanen", f"a{i}@esimerkki.fi")
-            + (f"+35840{i:07d}", "fi", "", None, False, now, now, 1)
+            + (f"+35840{i:07d}", False, "fi", "", None, False, now, now, 1)
             for i in ids
         ],
     )

@@ -29,7 +29,7 @@ def test_import_with_rejects_exits_3_and_writes_them(config_file, tmp_path, caps
     with rejects.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert [r["line"] for r in rows] == ["252", "253"]
-    assert rows[1]["reason"] == "phone: is not a phone number"
+    assert rows[1]["reason"] == "email: is not a valid email address"
     assert rows[1]["customer_id"] == "9002"  # the row itself follows, to fix and re-import
     code = main(["--config", str(config_file), "import", "woocommerce-customers", str(source)])
     assert code == 3 and "unchanged 250" in capsys.readouterr().out

@@ -64,3 +64,37 @@ async def test_leaving_the_screen_while_importing_is_safe(db, officer):
         assert app.is_running
         assert any("created 300" in str(n.message) for n in app.said)
     assert Customer.select().count() == 300
+
+
+async def test_year_0001_rejects_its_order_and_the_console_carries_on(db, officer, tmp_path):
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "Name,Email,Created at,Total,Lineitem name\n"
+        "#1,a@esimerkki.fi,0001-01-01 00:00:00 +0200,10.00,Kirja\n"
+        "#2,b@esimerkki.fi,2026-02-01 12:00:00 +0200,10.00,Kirja\n"
+    )
+    app = FinconsoleApp(Config(defaults(), None), actor=officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _run_import(app, pilot, "shopify-orders", orders)
+        assert app.is_running
+        summary = str(app.screen.query_one("#summary", Static).render())
+        assert "created 1" in summary and "rejected 1" in summary
+        rejects = str(app.screen.query_one("#rejects", Static).render())
+        assert "line 2: Created at: is not a possible date" in rejects
+
+
+async def test_a_fault_after_committed_rows_says_how_many_were_written(db, officer, tmp_path):
+    rows = "".join(f"'{i},Aino,Lahti,a{i}@esimerkki.fi\n" for i in range(1, 13))
+    broken = tmp_path / "broken.csv"
+    broken.write_text(
+        "Customer ID,First Name,Last Name,Email\n" + rows + "'99,\"never closed\n" + "x,y\n" * 300
+    )
+    app = FinconsoleApp(Config(defaults(), None), actor=officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _run_import(app, pilot, "shopify-customers", broken)
+        summary = str(app.screen.query_one("#summary", Static).render())
+        assert "Nothing imported" not in summary
+        assert "Stopped part way: line 14: a quoted field is never closed" in summary
+        assert "created 12" in summary
+        assert any("after 12 records were written" in str(n.message) for n in app.said)
+    assert Customer.select().count() == 12

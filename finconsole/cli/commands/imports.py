@@ -1,5 +1,6 @@
 """finconsole import KIND FILE [--rejects PATH]: exit 0 all imported, 3 some rows rejected,
-1 the file cannot be read as that kind at all."""
+1 nothing written (the file cannot be read as that kind at all, or --rejects cannot be
+written), 4 stopped part way after some rows were written (the message says how many)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from pathlib import Path
 from finconsole.cli.context import Context
 from finconsole.cli.output import ProgressLine
 from finconsole.core.imports import registry
-from finconsole.core.imports.import_result import write_rejects
+from finconsole.core.imports.import_result import (
+    ImportResult,
+    ImportStopped,
+    check_writable,
+    write_rejects,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,20 +33,55 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    if args.rejects:
+        check_writable(args.rejects)  # before the import writes anything: exit 1 means none
     ctx.connect()
     progress = _ProgressBar.for_terminal()
-    result = registry.import_file(ctx.actor, args.kind, args.file, progress=progress)
+    try:
+        result = registry.import_file(ctx.actor, args.kind, args.file, progress=progress)
+    except ImportStopped as stopped:
+        if progress:
+            progress.finish()
+        _report(args, stopped.result)
+        print(f"finconsole: {stopped}", file=sys.stderr)
+        return stopped.exit_code
     if progress:
         progress.finish()
+    if not _report(args, result):
+        return 3
+    return 3 if result.rejected else 0
+
+
+def _report(args: argparse.Namespace, result: ImportResult) -> bool:
+    """Print rejects and the summary, write the rejects file; False if it could not be."""
     for reject in result.rejects[:20]:
         print(f"line {reject.line}: {reject.reason}", file=sys.stderr)
     if result.rejected > 20:
         print(f"... and {result.rejected - 20} more rejected rows", file=sys.stderr)
-    if args.rejects and result.rejects:
-        write_rejects(args.rejects, result.rejects)  # mode 0600: the rows hold personal data
-        print(f"rejected rows written to {args.rejects}")
+    for warning in result.warnings[:20]:
+        print(f"line {warning.line}: warning: {warning.reason}", file=sys.stderr)
+    if result.warned > 20:
+        print(f"... and {result.warned - 20} more warnings", file=sys.stderr)
+    if result.not_kept:
+        print(
+            f"only the first {len(result.rejects) + len(result.warnings)} rejects and warnings "
+            f"are listed ({result.not_kept} more were counted): fix those and import again",
+            file=sys.stderr,
+        )
+    written = True
+    if args.rejects and (result.rejects or result.warnings):
+        try:  # mode 0600: the rows hold personal data
+            write_rejects(args.rejects, result.rejects, result.warnings)
+            print(f"rejected rows and warnings written to {args.rejects}")
+        except OSError as exc:
+            written = False
+            print(
+                f"finconsole: the rows were imported but the rejects file {args.rejects} "
+                f"could not be written: {exc.strerror}",
+                file=sys.stderr,
+            )
     print(result.summary())
-    return 3 if result.rejected else 0
+    return written
 
 
 class _ProgressBar(ProgressLine):

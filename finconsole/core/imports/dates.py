@@ -18,12 +18,14 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+from finconsole.core.imports.limits import FIRST_YEAR, LAST_YEAR
 from finconsole.core.kernel import timezones
 from finconsole.core.kernel.validation import FieldError
 
 # Years outside this are typos or placeholders (0001-01-01), and near the ends of datetime's
-# range a zone shift would overflow: refuse them as impossible dates.
-MIN_YEAR, MAX_YEAR = 1900, 2200
+# range a zone shift would overflow: refuse them as impossible dates (one range for every
+# importer: ``limits``).
+MIN_YEAR, MAX_YEAR = FIRST_YEAR, LAST_YEAR
 _TIME = r"(?:[ T]+(?:klo\s+)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:[.,]\d+)?)?)?"
 _ZONE = r"\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?"
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME + _ZONE + "$", re.IGNORECASE)

@@ -2,36 +2,32 @@
 
 Spreadsheets and shop plug-ins produce many variants of "CSV": a UTF-8 byte order mark,
 ``;`` instead of ``,`` (Excel in a Finnish locale), Windows line ends, quoted fields holding
-newlines, Latin-1 instead of UTF-8, and ids or zips prefixed with ``'`` so that Excel keeps
-their leading zeros. ``CsvSource`` copes with all of them, finds columns by name (never by
-position) and yields rows with the file line on which each one starts. It never holds more
-than one row in memory.
+newlines, Windows-1252 or UTF-16 instead of UTF-8 (``encoding``), and ids or zips prefixed
+with ``'`` so that Excel keeps their leading zeros. ``CsvSource`` copes with all of them,
+finds columns by name (never by position) and yields rows with the file line on which each
+one starts. It never holds more than one row in memory.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import io
+import os
 import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from finconsole.core.imports import dates
+from finconsole.core.imports import dates, encoding
+from finconsole.core.imports.limits import ImportFormatError, open_regular, plausible_instant
 from finconsole.core.kernel import validation as v
-from finconsole.core.kernel.errors import FinconsoleError
+
+__all__ = ["CsvSource", "ImportFormatError", "detect_encoding"]
 
 SNIFF_DELIMITERS = (",", ";", "\t")
-_BUFFER = 1 << 16
 # A record longer than this is a stray quote swallowing the rest of the file, not a note.
 MAX_RECORD_LINES = 200
-csv.field_size_limit(1 << 24)
-
-
-class ImportFormatError(FinconsoleError):
-    """The file cannot be read as the kind of export asked for (no row was imported)."""
 
 
 def normal_header(name: str) -> str:
@@ -40,20 +36,9 @@ def normal_header(name: str) -> str:
 
 
 def detect_encoding(path: Path) -> str:
-    """'utf-8-sig' when the whole file decodes as UTF-8 (BOM or not), else 'latin-1'.
-
-    Checked in a streamed pass with an incremental decoder: a stray Latin-1 byte deep in a
-    big file must not surface as a crash halfway through the import.
-    """
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return "latin-1"
-    return "utf-8-sig"
+    """The file's one encoding (``encoding.detect``): UTF-8, UTF-16 or Windows-1252."""
+    with open_regular(path) as fh:
+        return encoding.detect(fh)
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -74,14 +59,14 @@ class CsvSource:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        if not self.path.is_file():
-            raise ImportFormatError(f"no such file: {self.path}")
-        self.encoding = detect_encoding(self.path)
-        self.bytes_total = self.path.stat().st_size
-        self._raw = io.FileIO(self.path, "r")
-        self._text = io.TextIOWrapper(
-            io.BufferedReader(self._raw, _BUFFER), encoding=self.encoding, newline=""
-        )
+        self._raw = open_regular(self.path)
+        try:
+            self.encoding = encoding.detect(self._raw)
+        except BaseException:
+            self._raw.close()
+            raise
+        self.bytes_total = os.fstat(self._raw.fileno()).st_size
+        self._text = io.TextIOWrapper(self._raw, encoding=self.encoding, newline="")
         header_line = self._text.readline()
         self.delimiter = sniff_delimiter(header_line)
         header = next(csv.reader([header_line], delimiter=self.delimiter), [])
@@ -122,7 +107,7 @@ class CsvSource:
                 if previous_end - start > MAX_RECORD_LINES:
                     raise ImportFormatError(
                         f"line {start}: a quoted field is never closed, so the rest of the file "
-                        "cannot be read (rows before it were imported)"
+                        "cannot be read"
                     )
                 if not row or (len(row) == 1 and not row[0].strip()):
                     continue
@@ -184,8 +169,15 @@ def money_cents(value: str, *, required: bool = False) -> int:
 
 def timestamp(value: str, *, required: bool = False, utc: bool = False) -> dt.datetime | None:
     """Any date form shops write (``dates.instant``) -> naive UTC; a time with no zone is in
-    the shop's time zone (or UTC when ``utc``: a GMT column); an impossible date raises."""
-    return dates.instant(value, required=required, utc=utc)
+    the shop's time zone (or UTC when ``utc``: a GMT column); an impossible date raises,
+    and so does an instant outside ``limits``' years (the stored value, after the shift)."""
+    at = dates.instant(value, required=required, utc=utc)
+    if at is None:
+        return None
+    try:
+        return plausible_instant(at)
+    except ValueError:
+        raise v.FieldError("is not a possible date") from None
 
 
 _NO = frozenset({"no", "false", "0", "n", "ei", "unsubscribed", "not_subscribed", "opted_out"})
@@ -197,11 +189,15 @@ def says_no(value: str) -> bool:
 
 
 def quantity(value: str) -> int:
+    """'3', '3.0', '3,00' -> 3; '1,5' is refused, never cut to 1 (quantities are whole)."""
     raw = value.strip() or "1"
     try:
-        number = int(Decimal(raw.replace(",", ".")))
+        exact = Decimal(raw.replace(",", "."))
+        number = int(exact)
     except (InvalidOperation, ValueError, OverflowError):  # OverflowError: 'inf'
         raise v.FieldError("is not a number") from None
+    if exact != number:
+        raise v.FieldError("is not a whole number")
     if not 0 < number < 100000:
         raise v.FieldError("is out of range")
     return number

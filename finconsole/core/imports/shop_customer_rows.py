@@ -13,6 +13,7 @@ from operator import itemgetter
 from typing import Any
 
 from finconsole.core.imports.layouts import SPREADSHEET_WARNING, spreadsheet_damaged
+from finconsole.core.imports.phones import KEPT, default_country, read_phone
 from finconsole.core.imports.shop_csv import says_no, shop_id
 from finconsole.core.imports.shop_formats import CustomerRecord, RowRejected, country_code
 from finconsole.core.kernel import validation as v
@@ -69,6 +70,8 @@ class CustomerReader:
         self.getter = itemgetter(*(-1 if i is None else i for i in indexes))
         self.ref_prefix = ref_prefix
         self.id_label = id_label
+        self.phone_label = "phone"
+        self.default_country = default_country()  # read once: a million rows ask
         # older exports have no id column: their customers are matched by email
         self.has_id = columns.get("id") is not None
 
@@ -90,11 +93,15 @@ class CustomerReader:
         if raw_phone and spreadsheet_damaged(raw_phone):
             warnings.append(f"phone: {SPREADSHEET_WARNING}, so not imported")
             raw_phone = ""
-        clean_phone = _check(v.phone, raw_phone, "phone", errors) if raw_phone else None
+        # a number is read in the address's country; one no plan reads is kept, not a reject
+        clean_phone, review = self._phone(raw_phone, cells[12])
         if not (first or last or clean_email) and not errors:
             raise RowRejected("email and name are both missing")
         shop_ref = self.ref_prefix + ref if ref else None
         record = CustomerRecord(line, shop_ref, first, last, clean_email, clean_phone)
+        if review:
+            record.phone_review = f"{self.phone_label if phone else 'address phone'}: {KEPT}"
+            warnings.append(record.phone_review)
         record.warnings = tuple(warnings)
         record.address = self._address(cells[8:13], errors)
         record.language = shop_language(cells[13])
@@ -103,6 +110,17 @@ class CustomerReader:
         if errors:
             raise RowRejected("; ".join(f"{k}: {m}" for k, m in errors.items()))
         return record
+
+    def _phone(self, raw: str, country: str) -> tuple[str | None, bool]:
+        """``read_phone``, with a shortcut for the usual row: a number in the default country."""
+        if not raw:
+            return None, False
+        if not country or country == self.default_country:
+            try:
+                return v.phone(raw, self.default_country), False
+            except v.FieldError:
+                pass
+        return read_phone(raw, country, default=self.default_country)
 
     def _cells(self, row: list[str]) -> list[str]:
         missing = self.width - len(row)

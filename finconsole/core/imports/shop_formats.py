@@ -24,6 +24,7 @@ from finconsole.core.imports.layouts import (  # noqa: F401  (re-exported: the i
     WOO_ORDER_REQUIRED,
     spreadsheet_damaged,
 )
+from finconsole.core.imports.phones import KEPT, read_phone
 from finconsole.core.imports.shop_csv import (
     CsvSource,
     money_cents,
@@ -58,6 +59,9 @@ class CustomerRecord:
     language: str = ""  # fi | sv | en when the export says so ("" -> the configured default)
     document: str = ""  # its search index entry, if the customer turns out to be new
     warnings: tuple[str, ...] = ()  # imported, but the summary says this (no personal data)
+    # why the phone was kept as typed ("" = read, or none): the review flag (its reason is
+    # among ``warnings`` too)
+    phone_review: str = ""
 
 
 @dataclass(slots=True)
@@ -122,11 +126,25 @@ def person(r: Row, prefix: str, ref: str | None, line: int) -> CustomerRecord:
     first = r.check(f"{prefix}first_name", v.text, r.get(f"{prefix}first_name"), max_length=100)
     last = r.check(f"{prefix}last_name", v.text, r.get(f"{prefix}last_name"), max_length=100)
     email = r.check(f"{prefix}email", v.email, r.get(f"{prefix}email"))
-    raw_phone = r.intact("phone", shop_id(r.get(f"{prefix}phone")))
-    phone = r.check(f"{prefix}phone", v.phone, raw_phone)
     if not (first or last or email) and not r.errors:
         raise RowRejected("email and name are both missing")
-    return CustomerRecord(line, ref, first or "", last or "", email, phone)
+    buyer = CustomerRecord(line, ref, first or "", last or "", email, None)
+    countries = (r.get("billing_country"), r.get("shipping_country"))
+    buyer_phone(buyer, r, f"{prefix}phone", "billing_phone", countries)
+    return buyer
+
+
+def buyer_phone(
+    buyer: CustomerRecord, r: Row, name: str, label: str, countries: tuple[str, ...]
+) -> None:
+    """The phone in column ``name``, read in the first of ``countries`` (those of the address
+    it belongs to first; codes or names); one no plan reads there is kept and flagged, one a
+    spreadsheet destroyed (``9.19961E+11``) is not used: either is a warning naming ``label``
+    (in ``r.warnings``, which the order record takes)."""
+    buyer.phone, review = read_phone(r.intact(label, shop_id(r.get(name))), *countries)
+    if review:
+        buyer.phone_review = f"{label}: {KEPT}"
+        r.warnings.append(buyer.phone_review)
 
 
 def address(r: Row, prefix: str) -> dict[str, Any] | None:
@@ -224,12 +242,15 @@ def side_name(r: Row, side: str) -> str:
 def _shopify_buyer(r: Row, line: int) -> CustomerRecord:
     first, last = split_name(side_name(r, "billing") or side_name(r, "shipping"))
     email = r.check("Email", v.email, r.get("email"))
-    raw_phone = r.intact("Phone", shop_id(r.get("phone") or r.get("shipping_phone")))
-    phone = r.check("Phone", v.phone, raw_phone)
     if not (first or last or email) and not r.errors:
         # a draft order nobody bought: nothing to register (skipped and counted)
         raise NoCustomer("the order has no customer (no email, no name)")
-    buyer = CustomerRecord(line, None, first, last, email, phone)
+    buyer = CustomerRecord(line, None, first, last, email, None)
+    billing, shipping = r.get("billing_country"), r.get("shipping_country")
+    if r.get("phone"):  # Phone / Billing Phone: read in the billing country
+        buyer_phone(buyer, r, "phone", "Phone", (billing, shipping))
+    else:
+        buyer_phone(buyer, r, "shipping_phone", "Shipping Phone", (shipping, billing))
     buyer.marketing_no = says_no(r.get("marketing"))
     return buyer
 

@@ -21,7 +21,12 @@ from pathlib import Path
 from finconsole.core.access import audit
 from finconsole.core.imports import shop_formats as fmt
 from finconsole.core.imports import shop_writer as w
-from finconsole.core.imports.import_result import ImportResult, Progress, Reject
+from finconsole.core.imports.import_result import (
+    ImportResult,
+    Progress,
+    Reject,
+    stopping_after_writes,
+)
 from finconsole.core.imports.shop_csv import CsvSource, ImportFormatError
 from finconsole.core.imports.shop_customer_rows import CustomerReader
 from finconsole.core.imports.shop_formats import CustomerRecord
@@ -78,7 +83,8 @@ def _import_customers(
         source.require(label, required)
         reader = CustomerReader(fmt.column_map(source, columns), *ref)
         parsed = ParsedRows(source, reader)
-        rows = _write_parsed(actor, parsed, result, progress, source.bytes_total)
+        with stopping_after_writes(result, lambda: audit_run(actor, label, result)):
+            rows = _write_parsed(actor, parsed, result, progress, source.bytes_total)
         if progress:
             progress(rows, source.bytes_total, source.bytes_total)
     audit_run(actor, label, result)
@@ -104,8 +110,8 @@ def _write_parsed(
             if record is None:
                 result.rejects.append(Reject(line, sys.intern(why), raw or {}))
                 continue
-            if record.warnings:
-                result.warnings += [Reject(line, warning) for warning in record.warnings]
+            for warning in record.warnings:  # imported, but a person should look at it
+                result.warnings.append(Reject(line, sys.intern(warning), raw or {}, warning=True))
             # (a row without a shop id, as in older exports, is the same person only by email:
             # None in ``keys`` would write a chunk a row)
             same_person = (record.shop_ref and record.shop_ref in keys) or (
@@ -142,7 +148,7 @@ def write_customer_chunk(
     """Create or update one chunk of customers in one transaction."""
     if not records:
         return
-    with write_transaction():
+    with result.committing(), write_transaction():
         w.lock_imports()  # another console importing the same file waits
         erased = w.erased_records(records)
         live = [r for r in records if id(r) not in erased]
@@ -181,7 +187,7 @@ def _audit_created(actor: Actor, records: Sequence[CustomerRecord], ids: Sequenc
     ``audit.about_customer`` finds it for each of them, so the trail and the customer's own
     export still say which staff member created the record and when. Its fields are those the
     import filled in for any customer of the run."""
-    flags = {name: name for name in (*w.SHOP_FIELDS, "shop_ref", "address")}
+    flags = {name: name for name in (*w.SHOP_FIELDS, "shop_ref", "address", "phone_review")}
     flags["marketing_no"] = "objection_marketing_at"
     # any() stops at the first record that has the field: nearly always the first
     filled = [field for attr, field in flags.items() if any(getattr(r, attr) for r in records)]
@@ -208,8 +214,8 @@ def update_customers(actor: Actor, pairs: Sequence[tuple[CustomerRecord, dict]])
             continue
         new = {**stored, **changes}
         customer_rows.append(
-            (*(new[k] for k in w.SHOP_FIELDS), new["shop_ref"], new["objection_marketing_at"])
-            + (now, cid)
+            (*(new[k] for k in w.SHOP_FIELDS), new["phone_review"], new["shop_ref"])
+            + (new["objection_marketing_at"], now, cid)
         )
         if address and old_address:
             merged = {**old_address, **address}
@@ -228,8 +234,9 @@ def update_customers(actor: Actor, pairs: Sequence[tuple[CustomerRecord, dict]])
 
 def _write_updates(customer_rows: list, address_updates: list, address_inserts: list) -> None:
     w.executemany(
-        "UPDATE customer SET first_name = ?, last_name = ?, email = ?, phone = ?, shop_ref = ?, "
-        "objection_marketing_at = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+        "UPDATE customer SET first_name = ?, last_name = ?, email = ?, phone = ?, "
+        "phone_review = ?, shop_ref = ?, objection_marketing_at = ?, updated_at = ?, "
+        "version = version + 1 WHERE id = ?",
         customer_rows,
     )
     w.executemany(

@@ -17,8 +17,13 @@ from typing import Any
 from finconsole.core.imports import shop_formats as fmt
 from finconsole.core.imports import shop_writer as w
 from finconsole.core.imports import woo_items
-from finconsole.core.imports.import_result import ImportResult, Progress, Reject
-from finconsole.core.imports.shop_csv import CsvSource
+from finconsole.core.imports.import_result import (
+    ImportResult,
+    Progress,
+    Reject,
+    stopping_after_writes,
+)
+from finconsole.core.imports.shop_csv import CsvSource, ImportFormatError
 from finconsole.core.imports.shop_formats import CustomerRecord, OrderRecord, Row, RowRejected
 from finconsole.core.imports.shop_import import audit_run, create_customers
 from finconsole.core.kernel import clock, permissions
@@ -80,16 +85,20 @@ def import_orders(actor: Actor, path: Path, progress: Progress | None, kind: str
         found = fmt.column_map(source, columns)
         if kind == "woocommerce":
             found |= woo_items.numbered_columns(source.columns)
-        for order in _orders(source, found, kind, result, progress):
-            result.warnings += [Reject(order.line, warning) for warning in order.warnings]
-            order_keys = {k for k in (order.shop_ref, order.order_number) if k}
-            if order_keys & keys or len(chunk) >= CHUNK:
-                # the same order twice in one chunk: write the first before reading the second
-                write_order_chunk(actor, chunk, result)
-                chunk, keys = [], set()
-            chunk.append(order)
-            keys |= order_keys
-        write_order_chunk(actor, chunk, result)
+        with stopping_after_writes(result, lambda: audit_run(actor, label, result)):
+            try:
+                for order in _orders(source, found, kind, result, progress):
+                    order_keys = {k for k in (order.shop_ref, order.order_number) if k}
+                    if order_keys & keys or len(chunk) >= CHUNK:
+                        # the same order twice in one chunk: write the first before the second
+                        write_order_chunk(actor, chunk, result)
+                        chunk, keys = [], set()
+                    chunk.append(order)
+                    keys |= order_keys
+            except ImportFormatError:
+                write_order_chunk(actor, chunk, result)  # the message promises the orders before
+                raise
+            write_order_chunk(actor, chunk, result)
     audit_run(actor, label, result)
     return result
 
@@ -127,7 +136,7 @@ def _orders(
                 r.reject_if_errors()
                 continue
             if current is not None:
-                yield fmt.finish_order(current)
+                yield _warned(fmt.finish_order(current), current_rows, source, result)
             current, current_rows, failed_key = None, [], None
             current = mapper(r, line)
             current_rows = [(line, row)]
@@ -143,15 +152,28 @@ def _orders(
             w.add_reject(result, source, line, row, str(exc))
             failed_key = key or None
     if current is not None:
-        yield fmt.finish_order(current)
+        yield _warned(fmt.finish_order(current), current_rows, source, result)
     if progress:
         progress(rows, source.bytes_total, source.bytes_total)
+
+
+def _warned(
+    order: OrderRecord, rows: list[tuple[int, list[str]]], source: CsvSource, result: ImportResult
+) -> OrderRecord:
+    """The order, its warnings (a buyer's phone kept as typed, an id a spreadsheet destroyed)
+    listed with its first row (the order goes in)."""
+    if order.warnings:
+        line, row = rows[0]
+        raw = source.raw(row) if len(result.warnings) < w.RAW_REJECTS_KEPT else {}
+        for warning in order.warnings:
+            result.warnings.append(Reject(line, warning, raw, warning=True))
+    return order
 
 
 def write_order_chunk(actor: Actor, orders: Sequence[OrderRecord], result: ImportResult) -> None:
     if not orders:
         return
-    with write_transaction():
+    with result.committing(), write_transaction():
         w.lock_imports()  # another console importing the same file waits
         erased = w.erased_records([o.buyer for o in orders])
         live = [o for o in orders if id(o.buyer) not in erased]

@@ -35,7 +35,8 @@ BATCH = 2000  # rows a message
 AHEAD = 8  # batches the helper may run ahead (bounds memory)
 FEEDER_SWITCH_INTERVAL = 0.0002  # seconds; see _parse_into
 
-# (line, record or None, reason of a reject, the rejected row's cells)
+# (line, record or None, reason of a reject, the row's cells for the rejects file: a reject's,
+# or a record's with warnings)
 Item = tuple[int, CustomerRecord | None, str, dict[str, str] | None]
 
 _FIELDS = tuple(CustomerRecord.__dataclass_fields__)  # positional order of the constructor
@@ -44,7 +45,7 @@ _as_tuple = attrgetter(*_FIELDS)  # records cross the pipe as plain tuples: 3x c
 
 def parse(source: CsvSource, reader: CustomerReader) -> Iterator[Item]:
     """Every row of ``source`` as a record with its search document, or a reject."""
-    rejects = 0
+    rejects = warned = 0
     for line, row in source:
         try:
             record = reader(row, line)
@@ -54,6 +55,11 @@ def parse(source: CsvSource, reader: CustomerReader) -> Iterator[Item]:
             yield line, None, str(exc), raw
             continue
         record.document = document(record)
+        if record.warnings:  # imported, with warnings (``record.warnings``) that list the row
+            raw = source.raw(row) if warned < RAW_REJECTS_KEPT else None
+            warned += 1
+            yield line, record, "", raw
+            continue
         yield line, record, "", None
 
 

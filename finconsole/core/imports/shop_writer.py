@@ -33,6 +33,7 @@ CUSTOMER_COLUMNS = (
     "last_name",
     "email",
     "phone",
+    "phone_review",
     "language",
     "note",
     "objection_marketing_at",
@@ -148,13 +149,13 @@ def erased_records(records: Iterable[CustomerRecord]) -> set[int]:
 
 _EXISTING = (
     "SELECT id, shop_ref, first_name, last_name, email, phone, objection_marketing_at, "
-    "restricted FROM customer WHERE {key} IN ({{}})"
+    "restricted, phone_review FROM customer WHERE {key} IN ({{}})"
 )
 
 
 def existing_customers(records: Sequence[CustomerRecord]) -> dict[int, dict[str, Any]]:
     """``id(record)`` -> the stored customer it matches: by the shop's id first, then email."""
-    names = ("id", "shop_ref", *SHOP_FIELDS, "objection_marketing_at", "restricted")
+    names = ("id", "shop_ref", *SHOP_FIELDS, "objection_marketing_at", "restricted", "phone_review")
     by_ref = {
         row[1]: dict(zip(names, row))
         for row in select_in(
@@ -229,6 +230,7 @@ def new_customer_rows(records: Sequence[CustomerRecord], ids: Sequence[int]) -> 
             r.last_name,
             r.email,
             r.phone,
+            bool(r.phone_review),
             r.language or language,
             r.note,
             now if r.marketing_no else None,
@@ -251,6 +253,8 @@ def merge(record: CustomerRecord, stored: dict[str, Any]) -> dict[str, Any]:
         value = getattr(record, name)
         if value and value != stored[name]:
             changes[name] = value
+    if "phone" in changes and bool(record.phone_review) != bool(stored["phone_review"]):
+        changes["phone_review"] = bool(record.phone_review)  # a read number clears the flag
     if record.shop_ref and not stored["shop_ref"]:
         changes["shop_ref"] = record.shop_ref
     if record.marketing_no and stored["objection_marketing_at"] is None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import operator
 import re
 from collections.abc import Iterator
@@ -24,8 +23,20 @@ from pathlib import Path
 from typing import Any
 
 from finconsole.core.access import audit
-from finconsole.core.imports import dates
-from finconsole.core.imports.import_result import ImportResult, Progress, Reject
+from finconsole.core.imports import dates, encoding
+from finconsole.core.imports.import_result import (
+    ImportResult,
+    Progress,
+    Reject,
+    stopping_after_writes,
+)
+from finconsole.core.imports.limits import (
+    ImportFormatError,
+    load_json,
+    load_json_document,
+    open_regular,
+    plausible_instant,
+)
 from finconsole.core.kernel import permissions
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import ValidationError
@@ -57,11 +68,15 @@ def import_file(actor: Actor, path: Path, *, progress: Progress | None = None) -
     path = Path(path)
     total = path.stat().st_size
     result = ImportResult()
-    with large_cache():
+    with large_cache(), stopping_after_writes(result, lambda: _audit(actor)):
         _import_rows(path, result, progress, total)
+    _audit(actor)
+    return result
+
+
+def _audit(actor: Actor) -> None:
     with write_transaction():
         audit.record(actor, "import_tracking", "tracking_event", None)
-    return result
 
 
 def _import_rows(path: Path, result: ImportResult, progress: Progress | None, total: int) -> None:
@@ -99,31 +114,31 @@ def _read(path: Path) -> Iterator[tuple[int, Row, int]]:
 
     A line that is no JSON object comes as a row of one element: the reason.
     """
-    with path.open("rb") as fh:
-        head = fh.read(4096).lstrip(b"\xef\xbb\xbf").lstrip()
-        fh.seek(0)
-        if head.startswith(b"["):
+    with open_regular(path) as fh:
+        if fh.read(4096).lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"["):
+            fh.seek(0)
             yield from _read_json_array(fh)
-        elif path.suffix.lower() in (".jsonl", ".ndjson", ".json") or head.startswith(b"{"):
-            yield from _read_jsonl(fh)
+            return
+        fh.seek(0)
+        text = io.TextIOWrapper(fh, encoding=encoding.detect(fh), newline="")
+        head = text.read(4096).lstrip("\ufeff").lstrip()
+        text.seek(0)
+        if path.suffix.lower() in (".jsonl", ".ndjson", ".json") or head.startswith("{"):
+            yield from _read_jsonl(text, fh)
         else:
-            yield from _read_csv(fh, _delimiter(head))
+            yield from _read_csv(text, fh, _delimiter(head))
 
 
-def _text(fh) -> io.TextIOWrapper:
-    """The binary file as text; undecodable bytes become U+FFFD rather than stop the import."""
-    return io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline="")
-
-
-def _delimiter(head: bytes) -> str:
+def _delimiter(head: str) -> str:
     """Comma, or the semicolon / tab a spreadsheet wrote, judged by the header line."""
-    first = head.split(b"\n", 1)[0]
-    counts = {d: first.count(d.encode()) for d in (",", ";", "\t")}
+    first = head.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
     return max(counts, key=lambda d: (counts[d], d == ","))
 
 
-def _read_csv(fh, delimiter: str = ",") -> Iterator[tuple[int, Row, int]]:
-    reader = csv.reader(_text(fh), delimiter=delimiter)
+def _read_csv(text, fh, delimiter: str = ",") -> Iterator[tuple[int, Row, int]]:
+    """Rows of the decoded ``text``; ``fh`` (its binary file) says how far it has read."""
+    reader = csv.reader(text, delimiter=delimiter)
     header = next(reader, None)
     if not header:
         raise ValidationError({"file": "is empty"})
@@ -131,13 +146,18 @@ def _read_csv(fh, delimiter: str = ",") -> Iterator[tuple[int, Row, int]]:
     width = len(header)
     # a missing column reads the "" appended after the row's cells
     pick = operator.itemgetter(*(index.get(name, width) for name in FIELDS))
-    for cells in reader:
-        if not cells or not any(cells):
-            continue
-        if len(cells) < width:
-            cells += [""] * (width - len(cells))
-        cells.append("")
-        yield reader.line_num, _normalised(list(pick(cells))), fh.tell()
+    try:
+        for cells in reader:
+            if not cells or not any(cells):
+                continue
+            if len(cells) < width:
+                cells += [""] * (width - len(cells))
+            cells.append("")
+            yield reader.line_num, _normalised(list(pick(cells))), fh.tell()
+    except csv.Error as exc:
+        raise ImportFormatError(
+            f"the file is not valid CSV near line {reader.line_num + 1}: {exc}"
+        ) from None
 
 
 def _column_index(header: list[str]) -> dict[str, int]:
@@ -159,28 +179,26 @@ MAX_ARRAY_BYTES = 64 << 20
 
 
 def _read_json_array(fh) -> Iterator[tuple[int, Row, int]]:
-    """A JSON array of events; a row's "line" is the event's place in the array."""
-    data = fh.read(MAX_ARRAY_BYTES + 1)
-    if len(data) > MAX_ARRAY_BYTES:
-        raise ValidationError({"file": "is a JSON array over 64 MiB: use JSON Lines"})
-    try:
-        events = json.loads(data.decode("utf-8-sig", errors="replace"))
-    except (ValueError, RecursionError):
-        raise ValidationError({"file": "is not valid JSON"}) from None
+    """A JSON array of events; a row's "line" is the event's place in the array. The
+    whole file is refused (nothing imported) when it is no JSON array."""
+    text = encoding.read_document(fh, MAX_ARRAY_BYTES, "use JSON Lines")
+    events = load_json_document(text, "the JSON array")
     if not isinstance(events, list):
         raise ValidationError({"file": "is not a JSON array of events"})
     for number, obj in enumerate(events, start=1):
-        yield _json_row(number, obj, len(data))
+        yield _json_row(number, obj, fh.tell())
 
 
-def _read_jsonl(fh) -> Iterator[tuple[int, Row, int]]:
-    for number, text in enumerate(_text(fh), start=1):
-        if not text.strip():
+def _read_jsonl(text, fh) -> Iterator[tuple[int, Row, int]]:
+    for number, line in enumerate(text, start=1):
+        if not line.strip():
             continue
         try:
-            obj = json.loads(text)
-        except (ValueError, RecursionError):
-            obj = None
+            obj = load_json(line)
+        except ValueError as exc:  # a nesting too deep rejects its line, like any bad JSON
+            reason = str(exc) if "nested" in str(exc) else "is not a JSON object"
+            yield number, (reason,), fh.tell()
+            continue
         yield _json_row(number, obj, fh.tell())
 
 
@@ -211,13 +229,14 @@ def _parse_time(value: str) -> dt.datetime | None:
         at = dt.datetime.fromisoformat(raw)
     except ValueError:
         at = None
-    if at is not None and at.tzinfo is not None:
-        if not dates.MIN_YEAR <= at.year <= dates.MAX_YEAR:
-            return None  # year 0001 would overflow when shifted to UTC
-        return at.astimezone(dt.UTC).replace(tzinfo=None)
     try:
-        return dates.instant(raw)
-    except FieldError:
+        if at is not None and at.tzinfo is not None:
+            if not dates.MIN_YEAR <= at.year <= dates.MAX_YEAR:
+                return None  # year 0001 would overflow when shifted to UTC
+            return plausible_instant(at.astimezone(dt.UTC).replace(tzinfo=None))
+        instant = dates.instant(raw)
+        return None if instant is None else plausible_instant(instant)
+    except (FieldError, OverflowError, ValueError):  # 0001, or shifted out of the years
         return None
 
 

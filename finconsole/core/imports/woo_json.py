@@ -15,9 +15,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+from finconsole.core.imports import encoding
 from finconsole.core.imports import shop_formats as fmt
-from finconsole.core.imports.import_result import ImportResult, Progress, Reject
-from finconsole.core.imports.shop_csv import ImportFormatError
+from finconsole.core.imports.import_result import (
+    ImportResult,
+    Progress,
+    Reject,
+    stopping_after_writes,
+)
+from finconsole.core.imports.limits import ImportFormatError, load_json_document, open_regular
 from finconsole.core.imports.shop_customer_rows import FIELDS, CustomerReader
 from finconsole.core.imports.shop_formats import CustomerRecord, OrderRecord, RowRejected
 from finconsole.core.imports.shop_import import audit_run, write_customer_chunk
@@ -41,7 +47,8 @@ def import_woocommerce_json(
     result = ImportResult()
     is_orders = any("line_items" in o for o in objects)
     label = "WooCommerce order" if is_orders else "WooCommerce customer"
-    with large_cache():
+    # a fault after a chunk was committed: exit 4, saying how many were written
+    with large_cache(), stopping_after_writes(result, lambda: audit_run(actor, label, result)):
         if is_orders:
             _import_orders(actor, objects, result)
         else:
@@ -53,17 +60,11 @@ def import_woocommerce_json(
 
 
 def read_objects(path: Path) -> list[dict[str, Any]]:
-    """The file's objects; ``ImportFormatError`` (nothing imported) for anything else."""
-    if not path.is_file():
-        raise ImportFormatError(f"no such file: {path}")
-    if path.stat().st_size > MAX_BYTES:
-        raise ImportFormatError(
-            f"the file is larger than {MAX_BYTES >> 20} MiB: not a WooCommerce API response"
-        )
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise ImportFormatError("the file is not WooCommerce JSON (it is not valid JSON)") from None
+    """The file's objects; ``ImportFormatError`` (nothing imported) for anything else: not
+    a regular file, over ``MAX_BYTES``, not text, not JSON, nested too deep."""
+    with open_regular(path) as fh:
+        text = encoding.read_document(fh, MAX_BYTES, "not a WooCommerce API response")
+    data = load_json_document(text)
     objects = data if isinstance(data, list) else [data]
     if not objects or not all(isinstance(o, dict) and "id" in o for o in objects):
         raise ImportFormatError(
@@ -122,7 +123,8 @@ def _import_customers(actor: Actor, objects: list[dict], result: ImportResult) -
         except RowRejected as exc:
             result.rejects.append(Reject(number, str(exc), {}))
             continue
-        result.warnings += [Reject(number, warning) for warning in record.warnings]
+        for warning in record.warnings:
+            result.warnings.append(Reject(number, warning, {}, warning=True))
         chunk.append(record)
         if len(chunk) >= CHUNK:
             write_customer_chunk(actor, chunk, result)
@@ -198,7 +200,8 @@ def _import_orders(actor: Actor, objects: list[dict], result: ImportResult) -> N
         except RowRejected as exc:
             result.rejects.append(Reject(number, str(exc), {}))
             continue
-        result.warnings += [Reject(number, warning) for warning in order.warnings]
+        for warning in order.warnings:
+            result.warnings.append(Reject(number, warning, {}, warning=True))
         if order.shop_ref in keys or len(chunk) >= CHUNK:
             write_order_chunk(actor, chunk, result)
             chunk, keys = [], set()

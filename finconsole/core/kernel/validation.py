@@ -52,7 +52,9 @@ def email(value: object) -> str | None:
 
 
 def phone(value: object, region: str = "FI") -> str | None:
-    """E.164 with a Finnish default region: '040 123 4567' -> '+358401234567'; empty -> None."""
+    """E.164, a number written without a country code read as one of ``region`` (the
+    customer's country, see ``phone_region``): '040 123 4567' -> '+358401234567',
+    ('071 407 1173', 'ZA') -> '+27714071173'; empty -> None."""
     raw = text(value, max_length=40)
     if not raw:
         return None
@@ -67,6 +69,32 @@ def phone(value: object, region: str = "FI") -> str | None:
     if not phonenumbers.is_valid_number(number):
         raise FieldError("is not a valid phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_region(*countries: object, default: str = "FI") -> str:
+    """The first of ``countries`` (ISO codes, any case; empty or unknown ones skipped) that
+    phone numbering knows, else ``default``: the country a national number is read in."""
+    for country in countries:
+        code = str(country or "").strip().upper()
+        if len(code) == 2 and code in _phone_regions():
+            return code
+    return default
+
+
+@functools.cache
+def _phone_regions() -> frozenset[str]:
+    import phonenumbers
+
+    return frozenset(phonenumbers.SUPPORTED_REGIONS)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def phone_as_typed(value: object) -> str:
+    """A number no country's plan reads, kept for a person to check: as typed, less control
+    characters and runs of spaces, at most 40 characters (the column's width)."""
+    return _SPACES.sub(" ", _CONTROL.sub(" ", str(value or ""))).strip()[:40]
 
 
 @functools.cache

@@ -81,14 +81,27 @@ _CUSTOMER_VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "first_name": lambda x: v.text(x, max_length=100),
     "last_name": lambda x: v.text(x, max_length=100),
     "email": v.email,
-    "phone": v.phone,
     "language": lambda x: v.choice(x or default_language(), LANGUAGES),
     "note": lambda x: v.text(x, max_length=2000, multiline=True),
 }
 
 
-def clean_customer(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    """Validate customer fields; raises ``ValidationError`` with every bad field at once."""
+def default_country() -> str:
+    """``customers.default_country``: where a number is read when the customer has no country."""
+    return runtime.settings("customers")["default_country"]
+
+
+def phone_region(country: str | None) -> str:
+    """The country a phone number typed without a country code is read in: the customer's
+    own (their address's), else the configured default. The importers read the same way."""
+    return v.phone_region(country, default=default_country())
+
+
+def clean_customer(
+    data: dict[str, Any], *, partial: bool = False, country: str | None = None
+) -> dict[str, Any]:
+    """Validate customer fields; raises ``ValidationError`` with every bad field at once.
+    ``country`` is the customer's (their address's): a phone number is read in it."""
     unknown = set(data) - set(CUSTOMER_FIELDS)
     errors = {name: "is not a customer field" for name in unknown}
     clean: dict[str, Any] = {}
@@ -96,7 +109,10 @@ def clean_customer(data: dict[str, Any], *, partial: bool = False) -> dict[str, 
         if partial and name not in data:
             continue
         try:
-            clean[name] = _CUSTOMER_VALIDATORS[name](data.get(name))
+            if name == "phone":
+                clean[name] = v.phone(data.get(name), phone_region(country))
+            else:
+                clean[name] = _CUSTOMER_VALIDATORS[name](data.get(name))
         except v.FieldError as exc:
             errors[name] = str(exc)
     if not partial and not (clean.get("first_name") or clean.get("last_name")):
@@ -153,6 +169,7 @@ def flags_of(customer: Customer) -> list[str]:
 def customer_dict(customer: Customer) -> dict[str, Any]:
     data = {name: getattr(customer, name) for name in CUSTOMER_FIELDS}
     data.update(
+        phone_review=customer.phone_review,  # kept as typed by an import: to be checked
         id=customer.id,
         shop_ref=customer.shop_ref,
         restricted=customer.restricted,
@@ -268,8 +285,8 @@ def create(
     phone, or name and address, unless ``allow_duplicate`` says the user saw that and goes on.
     """
     permissions.require(actor, "create_customer")
-    clean = clean_customer(data)
     clean_addr = clean_address(address) if address else None
+    clean = clean_customer(data, country=clean_addr["country"] if clean_addr else None)
     with write_transaction():
         if not allow_duplicate:
             _refuse_duplicates(duplicates.matches(actor, clean, clean_addr))
@@ -286,6 +303,17 @@ def create(
             fields=[k for k, val in clean.items() if val],
         )
     return get(actor, customer.id, audit_view=False)
+
+
+def customer_country(customer_id: int) -> str | None:
+    """The country of the customer's default address (else their first), if any."""
+    row = (
+        Address.select(Address.country)
+        .where(Address.customer == customer_id)
+        .order_by(Address.is_default.desc(), Address.id)
+        .first()
+    )
+    return row.country if row else None
 
 
 def _changed_since(current: Any, original: dict[str, Any], fields: tuple[str, ...]) -> list[str]:
@@ -310,7 +338,7 @@ def update(
     do not stop an edit of a note).
     """
     permissions.require(actor, "update_customer")
-    clean = clean_customer(changes, partial=True)
+    clean = clean_customer(changes, partial=True, country=customer_country(customer_id))
     with write_transaction():
         customer = _visible(actor, customer_id)
         if customer.version != version:
@@ -320,7 +348,10 @@ def update(
         if changed and not allow_duplicate:
             _refuse_duplicates(_edit_duplicates(actor, customer, clean, changed))
         if changed:
-            _save_customer(customer, {k: clean[k] for k in changed})
+            values = {k: clean[k] for k in changed}
+            if "phone" in changed:
+                values["phone_review"] = False  # a number read by its plan: nothing to check
+            _save_customer(customer, values)
             audit.record(
                 actor,
                 "update_customer",

@@ -67,6 +67,9 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     },
     "customers": {
         "default_language": (str, "fi"),  # fi | sv | en, when the shop's export does not say
+        # ISO code: a phone number written without a country code, on a row or customer with
+        # no country of its own, is read as a number of this country
+        "default_country": (str, "FI"),
     },
     "shop": {
         # an IANA zone: where a time an export writes without a zone is (imports/dates.py)

@@ -111,6 +111,15 @@ def _m_i19_search_doc(db: pw.Database) -> None:
     search.create_document_table(db)
 
 
+def _m_i14a_phone_review(db: pw.Database) -> None:
+    """A phone number no numbering plan reads is kept as typed (up to 40 characters) and
+    flagged for review. Idempotent: the column is added once; widening a column to the width
+    it has is a no-op (SQLite does not enforce VARCHAR widths at all)."""
+    _add_column_if_missing(db, models.Customer, "phone_review")
+    if not models.is_sqlite(db):
+        db.execute_sql("ALTER TABLE customer ALTER COLUMN phone TYPE VARCHAR(40)")
+
+
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _m1_initial,
     _m2_drop_unused_order_indexes,
@@ -119,6 +128,7 @@ MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _m_i15b_staff_enrolment,
     _m_i17_day_of_work,
     _m_i19_search_doc,
+    _m_i14a_phone_review,
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

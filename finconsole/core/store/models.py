@@ -107,7 +107,11 @@ class Customer(BaseModel):
     first_name = pw.CharField(max_length=100, default="")
     last_name = pw.CharField(max_length=100, default="")
     email = pw.CharField(max_length=254, null=True, index=True)
-    phone = pw.CharField(max_length=20, null=True, index=True)  # E.164
+    # E.164; as typed (at most 40 characters) when no numbering plan reads it, and then
+    # ``phone_review`` is set: an import keeps the number rather than lose the row or guess.
+    phone = pw.CharField(max_length=40, null=True, index=True)
+    # a default in the schema too: bulk inserts (demo, imports) that name no flag get false
+    phone_review = pw.BooleanField(default=False, constraints=[pw.SQL("DEFAULT FALSE")])
     language = pw.CharField(max_length=2, default="fi")  # fi | sv | en: letters and messages
     note = pw.TextField(default="")
     # An objection is on when its date is set (the date it was recorded).

@@ -64,6 +64,12 @@ _PERSONAL: list[FieldInfo] = [
     _f("customer.last_name", "name", "sukunimi", "last name"),
     _f("customer.email", "email", "sähköpostiosoite", "email address"),
     _f("customer.phone", "phone", "puhelinnumero", "phone number"),
+    _f(
+        "customer.phone_review",
+        "phone",
+        "puhelinnumero tarkistettava",
+        "phone number to be checked",
+    ),
     _f("customer.shop_ref", "customer_number", "verkkokaupan asiakastunnus", "shop customer id"),
     _f("customer.language", "language", "asiointikieli", "language"),
     _f("customer.note", "notes", "muistiinpano", "note"),

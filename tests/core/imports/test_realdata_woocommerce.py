@@ -276,22 +276,23 @@ def test_every_skyverge_customer_format_imports(db, officer, tmp_path, name):
 # --- REST API JSON ------------------------------------------------------------------------
 
 
-def without_phones(source: Path, target: Path) -> Path:
-    """The example with its fictional (555) number removed: foreign numbers are the phone
-    branch's to read (#14, i14a); what is left is the layout."""
-    data = json.loads(source.read_text(encoding="utf-8"))
-    data["billing"]["phone"] = ""
-    target.write_text(json.dumps(data), encoding="utf-8")
-    return target
+FICTIONAL_PHONE = "(555) 555-5555"  # no US number: kept as typed, flagged, a warning
 
 
-def test_rest_api_orders(db, officer, tmp_path):
-    original = run(officer, "woocommerce-json", ORDER_JSON)
-    assert original.created + original.rejected == 1
-    assert all(r.reason.startswith("phone") for r in original.rejects)
-    result = run(officer, "woocommerce-json", without_phones(ORDER_JSON, tmp_path / "o.json"))
+def assert_phone_kept_for_review(result, customer: Customer) -> None:
+    """The example's fictional number is no reason to lose the object: it is imported with
+    the number as typed, the customer flagged, and one warning (without the number)."""
+    assert [(w.line, w.warning) for w in result.warnings] == [(1, True)]
+    assert result.warnings[0].reason.startswith(("phone", "billing_phone"))
+    assert FICTIONAL_PHONE not in result.warnings[0].reason
+    assert (customer.phone, customer.phone_review) == (FICTIONAL_PHONE, True)
+
+
+def test_rest_api_orders(db, officer):
+    result = run(officer, "woocommerce-json", ORDER_JSON)
     assert (result.created, result.rejected) == (1, 0)
     order = Order.get(Order.shop_ref == "woocommerce:727")
+    assert_phone_kept_for_review(result, order.customer)
     # date_created 16:28:02 is the shop's local time; date_created_gmt says 19:28:02 UTC
     assert order.ordered_at == dt.datetime(2017, 3, 22, 19, 28, 2)
     assert order.paid_at == dt.datetime(2017, 3, 22, 19, 28, 8)
@@ -313,13 +314,12 @@ def test_rest_api_orders(db, officer, tmp_path):
     ]
     assert order.customer.email == "john.doe@example.com"
     assert order.customer.shop_ref is None  # customer_id 0: a guest
-    again = run(officer, "woocommerce-json", tmp_path / "o.json")
+    again = run(officer, "woocommerce-json", ORDER_JSON)
     assert (again.created, again.unchanged) == (0, 1)
 
 
 def test_rest_api_order_without_gmt_fields_is_read_in_the_shop_zone(db, officer, tmp_path):
     data = json.loads(ORDER_JSON.read_text(encoding="utf-8"))
-    data["billing"]["phone"] = ""
     for key in [k for k in data if k.endswith("_gmt")]:
         del data[key]
     path = tmp_path / "local.json"
@@ -329,12 +329,11 @@ def test_rest_api_order_without_gmt_fields_is_read_in_the_shop_zone(db, officer,
     assert Order.get().ordered_at == dt.datetime(2017, 3, 22, 14, 28, 2)
 
 
-def test_rest_api_customers(db, officer, tmp_path):
-    original = run(officer, "woocommerce-json", CUSTOMER_JSON)
-    assert all(r.reason.startswith("phone") for r in original.rejects)
-    result = run(officer, "woocommerce-json", without_phones(CUSTOMER_JSON, tmp_path / "c.json"))
+def test_rest_api_customers(db, officer):
+    result = run(officer, "woocommerce-json", CUSTOMER_JSON)
     assert (result.created, result.rejected) == (1, 0)
     customer = Customer.get(Customer.shop_ref == "woocommerce:25")
+    assert_phone_kept_for_review(result, customer)
     assert (customer.first_name, customer.last_name, customer.email) == (
         "John",
         "Doe",
@@ -349,6 +348,17 @@ def test_rest_api_customers(db, officer, tmp_path):
     )
 
 
+def test_a_response_on_one_line_over_the_csv_line_limit_imports(db, officer, tmp_path):
+    """An API writes its response on one line: the 1 MiB line limit of exports does not
+    apply to a whole JSON document (its limit is its size, 64 MiB)."""
+    data = json.loads(ORDER_JSON.read_text(encoding="utf-8"))
+    data["meta_data"] = [*data.get("meta_data", []), {"key": "_log", "value": "x" * (2 << 20)}]
+    path = tmp_path / "one_line.json"
+    path.write_text(json.dumps([data]), encoding="utf-8")
+    assert "\n" not in path.read_text(encoding="utf-8")
+    assert run(officer, "woocommerce-json", path).created == 1
+
+
 @pytest.mark.parametrize(
     "content",
     ["", "{", "[1, 2]", '{"no": "id"}', "[]", "[" * 100000 + "]" * 100000, '"text"'],
@@ -356,7 +366,9 @@ def test_rest_api_customers(db, officer, tmp_path):
 def test_what_is_not_woocommerce_json_is_refused_whole(db, officer, tmp_path, content):
     path = tmp_path / "bad.json"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(ImportFormatError, match="not WooCommerce JSON|not valid JSON"):
+    with pytest.raises(
+        ImportFormatError, match="not WooCommerce JSON|not valid JSON|nested deeper than 64"
+    ):
         run(officer, "woocommerce-json", path)
     assert Customer.select().count() == 0
 

@@ -66,7 +66,7 @@ def test_reader_latin1_bom_crlf_and_quoted_newlines(tmp_path):
         'Id;Nimi;Huom\r\n1;Äijälä;"kaksi\r\nriviä"\r\n\r\n2;Öhman;\r\n'.encode("latin-1")
     )
     with CsvSource(path) as source:
-        assert source.encoding == "latin-1" and source.delimiter == ";"
+        assert source.encoding == "cp1252" and source.delimiter == ";"
         rows = list(source)
         assert source.find("nimi") == 1
     assert rows == [(2, ["1", "Äijälä", "kaksi\r\nriviä"]), (5, ["2", "Öhman", ""])]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from finconsole.core.imports import registry, shop_pipeline
-from finconsole.core.imports.shop_csv import ImportFormatError
+from finconsole.core.imports.import_result import ImportStopped
 from finconsole.core.store import search_query
 from finconsole.core.store.models import Customer
 
@@ -49,8 +49,9 @@ def test_helper_process_error_comes_after_the_rows_before_it(
     # a header and 10 records on one line each, then a quote never closed
     head = [lines[0]] + [line for line in lines[1:] if line.count('"') == 2][:10]
     broken.write_text("".join(head) + "'124,\"never closed\n" + "x,y\n" * 300, encoding="utf-8")
-    with pytest.raises(ImportFormatError, match="never closed"):
+    with pytest.raises(ImportStopped, match="never closed.*10 records were written") as err:
         registry.import_file(officer, "shopify-customers", broken)
+    assert err.value.result.created == 10
     assert Customer.select().count() == 10
 
 

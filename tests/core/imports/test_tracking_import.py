@@ -45,15 +45,26 @@ def test_csv_import_is_idempotent_and_reports_rejects(parcel, officer, tmp_path)
     assert TrackingEvent.select().count() == 3
     out = tmp_path / "rejects.csv"
     write_rejects(out, again.rejects)
-    assert out.read_text().splitlines()[1].startswith("5,unknown tracking code,RR999999995FI")
+    assert (
+        out.read_text().splitlines()[1].startswith("5,unknown tracking code,rejected,RR999999995FI")
+    )
 
 
 def test_rejects_file_cells_never_run_as_formulas(tmp_path):
     from finconsole.core.imports.import_result import Reject
 
     out = tmp_path / "rejects.csv"
-    write_rejects(out, [Reject(2, "bad row", {"name": "=1+1", "phone": "+358401234567"})])
-    assert out.read_text().splitlines()[1] == "2,bad row,'=1+1,+358401234567"
+    write_rejects(
+        out,
+        [Reject(2, "bad row", {"name": "=1+1", "phone": "+358401234567", "@SUM(A1)": "-x"})],
+        [Reject(3, "phone: kept as typed", {"name": "Aino"}, warning=True)],
+    )
+    # the header comes from the imported file as much as the cells do
+    assert out.read_text().splitlines() == [
+        "line,reason,kind,name,phone,'@SUM(A1)",
+        "2,bad row,rejected,'=1+1,+358401234567,'-x",
+        "3,phone: kept as typed,warning,Aino,,",
+    ]
 
 
 def test_jsonl_import_with_status_words_and_carrier(parcel, officer, tmp_path):
@@ -159,7 +170,7 @@ def test_import_agrees_with_derive(parcel, officer, tmp_path):
         assert getattr(row, name) == value, name
 
 
-def test_progress_and_undecodable_bytes(parcel, officer, tmp_path):
+def test_progress_and_a_windows_1252_file(parcel, officer, tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes(
         b"tracking_code,time,event_code,location\n"
@@ -169,7 +180,7 @@ def test_progress_and_undecodable_bytes(parcel, officer, tmp_path):
     result = tracking_import.import_file(officer, path, progress=lambda *a: calls.append(a))
     assert result.created == 1
     assert calls[-1] == (1, path.stat().st_size, path.stat().st_size)
-    assert TrackingEvent.get().location == "J\ufffdrvenp\ufffd\ufffd"
+    assert TrackingEvent.get().location == "Järvenpää"  # read as Windows-1252, not mangled
 
 
 def test_missing_file_is_a_clear_error(db, officer, tmp_path):
@@ -186,3 +197,15 @@ def test_spreadsheet_delimiters(parcel, officer, tmp_path, delimiter):
     result = tracking_import.import_file(officer, path)
     assert (result.created, result.rejected) == (1, 0)
     assert TrackingEvent.get().location == "Vantaa, Finland"
+
+
+def test_year_0001_rejects_its_event_not_the_import(parcel, officer, tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "tracking_code,time,event_code\n"
+        "RR123456785FI,0001-01-01T00:00:00+02:00,31\n"
+        "RR123456785FI,2026-03-11T10:00:00Z,31\n"
+    )
+    result = tracking_import.import_file(officer, path)
+    assert (result.created, result.rejected) == (1, 1)
+    assert result.rejects[0].line == 2

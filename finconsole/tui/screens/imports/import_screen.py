@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, ProgressBar, Select, Static
 
 from finconsole.core.imports import registry
-from finconsole.core.imports.import_result import ImportResult
+from finconsole.core.imports.import_result import ImportResult, ImportStopped
 from finconsole.core.kernel.errors import FinconsoleError
 from finconsole.core.store.db import thread_connection
 from finconsole.tui.console_app import ConsoleApp
@@ -122,10 +122,15 @@ class ImportScreen(Screen):
         try:
             with thread_connection():
                 result = registry.import_file(self.app.user, kind, path, progress=progress)
+        except ImportStopped as stopped:
+            self.app.call_from_thread(self.show_stopped, stopped)
         except FinconsoleError as exc:
             self.app.call_from_thread(self.show_failure, str(exc))
         except OSError as exc:
             self.app.call_from_thread(self.show_failure, f"cannot read the file: {exc.strerror}")
+        except Exception as exc:  # a bug in an importer must not take the console down
+            message = f"internal error ({type(exc).__name__}): please report it"
+            self.app.call_from_thread(self.show_failure, message)
         else:
             self.app.call_from_thread(self.show_result, result)
 
@@ -144,6 +149,19 @@ class ImportScreen(Screen):
         self.query_one("#summary", Static).update(f"Nothing imported: {message}")
         self.notify(message, severity="error", markup=False)
 
+    def show_stopped(self, stopped: ImportStopped) -> None:
+        """Stopped part way: say what was written before it, never "nothing imported"."""
+        self.running = False
+        written = stopped.result.written
+        message = f"Import stopped after {written} records were written: {stopped.reason}"
+        self.app.notify(message, severity="error", markup=False)
+        if not self.is_attached:
+            return
+        self.query_one("#summary", Static).update(
+            f"Stopped part way: {stopped.reason}\nWritten before it: {stopped.result.summary()}"
+        )
+        self.show_rejects(stopped.result)
+
     def show_result(self, result: ImportResult) -> None:
         self.running = False
         self.app.notify("Import finished: " + result.summary(), markup=False)
@@ -152,12 +170,23 @@ class ImportScreen(Screen):
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=bar.total or 1, progress=bar.total or 1)
         self.query_one("#summary", Static).update("Done: " + result.summary())
-        lines = [f"line {r.line}: {r.reason}" for r in result.rejects[:SHOWN_REJECTS]]
-        if result.rejected > SHOWN_REJECTS:
-            lines.append(
-                f"... and {result.rejected - SHOWN_REJECTS} more (the command line's --rejects "
-                "writes them all to a file)"
-            )
+        self.show_rejects(result)
+
+    def show_rejects(self, result: ImportResult) -> None:
+        parts = []
+        lists = (
+            ("Rejected rows", result.rejects, result.rejected),
+            ("Warnings", result.warnings, result.warned),
+        )
+        for title, rows, counted in lists:
+            lines = [f"line {r.line}: {r.reason}" for r in rows[:SHOWN_REJECTS]]
+            if counted > SHOWN_REJECTS:
+                lines.append(
+                    f"... and {counted - SHOWN_REJECTS} more (the command line's --rejects "
+                    "writes them to a file)"
+                )
+            if lines:
+                parts.append(f"{title}:\n" + "\n".join(lines))
         self.query_one("#rejects", Static).update(
-            ("Rejected rows:\n" + "\n".join(lines)) if lines else "No rows were rejected."
+            "\n".join(parts) if parts else "No rows were rejected."
         )

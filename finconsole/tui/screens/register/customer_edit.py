@@ -3,6 +3,7 @@ address."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from finconsole.core.register import customers
@@ -54,9 +55,12 @@ class CustomerForm(FormScreen):
         self.TITLE_TEXT = "Edit customer" if customer else "New customer"
         # set when the user saw the duplicate warning and chose to save anyway
         self.allow_duplicate = False
+        self.country: str | None = None  # the customer's: a phone number is read in it
         if customer:
             self.version = customer["version"]
             self.original = {f.name: customer.get(f.name) for f in CUSTOMER_FIELDS}
+            addresses = customer.get("addresses") or []  # the default address first
+            self.country = addresses[0]["country"] if addresses else None
 
     def fields(self):
         return CUSTOMER_FIELDS if self.customer_id else CUSTOMER_FIELDS + ADDRESS_FIELDS
@@ -64,7 +68,7 @@ class CustomerForm(FormScreen):
     def initial_values(self) -> dict[str, str]:
         if self.customer_id:
             return {k: display(v) for k, v in self.original.items()}
-        return {"language": customers.default_language(), "country": "FI"}
+        return {"language": customers.default_language(), "country": customers.default_country()}
 
     def _split(self, values: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
         names = {f.name for f in CUSTOMER_FIELDS}
@@ -76,7 +80,13 @@ class CustomerForm(FormScreen):
         from finconsole.core.register.customers import clean_address, clean_customer
 
         person, address = self._split(values)
-        errors = errors_of(clean_customer, person)
+        country = self.country
+        if self.customer_id is None:
+            country = address.get("country") if self._has_address(address) else None
+        elif person.get("phone") == display(self.original.get("phone")):
+            # unchanged: a number an import kept as typed must not block editing the rest
+            person.pop("phone", None)
+        errors = errors_of(partial(clean_customer, country=country), person)
         if self._has_address(address):
             errors.update(errors_of(clean_address, address))
         return errors

@@ -170,6 +170,8 @@ class CustomerView(Screen):
             with thread_connection():
                 data = customer_overview(actor, customer_id, audit_view=audit_view)
             data["phone_display"] = format_phone(data.get("phone"))  # off the UI thread
+            if data.get("phone_review"):  # an import kept a number no plan reads
+                data["phone_display"] += " (as typed: check it)"
         except NotFound as exc:
             # erased meanwhile (here or on another console): nothing of them stays shown
             self.app.call_from_thread(self._gone, str(exc), reloading)
