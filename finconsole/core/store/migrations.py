@@ -53,7 +53,7 @@ def _m4_customer_email_lower_index(db: pw.Database) -> None:
     db.execute_sql("CREATE INDEX IF NOT EXISTS customer_email_lower ON customer (LOWER(email))")
 
 
-def _m_i15b_staff_enrolment(db: pw.Database) -> None:
+def _m5_staff_enrolment(db: pw.Database) -> None:
     """Staff enrol themselves (a one-time code, its expiry) and usernames are case-insensitive
     (stored lowercase: "Sanna" logs in as "sanna"). A name whose lowercase form another account
     already has is left as it is (its exact spelling still logs in). Idempotent."""
@@ -72,7 +72,7 @@ def _m_i15b_staff_enrolment(db: pw.Database) -> None:
             taken.add(lower)
 
 
-def _m_i17_day_of_work(db: pw.Database) -> None:
+def _m6_day_of_work(db: pw.Database) -> None:
     """When a request was answered (the deadline stops there), the withdrawal of a
     disclosure or inquiry recorded by mistake, the end of each phone number in the search
     index, how a phone order is paid. Erasures already waiting for a hold were
@@ -104,14 +104,14 @@ def _backfill_answered(db: pw.Database) -> None:
             models.Request.update(answered_at=day).where(models.Request.id == req.id).execute()
 
 
-def _m_i19_search_doc(db: pw.Database) -> None:
+def _m7_search_doc(db: pw.Database) -> None:
     """PostgreSQL: the search's document table (one row a customer), filled from the term
     table; the search checks a candidate's other words on it with one LIKE (#19). Idempotent;
     nothing on SQLite, whose FTS5 table stores the documents already."""
     search.create_document_table(db)
 
 
-def _m_i14a_phone_review(db: pw.Database) -> None:
+def _m8_phone_review(db: pw.Database) -> None:
     """A phone number no numbering plan reads is kept as typed (up to 40 characters) and
     flagged for review. Idempotent: the column is added once; widening a column to the width
     it has is a no-op (SQLite does not enforce VARCHAR widths at all)."""
@@ -125,10 +125,10 @@ MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _m2_drop_unused_order_indexes,
     _m3_outbox,
     _m4_customer_email_lower_index,
-    _m_i15b_staff_enrolment,
-    _m_i17_day_of_work,
-    _m_i19_search_doc,
-    _m_i14a_phone_review,
+    _m5_staff_enrolment,
+    _m6_day_of_work,
+    _m7_search_doc,
+    _m8_phone_review,
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

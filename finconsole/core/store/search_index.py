@@ -102,7 +102,7 @@ def create_index(db: pw.Database) -> None:
 
 
 def create_document_table(db: pw.Database) -> None:
-    """PostgreSQL: one row a customer holding its document (migration ``_m_i19_search_doc``).
+    """PostgreSQL: one row a customer holding its document (migration ``_m7_search_doc``).
 
     Filled from the term table when new, so an older register answers at once. The leading
     and trailing space make "some token starts with w" one ``doc LIKE '% w%'``.

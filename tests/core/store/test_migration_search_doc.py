@@ -1,4 +1,4 @@
-"""``_m_i19_search_doc``: an older PostgreSQL register gets the search's document table, filled
+"""``_m7_search_doc``: an older PostgreSQL register gets the search's document table, filled
 from its term table, and finds the same customers afterwards; running it again changes nothing."""
 
 from finconsole.core.register import customers, find
@@ -24,7 +24,8 @@ def test_older_register_gets_its_documents(db, officer):
             officer, {"first_name": first, "last_name": last, "email": email, "phone": phone}
         )
     before = _ids(officer)
-    position = migrations.MIGRATIONS.index(migrations._m_i19_search_doc)
+    number, _ = migrations.numbered("search_doc")
+    position = number - 1
     if not is_sqlite():
         documents = db.execute_sql(f"SELECT * FROM {search.DOC_TABLE} ORDER BY 1").fetchall()
         db.execute_sql(f"DROP TABLE {search.DOC_TABLE}")  # as a register before the migration

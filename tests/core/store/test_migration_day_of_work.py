@@ -1,4 +1,4 @@
-"""The i17 migration on an older register: the answer date (backfilled for erasures already
+"""Migration 6 (day of work) on an older register: the answer date (backfilled for erasures already
 waiting for a hold), the withdrawal fields, the phone ends in the search index."""
 
 from finconsole.core.register import customers, find
