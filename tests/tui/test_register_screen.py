@@ -269,3 +269,31 @@ async def test_closing_help_or_the_palette_does_not_search_again(db, officer):
         await settle(app, pilot)
         assert app.screen is register
         assert register.searches_painted == before
+
+
+async def test_enter_before_the_results_opens_the_text_typed(db, officer, monkeypatch):
+    """`#1225` and Enter typed fast: Enter arrived before that search's results and opened
+    the first row of the previous results (another customer)."""
+    import time
+
+    from finconsole.core.register import overview
+
+    shown = customers.create(officer, {"first_name": "Eve", "last_name": "Virtanen"})
+    wanted = customers.create(officer, {"first_name": "Anna", "last_name": "Korhonen"})
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_text(pilot, "virtanen")
+        await settle(app, pilot)
+        assert app.screen.rows[0]["id"] == shown["id"]
+        slow = overview.register_page
+
+        def slow_page(*args, **kwargs):
+            time.sleep(0.5)  # a loaded server: the results come after the Enter
+            return slow(*args, **kwargs)
+
+        monkeypatch.setattr(overview, "register_page", slow_page)
+        app.screen.query_one(Input).value = f"#{wanted['id']}"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        assert app.screen.customer_id == wanted["id"]

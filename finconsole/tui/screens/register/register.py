@@ -119,6 +119,8 @@ class RegisterScreen(Screen):
         self.rows: list[dict[str, Any]] = []
         self.landing: dict[str, Any] | None = None
         self.query_text = ""
+        self.rows_query: str | None = None  # the search the rows on screen answer
+        self.open_when_shown = False  # Enter came before the rows of the text typed
         self.searches_painted = 0  # for tests and benchmarks: bumped after each paint
         self.cursor_to_end = False  # paging back from the table lands on the page's last row
         self.fresh_rows = False
@@ -192,14 +194,17 @@ class RegisterScreen(Screen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_text = event.value
+        self.open_when_shown = False
         self.page_starts = [None]
         self.start_search(0)
 
-    def start_search(self, page: int) -> None:
+    def searched_text(self) -> str:
+        """What the search box asks for now, as the search is run with it."""
         query = self.query_text.strip()
-        if 0 < len(query) < MIN_QUERY:
-            query = ""
-        self.run_search(query, self.page_starts[page], page)
+        return "" if 0 < len(query) < MIN_QUERY else query
+
+    def start_search(self, page: int) -> None:
+        self.run_search(self.searched_text(), self.page_starts[page], page)
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, query: str, start: Any, page: int) -> None:
@@ -226,6 +231,7 @@ class RegisterScreen(Screen):
 
     def show_rows(self, query: str, page: int, rows: list[dict], landing: dict | None) -> None:
         self.rows = rows
+        self.rows_query = query
         self.landing = landing
         self.fresh_rows = True
         self._fill_table()
@@ -234,6 +240,10 @@ class RegisterScreen(Screen):
         self.searches_painted += 1
         if self.searches_painted == 1:
             self.set_timer(0.2, self.prewarm)
+        if self.open_when_shown and query == self.searched_text():
+            self.open_when_shown = False
+            if self.rows:
+                self.open_row(0)
 
     def prewarm(self) -> None:
         """After the first paint, while the user types: build the customer screen and load
@@ -324,6 +334,12 @@ class RegisterScreen(Screen):
         self.start_search(len(self.page_starts) - 1)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        # Enter typed right after the text (a fast typist, a paste, a slow link) arrives before
+        # that text's results: open its first row once they are shown, never the row of the
+        # previous search still on screen
+        if self.rows_query != self.searched_text():
+            self.open_when_shown = True
+            return
         if self.rows:
             self.open_row(0)
 
