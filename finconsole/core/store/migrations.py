@@ -34,8 +34,39 @@ def _add_column_if_missing(db: pw.Database, model: type[models.BaseModel], name:
     table = model._meta.table_name
     if name in {c.name for c in db.get_columns(table)}:
         return
+    field = model._meta.fields[name]
+    if models.is_sqlite(db) and not field.null:
+        _sqlite_add_not_null_column(db, table, field)
+        return
     migrator = SqliteMigrator(db) if models.is_sqlite(db) else PostgresqlMigrator(db)
-    migrate(migrator.add_column(table, name, model._meta.fields[name]))
+    migrate(migrator.add_column(table, name, field))
+
+
+def _sqlite_add_not_null_column(db: pw.Database, table: str, field: pw.Field) -> None:
+    """``ALTER TABLE ... ADD COLUMN ... NOT NULL DEFAULT x``, in place.
+
+    Never peewee's SqliteMigrator for a NOT NULL column: it adds the column, then rebuilds the
+    table to set NOT NULL (a copy, ``DROP TABLE``, a rename), and with foreign keys on,
+    ``DROP TABLE`` first deletes every row that references the table (ON DELETE CASCADE):
+    adding ``customer.phone_review`` that way emptied ``address`` and ``order`` of a register."""
+    ctx = db.get_sql_context()
+    column, params = ctx.sql(field.ddl(ctx)).query()
+    if params:
+        raise RuntimeError(f"migration: {table}.{field.column_name} has a parameter in its DDL")
+    if "DEFAULT" not in column.upper():
+        column += f" DEFAULT {_sql_literal(field.db_value(field.default))}"
+    db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN {column}')
+
+
+def _sql_literal(value: object) -> str:
+    """A constant default for a column added in place (no bound parameters in DDL)."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    raise RuntimeError(f"migration: no constant default for a NOT NULL column ({value!r})")
 
 
 def _m3_outbox(db: pw.Database) -> None:
