@@ -19,6 +19,9 @@ from finconsole.core.parcels.carriers import gs1_check_digit, s10_check_digit
 from finconsole.core.store import search_tokens
 
 DAY = 86_400
+# Finland's general VAT rate rose from 24 % to 25.5 % on 1 September 2024:
+# an order's tax follows the rate of its day (demo times are naive UTC seconds).
+VAT_RISE = dt.datetime(2024, 8, 31, 21, 0).replace(tzinfo=dt.UTC).timestamp()
 HISTORY_DAYS = 6 * 365  # the oldest customers signed up six years ago
 EVENT_RETENTION_DAYS = 365  # older tracking events are gone (retention.tracking_event_days)
 
@@ -285,7 +288,8 @@ class RecordFactory:
             rows["order_line"].append((oid, product, quantity, price))
         fee = 0 if subtotal >= 10_000 else self.pick(self.fees)
         total = subtotal + fee
-        tax = round(total * 255 / 1255)  # prices include 25.5 % VAT
+        # prices include VAT: 25.5 % from 1 September 2024, 24 % before
+        tax = round(total * 255 / 1255) if ordered >= VAT_RISE else round(total * 24 / 124)
         age_days = (self.now - ordered) / DAY
         fulfilment = "unfulfilled" if age_days < 1 and rnd() < 0.6 else "fulfilled"
         if rnd() < 0.01:

@@ -176,3 +176,18 @@ def test_ids_of_customers_gone_are_not_handed_out_again(db, officer, clock):
     Customer.delete().where(Customer.id == gone).execute()  # as an erasure leaves it
     demo.generate(officer, 5, seed=1)
     assert min(c.id for c in Customer.select()) > gone
+
+
+def test_an_orders_vat_follows_the_rate_of_its_day(db, officer, clock):
+    """Finland's VAT rose from 24 % to 25.5 % on 1 September 2024: the order view showed
+    25.5 % on a 2023 demo order."""
+    import datetime as dt
+
+    demo.generate(officer, 200, seed=4)
+    rise = dt.datetime(2024, 8, 31, 21, 0)  # midnight in Helsinki, as naive UTC
+    seen = set()
+    for order in Order.select():
+        rate = 255 / 1255 if order.ordered_at >= rise else 24 / 124
+        assert order.tax_cents == round(order.total_cents * rate), order.order_number
+        seen.add(order.ordered_at >= rise)
+    assert seen == {True, False}  # six years of orders: both rates
