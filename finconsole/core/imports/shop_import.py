@@ -83,12 +83,20 @@ def _import_customers(
         source.require(label, required)
         reader = CustomerReader(fmt.column_map(source, columns), *ref)
         parsed = ParsedRows(source, reader)
-        with stopping_after_writes(result, lambda: audit_run(actor, label, result)):
+        with stopping_after_writes(result, lambda: _finish(actor, label, result)):
             rows = _write_parsed(actor, parsed, result, progress, source.bytes_total)
         if progress:
             progress(rows, source.bytes_total, source.bytes_total)
-    audit_run(actor, label, result)
+    _finish(actor, label, result)
     return result
+
+
+def _finish(actor: Actor, label: str, result: ImportResult) -> None:
+    """Drop the search entries the updates left (``bulk`` chunks), then audit the run."""
+    if result.updated:
+        with write_transaction():
+            search.purge_stale_entries()
+    audit_run(actor, label, result)
 
 
 def _write_parsed(
@@ -119,15 +127,15 @@ def _write_parsed(
             )
             if same_person or len(chunk) >= CHUNK:
                 # the same person twice in one chunk: write the first before reading the second
-                write_customer_chunk(actor, chunk, result)
+                write_customer_chunk(actor, chunk, result, bulk=True)
                 chunk, keys = [], set()
             chunk.append(record)
             keys.add(record.shop_ref)
             keys.add(record.email)
     except ImportFormatError:
-        write_customer_chunk(actor, chunk, result)  # the message promises the rows before it
+        write_customer_chunk(actor, chunk, result, bulk=True)  # the message promises the rows
         raise
-    write_customer_chunk(actor, chunk, result)
+    write_customer_chunk(actor, chunk, result, bulk=True)
     return rows
 
 
@@ -143,9 +151,12 @@ def _counted(result: ImportResult) -> list[str]:
 
 
 def write_customer_chunk(
-    actor: Actor, records: Sequence[CustomerRecord], result: ImportResult
+    actor: Actor, records: Sequence[CustomerRecord], result: ImportResult, *, bulk: bool = False
 ) -> None:
-    """Create or update one chunk of customers in one transaction."""
+    """Create or update one chunk of customers in one transaction.
+
+    ``bulk``: updated customers' old search entries are dropped without secure delete
+    (``search.stale_entries_allowed``); the caller purges them when the import ends."""
     if not records:
         return
     with result.committing(), write_transaction():
@@ -158,7 +169,7 @@ def write_customer_chunk(
         create_customers(actor, new)
         result.created += len(new)
         pairs = [(r, stored[id(r)]) for r in live if id(r) in stored]
-        changed = update_customers(actor, pairs)
+        changed = update_customers(actor, pairs, bulk=bulk)
         result.updated += changed
         result.unchanged += len(pairs) - changed
 
@@ -200,7 +211,9 @@ def _audit_created(actor: Actor, records: Sequence[CustomerRecord], ids: Sequenc
     )
 
 
-def update_customers(actor: Actor, pairs: Sequence[tuple[CustomerRecord, dict]]) -> int:
+def update_customers(
+    actor: Actor, pairs: Sequence[tuple[CustomerRecord, dict]], *, bulk: bool = False
+) -> int:
     """Apply what changed to stored customers; returns how many changed."""
     addresses = w.default_addresses([stored["id"] for _, stored in pairs])
     customer_rows, address_updates, address_inserts, events, reindex = [], [], [], [], []
@@ -227,7 +240,11 @@ def update_customers(actor: Actor, pairs: Sequence[tuple[CustomerRecord, dict]])
         if set(changes) & set(w.SHOP_FIELDS) or "postcode" in address:
             reindex.append(cid)
     _write_updates(customer_rows, address_updates, address_inserts)
-    search.reindex_many(reindex)
+    if bulk and reindex:
+        with search.stale_entries_allowed():
+            search.reindex_many(reindex)
+    else:
+        search.reindex_many(reindex)
     w.audit_many(actor, events)
     return len(customer_rows)
 

@@ -320,7 +320,10 @@ def test_an_old_layout_without_ids_is_written_in_chunks_not_a_row_at_a_time(
     monkeypatch.setattr(
         shop_import,
         "write_customer_chunk",
-        lambda actor, records, result: (chunks.append(len(records)), real(actor, records, result)),
+        lambda actor, records, result, **kw: (
+            chunks.append(len(records)),
+            real(actor, records, result, **kw),
+        ),
     )
     header = "First Name,Last Name,Email,Address1,City,Zip,Country Code\n"
     rows = "".join(f"A{n},B{n},p{n}@example.fi,Katu {n},Espoo,02100,FI\n" for n in range(50))

@@ -400,3 +400,35 @@ def test_id_runs():
     assert id_runs([]) == []
     assert id_runs([7, 1, 2, 3, 9, 8]) == [(1, 3), (7, 9)]
     assert id_runs([5]) == [(5, 5)]
+
+
+def test_reimport_leaves_no_trace_of_old_values_in_the_search_index(
+    sqlite_db, officer, clock, tmp_path
+):
+    """A bulk re-import drops updated customers' old entries without FTS5's secure delete
+    (which costs minutes), then merges the index: the old surname is gone from its pages,
+    and secure delete is on again for everything else (erasure)."""
+
+    def old_name(row):
+        if row["Customer ID"] == "'7000002":
+            row["Last Name"] = "Xyzvanhanimi"
+
+    def new_name(row):
+        if row["Customer ID"] == "'7000002":
+            row["Last Name"] = "Uusinimi"
+
+    run(officer, "shopify-customers", rewrite(SHOPIFY_CUSTOMERS, tmp_path / "a.csv", old_name))
+    pages = "SELECT group_concat(hex(block), '') FROM customer_fts_data"
+    old = b"vanhanimi".hex().upper()
+    assert old in sqlite_db.execute_sql(pages).fetchone()[0]
+    result = run(
+        officer, "shopify-customers", rewrite(SHOPIFY_CUSTOMERS, tmp_path / "b.csv", new_name)
+    )
+    assert result.updated == 1
+    customer = Customer.get(Customer.shop_ref == "shopify:7000002")
+    assert [r["id"] for r in find.search(officer, "uusinimi")] == [customer.id]
+    assert find.search(officer, "xyzvanhanimi") == []
+    assert old not in sqlite_db.execute_sql(pages).fetchone()[0]
+    sqlite_db.execute_sql("INSERT INTO customer_fts(customer_fts) VALUES('integrity-check')")
+    config = dict(sqlite_db.execute_sql("SELECT k, v FROM customer_fts_config").fetchall())
+    assert config["secure-delete"] == 1
