@@ -80,6 +80,17 @@ def open_database(
     return notes
 
 
+def _purge_stale_search_entries() -> None:
+    """A re-import killed before its purge left a living customer's old values in the search
+    index's pages (unsearchable): merge them away now, in one write transaction."""
+    from finconsole.core.store import search_index
+    from finconsole.core.store.db import write_transaction
+
+    if search_index.stale_entries_left():  # read first: no write lock taken at a plain start
+        with write_transaction():
+            search_index.purge_if_stale()
+
+
 def scratch_folder(url: str) -> Path:
     """Where temporary copies are registered: beside the SQLite file, else the config's."""
     from finconsole.core.store import db
@@ -100,6 +111,7 @@ def finish_leftovers(url: str) -> list[str]:
 
     scratch.set_folder(scratch_folder(url))
     scratch.sweep(backup.finish_interrupted)
+    _purge_stale_search_entries()
     waiting = permanence.pending()
     if not waiting:
         return []

@@ -202,6 +202,7 @@ def erase(actor: Actor, customer_id: int, *, request_ref: str | None = None) -> 
     """
     permissions.require(actor, "erase_customer")
     with write_transaction():
+        search.purge_if_stale()  # an import killed before its purge kept old values there
         customer = _customer(customer_id, lock=True)
         request = _erasure_request(request_ref, customer_id) if request_ref else None
         plan = _plan(customer, clock.today())

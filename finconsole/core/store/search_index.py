@@ -25,6 +25,7 @@ import peewee as pw
 from finconsole.core.store.models import (
     Address,
     Customer,
+    Meta,
     Order,
     Parcel,
     database,
@@ -176,6 +177,9 @@ def reindex_many(customer_ids: Iterable[int]) -> None:
         write_documents(list(_documents_for(part).items()))
 
 
+STALE_KEY = "search_stale_entries"  # meta: set while an import's stale entries are not purged
+
+
 @contextmanager
 def stale_entries_allowed() -> Iterator[None]:
     """Within a write transaction: ``reindex_many`` without FTS5's secure delete (SQLite).
@@ -192,6 +196,9 @@ def stale_entries_allowed() -> Iterator[None]:
     if not is_sqlite():
         yield
         return
+    # committed with the chunk: an import killed before its purge is purged at the next start
+    # (bootstrap) or erasure (purge_if_stale), so no erased person's old values stay behind
+    Meta.insert(key=STALE_KEY, value="1").on_conflict_replace().execute()
     database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('secure-delete', 0)")
     try:
         yield
@@ -210,6 +217,20 @@ def purge_stale_entries() -> None:
     left behind (their freed pages are zeroed: the register runs with secure_delete)."""
     if is_sqlite():
         database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')")
+        Meta.delete().where(Meta.key == STALE_KEY).execute()
+
+
+def stale_entries_left() -> bool:
+    """Whether an import left stale entries in the index (killed before its own purge)."""
+    return is_sqlite() and Meta.get_or_none(Meta.key == STALE_KEY) is not None
+
+
+def purge_if_stale() -> bool:
+    """In a write transaction: ``purge_stale_entries`` when ``stale_entries_left``."""
+    if not stale_entries_left():
+        return False
+    purge_stale_entries()
+    return True
 
 
 def _documents_for(customer_ids: list[int]) -> dict[int, str]:

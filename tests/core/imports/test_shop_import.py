@@ -432,3 +432,25 @@ def test_reimport_leaves_no_trace_of_old_values_in_the_search_index(
     sqlite_db.execute_sql("INSERT INTO customer_fts(customer_fts) VALUES('integrity-check')")
     config = dict(sqlite_db.execute_sql("SELECT k, v FROM customer_fts_config").fetchall())
     assert config["secure-delete"] == 1
+
+
+def test_an_import_killed_before_its_purge_is_purged_by_the_next_erasure(
+    sqlite_db, officer, clock
+):
+    """A re-import commits its chunks with stale entries and purges them at its end: killed
+    in between, the old values would stay in the index pages; an erasure purges them first."""
+    from finconsole.core.erasure import erasure
+    from finconsole.core.register import customers
+    from finconsole.core.store import search_index
+    from finconsole.core.store.db import write_transaction
+
+    cid = customers.create(officer, {"first_name": "Olli", "last_name": "Xyzvanhanimi"})["id"]
+    Customer.update(last_name="Uusinimi").where(Customer.id == cid).execute()
+    with write_transaction(), search_index.stale_entries_allowed():  # a chunk, then the kill
+        search_index.reindex_many([cid])
+    assert search_index.stale_entries_left()
+    pages = "SELECT group_concat(hex(block), '') FROM customer_fts_data"
+    assert b"vanhanimi".hex().upper() in sqlite_db.execute_sql(pages).fetchone()[0]
+    erasure.erase(officer, cid)
+    assert b"vanhanimi".hex().upper() not in sqlite_db.execute_sql(pages).fetchone()[0]
+    assert not search_index.stale_entries_left()
