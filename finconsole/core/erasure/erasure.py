@@ -25,6 +25,7 @@ of reach.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -479,14 +480,14 @@ def complete_due(actor: Actor) -> int:
     todo = sorted(due.items())
     batches = [todo[at : at + BATCH] for at in range(0, len(todo), BATCH)]
     return sum(
-        busy.retry(lambda batch=batch: _complete_batch(actor, batch), seconds=BUSY_SECONDS)
+        busy.retry(functools.partial(_complete_batch, actor, batch), seconds=BUSY_SECONDS)
         for batch in batches
     )
 
 
 def _complete_batch(actor: Actor, batch: list[tuple[int, list[int]]]) -> int:
     with write_transaction():
-        return sum(_complete_one(actor, cid, order_ids) for cid, order_ids in batch)
+        return sum(int(_complete_one(actor, cid, order_ids)) for cid, order_ids in batch)
 
 
 def _complete_one(actor: Actor, customer_id: int, order_ids: list[int]) -> bool:

@@ -18,6 +18,7 @@ as failed and ``RetentionReport.busy`` is set, so the console says so once and r
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -108,13 +109,15 @@ def run(actor: Actor, *, compact_large: bool = True) -> RetentionReport:
     report = RetentionReport()
     for job in JOBS:
         try:
-            report.done[job.name] = busy.retry(lambda job=job: job.run(actor), seconds=BUSY_SECONDS)
+            report.done[job.name] = busy.retry(
+                functools.partial(job.run, actor), seconds=BUSY_SECONDS
+            )
         except Exception as exc:
             if not busy.is_busy(exc) and not isinstance(exc, FinconsoleError):
                 raise
             report.busy = report.busy or busy.is_busy(exc)
             report.errors[job.name] = (
-                str(exc) if isinstance(exc, FinconsoleError) else (database_error_text(exc))
+                str(exc) if isinstance(exc, FinconsoleError) else database_error_text(exc)
             )
     # One checkpoint (SQLite) or compaction (PostgreSQL) for all jobs; it also finishes an
     # earlier erasure's that a busy reader blocked (on PostgreSQL nothing runs when nothing
