@@ -267,6 +267,9 @@ class FinconsoleApp(SessionMixin, App):
                 self.notify, f"Retention run failed: {exc}", severity="error", markup=False
             )
             return
+        if report is not None and report.busy:  # another writer (an import) kept the lock
+            self.call_from_thread(self._retention_later, actor)
+            return
         if report is not None and (any(report.done.values()) or report.errors):
             severity = "information" if report.ok else "error"
             self.call_from_thread(
@@ -276,6 +279,23 @@ class FinconsoleApp(SessionMixin, App):
             from finconsole.tui.widgets import permanence_watch
 
             self.call_from_thread(permanence_watch.announce, self, report.pending, report.note)
+
+    RETENTION_RETRY_SECONDS = 300.0
+
+    def _retention_later(self, actor: Actor) -> None:
+        """One line, not an error per job, and the run again later (in the event loop)."""
+        minutes = max(1, round(self.RETENTION_RETRY_SECONDS / 60))
+        self.notify(
+            "Retention waits: another writer (an import?) kept the database busy; "
+            f"trying again in {minutes} min.",
+            severity="warning",
+            markup=False,
+        )
+        self.set_timer(self.RETENTION_RETRY_SECONDS, lambda: self._retry_retention(actor))
+
+    def _retry_retention(self, actor: Actor) -> None:
+        if self.actor is actor and not self.locked:  # still this officer's session
+            self._run_due_retention(actor)
 
     # --- the outbox, sent in the background ------------------------------------------------
 

@@ -80,3 +80,44 @@ async def test_the_start_names_pending_erasures_and_finishes_them(
             await pilot.pause(0.1)
         assert said(permanence_watch.DONE_TEXT)
     assert permanence.pending() == 0
+
+
+async def test_a_busy_register_is_one_line_and_retention_runs_later(
+    sqlite_db, officer, clock, tmp_path, monkeypatch
+):
+    """Another writer (an import) holds the write lock through the whole run: the start says
+    so in one line, not an error per job, and runs retention again later, which completes."""
+    import time
+
+    from peewee import sqlite3
+
+    from finconsole.core.erasure import retention
+    from finconsole.tui.app import FinconsoleApp
+
+    customer_id = _held_erasure(officer)
+    clock.advance(days=365 * 8)
+    monkeypatch.setattr(retention, "BUSY_SECONDS", 0.2)
+    monkeypatch.setattr(erasure, "BUSY_SECONDS", 0.2)
+    monkeypatch.setattr(FinconsoleApp, "RETENTION_RETRY_SECONDS", 0.5)
+    # new connections wait 100 ms for the lock, not 5 s
+    pragmas = [(k, 100 if k == "busy_timeout" else v) for k, v in sqlite_db._pragmas]
+    monkeypatch.setattr(sqlite_db, "_pragmas", pragmas)
+    writer = sqlite3.connect(str(tmp_path / "test.db"), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    app = make_app(None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.start_session(officer)
+        lines = lambda: [str(n.message) for n in app.said if "etention" in str(n.message)]  # noqa: E731
+        deadline = time.monotonic() + 30
+        while not lines() and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        assert len(lines()) == 1 and lines()[0].startswith("Retention waits:")
+        writer.execute("ROLLBACK")
+        writer.close()
+        deadline = time.monotonic() + 30
+        while len(lines()) < 2 and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        await settle(app, pilot)
+        assert lines()[1:] == ["Retention: 1 held erasure completed."]
+    assert Customer.get_or_none(Customer.id == customer_id) is None

@@ -25,6 +25,7 @@ of reach.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -38,7 +39,7 @@ from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import Conflict, NotFound, ValidationError
 from finconsole.core.outbox import notices, outbox
 from finconsole.core.register.customers import OBJECTIONS
-from finconsole.core.store import permanence
+from finconsole.core.store import busy, permanence
 from finconsole.core.store import search_index as search
 from finconsole.core.store.db import is_sqlite, write_transaction
 from finconsole.core.store.models import (
@@ -58,6 +59,11 @@ from finconsole.core.store.models import (
 from finconsole.core.transparency import disclosures, inquiries
 
 # Tables an erasure writes to: compacted afterwards on PostgreSQL.
+# deferred completions: customers a transaction, and how long a busy batch is tried again
+# (a shop import's chunk holds the write lock a few seconds at most; see store.busy)
+BATCH = 50
+BUSY_SECONDS = 120.0
+
 TOUCHED_TABLES = [
     "customer",
     "address",
@@ -450,8 +456,11 @@ def _record_ledger(customer_id: int, identifiers: dict, result: ErasureResult) -
 def complete_due(actor: Actor) -> int:
     """Erase the held orders whose every hold ended; delete shells left with none.
 
-    Returns how many customers' erasures completed. One transaction per customer, so a long
-    run never holds the write lock for long; ``retention.run`` makes it permanent at the end.
+    Returns how many customers' erasures completed. One short transaction per ``BATCH``
+    customers, so a long run never holds the write lock for long, and few enough that a run
+    beside a shop import does not wait for the lock once per customer; a batch that finds the
+    database busy is tried again for up to ``BUSY_SECONDS`` (``store.busy``), so the run
+    finishes between the import's chunks. ``retention.run`` makes it permanent at the end.
     """
     permissions.require(actor, "run_retention")
     today = clock.today()
@@ -469,7 +478,17 @@ def complete_due(actor: Actor) -> int:
     )
     for row in empty:
         due.setdefault(row.id, [])
-    return sum(_complete_one(actor, cid, order_ids) for cid, order_ids in sorted(due.items()))
+    todo = sorted(due.items())
+    batches = [todo[at : at + BATCH] for at in range(0, len(todo), BATCH)]
+    return sum(
+        busy.retry(functools.partial(_complete_batch, actor, batch), seconds=BUSY_SECONDS)
+        for batch in batches
+    )
+
+
+def _complete_batch(actor: Actor, batch: list[tuple[int, list[int]]]) -> int:
+    with write_transaction():
+        return sum(int(_complete_one(actor, cid, order_ids)) for cid, order_ids in batch)
 
 
 def _complete_one(actor: Actor, customer_id: int, order_ids: list[int]) -> bool:

@@ -9,19 +9,28 @@ A job is ``run(actor) -> int`` (how many records it finished), reading the injec
 One failing job does not stop the others; its error (one line, no personal data) is reported.
 After all jobs the run makes their deletions permanent (WAL checkpoint / VACUUM), so a job
 need not do that itself.
+
+Beside another writer (a shop import commits a chunk at a time): every job works in short
+transactions, and a job (or a batch of ``complete_due``) that finds the database busy is tried
+again with backoff for up to ``BUSY_SECONDS`` (``store.busy``). Past that the job is reported
+as failed and ``RetentionReport.busy`` is set, so the console says so once and runs it later.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from finconsole.core.erasure import erasure
 from finconsole.core.kernel import permissions
 from finconsole.core.kernel.actor import Actor
-from finconsole.core.kernel.errors import FinconsoleError
+from finconsole.core.kernel.errors import FinconsoleError, database_error_text
 from finconsole.core.outbox import outbox
 from finconsole.core.parcels import parcels
+from finconsole.core.store import busy
+
+BUSY_SECONDS = erasure.BUSY_SECONDS  # how long a job waits for a busy database, in all
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,7 @@ class RetentionReport:
     permanent: bool = True
     pending: int = 0  # how many deletions wait for it
     note: str = ""  # why
+    busy: bool = False  # a job gave up on a database another writer kept busy: run it later
 
     @property
     def ok(self) -> bool:
@@ -99,13 +109,24 @@ def run(actor: Actor, *, compact_large: bool = True) -> RetentionReport:
     report = RetentionReport()
     for job in JOBS:
         try:
-            report.done[job.name] = job.run(actor)
-        except FinconsoleError as exc:
-            report.errors[job.name] = str(exc)
+            report.done[job.name] = busy.retry(
+                functools.partial(job.run, actor), seconds=BUSY_SECONDS
+            )
+        except Exception as exc:
+            if not busy.is_busy(exc) and not isinstance(exc, FinconsoleError):
+                raise
+            report.busy = report.busy or busy.is_busy(exc)
+            report.errors[job.name] = (
+                str(exc) if isinstance(exc, FinconsoleError) else database_error_text(exc)
+            )
     # One checkpoint (SQLite) or compaction (PostgreSQL) for all jobs; it also finishes an
     # earlier erasure's that a busy reader blocked (on PostgreSQL nothing runs when nothing
-    # is pending).
-    outcome = erasure.permanence_outcome(request=any(report.done.values()), large=compact_large)
+    # is pending). Its bookkeeping is a write too: retried like the jobs.
+    requested = any(report.done.values())
+    outcome = busy.retry(
+        lambda: erasure.permanence_outcome(request=requested, large=compact_large),
+        seconds=BUSY_SECONDS,
+    )
     report.permanent, report.pending, report.note = outcome.done, outcome.pending, outcome.reason
     return report
 

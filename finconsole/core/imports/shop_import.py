@@ -14,6 +14,7 @@ a marketing objection; an import never withdraws one.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
@@ -37,6 +38,12 @@ from finconsole.core.store import search_index as search
 from finconsole.core.store.db import large_cache, write_transaction
 
 CHUNK = 10000
+# A chunk holds SQLite's write lock while it is written: other writers (the retention run,
+# consoles saving) wait up to their 5 s busy timeout. A chunk that took longer than this makes
+# the next ones smaller (not below MIN_CHUNK), so the lock is given up often enough on a
+# loaded machine too; a fast machine keeps CHUNK.
+CHUNK_SECONDS = 1.0
+MIN_CHUNK = 500
 PROGRESS_EVERY = 1000
 
 
@@ -110,6 +117,7 @@ def _write_parsed(
     chunk: list[CustomerRecord] = []
     keys: set[str | None] = set()
     rows = 0
+    limit = CHUNK
     try:
         for line, record, why, raw in parsed:
             rows += 1
@@ -125,9 +133,9 @@ def _write_parsed(
             same_person = (record.shop_ref and record.shop_ref in keys) or (
                 record.email and record.email in keys
             )
-            if same_person or len(chunk) >= CHUNK:
+            if same_person or len(chunk) >= limit:
                 # the same person twice in one chunk: write the first before reading the second
-                write_customer_chunk(actor, chunk, result, bulk=True)
+                limit = _timed_chunk(actor, chunk, result, limit)
                 chunk, keys = [], set()
             chunk.append(record)
             keys.add(record.shop_ref)
@@ -137,6 +145,20 @@ def _write_parsed(
         raise
     write_customer_chunk(actor, chunk, result, bulk=True)
     return rows
+
+
+def _timed_chunk(
+    actor: Actor, chunk: Sequence[CustomerRecord], result: ImportResult, limit: int
+) -> int:
+    """Write ``chunk``; returns the next chunk's size, smaller if this one outlasted
+    CHUNK_SECONDS (a bounded time holding the write lock), back up to CHUNK when fast."""
+    started = time.monotonic()
+    write_customer_chunk(actor, chunk, result, bulk=True)
+    took = time.monotonic() - started
+    if len(chunk) < limit // 2:  # cut short by a repeated person: says little about speed
+        return limit
+    fits = int(len(chunk) * CHUNK_SECONDS / took) if took > 0 else CHUNK
+    return max(MIN_CHUNK, min(CHUNK, fits))
 
 
 def audit_run(actor: Actor, label: str, result: ImportResult) -> None:

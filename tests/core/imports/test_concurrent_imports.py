@@ -51,3 +51,19 @@ def test_the_same_file_imported_three_times_at_once(db, officer, kind):
     assert all(r.created + r.updated + r.unchanged == once for r in results)
     model = Customer if kind == "customers" else Order
     assert model.select().count() >= created
+
+
+def test_a_slow_chunk_makes_the_next_ones_smaller(sqlite_db, officer, tmp_path, monkeypatch):
+    """The write lock is held a bounded time: a chunk that outlasted CHUNK_SECONDS (here
+    every chunk does) shrinks the next ones, so other writers get turns between them."""
+    from bench.bench_import import write_csv
+    from finconsole.core.store.models import AuditEvent
+
+    monkeypatch.setattr(shop_import, "CHUNK_SECONDS", 0.0)
+    monkeypatch.setattr(shop_import, "MIN_CHUNK", 1000)
+    path = tmp_path / "customers.csv"
+    write_csv(path, shop_import.CHUNK + 2000, seed=4)
+    result = shop_import.import_shopify_customers(officer, path)
+    assert result.created == shop_import.CHUNK + 2000
+    chunks = AuditEvent.select().where(AuditEvent.action == "import_customers")
+    assert chunks.count() == 3  # 10000, then 1000 and 1000 (one event a chunk on SQLite)
