@@ -151,6 +151,13 @@ def _m8_phone_review(db: pw.Database) -> None:
         db.execute_sql("ALTER TABLE customer ALTER COLUMN phone TYPE VARCHAR(40)")
 
 
+def _m_f19_search_trigrams(db: pw.Database) -> None:
+    """PostgreSQL: a trigram GIN index of the search's documents, which answers a query of
+    several words (``pekka aa``) from the few documents having them all (#19). Idempotent
+    (IF NOT EXISTS); nothing on SQLite."""
+    search.create_trigram_index(db)
+
+
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _m1_initial,
     _m2_drop_unused_order_indexes,
@@ -160,6 +167,7 @@ MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _m6_day_of_work,
     _m7_search_doc,
     _m8_phone_review,
+    _m_f19_search_trigrams,
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

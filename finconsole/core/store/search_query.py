@@ -1,7 +1,7 @@
 """Finding customers in the search index: the ids matching every word of a query.
 
 SQLite answers with one FTS5 MATCH of the query's tokens as quoted prefixes. PostgreSQL has
-three plans over ``search_term`` and ``search_doc`` (walk, drive, intersect) and runs the
+four plans over ``search_term`` and ``search_doc`` (walk, drive, intersect, bitmap) and runs the
 cheapest by the planner's own estimates (``postgres_plan``). User text never reaches MATCH
 unquoted: tokens (``search_tokens.query_tokens``) are letters and digits only, each
 double-quoted; on PostgreSQL they are bound parameters with no LIKE wildcard in them.
@@ -14,7 +14,12 @@ import time
 from typing import NamedTuple
 
 from finconsole.core.store.models import database, is_sqlite
-from finconsole.core.store.search_index import DOC_TABLE, FTS_TABLE, TERM_TABLE
+from finconsole.core.store.search_index import (
+    DOC_TABLE,
+    FTS_TABLE,
+    TERM_TABLE,
+    has_trigram_index,
+)
 from finconsole.core.store.search_tokens import query_tokens
 
 MAX_LIMIT = 500
@@ -41,6 +46,9 @@ def matching_ids(
         restricted = restricted_clause.format(false="false")
         plan = postgres_plan(words, limit, after_id, restricted)
         ids = run_postgres_plan(plan)
+        if ids == [PG_BITMAP_OVERFLOW]:  # the words together were common after all
+            plan = postgres_plan(words, limit, after_id, restricted, bitmap=False)
+            ids = run_postgres_plan(plan)
         if not ids and plan.guarded:  # the walk's guard found the rarest word rare after all
             ids = run_postgres_plan(postgres_plan(words, limit, after_id, restricted, "drive"))
         return ids
@@ -53,10 +61,24 @@ PG_COST_ENTRY = 0.4  # reading and sorting one index entry of a word's range
 PG_COST_PROBE = 6.0  # checking one candidate customer's document (an index look-up)
 PG_COST_WALK = 1.0  # checking the next document in a walk in id order (a LIKE, no look-up)
 PG_TERMS_PER_CUSTOMER = 1.6  # a name matches a customer's name and their email parts
+# The bitmap plan (the documents' trigram index): a fixed cost for its index scan (GIN's fast
+# scan skips through a common trigram's list by a rare one's), a little for each index term
+# of the rarest word (its trigrams' lists grow with it), then each matching document checked
+PG_COST_BITMAP = 1500.0
+PG_COST_BITMAP_TERM = 0.02
+# The bitmap plan reads at most this many documents: beyond it (words that go together, as
+# ``suomi24 fi``, are more common together than their shares say) it answers only
+# PG_BITMAP_OVERFLOW and the search runs the cheapest other plan instead.
+PG_BITMAP_MAX = 3000
+PG_BITMAP_OVERFLOW = -1
+# The index is asked for the first letters of a word only (their inner trigrams): the later
+# trigrams of a name (``korhonen``: "one", "nen") are in most documents and cost more to
+# read than they remove; the exact check of each candidate is on the whole word
+PG_BITMAP_LOOKUP = 4
 # A walk reads on until the page is full, all the register when nothing matches: before one,
 # the rarest word's terms are counted up to this (cheap) and it drives if it has fewer.
 PG_WALK_MIN_TERMS = 5000
-# None picks the cheapest plan; "walk", "drive" or "intersect" forces one (tests, bench)
+# None picks the cheapest plan; "walk", "drive", "intersect" or "bitmap" forces one
 PG_FORCE_PLAN: str | None = None
 _PG_DOC_HAS = " AND d.doc LIKE %s"
 # Nested loops in id order stop when the page is full, where a hash or merge join would first
@@ -90,28 +112,46 @@ def postgres_plan(
     after_id: int,
     restricted: str = "",
     force: str | None = None,
+    bitmap: bool = True,
 ) -> PgPlan:
     """The plan that finds ``words`` on PostgreSQL (``run_postgres_plan``; ``bench search``
     EXPLAINs it); ``force`` names one (else ``PG_FORCE_PLAN``, else the cheapest).
 
-    Three plans, the cheapest by estimated cost. Walk: the documents in id order, checking
+    Four plans, the cheapest by estimated cost. Walk: the documents in id order, checking
     each word with a LIKE, until a page is full; cheapest when the words together match a
     good share of the register (``e``, ``s k``, ``virtanen``). Drive: the rarest word's
     customers from the term index, sorted, their documents checked for the other words until
     the page is full (``teemu ma``, a phone number, an order number). Intersect: the two
     rarest words' customer sets intersected with a hash, then the others checked: when both
     are middling (``lauri heino``), reading both ranges once beats checking thousands of
-    documents that do not match.
+    documents that do not match. Bitmap (where the register has the documents' trigram
+    index): the documents having every word's trigrams, from the index, checked with the
+    LIKEs and sorted: when the words together are rare though each is common (``pekka aa``:
+    ~400 customers of a million, where ``aa`` alone has 37,000 index terms).
     """
     estimates = _estimates(words)
     customers = max(1.0, _pg_customers())
     share = {w: min(1.0, estimates[w] / PG_TERMS_PER_CUSTOMER / customers) for w in words}
     ordered = sorted(words, key=lambda w: estimates[w])
     costs = _plan_costs(ordered, estimates, share, limit, customers)
+    together = customers  # the customers having every word, were the words independent
+    for w in ordered:
+        together *= share[w]
+    indexable = any(len(w) > 1 for w in words)  # a one-letter word has no trigram to look up
+    if bitmap and indexable and together * 4 < PG_BITMAP_MAX and _has_trigrams():
+        costs["bitmap"] = (
+            PG_COST_BITMAP
+            + estimates[ordered[0]] * PG_COST_BITMAP_TERM
+            + together * PG_COST_PROBE
+        )
     forced = force or PG_FORCE_PLAN
+    if forced == "bitmap" and not bitmap:  # after the bitmap overflowed: any other plan
+        forced = None
     plan = forced or min(costs, key=lambda name: costs[name])
     if plan == "walk":
         return _pg_walk(ordered, limit, after_id, restricted, guard=not forced)
+    if plan == "bitmap":
+        return _pg_bitmap(ordered, limit, after_id, restricted)
     if plan == "drive" or len(ordered) == 1:
         drive = f"SELECT customer_id FROM {TERM_TABLE} WHERE term LIKE %s AND customer_id > %s"
         params = [ordered[0] + "%", after_id]
@@ -188,6 +228,43 @@ def _pg_walk(words: list[str], limit: int, after_id: int, restricted: str, guard
     return PgPlan(sql, params, (*_PG_SETTINGS, "enable_sort = off"), guarded=guard)
 
 
+def _pg_bitmap(words: list[str], limit: int, after_id: int, restricted: str) -> PgPlan:
+    """The documents having every word (at most PG_BITMAP_MAX of them, else only
+    PG_BITMAP_OVERFLOW), found with the trigram index, sorted, then their customers read
+    until the page is full.
+
+    The index is asked for a word's inner trigrams only (``doc LIKE '%lauri%'``: "lau",
+    "aur", "uri"): the word-start ones of ``'% lauri%'`` ("  l", " la") are in most
+    documents and made the index scan 3-4x slower at 1M. ``strpos(doc, ' lauri') > 0``, which
+    the index cannot answer, then checks each candidate exactly as ``doc LIKE '% lauri%'``.
+    A two-letter word has no inner trigram and keeps its word-start LIKE; a one-letter word
+    is only checked. The candidates are a MATERIALIZED CTE with no ORDER BY: the planner
+    reads the trigram index rather than walking the documents in id order.
+    """
+    conditions = ""
+    params: list = [after_id]
+    for w in words:
+        if len(w) == 2:
+            conditions += _PG_DOC_HAS
+            params.append(_doc_pattern(w))
+        else:
+            conditions += " AND d.doc LIKE %s AND strpos(d.doc, %s) > 0" if len(w) > 2 else (
+                " AND strpos(d.doc, %s) > 0"
+            )
+            params += [f"%{w[:PG_BITMAP_LOOKUP]}%", f" {w}"] if len(w) > 2 else [f" {w}"]
+    sql = (
+        f"WITH cand AS MATERIALIZED (SELECT d.customer_id FROM {DOC_TABLE} d "
+        f"WHERE d.customer_id > %s{conditions} LIMIT %s) "
+        "(SELECT h.customer_id FROM (SELECT customer_id FROM cand ORDER BY customer_id "
+        "OFFSET 0) h JOIN customer c ON c.id = h.customer_id "
+        "WHERE (SELECT count(*) FROM cand) <= %s" + restricted + " ORDER BY h.customer_id "
+        "LIMIT %s) UNION ALL SELECT %s WHERE (SELECT count(*) FROM cand) > %s"
+    )
+    cap = PG_BITMAP_MAX
+    params += [cap + 1, cap, limit, PG_BITMAP_OVERFLOW, cap]
+    return PgPlan(sql, params, _PG_SETTINGS)
+
+
 def _doc_pattern(word: str) -> str:
     """'% w%': some token of the document (space-separated, with a space before the first)
     starts with ``word`` (letters and digits only: no LIKE wildcard can be in it)."""
@@ -228,6 +305,19 @@ def _estimates(words: list[str]) -> dict[str, float]:
 
 
 _customers_seen: dict[str, tuple[float, float]] = {}  # database name -> (read at, count)
+_trigrams_seen: dict[str, tuple[float, bool]] = {}  # database name -> (read at, has the index)
+
+
+def _has_trigrams() -> bool:
+    """Whether the register has the documents' trigram index (read again once a minute: a
+    migration adds it)."""
+    now = time.monotonic()
+    name = str(getattr(database.obj, "database", ""))
+    at, has = _trigrams_seen.get(name, (-1e9, False))
+    if now - at > 60:
+        has = has_trigram_index(database)
+        _trigrams_seen[name] = (now, has)
+    return has
 
 
 def _pg_customers() -> float:

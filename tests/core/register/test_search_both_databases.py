@@ -20,7 +20,7 @@ from finconsole.core.store.models import ALL_MODELS, Customer, Order
 SIZE = 400
 SEED = 7
 # PostgreSQL's plans to run the query set with: the cheapest (by estimate), then each forced
-PLANS = (None, "walk", "drive", "intersect")
+PLANS = (None, "walk", "drive", "intersect", "bitmap")
 
 
 def _register(url: str, plans: tuple[str | None, ...] = (None,)) -> list[dict[str, list[int]]]:
