@@ -151,7 +151,7 @@ def _m8_phone_review(db: pw.Database) -> None:
         db.execute_sql("ALTER TABLE customer ALTER COLUMN phone TYPE VARCHAR(40)")
 
 
-def _m_f19_search_trigrams(db: pw.Database) -> None:
+def _m9_search_trigrams(db: pw.Database) -> None:
     """PostgreSQL: a trigram GIN index of the search's documents, which answers a query of
     several words (``pekka aa``) from the few documents having them all (#19). Idempotent
     (IF NOT EXISTS); nothing on SQLite."""
@@ -167,7 +167,7 @@ MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _m6_day_of_work,
     _m7_search_doc,
     _m8_phone_review,
-    _m_f19_search_trigrams,
+    _m9_search_trigrams,
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

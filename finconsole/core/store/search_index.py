@@ -40,7 +40,7 @@ DOC_TABLE = "search_doc"
 # PostgreSQL's search tables: both hold a customer's tokens (erasure deletes and vacuums them,
 # which vacuums their indexes too: the trigram index's entries of the person go with it)
 PG_TABLES = (TERM_TABLE, DOC_TABLE)
-# PostgreSQL: a pg_trgm GIN index of the documents (migration ``_m_f19_search_trigrams``)
+# PostgreSQL: a pg_trgm GIN index of the documents (migration ``_m9_search_trigrams``)
 DOC_TRIGRAM_INDEX = "search_doc_trgm"
 FTS_OPTIONS = (
     "doc, prefix='1 2 3 4', tokenize='unicode61 remove_diacritics 2', detail=none, columnsize=0"

@@ -1,4 +1,4 @@
-"""``_m_f19_search_trigrams``: an older PostgreSQL register gets the documents' trigram index
+"""``_m9_search_trigrams``: an older PostgreSQL register gets the documents' trigram index
 and finds the same customers with it; running it again changes nothing; SQLite is left as
 it was."""
 
