@@ -9,7 +9,7 @@ import os
 import pytest
 
 from finconsole.cli import main
-from finconsole.core.imports import limits
+from finconsole.core.imports.reading import limits
 from finconsole.core.store import db as db_mod
 from finconsole.core.store.models import AuditEvent, Customer, Order, OrderLine
 

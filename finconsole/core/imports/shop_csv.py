@@ -19,8 +19,12 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from finconsole.core.imports import dates, encoding
-from finconsole.core.imports.limits import ImportFormatError, open_regular, plausible_instant
+from finconsole.core.imports.reading import dates, encoding
+from finconsole.core.imports.reading.limits import (
+    ImportFormatError,
+    open_regular,
+    plausible_instant,
+)
 from finconsole.core.kernel import validation as v
 
 __all__ = ["CsvSource", "ImportFormatError", "detect_encoding"]

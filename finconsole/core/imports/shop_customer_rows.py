@@ -13,7 +13,7 @@ from operator import itemgetter
 from typing import Any
 
 from finconsole.core.imports.layouts import SPREADSHEET_WARNING, spreadsheet_damaged
-from finconsole.core.imports.phones import KEPT, default_country, read_phone
+from finconsole.core.imports.reading.phones import KEPT, default_country, read_phone
 from finconsole.core.imports.shop_csv import says_no, shop_id
 from finconsole.core.imports.shop_formats import CustomerRecord, RowRejected, country_code
 from finconsole.core.kernel import validation as v

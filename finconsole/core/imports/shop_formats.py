@@ -24,7 +24,7 @@ from finconsole.core.imports.layouts import (  # noqa: F401  (re-exported: the i
     WOO_ORDER_REQUIRED,
     spreadsheet_damaged,
 )
-from finconsole.core.imports.phones import KEPT, read_phone
+from finconsole.core.imports.reading.phones import KEPT, read_phone
 from finconsole.core.imports.shop_csv import (
     CsvSource,
     money_cents,

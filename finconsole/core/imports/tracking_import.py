@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from finconsole.core.access import audit
-from finconsole.core.imports import dates, encoding
 from finconsole.core.imports.import_result import (
     ImportResult,
     Progress,
     Reject,
     stopping_after_writes,
 )
-from finconsole.core.imports.limits import (
+from finconsole.core.imports.reading import dates, encoding
+from finconsole.core.imports.reading.limits import (
     ImportFormatError,
     load_json,
     load_json_document,

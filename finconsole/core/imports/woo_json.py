@@ -15,7 +15,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from finconsole.core.imports import encoding
 from finconsole.core.imports import shop_formats as fmt
 from finconsole.core.imports.import_result import (
     ImportResult,
@@ -23,7 +22,12 @@ from finconsole.core.imports.import_result import (
     Reject,
     stopping_after_writes,
 )
-from finconsole.core.imports.limits import ImportFormatError, load_json_document, open_regular
+from finconsole.core.imports.reading import encoding
+from finconsole.core.imports.reading.limits import (
+    ImportFormatError,
+    load_json_document,
+    open_regular,
+)
 from finconsole.core.imports.shop_customer_rows import FIELDS, CustomerReader
 from finconsole.core.imports.shop_formats import CustomerRecord, OrderRecord, RowRejected
 from finconsole.core.imports.shop_import import audit_run, write_customer_chunk

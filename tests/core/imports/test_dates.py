@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from finconsole.core import bootstrap
-from finconsole.core.imports.dates import instant
+from finconsole.core.imports.reading.dates import instant
 from finconsole.core.kernel import validation as v
 from finconsole.core.kernel.errors import ConfigError
 from finconsole.core.settings import config, runtime

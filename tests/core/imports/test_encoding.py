@@ -6,8 +6,9 @@ import io
 
 import pytest
 
-from finconsole.core.imports import encoding, registry
-from finconsole.core.imports.limits import ImportFormatError
+from finconsole.core.imports import registry
+from finconsole.core.imports.reading import encoding
+from finconsole.core.imports.reading.limits import ImportFormatError
 from finconsole.core.imports.shop_csv import CsvSource
 from finconsole.core.store.models import Customer
 

@@ -9,7 +9,7 @@ import pytest
 
 from finconsole.core.imports import registry
 from finconsole.core.imports.import_result import write_rejects
-from finconsole.core.imports.phones import read_phone
+from finconsole.core.imports.reading.phones import read_phone
 from finconsole.core.kernel.errors import ValidationError
 from finconsole.core.register import customers
 from finconsole.core.settings import runtime

@@ -22,7 +22,7 @@ import os
 import re
 from typing import BinaryIO
 
-from finconsole.core.imports.limits import MAX_LINE_BYTES, ImportFormatError, line_too_long
+from finconsole.core.imports.reading.limits import MAX_LINE_BYTES, ImportFormatError, line_too_long
 
 CHUNK = 1 << 20
 UTF8 = "utf-8-sig"  # reads a UTF-8 file with or without its BOM

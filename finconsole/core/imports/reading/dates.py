@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-from finconsole.core.imports.limits import FIRST_YEAR, LAST_YEAR
+from finconsole.core.imports.reading.limits import FIRST_YEAR, LAST_YEAR
 from finconsole.core.kernel import timezones
 from finconsole.core.kernel.validation import FieldError
 
