@@ -180,9 +180,7 @@ def _chunks_ahead(
             yield marshal.loads(item)
     finally:
         for maker, ready in makers:
-            if maker.is_alive():
-                maker.terminate()
-            maker.join()
+            helpers.stop(maker)
             ready.close()
 
 

@@ -58,9 +58,7 @@ class IndexBuilder:
         search.adopt_index(SCHEMA)
 
     def stop(self) -> None:
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join()
+        helpers.stop(self.process)
         self.documents.close()
         self._outcome.close()
 

@@ -119,9 +119,7 @@ class ParsedRows:
                 for line, fields, why, raw in batch:
                     yield line, CustomerRecord(*fields) if fields else None, why, raw
         finally:
-            if helper.is_alive():
-                helper.terminate()
-            helper.join()
+            helpers.stop(helper)
             ready.close()
 
 

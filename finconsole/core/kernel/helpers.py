@@ -33,11 +33,37 @@ WAIT = 1.0  # seconds between parent checks while a queue is full or empty
 _parent: int | None = None  # in a helper: the pid of the process that started it
 
 
+# Blocked while a helper is forked (see ``start``).
+ENDING_SIGNALS = {signal.SIGTERM, signal.SIGHUP}
+STOP_SECONDS = 5.0  # a helper that has not ended this long after SIGTERM gets SIGKILL
+
+
 def start(context: Any, target: Callable[..., None], args: tuple, name: str) -> Any:
-    """Start ``target(*args)`` in a helper process of ``context`` (a multiprocessing context)."""
+    """Start ``target(*args)`` in a helper process of ``context`` (a multiprocessing context).
+
+    SIGTERM and SIGHUP are blocked around the fork and delivered right after it. Arriving
+    during the fork, the parent's handler ran inside an at-fork callback (logging's lock
+    release), where its exception is ignored: the command went on to the end, and the new
+    helper, still holding that handler, survived its own ``terminate()`` and hung the
+    parent's ``join()`` (seen in CI: a SIGTERMed demo still running after 60 s).
+    """
     process = context.Process(target=_run, args=(os.getpid(), target, args), name=name, daemon=True)
-    process.start()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, ENDING_SIGNALS)
+    try:
+        process.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     return process
+
+
+def stop(process: Any) -> None:
+    """End a helper: SIGTERM, then SIGKILL if it has not ended within ``STOP_SECONDS``."""
+    if process.is_alive():
+        process.terminate()
+    process.join(STOP_SECONDS)
+    if process.is_alive():
+        process.kill()
+        process.join()
 
 
 def _run(parent: int, target: Callable[..., None], args: tuple) -> None:
@@ -48,6 +74,8 @@ def _run(parent: int, target: Callable[..., None], args: tuple) -> None:
             signal.signal(signum, signal.SIG_DFL)
     except ValueError:  # not the main thread (CPython makes the forking thread the main one)
         pass
+    # the mask came blocked from ``start``: a terminate() sent meanwhile ends the helper now
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDING_SIGNALS)
     die_with_parent()
     if os.getppid() != parent:  # it died before the prctl took effect
         os._exit(1)
