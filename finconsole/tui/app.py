@@ -128,6 +128,11 @@ class FinconsoleApp(SessionMixin, App):
         Binding("f12", "logout", "Log out"),
         # priority: a shared keyboard locks from inside any form or table too
         Binding("ctrl+l", "lock_now", "Lock", priority=True),
+        # priority: the focus moves when the Tab is read, before the next key is forwarded, so
+        # keys typed in one burst (a fast typist, a slow link) land in the next field of every
+        # form, not the login's alone (widgets/forms/auth_input.py says why)
+        Binding("tab", "focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
     ]
 
     def __init__(

@@ -91,3 +91,24 @@ async def test_the_dummy_hash_exists_before_the_first_attempt(sanna, monkeypatch
         await settle(app, pilot)
         assert isinstance(app.screen, LoginScreen)
         assert cred.dummy_hash_ready()  # made when the database opened, nothing typed yet
+
+
+async def test_a_burst_in_any_form_moves_to_the_next_field(db, officer):
+    """The Tab was kept only on the login's fields: "Frieren 2<Tab>2<Tab>13,90" typed fast into
+    the phone order form landed whole in the product field (seen in tmux). The app moves the
+    focus on every Tab as it is read."""
+    from finconsole.tui.widgets.forms.record_form import FormScreen
+
+    from .helpers import make_app
+
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+n")  # a new customer
+        assert await wait_until(app, pilot, lambda: isinstance(app.screen, FormScreen))
+        await pilot.pause(0.2)
+        burst(app, "Aino\tLahti")
+        await pilot.pause(0.3)
+        first = app.screen.query_one("#field-first_name", Input)
+        last = app.screen.query_one("#field-last_name", Input)
+        assert (first.value, last.value) == ("Aino", "Lahti")

@@ -3,9 +3,10 @@
 Textual forwards each key to the focused widget's queue and looks at an ordinary Tab binding
 only when the key bubbles back up: keys that arrive in one burst (a fast typist over a slow
 link) are all queued to the username field before the Tab moves the focus, so the password
-lands in clear in the username field. A priority binding moves the focus when the Tab is read,
-before the next key is forwarded; Enter moves on to the next field the same way while that
-field is empty (else it submits, as Enter does in any input). A paste holding Tabs or line
+lands in clear in the username field. The app's priority Tab binding moves the focus when the
+Tab is read, before the next key is forwarded (in every form); here Enter moves on to the
+next field the same way while that field is empty (else it submits, as Enter does in any
+input). A paste holding Tabs or line
 breaks (a password manager's "username<Tab>password") is split the same way: each part goes
 to the next field.
 """
@@ -22,11 +23,8 @@ FIELD_BREAK = re.compile(r"\r\n|[\t\r\n]")
 
 
 class AuthInput(Input):
-    BINDINGS = [
-        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
-        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
-        Binding("enter", "advance", "Next field", show=False, priority=True),
-    ]
+    # Tab and shift+tab are the app's own priority bindings (every form needs them)
+    BINDINGS = [Binding("enter", "advance", "Next field", show=False, priority=True)]
 
     async def action_advance(self) -> None:
         following = self.next_field()
