@@ -19,7 +19,6 @@ from finconsole.core.imports import shop_formats as fmt
 from finconsole.core.imports.import_result import (
     ImportResult,
     Progress,
-    Reject,
     stopping_after_writes,
 )
 from finconsole.core.imports.reading import encoding
@@ -125,10 +124,9 @@ def _import_customers(actor: Actor, objects: list[dict], result: ImportResult) -
         try:
             record = reader(_customer_cells(obj), number)
         except RowRejected as exc:
-            result.rejects.append(Reject(number, str(exc), {}))
+            result.reject(number, str(exc), {})
             continue
-        for warning in record.warnings:
-            result.warnings.append(Reject(number, warning, {}, warning=True))
+        result.warn(number, record.warnings, {})
         chunk.append(record)
         if len(chunk) >= CHUNK:
             write_customer_chunk(actor, chunk, result)
@@ -202,10 +200,9 @@ def _import_orders(actor: Actor, objects: list[dict], result: ImportResult) -> N
         try:
             order = fmt.woo_order(fmt.Row(_ORDER_COLUMNS, _order_cells(obj)), number)
         except RowRejected as exc:
-            result.rejects.append(Reject(number, str(exc), {}))
+            result.reject(number, str(exc), {})
             continue
-        for warning in order.warnings:
-            result.warnings.append(Reject(number, warning, {}, warning=True))
+        result.warn(number, order.warnings, {})
         if order.shop_ref in keys or len(chunk) >= CHUNK:
             write_order_chunk(actor, chunk, result)
             chunk, keys = [], set()
