@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -69,6 +70,15 @@ class ImportResult:
     warnings: list[Reject] = field(default_factory=Kept)
     # orders with no customer at all (Shopify draft orders): nothing to register
     skipped_no_customer: int = 0
+
+    def reject(self, line: int, why: str, raw: dict[str, str]) -> None:
+        """One row rejected (its reason interned: millions of rows share a few reasons)."""
+        self.rejects.append(Reject(line, sys.intern(why), raw))
+
+    def warn(self, line: int, warnings: Iterable[str], raw: dict[str, str]) -> None:
+        """A row imported with caveats: each listed as a warning of that row."""
+        for warning in warnings:
+            self.warnings.append(Reject(line, sys.intern(warning), raw, warning=True))
 
     @property
     def rejected(self) -> int:

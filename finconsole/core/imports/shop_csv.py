@@ -27,7 +27,7 @@ from finconsole.core.imports.reading.limits import (
 )
 from finconsole.core.kernel import validation as v
 
-__all__ = ["CsvSource", "ImportFormatError", "detect_encoding"]
+__all__ = ["CsvSource", "ImportFormatError"]
 
 SNIFF_DELIMITERS = (",", ";", "\t")
 # A record longer than this is a stray quote swallowing the rest of the file, not a note.
@@ -37,12 +37,6 @@ MAX_RECORD_LINES = 200
 def normal_header(name: str) -> str:
     """'  Customer ID ' / '\\ufeffcustomer id' -> 'customer id'."""
     return " ".join(name.replace("\ufeff", "").strip().casefold().split())
-
-
-def detect_encoding(path: Path) -> str:
-    """The file's one encoding (``encoding.detect``): UTF-8, UTF-16 or Windows-1252."""
-    with open_regular(path) as fh:
-        return encoding.detect(fh)
 
 
 def sniff_delimiter(header_line: str) -> str:

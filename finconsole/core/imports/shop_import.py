@@ -13,7 +13,6 @@ a marketing objection; an import never withdraws one.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from operator import itemgetter
@@ -25,7 +24,6 @@ from finconsole.core.imports import shop_writer as w
 from finconsole.core.imports.import_result import (
     ImportResult,
     Progress,
-    Reject,
     stopping_after_writes,
 )
 from finconsole.core.imports.shop_csv import CsvSource, ImportFormatError
@@ -124,10 +122,9 @@ def _write_parsed(
             if progress and rows % PROGRESS_EVERY == 0:
                 progress(rows, parsed.bytes_done, total)
             if record is None:
-                result.rejects.append(Reject(line, sys.intern(why), raw or {}))
+                result.reject(line, why, raw or {})
                 continue
-            for warning in record.warnings:  # imported, but a person should look at it
-                result.warnings.append(Reject(line, sys.intern(warning), raw or {}, warning=True))
+            result.warn(line, record.warnings, raw or {})  # imported, but a person should look
             # (a row without a shop id, as in older exports, is the same person only by email:
             # None in ``keys`` would write a chunk a row)
             same_person = (record.shop_ref and record.shop_ref in keys) or (

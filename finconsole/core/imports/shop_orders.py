@@ -20,7 +20,6 @@ from finconsole.core.imports import woo_items
 from finconsole.core.imports.import_result import (
     ImportResult,
     Progress,
-    Reject,
     stopping_after_writes,
 )
 from finconsole.core.imports.shop_csv import CsvSource, ImportFormatError
@@ -165,8 +164,7 @@ def _warned(
     if order.warnings:
         line, row = rows[0]
         raw = source.raw(row) if len(result.warnings) < w.RAW_REJECTS_KEPT else {}
-        for warning in order.warnings:
-            result.warnings.append(Reject(line, warning, raw, warning=True))
+        result.warn(line, order.warnings, raw)
     return order
 
 

@@ -10,14 +10,13 @@ values), so addresses, search entries and audit events can be written in bulk to
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterable, Sequence
 from types import SimpleNamespace
 from typing import Any
 
 from finconsole.core.access import audit
 from finconsole.core.erasure import ledger
-from finconsole.core.imports.import_result import ImportResult, Reject
+from finconsole.core.imports.import_result import ImportResult
 from finconsole.core.imports.shop_csv import CsvSource
 from finconsole.core.imports.shop_formats import CustomerRecord
 from finconsole.core.kernel import clock
@@ -348,4 +347,4 @@ def add_reject(
     result: ImportResult, source: CsvSource, line: int, row: list[str], why: str
 ) -> None:
     raw = source.raw(row) if result.rejected < RAW_REJECTS_KEPT else {}
-    result.rejects.append(Reject(line, sys.intern(why), raw))
+    result.reject(line, why, raw)

@@ -19,7 +19,6 @@ from finconsole.core.imports import shop_formats as fmt
 from finconsole.core.imports.import_result import (
     ImportResult,
     Progress,
-    Reject,
     stopping_after_writes,
 )
 from finconsole.core.imports.reading import encoding
@@ -92,6 +91,24 @@ def _part(obj: dict[str, Any], key: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+# an address's parts (``street`` ...) and the WooCommerce keys they are read from
+_PARTS = {
+    "first": "first_name",
+    "last": "last_name",
+    "street": "address_1",
+    "street2": "address_2",
+    "postcode": "postcode",
+    "city": "city",
+    "country": "country",
+}
+
+
+def _address(obj: dict[str, Any], side: str) -> dict[str, str]:
+    """The ``billing`` or ``shipping`` address as part -> cell (``_PARTS``)."""
+    part_of = _part(obj, side)
+    return {part: _text(part_of.get(key)) for part, key in _PARTS.items()}
+
+
 def _utc(obj: dict[str, Any], name: str) -> str:
     """``date_created_gmt`` marked as UTC, else the local ``date_created`` as it is."""
     gmt = _text(obj.get(f"{name}_gmt"))
@@ -103,17 +120,14 @@ def _utc(obj: dict[str, Any], name: str) -> str:
 
 def _customer_cells(obj: dict[str, Any]) -> list[str]:
     billing = _part(obj, "billing")
+    address = _address(obj, "billing")  # street .. country: the customer's columns
     values = {
+        **address,
         "id": _text(obj.get("id")),
-        "first_name": _text(obj.get("first_name")) or _text(billing.get("first_name")),
-        "last_name": _text(obj.get("last_name")) or _text(billing.get("last_name")),
+        "first_name": _text(obj.get("first_name")) or address["first"],
+        "last_name": _text(obj.get("last_name")) or address["last"],
         "email": _text(obj.get("email")) or _text(billing.get("email")),
         "phone": _text(billing.get("phone")),
-        "street": _text(billing.get("address_1")),
-        "street2": _text(billing.get("address_2")),
-        "postcode": _text(billing.get("postcode")),
-        "city": _text(billing.get("city")),
-        "country": _text(billing.get("country")),
     }
     return [values.get(name, "") for name in FIELDS]
 
@@ -125,10 +139,9 @@ def _import_customers(actor: Actor, objects: list[dict], result: ImportResult) -
         try:
             record = reader(_customer_cells(obj), number)
         except RowRejected as exc:
-            result.rejects.append(Reject(number, str(exc), {}))
+            result.reject(number, str(exc), {})
             continue
-        for warning in record.warnings:
-            result.warnings.append(Reject(number, warning, {}, warning=True))
+        result.warn(number, record.warnings, {})
         chunk.append(record)
         if len(chunk) >= CHUNK:
             write_customer_chunk(actor, chunk, result)
@@ -144,18 +157,9 @@ _ORDER_NAMES = (
 ).split() + [
     f"{side}_{part}"
     for side in ("billing", "shipping")
-    for part in ("first", "last", "street", "street2", "postcode", "city", "country")
+    for part in _PARTS
 ]
 _ORDER_COLUMNS: dict[str, int | None] = {name: i for i, name in enumerate(_ORDER_NAMES)}
-_PARTS = {
-    "first": "first_name",
-    "last": "last_name",
-    "street": "address_1",
-    "street2": "address_2",
-    "postcode": "postcode",
-    "city": "city",
-    "country": "country",
-}
 
 
 def _order_cells(obj: dict[str, Any]) -> list[str]:
@@ -179,9 +183,8 @@ def _order_cells(obj: dict[str, Any]) -> list[str]:
         "tracking": ",".join(_tracking_codes(obj)),
     }
     for side in ("billing", "shipping"):
-        part_of = _part(obj, side)
-        for part, key in _PARTS.items():
-            values[f"{side}_{part}"] = _text(part_of.get(key))
+        for part, text in _address(obj, side).items():
+            values[f"{side}_{part}"] = text
     return [values.get(name, "") for name in _ORDER_NAMES]
 
 
@@ -202,10 +205,9 @@ def _import_orders(actor: Actor, objects: list[dict], result: ImportResult) -> N
         try:
             order = fmt.woo_order(fmt.Row(_ORDER_COLUMNS, _order_cells(obj)), number)
         except RowRejected as exc:
-            result.rejects.append(Reject(number, str(exc), {}))
+            result.reject(number, str(exc), {})
             continue
-        for warning in order.warnings:
-            result.warnings.append(Reject(number, warning, {}, warning=True))
+        result.warn(number, order.warnings, {})
         if order.shop_ref in keys or len(chunk) >= CHUNK:
             write_order_chunk(actor, chunk, result)
             chunk, keys = [], set()

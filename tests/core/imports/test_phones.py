@@ -72,10 +72,15 @@ CUSTOMERS = (
 )
 
 
+def _imported(officer, tmp_path, kind: str, text: str, name: str = "customers.csv"):
+    """``text`` written to a file in ``tmp_path`` and imported as ``kind``."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return registry.import_file(officer, kind, path)
+
+
 def test_customers_import_foreign_numbers_and_keeps_garbage_with_a_warning(db, officer, tmp_path):
-    path = tmp_path / "customers.csv"
-    path.write_text(CUSTOMERS, encoding="utf-8")
-    result = registry.import_file(officer, "shopify-customers", path)
+    result = _imported(officer, tmp_path, "shopify-customers", CUSTOMERS)
     assert (result.created, result.rejected, len(result.warnings)) == (5, 0, 1)
     assert result.summary().endswith("rejected 0, warnings 1")
     phones = {c.email: (c.phone, c.phone_review) for c in Customer.select()}
@@ -98,8 +103,9 @@ def test_customers_import_foreign_numbers_and_keeps_garbage_with_a_warning(db, o
         ("6", "warning", "soita iltaisin")
     ]
     # the next export has the number right: stored in E.164 and the flag cleared
-    path.write_text(CUSTOMERS.replace("soita iltaisin", "040 765 4321"), encoding="utf-8")
-    again = registry.import_file(officer, "shopify-customers", path)
+    again = _imported(
+        officer, tmp_path, "shopify-customers", CUSTOMERS.replace("soita iltaisin", "040 765 4321")
+    )
     assert (again.updated, again.unchanged, again.warnings) == (1, 4, [])
     eero = Customer.get(Customer.email == "eero@esimerkki.fi")
     assert (eero.phone, eero.phone_review) == ("+358407654321", False)
@@ -115,9 +121,7 @@ ORDERS = (
 
 
 def test_shopify_orders_read_the_phone_in_its_addresss_country(db, officer, tmp_path):
-    path = tmp_path / "orders.csv"
-    path.write_text(ORDERS, encoding="utf-8")
-    result = registry.import_file(officer, "shopify-orders", path)
+    result = _imported(officer, tmp_path, "shopify-orders", ORDERS, "orders.csv")
     assert (result.created, result.rejected) == (3, 0)  # no order lost to a phone
     assert [(w.line, w.reason.split(":")[0]) for w in result.warnings] == [(4, "Shipping Phone")]
     phones = {o.order_number: (o.customer.phone, o.customer.phone_review) for o in Order.select()}
@@ -129,14 +133,15 @@ def test_shopify_orders_read_the_phone_in_its_addresss_country(db, officer, tmp_
 
 
 def test_woocommerce_orders_read_the_billing_phone_in_the_billing_country(db, officer, tmp_path):
-    path = tmp_path / "orders.csv"
-    path.write_text(
+    result = _imported(
+        officer,
+        tmp_path,
+        "woocommerce-orders",
         "order_id,order_date,status,order_total,customer_email,billing_first_name,"
         "billing_last_name,billing_phone,billing_country,item_name\n"
         "77,2026-02-01 12:00:00,completed,10.00,ben@example.ca,Ben,Roy,705-571-5151,CA,Kirja\n",
-        encoding="utf-8",
+        "orders.csv",
     )
-    result = registry.import_file(officer, "woocommerce-orders", path)
     assert (result.created, result.rejected, result.warnings) == (1, 0, [])
     assert Customer.get(Customer.email == "ben@example.ca").phone == "+17055715151"
 
@@ -155,9 +160,7 @@ def test_the_customer_form_reads_a_phone_in_the_customers_country(db, officer):
 
 
 def test_saving_a_number_clears_the_review_flag(db, officer, tmp_path):
-    path = tmp_path / "customers.csv"
-    path.write_text(CUSTOMERS, encoding="utf-8")
-    registry.import_file(officer, "shopify-customers", path)
+    _imported(officer, tmp_path, "shopify-customers", CUSTOMERS)
     eero = Customer.get(Customer.email == "eero@esimerkki.fi")
     shown = customers.get(officer, eero.id)
     assert shown["phone_review"] is True
@@ -179,14 +182,14 @@ def test_default_country_must_be_an_iso_code():
 
 def test_a_customer_row_with_a_country_name_reads_its_phone_there(db, officer, tmp_path):
     """Legacy WooCommerce customer exports write the country's name (``Canada``)."""
-    path = tmp_path / "customers.csv"
-    path.write_text(
+    result = _imported(
+        officer,
+        tmp_path,
+        "woocommerce-customers",
         "customer_id,first_name,last_name,email,billing_phone,billing_address_1,"
         "billing_postcode,billing_city,billing_country\n"
         "7,Ben,Roy,ben@example.ca,705-571-5151,2 Main St,P3A 1A1,Sudbury,Canada\n",
-        encoding="utf-8",
     )
-    result = registry.import_file(officer, "woocommerce-customers", path)
     assert (result.created, result.rejected, result.warnings) == (1, 0, [])
     ben = Customer.get(Customer.email == "ben@example.ca")
     assert (ben.phone, ben.addresses.get().country) == ("+17055715151", "CA")
