@@ -8,11 +8,14 @@ this table only updates its virtual size. Any auto-width column falls back to th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from textual.geometry import Size
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
+
+Row = TypeVar("Row")
 
 
 class PagedTable(DataTable):
@@ -42,3 +45,12 @@ def move_within_page(table: DataTable, forward: bool) -> bool:
         table.action_page_up()
         return True
     return False
+
+
+def row_at_cursor(table: DataTable, rows: Sequence[Row]) -> Row | None:
+    """The row of ``rows`` (the table's rows, in order) under the cursor; None when the list is
+    empty or the cursor is off it."""
+    cursor = table.cursor_row
+    if cursor is None or not 0 <= cursor < len(rows):
+        return None
+    return rows[cursor]

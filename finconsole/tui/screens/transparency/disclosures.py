@@ -22,6 +22,7 @@ from finconsole.tui.widgets.forms.form import FormField, show_errors
 from finconsole.tui.widgets.forms.save_once import SaveOnce
 from finconsole.tui.widgets.forms.unsaved import UnsavedWork
 from finconsole.tui.widgets.keybar import KeyBar
+from finconsole.tui.widgets.paged_table import row_at_cursor
 from finconsole.tui.widgets.request_dialogs import TextDialog
 from finconsole.tui.widgets.service_call import call_service
 
@@ -91,20 +92,14 @@ class DisclosuresScreen(Screen):
 
     def show_detail(self) -> None:
         """What the table has no room for: basis, notice, court order, who recorded it."""
-        row = self.query_one(DataTable).cursor_row
-        if not self.rows or row is None or row >= len(self.rows):
-            self.query_one("#detail", Static).update("")
-            return
-        self.query_one("#detail", Static).update(printable(detail_text(self.rows[row])))
+        row = self.highlighted()
+        self.query_one("#detail", Static).update("" if row is None else printable(detail_text(row)))
 
     def action_new(self) -> None:
         self.app.push_screen(DisclosureForm(), self._reload_if_saved)
 
     def highlighted(self) -> dict | None:
-        row = self.query_one(DataTable).cursor_row
-        if not self.rows or row is None or not 0 <= row < len(self.rows):
-            return None
-        return self.rows[row]
+        return row_at_cursor(self.query_one(DataTable), self.rows)
 
     def action_open_customer(self) -> None:
         row = self.highlighted()

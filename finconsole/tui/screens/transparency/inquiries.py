@@ -15,6 +15,7 @@ from finconsole.core.transparency import inquiries, withdrawal
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal
 from finconsole.tui.widgets.keybar import KeyBar
+from finconsole.tui.widgets.paged_table import row_at_cursor
 from finconsole.tui.widgets.request_dialogs import TextDialog
 from finconsole.tui.widgets.service_call import call_service
 
@@ -81,18 +82,15 @@ class InquiriesScreen(Screen):
         self.show_detail()
 
     def show_detail(self) -> None:
-        row = self.query_one(DataTable).cursor_row
+        row = self.highlighted()
         detail = self.query_one("#inquiry-detail", Static)
-        if not self.rows or row is None or row >= len(self.rows):
+        if row is None:
             detail.update("No inquiries recorded." if not self.rows else "")
             return
-        detail.update(printable(detail_text(self.rows[row])))
+        detail.update(printable(detail_text(row)))
 
     def highlighted(self) -> dict[str, Any] | None:
-        row = self.query_one(DataTable).cursor_row
-        if not self.rows or row is None or not 0 <= row < len(self.rows):
-            return None
-        return self.rows[row]
+        return row_at_cursor(self.query_one(DataTable), self.rows)
 
     def action_open_customer(self) -> None:
         """The (first) customer the inquiry is about."""

@@ -94,7 +94,6 @@ class FormScreen(UnsavedWork, SaveOnce, ModalScreen[dict | None]):
         self.version: int | None = None
         self.original: dict[str, Any] = {}
         self.touched: set[str] = set()
-        self.shown_values: dict[str, str] | None = None  # set once mounted: see action_cancel
 
     # --- to implement ---------------------------------------------------------------------
 
@@ -149,7 +148,7 @@ class FormScreen(UnsavedWork, SaveOnce, ModalScreen[dict | None]):
         first = self.fields()[0] if self.fields() else None
         if first is not None:
             self.query_one(f"#field-{first.name}").focus()
-        self.shown_values = self.values()  # what esc may close without asking
+        self.remember_shown()  # what esc may close without asking
 
     # --- values and messages --------------------------------------------------------------
 
@@ -198,11 +197,9 @@ class FormScreen(UnsavedWork, SaveOnce, ModalScreen[dict | None]):
 
     # --- saving ---------------------------------------------------------------------------
 
-    def has_unsaved_work(self) -> bool:
-        return self.shown_values is not None and self.values() != self.shown_values
-
-    def forget_typed(self) -> None:
-        self.shown_values = None
+    def typed_values(self) -> dict[str, Any]:
+        """The form's own values (UnsavedWork compares them with those shown)."""
+        return self.values()
 
     def action_cancel(self) -> None:
         """Close; typed changes are thrown away only when the user says so."""
@@ -319,7 +316,7 @@ class FormScreen(UnsavedWork, SaveOnce, ModalScreen[dict | None]):
     def _refetched(self, choice: str, fresh: dict[str, str], mine: dict[str, str]) -> None:
         if choice == "reload":
             self.set_values(fresh)
-            self.shown_values = self.values()
+            self.remember_shown()
             self.touched.clear()
             self.show_errors({})
             self.app.say("Reloaded: the form shows what is saved now.")
