@@ -231,29 +231,42 @@ async def press_key(app, key: str) -> None:
     app._driver.send_message(events.Key(key, " " if key == "space" else key))
 
 
-async def measure_console(url: str, target: int) -> dict:
+def bench_app(url: str):
+    """The console on the register at ``url``, signed in as a support user."""
     from finconsole.core.kernel.actor import Actor
     from finconsole.core.settings.config import Config, defaults
     from finconsole.core.store import db
     from finconsole.tui.app import FinconsoleApp
-    from finconsole.tui.screens.register.customer import open_customer
 
     db.connect(url)
     actor = Actor(user_id=None, username="bench", role="support", channel="tui")
-    app = FinconsoleApp(Config(defaults(), None), actor=actor)
+    return FinconsoleApp(Config(defaults(), None), actor=actor)
+
+
+def paint_times(register) -> list[float]:
+    """When the register shows its rows from now on (``perf_counter``), appended as it does."""
+    shown: list[float] = []
+    original_show = register.show_rows
+
+    def show_rows(*args):
+        original_show(*args)
+        shown.append(time.perf_counter())
+
+    register.show_rows = show_rows
+    return shown
+
+
+async def measure_console(url: str, target: int) -> dict:
+    from finconsole.core.store import db
+    from finconsole.tui.screens.register.customer import open_customer
+
+    app = bench_app(url)
     keystrokes: list[float] = []
     opens: list[float] = []
     async with app.run_test(size=(80, 24)) as pilot:
         clock = PaintClock(app)
         register = app.screen
-        shown: list[float] = []
-        original_show = register.show_rows
-
-        def show_rows(*args):
-            original_show(*args)
-            shown.append(time.perf_counter())
-
-        register.show_rows = show_rows
+        shown = paint_times(register)
         await wait_until(lambda: register.searches_painted > 0)
         await pilot.pause(0.5)  # let the customer screen be prewarmed
         for query in QUERY_MIX:

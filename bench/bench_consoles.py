@@ -185,27 +185,22 @@ def child(role: str, url: str, args) -> int:
 
 async def type_queries(url: str, rounds: int) -> list[float]:
     """Keystroke -> results painted (ms) over ``rounds`` of the console bench's query mix."""
-    from bench.bench_console import QUERY_MIX, PaintClock, press_key, wait_until
-    from finconsole.core.kernel.actor import Actor
-    from finconsole.core.settings.config import Config, defaults
+    from bench.bench_console import (
+        QUERY_MIX,
+        PaintClock,
+        bench_app,
+        paint_times,
+        press_key,
+        wait_until,
+    )
     from finconsole.core.store import db
-    from finconsole.tui.app import FinconsoleApp
 
-    db.connect(url)
-    actor = Actor(user_id=None, username="bench", role="support", channel="tui")
-    app = FinconsoleApp(Config(defaults(), None), actor=actor)
+    app = bench_app(url)
     times: list[float] = []
     async with app.run_test(size=(80, 24)) as pilot:
         clock = PaintClock(app)
         register = app.screen
-        shown: list[float] = []
-        original_show = register.show_rows
-
-        def show_rows(*args):
-            original_show(*args)
-            shown.append(time.perf_counter())
-
-        register.show_rows = show_rows
+        shown = paint_times(register)
         await wait_until(lambda: register.searches_painted > 0, timeout=60)
         for _ in range(rounds):
             for query in QUERY_MIX:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import io
 import random
 import tempfile
 import time
@@ -21,6 +20,7 @@ import tracemalloc
 from pathlib import Path
 
 from bench.bench_demo import fresh_postgres
+from bench.common import insert_rows
 from finconsole.core.kernel import clock
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.register import audience
@@ -57,31 +57,11 @@ class Counter:
 def _insert(model, rows: list[dict]) -> None:
     fields = [f for f in model._meta.sorted_fields if f.name != "id"]
     template = {f.name: (f.default() if callable(f.default) else f.default) for f in fields}
-    columns = ", ".join(f'"{f.column_name}"' for f in fields)
-    marks = ", ".join("?" for _ in fields)
-    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
     values = [tuple({**template, **row}[f.name] for f in fields) for row in rows]
     values = [
         tuple(v.isoformat(" ") if isinstance(v, dt.datetime) else v for v in r) for r in values
     ]
-    if db.is_sqlite():
-        database.cursor().executemany(sql, values)
-        return
-    # PostgreSQL: COPY (text format: NULL as \N, booleans as t/f; no tabs in these values)
-    buffer = io.StringIO()
-    for row in values:
-        buffer.write("\t".join(_copy_text(v) for v in row) + "\n")
-    buffer.seek(0)
-    table = model._meta.table_name
-    database.cursor().copy_expert(f'COPY "{table}" ({columns}) FROM STDIN', buffer)
-
-
-def _copy_text(value) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    return str(value)
+    insert_rows(model._meta.table_name, [f'"{f.column_name}"' for f in fields], values)
 
 
 def fill(n: int, rng: random.Random) -> None:

@@ -25,11 +25,10 @@ def search(actor: Actor, query: str, *, limit: int = 50, after_id: int = 0) -> l
     include_restricted = permissions.allowed(actor, "view_restricted")
     if not query.strip():
         return customers.recent(actor, limit=limit)
+    by_id, marked = overview.locate_id(actor, query) if not after_id else (None, False)
+    if marked and overview.locate(actor, query) is None:  # "#1225", not a Shopify "#1001"
+        return customers.summaries([by_id] if by_id is not None else [])  # no text search
     ids = search_query.matching_ids(query, limit, after_id, include_restricted)
-    if not after_id:  # "#1225", or "1225" that is an id: that customer first
-        by_id, marked = overview.locate_id(actor, query)
-        if marked and overview.locate(actor, query) is None:  # not a Shopify "#1001"
-            ids = [by_id] if by_id is not None else []
-        elif by_id is not None:
-            ids = [by_id] + [i for i in ids if i != by_id][: limit - 1]
+    if by_id is not None:  # "1225" that is an id: that customer first
+        ids = [by_id] + [i for i in ids if i != by_id][: limit - 1]
     return customers.summaries(ids)
