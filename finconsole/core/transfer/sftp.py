@@ -355,11 +355,11 @@ class SftpServer:
             raise Refused(EOF, "end of folder")
         folder = self.real(item.virtual)
         item.names = sorted(os.listdir(folder))
-        body = b""
+        entries = []  # joined once: += on bytes copies the whole body for every name
         for name in item.names:
             st = os.lstat(folder / name)
-            body += string(name) + string(long_name(name, st)) + encode_attrs(st)
-        self.send(NAME, u32(request) + u32(len(item.names)) + body)
+            entries.append(string(name) + string(long_name(name, st)) + encode_attrs(st))
+        self.send(NAME, u32(request) + u32(len(item.names)) + b"".join(entries))
 
     def do_remove(self, request: int, reader: Reader) -> None:
         virtual = self.virtual(reader.text())
