@@ -104,12 +104,11 @@ def clean_lines(lines: Sequence[dict[str, Any]], errors: dict[str, str]) -> list
     return clean
 
 
-def _billing(customer_id: int) -> dict[str, str]:
+def _billing(customer: Customer) -> dict[str, str]:
     """The buyer as a VAT invoice names them: the customer and their default address."""
-    customer = Customer.get_by_id(customer_id)
     address = (
         Address.select()
-        .where(Address.customer == customer_id)
+        .where(Address.customer == customer.id)
         .order_by(Address.is_default.desc(), Address.id)
         .first()
     )
@@ -151,7 +150,8 @@ def create(
     total = subtotal + (shipping_cents or 0)
     now = clock.now()
     with write_transaction():
-        if not Customer.select().where(Customer.id == customer_id).exists():
+        customer = Customer.get_or_none(Customer.id == customer_id)  # read once: billing names them
+        if customer is None:
             raise NotFound(f"no customer with id {customer_id}")
         order = Order.create(
             customer=customer_id,
@@ -166,7 +166,7 @@ def create(
             paid_at=now if payment == "paid" else None,
             fulfilment_status=fulfilment,
             payment_method=payment,
-            **(_billing(customer_id) if payment != "paid" else {}),
+            **(_billing(customer) if payment != "paid" else {}),
         )
         OrderLine.insert_many([{**line, "order": order.id} for line in clean]).execute()
         search.reindex(customer_id)

@@ -238,8 +238,12 @@ class SftpServer:
         self.handles[handle] = item
         return handle
 
+    def audited(self, action: str, *virtuals: str, outcome: str = "ok") -> None:
+        """The event names files as the folder lists them (``inbox/x.csv``, no leading /)."""
+        self.audit(action, " -> ".join(v.lstrip("/") for v in virtuals), outcome)
+
     def refuse(self, action: str, virtual: str, message: str) -> Refused:
-        self.audit(action, virtual.lstrip("/"), "refused")
+        self.audited(action, virtual, outcome="refused")
         return Refused(PERMISSION_DENIED, message)
 
     # --- requests -----------------------------------------------------------------------------
@@ -279,7 +283,7 @@ class SftpServer:
             raise Refused(NO_SUCH_FILE, "no such file")
         fh = open(path, "rb")  # noqa: SIM115 - closed on CLOSE or at the end of the session
         try:
-            self.audit("file_download", virtual.lstrip("/"), "ok")
+            self.audited("file_download", virtual)
         except BaseException:
             fh.close()
             raise
@@ -335,7 +339,7 @@ class SftpServer:
 
     def audit_upload(self, item: OpenFile) -> None:
         try:
-            self.audit("file_upload", item.virtual.lstrip("/"), "ok")
+            self.audited("file_upload", item.virtual)
         except BaseException:
             # no file without its event: the upload is undone
             self.real(item.virtual).unlink(missing_ok=True)
@@ -355,11 +359,11 @@ class SftpServer:
             raise Refused(EOF, "end of folder")
         folder = self.real(item.virtual)
         item.names = sorted(os.listdir(folder))
-        body = b""
+        entries = []  # joined once: += on bytes copies the whole body for every name
         for name in item.names:
             st = os.lstat(folder / name)
-            body += string(name) + string(long_name(name, st)) + encode_attrs(st)
-        self.send(NAME, u32(request) + u32(len(item.names)) + body)
+            entries.append(string(name) + string(long_name(name, st)) + encode_attrs(st))
+        self.send(NAME, u32(request) + u32(len(item.names)) + b"".join(entries))
 
     def do_remove(self, request: int, reader: Reader) -> None:
         virtual = self.virtual(reader.text())
@@ -369,7 +373,7 @@ class SftpServer:
         if not path.is_file():
             raise Refused(NO_SUCH_FILE, "no such file")
         path.unlink()
-        self.audit("file_remove", virtual.lstrip("/"), "ok")
+        self.audited("file_remove", virtual)
         self.status(request, OK)
 
     def do_rename(self, request: int, reader: Reader) -> None:
@@ -380,7 +384,7 @@ class SftpServer:
         if target.exists():
             raise Refused(FAILURE, "a file of that name exists")
         os.rename(source, target)
-        self.audit("file_rename", f"{old.lstrip('/')} -> {new.lstrip('/')}", "ok")
+        self.audited("file_rename", old, new)
         self.status(request, OK)
 
     def do_forbidden(self, request: int, reader: Reader) -> None:
