@@ -234,13 +234,15 @@ async def press_key(app, key: str) -> None:
 def bench_app(url: str):
     """The console on the register at ``url``, signed in as a support user."""
     from finconsole.core.kernel.actor import Actor
-    from finconsole.core.settings.config import Config, defaults
+    from finconsole.core.settings import runtime
     from finconsole.core.store import db
     from finconsole.tui.app import FinconsoleApp
 
     db.connect(url)
     actor = Actor(user_id=None, username="bench", role="support", channel="tui")
-    return FinconsoleApp(Config(defaults(), None), actor=actor)
+    # the config in force (bench_key): a default config's key file is not the register's,
+    # and every audited view (opening a customer) needs it
+    return FinconsoleApp(runtime.get_config(), actor=actor)
 
 
 def paint_times(register) -> list[float]:
@@ -374,14 +376,16 @@ def time_processes(codes: list[tuple[str, ...]], runs: int = 9) -> tuple[list[fl
     for _ in range(runs):
         for index, args in enumerate(codes):
             started = time.perf_counter()
-            out = subprocess.run(
+            done = subprocess.run(
                 [sys.executable, "-c", *args],
-                check=True,
                 capture_output=True,
                 text=True,
                 # headless, without a terminal: the one documented bypass of the console's check
                 env={**os.environ, "FINCONSOLE_NO_TERMINAL_CHECK": "1"},
-            ).stdout
+            )
+            if done.returncode:  # its own last line says why, not a wall of the script
+                raise RuntimeError(f"a timed start failed: {done.stderr.strip()[-400:]}")
+            out = done.stdout
             ended[index].append(time.perf_counter() - started)
             at = [line.split()[1] for line in out.splitlines() if line.startswith("painted-at ")]
             painted[index].append(float(at[0]) - started)
@@ -389,14 +393,11 @@ def time_processes(codes: list[tuple[str, ...]], runs: int = 9) -> tuple[list[fl
 
 
 def write_config(folder: Path, url: str) -> Path:
+    from bench.common import bench_config
     from finconsole.core.settings import config as config_mod
-    from finconsole.core.settings import keys
 
-    data = config_mod.defaults()
-    data["database"]["url"] = url
     path = folder / "config.toml"
-    config_mod.write(path, data, force=True)
-    keys.create_key_file(folder / "finconsole.key")
+    config_mod.write(path, bench_config(folder, url).data, force=True)
     return path
 
 

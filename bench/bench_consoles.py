@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import percentile, postgres_copy, sqlite_register
+from bench.common import bench_config, percentile, postgres_copy, sqlite_register
 
 # the retention run's shells get ids downwards from here: the import's ids (a sequence, or
 # SQLite's AUTOINCREMENT) grow upwards from the register's, and never meet them
@@ -142,13 +142,11 @@ def report(consoles: list[dict], writers: list[dict], alone: dict, took: float) 
 
 def child(role: str, url: str, args) -> int:
     """One console, the import or the retention run; prints one JSON line."""
-    from finconsole.core.settings import config as config_mod
-    from finconsole.core.settings import keys, runtime
+    from finconsole.core.settings import runtime
 
     folder = Path(tempfile.mkdtemp(prefix=f"bench_{role}_"))
     try:
-        keys.create_key_file(folder / "finconsole.key")
-        runtime.set_config(config_mod.Config(config_mod.defaults(), folder / "config.toml"))
+        runtime.set_config(bench_config(folder))
         started = time.monotonic()
         if role == "console":
             cpu = time.process_time()

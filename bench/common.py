@@ -11,7 +11,6 @@ from urllib.parse import urlparse
 
 from finconsole.core.demo import demo
 from finconsole.core.kernel.actor import Actor
-from finconsole.core.kernel.errors import ConfigError
 from finconsole.core.settings import config, keys, runtime
 from finconsole.core.store import db
 from finconsole.core.store.models import Customer, database
@@ -45,15 +44,28 @@ def postgres_register(server_url: str, customers: int, seed: int = 1) -> str:
     return url
 
 
+def bench_key() -> Path:
+    """The one key file of the registers in bench/out/. A register keeps the fingerprint of
+    the key it first ran with and refuses any other, so every benchmark (and each of its
+    child processes) must use this one, never a key of its own."""
+    OUT.mkdir(exist_ok=True)
+    keys.create_key_file(OUT / "finconsole.key")
+    return OUT / "finconsole.key"
+
+
+def bench_config(folder: Path, url: str | None = None) -> config.Config:
+    """A config in ``folder`` on ``url`` (when given) that uses ``bench_key``."""
+    data = config.defaults()
+    data["security"]["key_file"] = str(bench_key())
+    if url is not None:
+        data["database"]["url"] = url
+    return config.Config(data, folder / "config.toml")
+
+
 def ensure_key() -> None:
-    """A key file for the benchmark's audited actions (the audit chain is keyed), in bench/out/,
-    unless the config in force already has one."""
-    try:
-        runtime.master_key()
-    except ConfigError:
-        OUT.mkdir(exist_ok=True)
-        keys.create_key_file(OUT / "finconsole.key")
-        runtime.set_config(config.Config(config.defaults(), OUT / "config.toml"))
+    """The benchmark's audited actions (the audit chain is keyed) use ``bench_key``: never a
+    key file that happens to be in the current folder, which the registers do not know."""
+    runtime.set_config(bench_config(OUT))
 
 
 def postgres_copy(server_url: str, customers: int, purpose: str, *, fresh: bool = False) -> str:
