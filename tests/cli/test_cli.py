@@ -10,12 +10,7 @@ from finconsole.cli import main
 from finconsole.core.store import db as db_mod
 from finconsole.core.store import models
 from finconsole.core.store.models import Customer
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli.helpers import run
 
 
 def one_clear_line(err):

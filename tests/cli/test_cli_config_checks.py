@@ -2,15 +2,9 @@
 
 import pytest
 
-from finconsole.cli import main
 from finconsole.core.access import audit
 from finconsole.core.store import db as db_mod
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli.helpers import run
 
 
 def one_line(err):

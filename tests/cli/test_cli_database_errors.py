@@ -7,20 +7,14 @@ import uuid
 
 import pytest
 
-from finconsole.cli import main
 from finconsole.core.kernel.errors import DatabaseError
 from finconsole.core.store import db as db_mod
+from tests.cli.helpers import run
 
 CUSTOMERS_HEADER = (
     "Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Default Address Address1,"
     "Default Address City,Default Address Country Code,Default Address Zip,Phone\n"
 )
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def one_line(err):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from finconsole.cli import main
 from finconsole.core.access import audit, auth, keyring, users
 from finconsole.core.access import credentials as cred
 from finconsole.core.erasure import key_rotation
@@ -13,6 +12,7 @@ from finconsole.core.kernel.errors import ConfigError, ValidationError
 from finconsole.core.settings import keys, runtime
 from finconsole.core.store import db as db_mod
 from finconsole.core.store.models import Meta, User
+from tests.cli.helpers import run
 
 CUSTOMERS = (
     "Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Default Address Address1,"
@@ -21,12 +21,6 @@ CUSTOMERS = (
     "502,Pekka,Laine,pekka@example.fi,no,Tie 2,Espoo,FI,02100,+358407654321\n"
 )
 PASSWORD = "correct horse battery staple"
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from textual.widgets import Input
 from textual.worker import WorkerCancelled
 
 from finconsole.core.settings import runtime
@@ -52,6 +53,15 @@ def screen_text(app) -> str:
 
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+
+
+async def submit(app, pilot, last: str, **values: str) -> None:
+    """Fill the screen's inputs by id, then press Enter in ``#last`` (a login-like form)."""
+    for widget_id, value in values.items():
+        app.screen.query_one(f"#{widget_id}", Input).value = value
+    app.screen.query_one(f"#{last}", Input).focus()
+    await pilot.press("enter")
+    await settle(app, pilot)
 
 
 def record_inquiry(officer, customer_id: int) -> None:

@@ -18,7 +18,7 @@ from finconsole.tui.screens.access.enrol import EnrolScreen
 from finconsole.tui.screens.access.login import LoginScreen
 from finconsole.tui.screens.register.register import RegisterScreen
 
-from .helpers import screen_text, settle, wait_until
+from .helpers import screen_text, settle, submit, wait_until
 
 PASSWORD = "kissa istuu puussa"
 
@@ -27,14 +27,6 @@ PASSWORD = "kissa istuu puussa"
 def ticket(db, clock):
     users.create(Actor.cli(), "kaj", "officer", PASSWORD)  # the register has an officer
     return users.create_enrolling(Actor.cli(), "sanna", "support")
-
-
-async def submit(app, pilot, last: str, **values: str) -> None:
-    for widget_id, value in values.items():
-        app.screen.query_one(f"#{widget_id}", Input).value = value
-    app.screen.query_one(f"#{last}", Input).focus()
-    await pilot.press("enter")
-    await settle(app, pilot)
 
 
 async def open_enrolment(app, pilot, ticket) -> EnrolScreen:

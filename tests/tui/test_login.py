@@ -17,7 +17,7 @@ from finconsole.tui.screens.access.lock import UNLOCK_FAILED, LockScreen
 from finconsole.tui.screens.access.login import LoginScreen
 from finconsole.tui.screens.access.password import ChangePasswordScreen
 from finconsole.tui.screens.register.register import RegisterScreen
-from tests.tui.helpers import settle, wait_until
+from tests.tui.helpers import settle, submit, wait_until
 
 PASSWORD = "kissa istuu puussa"
 GENERIC = "login failed: wrong username, password or code, or the account is locked"
@@ -31,14 +31,6 @@ def anna(db, clock):
 def new_app() -> FinconsoleApp:
     # The test's own config: its key file decrypts the TOTP secrets made by the fixtures.
     return FinconsoleApp(runtime.get_config())
-
-
-async def submit(app, pilot, last: str, **values: str) -> None:
-    for widget_id, value in values.items():
-        app.screen.query_one(f"#{widget_id}", Input).value = value
-    app.screen.query_one(f"#{last}", Input).focus()
-    await pilot.press("enter")
-    await settle(app, pilot)
 
 
 async def log_in(app, pilot, password=PASSWORD, code=None, setup=None, username="anna"):

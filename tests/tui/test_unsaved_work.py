@@ -23,6 +23,16 @@ async def _type(app, pilot, selector: str, text: str) -> None:
     await type_text(pilot, text)
 
 
+async def _open(app, pilot, *steps: tuple[str, type]) -> None:
+    """Press each key and wait for the screen it opens, then let the last one paint."""
+    for key, screen_type in steps:
+        await pilot.press(key)
+        await wait_until(
+            app, pilot, lambda screen_type=screen_type: isinstance(app.screen, screen_type)
+        )
+    await settle(app, pilot)
+
+
 async def _asked(app, pilot) -> bool:
     await settle(app, pilot)
     return isinstance(app.screen, ConfirmDialog) and QUESTION in screen_text(app)
@@ -32,11 +42,7 @@ async def test_request_form_asks_on_escape_and_f12(db, support, clock):
     app = make_app(support)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("f4")
-        await wait_until(app, pilot, lambda: isinstance(app.screen, RequestsScreen))
-        await pilot.press("n")
-        await wait_until(app, pilot, lambda: isinstance(app.screen, RequestFormScreen))
-        await settle(app, pilot)
+        await _open(app, pilot, ("f4", RequestsScreen), ("n", RequestFormScreen))
         form = app.screen
         assert not form.has_unsaved_work()
         await _type(app, pilot, "#details", "stop the letters")
@@ -65,11 +71,7 @@ async def test_untouched_form_closes_without_asking(db, support, clock):
     app = make_app(support)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("f4")
-        await wait_until(app, pilot, lambda: isinstance(app.screen, RequestsScreen))
-        await pilot.press("n")
-        await wait_until(app, pilot, lambda: isinstance(app.screen, RequestFormScreen))
-        await settle(app, pilot)
+        await _open(app, pilot, ("f4", RequestsScreen), ("n", RequestFormScreen))
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, RequestsScreen)
@@ -79,11 +81,7 @@ async def test_disclosure_form_asks_on_escape(db, officer, clock):
     app = make_app(officer)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("f7")
-        await wait_until(app, pilot, lambda: isinstance(app.screen, DisclosuresScreen))
-        await pilot.press("n")
-        await wait_until(app, pilot, lambda: isinstance(app.screen, DisclosureForm))
-        await settle(app, pilot)
+        await _open(app, pilot, ("f7", DisclosuresScreen), ("n", DisclosureForm))
         await _type(app, pilot, "#recipient_name", "Perinta Oy")
         await pilot.press("escape")
         assert await _asked(app, pilot)
@@ -100,9 +98,7 @@ async def test_inquiry_form_asks_on_f2_and_back(db, officer, clock):
     app = make_app(officer)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("f8")
-        await wait_until(app, pilot, lambda: isinstance(app.screen, InquiryScreen))
-        await settle(app, pilot)
+        await _open(app, pilot, ("f8", InquiryScreen))
         await _type(app, pilot, "#authority", "Poliisi")
         await pilot.press("f2")
         assert await _asked(app, pilot)
@@ -122,9 +118,7 @@ async def test_inquiry_saved_becomes_a_view_and_can_be_withdrawn(db, officer, cl
     app = make_app(officer)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("f8")
-        await wait_until(app, pilot, lambda: isinstance(app.screen, InquiryScreen))
-        await settle(app, pilot)
+        await _open(app, pilot, ("f8", InquiryScreen))
         form = app.screen
         await _type(app, pilot, "#authority", "Poliisi")
         await _type(app, pilot, "#customer_ids", str(cid))
@@ -136,15 +130,11 @@ async def test_inquiry_saved_becomes_a_view_and_can_be_withdrawn(db, officer, cl
         assert Task.select().count() == 1
         assert form.query_one("#authority", Input).disabled  # a view of what was recorded
         assert not form.has_unsaved_work()
-        await pilot.press("ctrl+b")
-        await wait_until(app, pilot, lambda: isinstance(app.screen, InquiriesScreen))
-        await settle(app, pilot)
+        await _open(app, pilot, ("ctrl+b", InquiriesScreen))
         await pilot.press("w")
         await wait_until(app, pilot, lambda: isinstance(app.screen, TextDialog))
         await type_text(pilot, "recorded by mistake")
-        await pilot.press("ctrl+s")
-        await wait_until(app, pilot, lambda: isinstance(app.screen, InquiriesScreen))
-        await settle(app, pilot)
+        await _open(app, pilot, ("ctrl+s", InquiriesScreen))
         assert "Poliisi    WITHDRAWN" in screen_text(app)
         assert AuthorityInquiry.get().withdrawal_reason == "recorded by mistake"
         assert Task.get().done_at is not None
