@@ -119,7 +119,7 @@ def chain_start() -> tuple[str, bytes | None]:
     last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
     keyed = Meta.select().where(Meta.key == CHAIN_KEY).exists()
     if last is None and not keyed:
-        _set_meta(CHAIN_KEY, KEYED)  # a new chain is keyed from its first event
+        keyring.set_meta_value(CHAIN_KEY, KEYED)  # a new chain is keyed from its first event
         keyed = True
     after_commit(write_checkpoint)
     return (last.hash if last else GENESIS), (chain_key() if keyed else None)
@@ -128,12 +128,6 @@ def chain_start() -> tuple[str, bytes | None]:
 def chain_head() -> str:
     """The hash the next event chains to (see ``chain_start``)."""
     return chain_start()[0]
-
-
-def _set_meta(key: str, value: str) -> None:
-    Meta.insert(key=key, value=value).on_conflict(
-        conflict_target=[Meta.key], update={Meta.value: value}
-    ).execute()
 
 
 def chain_ends() -> tuple[tuple[int, str] | None, tuple[int, str] | None]:
@@ -190,7 +184,7 @@ def rehash_chain(new_master: bytes, old_master: bytes) -> int:
             f"UPDATE audit_event SET prev_hash = {marks}, hash = {marks} WHERE id = {marks}",
             updates[start : start + 5000],
         )
-    _set_meta(CHAIN_KEY, KEYED)
+    keyring.set_meta_value(CHAIN_KEY, KEYED)
     after_commit(write_checkpoint)
     return len(updates)
 
