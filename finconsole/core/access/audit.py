@@ -115,9 +115,12 @@ def chain_start() -> tuple[str, bytes | None]:
     this transaction; the checkpoint file is brought up to date once it commits. Every
     writer of audit events (``record``, bulk imports) starts here."""
     _lock_chain_head()
-    keyring.ensure_still_current()  # every audited write comes here: none under an old key
+    # every audited write comes here: one read of both flags, and none under an old key
+    wanted = Meta.key.in_([keyring.FINGERPRINT_KEY, CHAIN_KEY])
+    flags: dict[str, str] = {row.key: row.value for row in Meta.select().where(wanted)}
+    keyring.ensure_still_current(flags.get(keyring.FINGERPRINT_KEY))
     last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
-    keyed = Meta.select().where(Meta.key == CHAIN_KEY).exists()
+    keyed = CHAIN_KEY in flags
     if last is None and not keyed:
         keyring.set_meta_value(CHAIN_KEY, KEYED)  # a new chain is keyed from its first event
         keyed = True
