@@ -115,11 +115,14 @@ def chain_start() -> tuple[str, bytes | None]:
     this transaction; the checkpoint file is brought up to date once it commits. Every
     writer of audit events (``record``, bulk imports) starts here."""
     _lock_chain_head()
-    keyring.ensure_still_current()  # every audited write comes here: none under an old key
+    # every audited write comes here: one read of both flags, and none under an old key
+    wanted = Meta.key.in_([keyring.FINGERPRINT_KEY, CHAIN_KEY])
+    flags: dict[str, str] = {row.key: row.value for row in Meta.select().where(wanted)}
+    keyring.ensure_still_current(flags.get(keyring.FINGERPRINT_KEY))
     last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
-    keyed = Meta.select().where(Meta.key == CHAIN_KEY).exists()
+    keyed = CHAIN_KEY in flags
     if last is None and not keyed:
-        _set_meta(CHAIN_KEY, KEYED)  # a new chain is keyed from its first event
+        keyring.set_meta_value(CHAIN_KEY, KEYED)  # a new chain is keyed from its first event
         keyed = True
     after_commit(write_checkpoint)
     return (last.hash if last else GENESIS), (chain_key() if keyed else None)
@@ -128,12 +131,6 @@ def chain_start() -> tuple[str, bytes | None]:
 def chain_head() -> str:
     """The hash the next event chains to (see ``chain_start``)."""
     return chain_start()[0]
-
-
-def _set_meta(key: str, value: str) -> None:
-    Meta.insert(key=key, value=value).on_conflict(
-        conflict_target=[Meta.key], update={Meta.value: value}
-    ).execute()
 
 
 def chain_ends() -> tuple[tuple[int, str] | None, tuple[int, str] | None]:
@@ -190,7 +187,7 @@ def rehash_chain(new_master: bytes, old_master: bytes) -> int:
             f"UPDATE audit_event SET prev_hash = {marks}, hash = {marks} WHERE id = {marks}",
             updates[start : start + 5000],
         )
-    _set_meta(CHAIN_KEY, KEYED)
+    keyring.set_meta_value(CHAIN_KEY, KEYED)
     after_commit(write_checkpoint)
     return len(updates)
 

@@ -87,11 +87,12 @@ def _matches_stored_key() -> bool:
     return stored is not None
 
 
-def ensure_still_current() -> None:
-    """Inside a write transaction: refuse to write when the register was re-keyed since this
-    process loaded its key (``key rotate`` from another shell while a console stays open):
-    its keyed hashes and audit events would be made under a key the register left behind."""
-    stored = meta_value(FINGERPRINT_KEY)
+def ensure_still_current(stored: str | None) -> None:
+    """Inside a write transaction, given ``meta.key_fingerprint`` as read there (the audit
+    chain reads it with its own flag, once an audited write): refuse to write when the
+    register was re-keyed since this process loaded its key (``key rotate`` from another
+    shell while a console stays open): its keyed hashes and audit events would be made under
+    a key the register left behind."""
     if stored is None:
         return
     current = _fingerprint_of_current()

@@ -38,12 +38,7 @@ def withdraw_inquiry(actor: Actor, inquiry_id: int, reason: str) -> dict[str, An
     permissions.require(actor, "record_inquiry")
     why = _reason(reason)
     with write_transaction():
-        inquiry = AuthorityInquiry.get_or_none(AuthorityInquiry.id == inquiry_id)
-        if inquiry is None:
-            raise NotFound(f"no inquiry with id {inquiry_id}")
-        _mark(inquiry, actor, why, f"inquiry {inquiry_id}")
-        _close_tasks(Task.inquiry == inquiry_id, actor)
-        _cancel_notices("inquiry", inquiry_id)
+        inquiry = _withdraw(AuthorityInquiry, "inquiry", inquiry_id, actor, why)
         audit.record(actor, "withdraw_inquiry", "inquiry", inquiry_id, fields=["withdrawn_at"])
         return inquiries.inquiry_dict(inquiry)
 
@@ -53,12 +48,7 @@ def withdraw_disclosure(actor: Actor, disclosure_id: int, reason: str) -> dict[s
     permissions.require(actor, "record_disclosure")
     why = _reason(reason)
     with write_transaction():
-        disclosure = Disclosure.get_or_none(Disclosure.id == disclosure_id)
-        if disclosure is None:
-            raise NotFound(f"no disclosure with id {disclosure_id}")
-        _mark(disclosure, actor, why, f"disclosure {disclosure_id}")
-        _close_tasks(Task.disclosure == disclosure_id, actor)
-        _cancel_notices("disclosure", disclosure_id)
+        disclosure = _withdraw(Disclosure, "disclosure", disclosure_id, actor, why)
         audit.record(
             actor,
             "withdraw_disclosure",
@@ -70,13 +60,23 @@ def withdraw_disclosure(actor: Actor, disclosure_id: int, reason: str) -> dict[s
         return disclosures.disclosure_dict(disclosure)
 
 
-def _mark(record: Disclosure | AuthorityInquiry, actor: Actor, why: str, name: str) -> None:
+def _withdraw(model: Any, kind: str, record_id: int, actor: Actor, why: str) -> Any:
+    """Mark the ``kind`` record (``model``, whose tasks point to it by a field named ``kind``)
+    withdrawn, close its open tasks and cancel its unsent notices; the caller audits it."""
+    record = model.get_or_none(model.id == record_id)
+    if record is None:
+        raise NotFound(f"no {kind} with id {record_id}")
     if record.withdrawn_at is not None:
-        raise Conflict(f"{name} was already withdrawn on {record.withdrawn_at:%Y-%m-%d}")
+        raise Conflict(
+            f"{kind} {record_id} was already withdrawn on {record.withdrawn_at:%Y-%m-%d}"
+        )
     record.withdrawn_at = clock.now()
     record.withdrawn_by = actor.username
     record.withdrawal_reason = why
     record.save()
+    _close_tasks(getattr(Task, kind) == record_id, actor)
+    _cancel_notices(kind, record_id)
+    return record
 
 
 def _close_tasks(which: Any, actor: Actor) -> None:
