@@ -15,7 +15,9 @@ from finconsole.core.settings import config, keys, runtime
 from finconsole.core.store import db
 from finconsole.core.store.models import Customer, database
 
-OUT = Path(__file__).parent / "out"
+# FINCONSOLE_BENCH_OUT: one folder (and so one key) shared by several checkouts, whose
+# benchmarks then use the same registers, PostgreSQL's included, instead of each its own
+OUT = Path(os.environ.get("FINCONSOLE_BENCH_OUT") or Path(__file__).parent / "out")
 
 
 def sqlite_register(customers: int, seed: int = 1, *, fresh: bool = False) -> str:
