@@ -77,7 +77,7 @@ async def test_customer_screen_shows_all_tabs(db, officer):
         await pilot.press("2")
         await pilot.pause()
         text = screen_text(app)
-        assert "W-101" in text and "24.90 EUR" in text
+        assert "W-101" in text and "24,90 €" in text
         assert "JJFI55501" in text and "Delivered to" in text
         await pilot.press("down")
         await pilot.pause()

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from finconsole.core.kernel.errors import FinconsoleError, ValidationError
+from finconsole.core.kernel.money import format_money
 from finconsole.core.orders import phone_orders
 from finconsole.core.orders.orders import FULFILMENT_STATUSES
 from finconsole.core.settings import runtime
@@ -27,10 +28,6 @@ from finconsole.tui.widgets.forms.unsaved import UnsavedWork
 PAYMENT_OPTIONS = [(title, key) for key, title in phone_orders.PAYMENTS.items()]
 FULFILMENT_OPTIONS = [(s.capitalize(), s) for s in FULFILMENT_STATUSES]
 LINE_PARTS = (("product", "Product"), ("quantity", "Quantity"), ("unit_price", "Unit price"))
-
-
-def euros(amount: int) -> str:
-    return f"{amount / 100:.2f} €".replace(".", ",")
 
 
 class NewOrderForm(UnsavedWork, SaveOnce, ModalScreen[dict | None]):
@@ -152,7 +149,7 @@ class NewOrderForm(UnsavedWork, SaveOnce, ModalScreen[dict | None]):
         total += phone_orders.cents(self.query_one("#shipping", Input).value) or 0
         percent = runtime.settings("orders")["vat_percent"]
         vat = phone_orders.vat_in(total, percent)
-        text = f"Total {euros(total)}, of which VAT {percent} %: {euros(vat)}"
+        text = f"Total {format_money(total)}, of which VAT {percent} %: {format_money(vat)}"
         self.query_one("#order-sum", Static).update(text)
 
     # --- saving -----------------------------------------------------------------------------
@@ -187,7 +184,8 @@ class NewOrderForm(UnsavedWork, SaveOnce, ModalScreen[dict | None]):
         self.app.call_from_thread(self.saved, result)
 
     def saved(self, result: dict[str, Any]) -> None:
-        self.app.say(f"Order {result['order_number']} recorded: {euros(result['total_cents'])}.")
+        total = format_money(result["total_cents"])
+        self.app.say(f"Order {result['order_number']} recorded: {total}.")
         self.dismiss(result)
 
     def failed(self, message: str) -> None:

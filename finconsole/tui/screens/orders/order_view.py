@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from finconsole.core.kernel.money import format_money
 from finconsole.core.kernel.text import printable
 from finconsole.core.orders import phone_orders
 from finconsole.tui.console_app import ConsoleApp
@@ -19,19 +20,15 @@ from finconsole.tui.widgets.keybar import KeyBar
 from finconsole.tui.widgets.service_call import call_service
 
 
-def euros(amount: int | None) -> str:
-    return "" if amount is None else f"{amount / 100:.2f} €".replace(".", ",")
-
-
 def totals_text(order: dict[str, Any]) -> str:
-    vat = order["tax_cents"]
+    vat, currency = order["tax_cents"], order.get("currency") or "EUR"
     rate = f" ({order['vat_percent']} %)" if order.get("vat_percent") else ""
     return "\n".join(
         [
-            f"Subtotal   {euros(order['subtotal_cents']):>12}",
-            f"Shipping   {euros(order['shipping_cents']):>12}",
-            f"Total      {euros(order['total_cents']):>12}",
-            f"VAT in it  {euros(vat):>12}{rate}",
+            f"Subtotal   {format_money(order['subtotal_cents'], currency):>12}",
+            f"Shipping   {format_money(order['shipping_cents'], currency):>12}",
+            f"Total      {format_money(order['total_cents'], currency):>12}",
+            f"VAT in it  {format_money(vat, currency):>12}{rate}",
         ]
     )
 
@@ -87,8 +84,8 @@ class OrderViewScreen(Screen):
             table.add_row(
                 literal(line["product"]),
                 literal(line["quantity"]),
-                literal(euros(line["unit_price_cents"])),
-                literal(euros(line["sum_cents"])),
+                literal(format_money(line["unit_price_cents"], order["currency"])),
+                literal(format_money(line["sum_cents"], order["currency"])),
             )
         self.query_one("#order-totals", Static).update(totals_text(order))
         parcels = order["parcels"]

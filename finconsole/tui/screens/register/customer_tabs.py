@@ -104,11 +104,6 @@ def fmt_time(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def fmt_money(cents: int, currency: str = "EUR") -> str:
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d} {currency}"
-
-
 def full_name(data: dict[str, Any]) -> str:
     return f"{data.get('first_name', '')} {data.get('last_name', '')}".strip()
 

@@ -19,6 +19,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Static
 
+from finconsole.core.kernel.money import format_money
 from finconsole.core.kernel.text import printable
 from finconsole.tui.console_app import ConsoleApp
 from finconsole.tui.safe import literal, words
@@ -27,7 +28,6 @@ from finconsole.tui.screens.register.customer_tabs import (
     SizedTable,
     contact_text,
     fmt_date,
-    fmt_money,
     fmt_time,
     full_name,
     row_of,
@@ -235,7 +235,7 @@ class CustomerView(Screen):
                 *row_of(
                     o["order_number"],
                     fmt_date(o["ordered_at"]),
-                    fmt_money(o["total_cents"], o["currency"]),
+                    format_money(o["total_cents"], o["currency"]),
                     o["invoice_status"],
                     o["collection_status"],
                     o["fulfilment_status"],
