@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import queue
 import tempfile
+import urllib.parse
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -70,7 +71,12 @@ def _build(path: str, chunks: int, documents, outcome) -> None:
     """
     batches = (marshal.loads(helpers.get(documents)) for _ in range(chunks))
     try:
-        connection = SQLITE_DRIVER.connect(path, isolation_level=None)
+        # open, never create: the writer made the file, and removes it when a signal ends
+        # the demo; a SIGTERM landing right after this helper's fork leaves the writer no
+        # builder to stop, and a helper that created the file again would leave it behind
+        # with no marker to sweep it (seen: test_helpers_die_with_their_parent[demo-15])
+        uri = "file:" + urllib.parse.quote(path) + "?mode=rw"
+        connection = SQLITE_DRIVER.connect(uri, uri=True, isolation_level=None)
         # a scratch file: no journal, no syncs (it is deleted if anything goes wrong)
         connection.execute("PRAGMA journal_mode = off")
         connection.execute("PRAGMA synchronous = off")
