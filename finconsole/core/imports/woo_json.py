@@ -154,11 +154,7 @@ def _import_customers(actor: Actor, objects: list[dict], result: ImportResult) -
 _ORDER_NAMES = (
     "id number date status total email customer_id first_name last_name phone currency "
     "shipping taxes paid_at line_items tracking"
-).split() + [
-    f"{side}_{part}"
-    for side in ("billing", "shipping")
-    for part in _PARTS
-]
+).split() + [f"{side}_{part}" for side in ("billing", "shipping") for part in _PARTS]
 _ORDER_COLUMNS: dict[str, int | None] = {name: i for i, name in enumerate(_ORDER_NAMES)}
 
 
