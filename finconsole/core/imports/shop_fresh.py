@@ -32,6 +32,7 @@ from finconsole.core.imports.import_result import ImportResult, Progress
 from finconsole.core.imports.shop_csv import CsvSource, ImportFormatError
 from finconsole.core.imports.shop_formats import CustomerRecord
 from finconsole.core.imports.shop_import import (
+    BUSY_SECONDS,
     ChunkWriter,
     Destination,
     created_event,
@@ -46,7 +47,7 @@ from finconsole.core.imports.shop_pipeline import (
     searchable,
 )
 from finconsole.core.kernel.actor import Actor
-from finconsole.core.store import index_apart
+from finconsole.core.store import busy, index_apart
 from finconsole.core.store.db import bulk_load, is_sqlite, write_transaction
 from finconsole.core.store.models import Customer, database
 
@@ -71,7 +72,7 @@ def load(
     parsed.documents = False  # the index builder makes them
     with bulk_load(), index_apart.built_apart(True, None, "import", document_of) as index:
         assert index is not None
-        with result.committing(), write_transaction(register_only=True):
+        with result.committing(), _load_transaction():
             if Customer.select().exists():
                 return None
             destination = FreshLoad(index)
@@ -136,6 +137,22 @@ class _SavepointChunks(ChunkWriter):
 
     def write(self, chunk: Sequence[CustomerRecord]) -> None:
         write_customer_chunk(self.actor, chunk, self.result, to=self.destination)
+
+
+@contextmanager
+def _load_transaction() -> Iterator[None]:
+    """The load's write transaction, its lock waited for while another writer holds it (a
+    retention run, another console's import chunk): tried again for up to BUSY_SECONDS, as
+    a chunk is. Only the start is tried again: no row has been read yet."""
+    transaction = write_transaction(register_only=True)
+    busy.retry(transaction.__enter__, seconds=BUSY_SECONDS)
+    try:
+        yield
+    except BaseException as exc:
+        if not transaction.__exit__(type(exc), exc, exc.__traceback__):
+            raise
+    else:
+        transaction.__exit__(None, None, None)
 
 
 @contextmanager

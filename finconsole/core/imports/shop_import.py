@@ -108,11 +108,16 @@ def _import_customers(
 
 
 def _finish(actor: Actor, label: str, result: ImportResult) -> None:
-    """Drop the search entries the updates left (``bulk`` chunks), then audit the run."""
+    """Drop the search entries the updates left (``bulk`` chunks), then audit the run (each
+    waiting for a busy database, as the chunks do)."""
     if result.updated:
-        with write_transaction():
-            search.purge_stale_entries()
-    audit_run(actor, label, result)
+        busy.retry(_purge_stale_entries, seconds=BUSY_SECONDS)
+    busy.retry(lambda: audit_run(actor, label, result), seconds=BUSY_SECONDS)
+
+
+def _purge_stale_entries() -> None:
+    with write_transaction():
+        search.purge_stale_entries()
 
 
 class ChunkWriter:
