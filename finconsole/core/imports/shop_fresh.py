@@ -52,8 +52,12 @@ from finconsole.core.store.db import bulk_load, is_sqlite, write_transaction
 from finconsole.core.store.models import Customer, database
 
 # Indexes no query of the import reads: dropped for the load and made again at its end
-DEFERRED_INDEXES = ("customer_phone", "customer_updated_at", "customer_email_lower")
-DEFERRED_INDEXES += ("address_postcode",)
+DEFERRED_INDEXES = (
+    "customer_phone",
+    "customer_updated_at",
+    "customer_email_lower",
+    "address_postcode",
+)
 CHUNK = 10_000  # records a savepoint: nobody else writes during a load, so no lock to give up
 
 
