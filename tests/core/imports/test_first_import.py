@@ -141,3 +141,20 @@ def test_a_register_with_customers_is_imported_chunk_by_chunk(
     monkeypatch.setattr(shop_fresh, "load", lambda *a, **kw: pytest.fail("loaded"))
     result = registry.import_file(officer, "shopify-customers", big_csv)
     assert result.created == ROWS
+
+
+def test_a_failing_index_builder_leaves_the_register_as_it_was(
+    sqlite_db, officer, big_csv, tmp_path, monkeypatch
+):
+    import peewee as pw
+
+    from finconsole.core.kernel.errors import DatabaseError
+
+    def full_disk(connection, batches, **options):
+        raise pw.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(search_index, "build_index_apart", full_disk)  # the helper forks it
+    with pytest.raises(DatabaseError, match="disk is full"):
+        registry.import_file(officer, "shopify-customers", big_csv)
+    assert Customer.select().count() == 0
+    assert list(tmp_path.glob(".finconsole-import-index-*")) == []
