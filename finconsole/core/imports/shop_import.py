@@ -1,9 +1,8 @@
-"""Import the webshop's own exports: Shopify and WooCommerce customers and orders.
-
-``finconsole import shopify-customers FILE`` and friends reach the ``import_*`` functions
-here (and in ``shop_orders``) through ``registry``. Each streams the file (``shop_csv``),
-maps every row to a validated record (``shop_formats``) or rejects it with its line number
-and a reason, and writes records a chunk at a time (``shop_writer``, ``shop_orders``).
+"""Writing imported customers a chunk at a time: Shopify and WooCommerce customer files
+(``shop_customers``), WooCommerce JSON (``woo_json``), and the buyers of orders
+(``shop_orders``). Each file is streamed (``shop_csv``), every row mapped to a validated
+record (``shop_formats``) or rejected with its line number and a reason, and the records
+written a chunk at a time (here, with ``shop_writer``).
 
 Re-importing is safe: records are matched by the shop's own ids, then by email, and updated,
 never duplicated; a row that changes nothing counts as unchanged. A person erased in
@@ -14,26 +13,21 @@ a marketing objection; an import never withdraws one.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 
 from finconsole.core.access import audit
-from finconsole.core.imports import shop_formats as fmt
 from finconsole.core.imports import shop_writer as w
 from finconsole.core.imports.import_result import (
     ImportResult,
     Progress,
-    stopping_after_writes,
 )
-from finconsole.core.imports.shop_csv import CsvSource, ImportFormatError
-from finconsole.core.imports.shop_customer_rows import CustomerReader
+from finconsole.core.imports.shop_csv import ImportFormatError
 from finconsole.core.imports.shop_formats import CustomerRecord
-from finconsole.core.imports.shop_pipeline import ParsedRows, document, relaxed_gc
-from finconsole.core.kernel import permissions
+from finconsole.core.imports.shop_pipeline import ParsedRows, document
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.store import busy
 from finconsole.core.store import search_index as search
-from finconsole.core.store.db import large_cache, write_transaction
+from finconsole.core.store.db import write_transaction
 
 CHUNK = 10000
 # A chunk holds SQLite's write lock while it is written: other writers (the retention run,
@@ -46,78 +40,6 @@ MIN_CHUNK = 500
 # long write) waits and is tried again for this long before the import gives up (store.busy)
 BUSY_SECONDS = 120.0
 PROGRESS_EVERY = 1000
-
-
-def import_shopify_customers(
-    actor: Actor, path: Path, *, progress: Progress | None = None
-) -> ImportResult:
-    return _import_customers(
-        actor,
-        path,
-        progress,
-        "Shopify customer",
-        fmt.SHOPIFY_CUSTOMER_REQUIRED,
-        fmt.SHOPIFY_CUSTOMER_COLUMNS,
-        ("shopify:", "Customer ID"),
-    )
-
-
-def import_woocommerce_customers(
-    actor: Actor, path: Path, *, progress: Progress | None = None
-) -> ImportResult:
-    return _import_customers(
-        actor,
-        path,
-        progress,
-        "WooCommerce customer",
-        fmt.WOO_CUSTOMER_REQUIRED,
-        fmt.WOO_CUSTOMER_COLUMNS,
-        ("woocommerce:", "customer_id"),
-    )
-
-
-def _import_customers(
-    actor: Actor,
-    path: Path,
-    progress: Progress | None,
-    label: str,
-    required: Mapping[str, tuple[str, ...]],
-    columns: Mapping[str, tuple[str, ...]],
-    ref: tuple[str, str],  # shop_ref prefix, name of the id column
-) -> ImportResult:
-    permissions.require(actor, "import_shop_data")
-    # a first import's load (shop_fresh) builds on this module's chunk writing
-    from finconsole.core.imports import shop_fresh
-
-    result = ImportResult()
-    with CsvSource(Path(path)) as source, relaxed_gc(), large_cache():
-        source.require(label, required)
-        reader = CustomerReader(fmt.column_map(source, columns), *ref)
-        parsed = ParsedRows(source, reader)
-        with stopping_after_writes(result, lambda: _finish(actor, label, result)):
-            rows = None
-            if shop_fresh.applies(source):
-                rows = shop_fresh.load(actor, parsed, result, progress, source.bytes_total)
-            if rows is None:  # not a first import, or another console's came first
-                chunks = ChunkWriter(actor, result)
-                rows = write_parsed(parsed, result, progress, source.bytes_total, chunks)
-        if progress:
-            progress(rows, source.bytes_total, source.bytes_total)
-    _finish(actor, label, result)
-    return result
-
-
-def _finish(actor: Actor, label: str, result: ImportResult) -> None:
-    """Drop the search entries the updates left (``bulk`` chunks), then audit the run (each
-    waiting for a busy database, as the chunks do)."""
-    if result.updated:
-        busy.retry(_purge_stale_entries, seconds=BUSY_SECONDS)
-    busy.retry(lambda: audit_run(actor, label, result), seconds=BUSY_SECONDS)
-
-
-def _purge_stale_entries() -> None:
-    with write_transaction():
-        search.purge_stale_entries()
 
 
 class ChunkWriter:
