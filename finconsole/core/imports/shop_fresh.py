@@ -18,8 +18,10 @@ import has nobody to merge with but the rows of its own file, so it is loaded in
 - with one audit event for every run of consecutive ids it created (one for the whole file,
   as a rule), not one a chunk.
 
-Other consoles keep reading the register as it was until the load commits; their writes wait
-for it (a retention run waits and retries: ``store.busy``).
+Consoles that had the register open when the load began keep reading it as it was (the load
+then keeps the WAL); their writes wait for it (a retention run waits and retries:
+``store.busy``). With none open, the load takes a rollback journal, and a console started
+meanwhile waits for the load, as during ``finconsole demo``.
 """
 
 from __future__ import annotations
@@ -73,12 +75,12 @@ def load(
     """Import ``parsed`` as one load; returns how many rows were read, or None (nothing done)
     when another console's import put customers in first: then import chunk by chunk."""
     stopped: ImportFormatError | None = None
-    parsed.documents = False  # the index builder makes them
     with bulk_load(), index_apart.built_apart(True, None, "import", document_of) as index:
         assert index is not None
         with result.committing(), _load_transaction():
             if Customer.select().exists():
                 return None
+            parsed.documents = False  # the index builder makes them
             destination = FreshLoad(index)
             chunks = _SavepointChunks(actor, result, destination)
             with _deferred_indexes():

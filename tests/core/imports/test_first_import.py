@@ -158,3 +158,18 @@ def test_a_failing_index_builder_leaves_the_register_as_it_was(
         registry.import_file(officer, "shopify-customers", big_csv)
     assert Customer.select().count() == 0
     assert list(tmp_path.glob(".finconsole-import-index-*")) == []
+
+
+def test_customers_put_in_before_the_load_began_make_it_a_chunked_import(
+    sqlite_db, officer, big_csv, tmp_path, monkeypatch
+):
+    """Another console's import that committed between the check and the load's lock: the
+    load finds customers once it holds the lock, writes nothing, and the file goes in chunk
+    by chunk (with its search entries)."""
+    customers.create(officer, {"first_name": "Olli", "last_name": "Ensimmäinen"})
+    monkeypatch.setattr(shop_fresh, "applies", lambda source: True)
+    result = registry.import_file(officer, "shopify-customers", big_csv)
+    assert result.created == ROWS
+    someone = Customer.get(Customer.shop_ref == "shopify:10000123")
+    assert [row["id"] for row in find.search(officer, someone.email)] == [someone.id]
+    assert list(tmp_path.glob(".finconsole-import-index-*")) == []
