@@ -358,9 +358,7 @@ def finish_bulk_load() -> None:
         database.execute_sql(f"ANALYZE {TERM_TABLE}, {DOC_TABLE}")
 
 
-def build_index_apart(
-    connection: Any, batches: Iterable[list[tuple[int, str]]], *, as_they_come: bool = False
-) -> None:
+def build_index_apart(connection: Any, batches: Iterable[list[tuple[int, str]]]) -> None:
     """Build a search index of ``batches`` of (customer id, document) in the SQLite database
     of ``connection`` (a plain driver connection, not the register's), for ``adopt_index``.
     A later document of an id replaces the earlier one (an import's update of a customer it
@@ -368,20 +366,17 @@ def build_index_apart(
 
     The documents go straight into the table's document store and the index is then made
     from it in one pass ('rebuild') and merged into one segment: cheaper than inserting
-    through the table, which stores each document and indexes it row by row. ``as_they_come``:
-    each batch is indexed as it arrives instead, for about the same work in all, so that
-    when the last batch is in only the merge is left (a first import's writer has nothing
-    else to wait for then; the demo's rebuilds indexes meanwhile).
+    through the table, which stores each document and indexes it row by row.
     """
     connection.execute(f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5({FTS_OPTIONS})")
     connection.execute("BEGIN")
     # no merging while building: 'optimize' merges everything once at the end
     connection.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('automerge', 0)")
-    target = f"{FTS_TABLE}(rowid, doc)" if as_they_come else f"{FTS_TABLE}_content(id, c0)"
     for batch in batches:
-        connection.executemany(f"INSERT OR REPLACE INTO {target} VALUES (?, ?)", batch)
-    if not as_they_come:
-        connection.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
+        connection.executemany(
+            f"INSERT OR REPLACE INTO {FTS_TABLE}_content(id, c0) VALUES (?, ?)", batch
+        )
+    connection.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
     connection.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')")
     connection.execute("COMMIT")
 
