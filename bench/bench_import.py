@@ -2,8 +2,11 @@
 
     python -m bench import [--rows 1000000] [--keep DIR] [--floor] [--reimport] [--pg URL]
 
-Prints both times, the ratio (target: at most 3x) and the peak memory of this process
-(target: under 300 MB whatever the file size: the import streams). With ``--pg URL`` the
+Prints both times, the ratio (target: at most 6x, issue #14) and the peak memory of this
+process (target: under 300 MB whatever the file size: the import streams). The import goes
+into an empty register, so on SQLite it is a shop's first import (``shop_fresh``: one load);
+``--reimport`` then imports the file again with 15 % of the customers changed, chunk by chunk
+as every later import is. With ``--pg URL`` the
 import goes into a fresh database ``fcbench_import_N`` of that server and the baseline is
 PostgreSQL's own ``COPY ... FROM STDIN (FORMAT csv)`` of the same file into a bare table.
 """
@@ -216,11 +219,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sqlite3 .import into a bare table: {base_wall:.2f} s wall, {base_cpu:.2f} s CPU")
         print(
             f"finconsole import shopify-customers: {ours:.2f} s wall, {ours_cpu:.2f} s CPU "
-            "(with its parsing helper) "
+            "(with its helper processes) "
             f"({args.rows / ours:,.0f} rows/s)"
         )
         print(f"  {summary}")
-        print(f"ratio: {ours / base_wall:.2f}x wall, {ours_cpu / base_cpu:.2f}x CPU (target <= 3x)")
+        print(f"ratio: {ours / base_wall:.2f}x wall, {ours_cpu / base_cpu:.2f}x CPU (target <= 6x)")
         print(f"peak RSS of this process: {peak_mb:.0f} MB (target < 300 MB)")
         if args.reimport:
             changed_path = work / "customers-changed.csv"

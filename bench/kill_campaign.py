@@ -1,8 +1,10 @@
 """The kill campaign of issue 16: start ``import``, ``demo``, ``backup``, ``restore`` or
-``erase`` on a SQLite register, kill it at a random moment (mostly SIGKILL, some SIGTERM and
-SIGHUP), and count what it left: temporary copies the next command did not remove
-(leftovers), helper processes alive after their parent died (orphans), and registers the next
-command could not open (broken).
+``erase`` on a SQLite register, or ``first-import`` (a shop's first import, loaded in one
+transaction, into an empty register of its own), kill it at a random moment (mostly SIGKILL,
+some SIGTERM and SIGHUP), and count what it left: temporary copies the next command did not
+remove (leftovers), helper processes alive after their parent died (orphans), registers the
+next command could not open (broken), and first imports found half done (half: customers
+neither none nor all of the file, or a search index that does not hold exactly them).
 
     python -m bench.kill_campaign [--runs N] [--seed S] [--customers N]
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import random
 import signal
+import sqlite3
 import sys
 import tempfile
 import time
@@ -23,7 +26,8 @@ from pathlib import Path
 from bench.bench_import import write_csv
 from tests.cli.kill_helpers import alive, children, kill_all, leftovers, make_config, run, start
 
-COMMANDS = ("import", "demo", "backup", "restore", "erase")
+COMMANDS = ("import", "first-import", "demo", "backup", "restore", "erase")
+FIRST_IMPORT_ROWS = 60_000
 SIGNALS = (signal.SIGKILL,) * 3 + (signal.SIGTERM, signal.SIGHUP)
 
 
@@ -35,7 +39,7 @@ def prepare(folder: Path, customers: int) -> dict[str, Path]:
     base = folder / "base.db"
     run(config, "backup", str(base))
     csv_path = folder / "customers.csv"
-    write_csv(csv_path, 60_000)
+    write_csv(csv_path, FIRST_IMPORT_ROWS)
     return {"config": config, "base": base, "csv": csv_path}
 
 
@@ -47,6 +51,10 @@ def args_for(command: str, files: dict[str, Path], rng: random.Random, run_no: i
         (folder / f"demo{run_no}").mkdir()
         return ["--config", str(make_config(folder / f"demo{run_no}")), "demo",
                 "--customers", "40000"]  # fmt: skip
+    if command == "first-import":  # into an empty register of its own
+        (folder / f"first{run_no}").mkdir()
+        return ["--config", str(make_config(folder / f"first{run_no}")), "import",
+                "shopify-customers", str(files["csv"])]  # fmt: skip
     if command == "backup":
         return ["backup", str(folder / f"b{run_no}.db")]
     if command == "restore":
@@ -61,7 +69,7 @@ def one_run(files: dict[str, Path], rng: random.Random, run_no: int) -> dict[str
     config = files["config"]
     if args[0] == "--config":
         config, args = Path(args[1]), args[2:]
-    delay = rng.uniform(0.3, 4.0 if command in ("import", "demo") else 1.2)
+    delay = rng.uniform(0.3, 4.0 if command in ("import", "first-import", "demo") else 1.2)
     process = start(config, *args)
     helpers: set = set()
     deadline = time.monotonic() + delay
@@ -86,6 +94,7 @@ def one_run(files: dict[str, Path], rng: random.Random, run_no: int) -> dict[str
             after = run(config, "user", "list")
         broken = int(after.returncode != 0)
     left = leftovers(config.parent)
+    half = int(command == "first-import" and not after.returncode and _half_done(config.parent))
     return {
         "command": command,
         "signal": signal.Signals(signum).name,
@@ -94,8 +103,20 @@ def one_run(files: dict[str, Path], rng: random.Random, run_no: int) -> dict[str
         "orphans": orphans,
         "leftovers": left,
         "broken": broken,
+        "half": half,
         "stderr": after.stderr.strip()[:200],
     }
+
+
+def _half_done(folder: Path) -> bool:
+    """A first import's register holding part of the file, or an index not matching it."""
+    connection = sqlite3.connect(folder / "fc.db")
+    try:
+        customers = connection.execute("SELECT count(*) FROM customer").fetchone()[0]
+        entries = connection.execute("SELECT count(*) FROM customer_fts_content").fetchone()[0]
+    finally:
+        connection.close()
+    return customers not in (0, FIRST_IMPORT_ROWS) or entries != customers
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,12 +138,14 @@ def main(argv: list[str] | None = None) -> int:
             totals["orphans"] += int(result["orphans"])  # type: ignore[call-overload]
             totals["leftovers"] += len(result["leftovers"])  # type: ignore[arg-type]
             totals["broken"] += int(result["broken"])  # type: ignore[call-overload]
-            if result["orphans"] or result["leftovers"] or result["broken"]:
+            totals["half"] += int(result["half"])  # type: ignore[call-overload]
+            if result["orphans"] or result["leftovers"] or result["broken"] or result["half"]:
                 print(f"run {run_no}: {result}", flush=True)
     for key in ("runs", "killed mid-way", *(f"{c} killed" for c in COMMANDS), "with helpers",
-                "orphans", "leftovers", "broken"):  # fmt: skip
+                "orphans", "leftovers", "broken", "half"):  # fmt: skip
         print(f"{key}: {totals[key]}")
-    return 1 if totals["orphans"] or totals["leftovers"] or totals["broken"] else 0
+    failed = ("orphans", "leftovers", "broken", "half")
+    return 1 if any(totals[key] for key in failed) else 0
 
 
 if __name__ == "__main__":

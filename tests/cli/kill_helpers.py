@@ -105,7 +105,7 @@ def kill_all(processes: set[tuple[int, str]]) -> None:
 
 
 def leftovers(folder: Path) -> list[str]:
-    """Temporary copies in ``folder``: staged restores, backup parts, demo index files,
-    half-written exports."""
-    patterns = ("*.restore*", "*.part*", ".finconsole-demo-index-*", ".*.tmp")
+    """Temporary copies in ``folder``: staged restores, backup parts, the search index files of
+    a demo or an import, half-written exports."""
+    patterns = ("*.restore*", "*.part*", ".finconsole-*-index-*", ".*.tmp")
     return sorted(p.name for pattern in patterns for p in folder.glob(pattern))

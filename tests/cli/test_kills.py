@@ -188,3 +188,62 @@ def test_helpers_die_with_their_parent(tmp_path, command, signum):
         assert leftovers(tmp_path) == []
         return
     pytest.fail(f"no {command} ran long enough to have helpers in {TRIES} tries")
+
+
+def _register_counts(folder) -> tuple[int, int]:
+    """(customers, search index entries) of the register, read as the next start would."""
+    connection = sqlite3.connect(folder / "fc.db")
+    try:
+        customers = connection.execute("SELECT count(*) FROM customer").fetchone()[0]
+        entries = connection.execute("SELECT count(*) FROM customer_fts_content").fetchone()[0]
+        return customers, entries
+    finally:
+        connection.close()
+
+
+def _found(folder, email: str) -> list[int]:
+    connection = sqlite3.connect(folder / "fc.db")
+    try:
+        word = email.split("@")[0]
+        query = "SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?"
+        return [row[0] for row in connection.execute(query, (f'"{word}"*',))]
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("delay", [0.0, 1.5])
+def test_a_killed_first_import_leaves_the_register_empty_and_importable(tmp_path, delay):
+    """A first import is one load (``shop_fresh``): killed at any moment (here as soon as its
+    helpers and index file exist, or a while into the load) the register opens with no
+    customer and no search entry in it, and the same import then goes in whole."""
+    config = make_config(tmp_path)
+    csv_path = tmp_path / "customers.csv"
+    rows = 60_000
+    write_csv(csv_path, rows)
+    for _ in range(TRIES):
+        (tmp_path / "fc.db").unlink(missing_ok=True)
+        assert run(config, "user", "list").returncode == 0  # an empty register
+        process = start(config, "import", "shopify-customers", str(csv_path))
+        watch = Helpers(process)
+        try:
+            # the row reader and the index builder, and the index's scratch file
+            seen = wait_for(lambda: watch.seen(2) and leftovers(tmp_path), 30, 0.01)  # noqa: B023
+            if seen and delay:
+                wait_for(lambda: process.poll() is not None, delay)  # noqa: B023
+            if not seen or process.poll() is not None:
+                continue
+            process.kill()
+        finally:
+            process.wait(timeout=60)
+        gone = wait_for(watch.gone, 15, 0.05)
+        kill_all(watch.helpers)
+        assert gone, "helpers outlived their parent"
+        assert run(config, "user", "list").returncode == 0
+        assert leftovers(tmp_path) == []
+        assert _register_counts(tmp_path) == (0, 0)  # nothing of the half load is visible
+        done = run(config, "import", "shopify-customers", str(csv_path))
+        assert done.returncode == 0, done.stderr
+        assert _register_counts(tmp_path) == (rows, rows)
+        assert len(_found(tmp_path, "asiakas12345@esimerkki.fi")) == 1
+        return
+    pytest.fail(f"no kill caught a first import while it loaded in {TRIES} tries")

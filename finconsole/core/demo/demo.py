@@ -5,7 +5,7 @@ to the database through the raw cursor in chunks, one transaction for the whole 
 failure (a full disk, Ctrl-C) leaves the register as it was. For big registers helper
 processes make the next chunks while this one writes. The search index is filled in bulk
 (``search.write_documents``) from documents built alongside the rows; on a big SQLite load
-another helper builds it while this process rebuilds the other indexes (``demo_index``).
+another helper builds it while this process rebuilds the other indexes (``store.index_apart``).
 
 Never creates user accounts.
 """
@@ -17,19 +17,18 @@ import marshal
 import multiprocessing
 import queue
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import peewee as pw
 
 from finconsole.core.access import audit
-from finconsole.core.demo import demo_index
 from finconsole.core.demo.demo_records import COLUMNS, CONSTANTS, TABLES, RecordFactory
 from finconsole.core.kernel import clock, helpers, permissions
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import Conflict, DatabaseError, ValidationError
+from finconsole.core.store import index_apart
 from finconsole.core.store import search_index as search
-from finconsole.core.store.db import is_sqlite, large_cache, write_transaction
+from finconsole.core.store.db import bulk_load, is_sqlite, write_transaction
 from finconsole.core.store.models import Customer, database
 
 CHUNK = 5_000
@@ -75,11 +74,11 @@ def generate(
         raise ValidationError({"customers": f"must be between 1 and {MAX_CUSTOMERS:,}"})
     result = DemoResult(customers=customers, rows={t: 0 for t in TABLES})
     chunks = _chunk_starts(customers)
-    index_apart = is_sqlite() and customers > IN_PROCESS_LIMIT
+    apart = is_sqlite() and customers > IN_PROCESS_LIMIT
     with (
-        _load_settings(),
-        demo_index.built_apart(index_apart, len(chunks)) as index,
-        write_transaction(register_only=index_apart),
+        bulk_load(LOAD_CACHE_KIB),
+        index_apart.built_apart(apart, len(chunks), "demo") as index,
+        write_transaction(register_only=apart),
     ):
         if Customer.select().exists():
             raise Conflict("the register already has customers: demo data goes into an empty one")
@@ -147,7 +146,7 @@ def _chunks(recipe: tuple, chunks: list[tuple[int, int]]) -> Iterator[Chunk]:
 
 
 def _chunks_ahead(
-    recipe: tuple, chunks: list[tuple[int, int]], index: demo_index.IndexBuilder | None
+    recipe: tuple, chunks: list[tuple[int, int]], index: index_apart.IndexBuilder | None
 ) -> Iterator[Chunk]:
     """The chunks in order, made by helper processes while this one writes earlier ones.
 
@@ -299,42 +298,6 @@ class _PostgresWriter:
             database.execute_sql(sql)
         for table, name, definition in self.foreign_keys:
             database.execute_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-
-
-@contextmanager
-def _load_settings() -> Iterator[None]:
-    """A bigger SQLite page cache and a rollback journal for the load, restored afterwards.
-
-    Foreign-key checks are off for the load (a B-tree probe of the parent for each of ~10
-    million rows): every id the factory writes refers to a row it made earlier in the same
-    chunk. The pragma only takes effect outside a transaction, hence here.
-    """
-    if not is_sqlite():
-        yield
-        return
-    journal = _set_journal_mode("truncate")
-    database.execute_sql("PRAGMA foreign_keys = 0")
-    try:
-        with large_cache(LOAD_CACHE_KIB):
-            yield
-    finally:
-        database.execute_sql("PRAGMA foreign_keys = 1")
-        database.execute_sql("PRAGMA shrink_memory")
-        if journal == "truncate":
-            _set_journal_mode("wal")
-
-
-def _set_journal_mode(mode: str) -> str | None:
-    """Switch the journal mode if no other connection is open; returns the mode in force.
-
-    A big load in WAL mode writes every page twice (the WAL, then the checkpoint); a rollback
-    journal holds only the few pages that existed before, since the register was empty. With
-    another console open the switch is refused and the load simply stays in WAL mode.
-    """
-    try:
-        return database.execute_sql(f"PRAGMA journal_mode = {mode}").fetchone()[0]
-    except pw.OperationalError:
-        return None
 
 
 def _analyze() -> None:

@@ -28,13 +28,13 @@ KINDS: dict[str, ImportKind] = {
     kind.name: kind
     for kind in (
         ImportKind(
-            "shopify-customers", "Shopify customers", "shop_import:import_shopify_customers"
+            "shopify-customers", "Shopify customers", "shop_customers:import_shopify_customers"
         ),
         ImportKind("shopify-orders", "Shopify orders", "shop_orders:import_shopify_orders"),
         ImportKind(
             "woocommerce-customers",
             "WooCommerce customers",
-            "shop_import:import_woocommerce_customers",
+            "shop_customers:import_woocommerce_customers",
         ),
         ImportKind(
             "woocommerce-orders", "WooCommerce orders", "shop_orders:import_woocommerce_orders"

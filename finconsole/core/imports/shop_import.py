@@ -1,9 +1,8 @@
-"""Import the webshop's own exports: Shopify and WooCommerce customers and orders.
-
-``finconsole import shopify-customers FILE`` and friends reach the ``import_*`` functions
-here (and in ``shop_orders``) through ``registry``. Each streams the file (``shop_csv``),
-maps every row to a validated record (``shop_formats``) or rejects it with its line number
-and a reason, and writes records a chunk at a time (``shop_writer``, ``shop_orders``).
+"""Writing imported customers a chunk at a time: Shopify and WooCommerce customer files
+(``shop_customers``), WooCommerce JSON (``woo_json``), and the buyers of orders
+(``shop_orders``). Each file is streamed (``shop_csv``), every row mapped to a validated
+record (``shop_formats``) or rejected with its line number and a reason, and the records
+written a chunk at a time (here, with ``shop_writer``).
 
 Re-importing is safe: records are matched by the shop's own ids, then by email, and updated,
 never duplicated; a row that changes nothing counts as unchanged. A person erased in
@@ -14,26 +13,21 @@ a marketing objection; an import never withdraws one.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
-from operator import itemgetter
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 
 from finconsole.core.access import audit
-from finconsole.core.imports import shop_formats as fmt
 from finconsole.core.imports import shop_writer as w
 from finconsole.core.imports.import_result import (
     ImportResult,
     Progress,
-    stopping_after_writes,
 )
-from finconsole.core.imports.shop_csv import CsvSource, ImportFormatError
-from finconsole.core.imports.shop_customer_rows import CustomerReader
+from finconsole.core.imports.shop_csv import ImportFormatError
 from finconsole.core.imports.shop_formats import CustomerRecord
-from finconsole.core.imports.shop_pipeline import ParsedRows, document, relaxed_gc
-from finconsole.core.kernel import permissions
+from finconsole.core.imports.shop_pipeline import ParsedRows, document
 from finconsole.core.kernel.actor import Actor
+from finconsole.core.store import busy
 from finconsole.core.store import search_index as search
-from finconsole.core.store.db import large_cache, write_transaction
+from finconsole.core.store.db import write_transaction
 
 CHUNK = 10000
 # A chunk holds SQLite's write lock while it is written: other writers (the retention run,
@@ -42,80 +36,53 @@ CHUNK = 10000
 # loaded machine too; a fast machine keeps CHUNK.
 CHUNK_SECONDS = 1.0
 MIN_CHUNK = 500
+# A chunk that finds the write lock held past its busy timeout (a retention run, a console's
+# long write) waits and is tried again for this long before the import gives up (store.busy)
+BUSY_SECONDS = 120.0
 PROGRESS_EVERY = 1000
 
 
-def import_shopify_customers(
-    actor: Actor, path: Path, *, progress: Progress | None = None
-) -> ImportResult:
-    return _import_customers(
-        actor,
-        path,
-        progress,
-        "Shopify customer",
-        fmt.SHOPIFY_CUSTOMER_REQUIRED,
-        fmt.SHOPIFY_CUSTOMER_COLUMNS,
-        ("shopify:", "Customer ID"),
-    )
+class ChunkWriter:
+    """Writes each chunk in a transaction of its own (``write_customer_chunk``), tried again
+    while the database is busy. A chunk holds SQLite's write lock while it is written; one that
+    took longer than CHUNK_SECONDS makes the next ones smaller (``limit``)."""
+
+    def __init__(self, actor: Actor, result: ImportResult, destination: Destination | None = None):
+        self.actor, self.result = actor, result
+        self.destination = destination or Destination()
+        self.limit = CHUNK
+
+    def write(self, chunk: Sequence[CustomerRecord]) -> None:
+        started = time.monotonic()
+        busy.retry(
+            lambda: write_customer_chunk(
+                self.actor, chunk, self.result, bulk=True, to=self.destination
+            ),
+            seconds=BUSY_SECONDS,
+        )
+        self.limit = _next_limit(len(chunk), time.monotonic() - started, self.limit)
 
 
-def import_woocommerce_customers(
-    actor: Actor, path: Path, *, progress: Progress | None = None
-) -> ImportResult:
-    return _import_customers(
-        actor,
-        path,
-        progress,
-        "WooCommerce customer",
-        fmt.WOO_CUSTOMER_REQUIRED,
-        fmt.WOO_CUSTOMER_COLUMNS,
-        ("woocommerce:", "customer_id"),
-    )
+def _next_limit(size: int, took: float, limit: int) -> int:
+    """The next chunk's size: smaller if this one outlasted CHUNK_SECONDS (a bounded time
+    holding the write lock), back up to CHUNK when fast."""
+    if size < limit // 2:  # cut short by a repeated person: says little about speed
+        return limit
+    fits = int(size * CHUNK_SECONDS / took) if took > 0 else CHUNK
+    return max(MIN_CHUNK, min(CHUNK, fits))
 
 
-def _import_customers(
-    actor: Actor,
-    path: Path,
-    progress: Progress | None,
-    label: str,
-    required: Mapping[str, tuple[str, ...]],
-    columns: Mapping[str, tuple[str, ...]],
-    ref: tuple[str, str],  # shop_ref prefix, name of the id column
-) -> ImportResult:
-    permissions.require(actor, "import_shop_data")
-    result = ImportResult()
-    with CsvSource(Path(path)) as source, relaxed_gc(), large_cache():
-        source.require(label, required)
-        reader = CustomerReader(fmt.column_map(source, columns), *ref)
-        parsed = ParsedRows(source, reader)
-        with stopping_after_writes(result, lambda: _finish(actor, label, result)):
-            rows = _write_parsed(actor, parsed, result, progress, source.bytes_total)
-        if progress:
-            progress(rows, source.bytes_total, source.bytes_total)
-    _finish(actor, label, result)
-    return result
-
-
-def _finish(actor: Actor, label: str, result: ImportResult) -> None:
-    """Drop the search entries the updates left (``bulk`` chunks), then audit the run."""
-    if result.updated:
-        with write_transaction():
-            search.purge_stale_entries()
-    audit_run(actor, label, result)
-
-
-def _write_parsed(
-    actor: Actor,
+def write_parsed(
     parsed: ParsedRows,
     result: ImportResult,
     progress: Progress | None,
     total: int,
+    chunks: ChunkWriter,
 ) -> int:
     """Write the parsed records a chunk at a time; returns how many rows were read."""
     chunk: list[CustomerRecord] = []
     keys: set[str | None] = set()
     rows = 0
-    limit = CHUNK
     try:
         for line, record, why, raw in parsed:
             rows += 1
@@ -130,38 +97,24 @@ def _write_parsed(
             same_person = (record.shop_ref and record.shop_ref in keys) or (
                 record.email and record.email in keys
             )
-            if same_person or len(chunk) >= limit:
+            if same_person or len(chunk) >= chunks.limit:
                 # the same person twice in one chunk: write the first before reading the second
-                limit = _timed_chunk(actor, chunk, result, limit)
+                chunks.write(chunk)
                 chunk, keys = [], set()
             chunk.append(record)
             keys.add(record.shop_ref)
             keys.add(record.email)
     except ImportFormatError:
-        write_customer_chunk(actor, chunk, result, bulk=True)  # the message promises the rows
+        chunks.write(chunk)  # the message promises the rows
         raise
-    write_customer_chunk(actor, chunk, result, bulk=True)
+    chunks.write(chunk)
     return rows
-
-
-def _timed_chunk(
-    actor: Actor, chunk: Sequence[CustomerRecord], result: ImportResult, limit: int
-) -> int:
-    """Write ``chunk``; returns the next chunk's size, smaller if this one outlasted
-    CHUNK_SECONDS (a bounded time holding the write lock), back up to CHUNK when fast."""
-    started = time.monotonic()
-    write_customer_chunk(actor, chunk, result, bulk=True)
-    took = time.monotonic() - started
-    if len(chunk) < limit // 2:  # cut short by a repeated person: says little about speed
-        return limit
-    fits = int(len(chunk) * CHUNK_SECONDS / took) if took > 0 else CHUNK
-    return max(MIN_CHUNK, min(CHUNK, fits))
 
 
 def audit_run(actor: Actor, label: str, result: ImportResult) -> None:
     """One event for the run itself (the records have their own events)."""
     action = "import_" + label.lower().replace(" ", "_")
-    audit.record(actor, action, "import", None, fields=_counted(result))
+    audit.record(actor, action, "import", None, fields=_counted(result) + result.source)
 
 
 def _counted(result: ImportResult) -> list[str]:
@@ -169,15 +122,60 @@ def _counted(result: ImportResult) -> list[str]:
     return [name for name in names if getattr(result, name)]
 
 
+class Destination:
+    """Where a chunk's search entries and audit events go: into the register with the chunk.
+    A first import's load (``shop_fresh.FreshLoad``) sends them elsewhere."""
+
+    def documents(self, records: Sequence[CustomerRecord], ids: Sequence[int]) -> None:
+        search.write_documents([(cid, r.document or document(r)) for r, cid in zip(records, ids)])
+
+    def reindex(self, customer_ids: list[int], *, bulk: bool) -> None:
+        if bulk and customer_ids:
+            with search.stale_entries_allowed():
+                search.reindex_many(customer_ids)
+        else:
+            search.reindex_many(customer_ids)
+
+    def created(self, actor: Actor, records: Sequence[CustomerRecord], ids: Sequence[int]) -> None:
+        """One ``import_customers`` event per run of consecutive new ids (one a chunk on
+        SQLite), not one per customer: a fifth of the import's database writes. The event's
+        range (customer_id..last_customer_id) names every customer it created, and
+        ``audit.about_customer`` finds it for each of them, so the trail and the customer's
+        own export still say which staff member created the record and when."""
+        filled = filled_fields(records)
+        w.audit_many(actor, [created_event(first, last, filled) for first, last in w.id_runs(ids)])
+
+
+def created_event(first: int, last: int, filled: Iterable[str]) -> tuple:
+    return ("import_customers", "customer", first, first, list(filled), last)
+
+
+_FILLED = {name: name for name in (*w.SHOP_FIELDS, "shop_ref", "address", "phone_review")}
+_FILLED["marketing_no"] = "objection_marketing_at"
+
+
+def filled_fields(records: Sequence[CustomerRecord]) -> set[str]:
+    """The fields the import filled in for any of ``records`` (an import event's fields)."""
+    # any() stops at the first record that has the field: nearly always the first
+    return {field for attr, field in _FILLED.items() if any(getattr(r, attr) for r in records)}
+
+
 def write_customer_chunk(
-    actor: Actor, records: Sequence[CustomerRecord], result: ImportResult, *, bulk: bool = False
+    actor: Actor,
+    records: Sequence[CustomerRecord],
+    result: ImportResult,
+    *,
+    bulk: bool = False,
+    to: Destination | None = None,
 ) -> None:
     """Create or update one chunk of customers in one transaction.
 
     ``bulk``: updated customers' old search entries are dropped without secure delete
-    (``search.stale_entries_allowed``); the caller purges them when the import ends."""
+    (``search.stale_entries_allowed``); the caller purges them when the import ends.
+    ``to``: where search entries and audit events go (default: with the rows)."""
     if not records:
         return
+    to = to or Destination()
     with result.committing(), write_transaction():
         w.lock_imports()  # another console importing the same file waits
         erased = w.erased_records(records)
@@ -185,53 +183,32 @@ def write_customer_chunk(
         result.skipped_erased += len(records) - len(live)
         stored = w.existing_customers(live)
         new = [r for r in live if id(r) not in stored]
-        create_customers(actor, new)
+        create_customers(actor, new, to=to)
         result.created += len(new)
         pairs = [(r, stored[id(r)]) for r in live if id(r) in stored]
-        changed = update_customers(actor, pairs, bulk=bulk)
+        changed = update_customers(actor, pairs, bulk=bulk, to=to)
         result.updated += changed
         result.unchanged += len(pairs) - changed
 
 
-_ADDRESS_PARTS = itemgetter(*w.ADDRESS_PARTS)
-
-
-def create_customers(actor: Actor, records: Sequence[CustomerRecord]) -> list[int]:
+def create_customers(
+    actor: Actor, records: Sequence[CustomerRecord], *, to: Destination | None = None
+) -> list[int]:
     """Insert customers with their default addresses, search entries and audit events."""
+    to = to or Destination()
     ids = w.allocate_ids("customer", len(records))
-    w.insert_many("customer", w.CUSTOMER_COLUMNS, w.new_customer_rows(records, ids))
-    parts = _ADDRESS_PARTS
-    addresses = [
-        (cid, "postal", *parts(r.address), True, 1) for r, cid in zip(records, ids) if r.address
-    ]
-    w.insert_many("address", (*w.ADDRESS_COLUMNS, "is_default", "version"), addresses)
-    search.write_documents([(cid, r.document or document(r)) for r, cid in zip(records, ids)])
-    _audit_created(actor, records, ids)
+    w.insert_new_customers(records, ids)
+    to.documents(records, ids)
+    to.created(actor, records, ids)
     return ids
 
 
-def _audit_created(actor: Actor, records: Sequence[CustomerRecord], ids: Sequence[int]) -> None:
-    """One ``import_customers`` event per run of consecutive new ids (one a chunk on SQLite),
-    not one per customer: a fifth of the import's database writes. The event's range
-    (customer_id..last_customer_id) names every customer it created, and
-    ``audit.about_customer`` finds it for each of them, so the trail and the customer's own
-    export still say which staff member created the record and when. Its fields are those the
-    import filled in for any customer of the run."""
-    flags = {name: name for name in (*w.SHOP_FIELDS, "shop_ref", "address", "phone_review")}
-    flags["marketing_no"] = "objection_marketing_at"
-    # any() stops at the first record that has the field: nearly always the first
-    filled = [field for attr, field in flags.items() if any(getattr(r, attr) for r in records)]
-    w.audit_many(
-        actor,
-        [
-            ("import_customers", "customer", first, first, filled, last)
-            for first, last in w.id_runs(ids)
-        ],
-    )
-
-
 def update_customers(
-    actor: Actor, pairs: Sequence[tuple[CustomerRecord, dict]], *, bulk: bool = False
+    actor: Actor,
+    pairs: Sequence[tuple[CustomerRecord, dict]],
+    *,
+    bulk: bool = False,
+    to: Destination | None = None,
 ) -> int:
     """Apply what changed to stored customers; returns how many changed."""
     addresses = w.default_addresses([stored["id"] for _, stored in pairs])
@@ -259,11 +236,7 @@ def update_customers(
         if set(changes) & set(w.SHOP_FIELDS) or "postcode" in address:
             reindex.append(cid)
     _write_updates(customer_rows, address_updates, address_inserts)
-    if bulk and reindex:
-        with search.stale_entries_allowed():
-            search.reindex_many(reindex)
-    else:
-        search.reindex_many(reindex)
+    (to or Destination()).reindex(reindex, bulk=bulk)
     w.audit_many(actor, events)
     return len(customer_rows)
 

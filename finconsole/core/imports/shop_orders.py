@@ -79,6 +79,7 @@ def import_orders(actor: Actor, path: Path, progress: Progress | None, kind: str
     result = ImportResult()
     with CsvSource(path) as source, large_cache():
         source.require(label, required)
+        result.name_source(path)
         chunk: list[OrderRecord] = []
         keys: set[str] = set()
         found = fmt.column_map(source, columns)

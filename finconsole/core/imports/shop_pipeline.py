@@ -15,6 +15,7 @@ whatever ends it (``kernel.helpers``).
 from __future__ import annotations
 
 import gc
+import marshal
 import multiprocessing
 import queue
 import sys
@@ -43,8 +44,9 @@ _FIELDS = tuple(CustomerRecord.__dataclass_fields__)  # positional order of the 
 _as_tuple = attrgetter(*_FIELDS)  # records cross the pipe as plain tuples: 3x cheaper
 
 
-def parse(source: CsvSource, reader: CustomerReader) -> Iterator[Item]:
-    """Every row of ``source`` as a record with its search document, or a reject."""
+def parse(source: CsvSource, reader: CustomerReader, documents: bool = True) -> Iterator[Item]:
+    """Every row of ``source`` as a record (with its search document when ``documents``), or
+    a reject."""
     rejects = warned = 0
     for line, row in source:
         try:
@@ -54,7 +56,8 @@ def parse(source: CsvSource, reader: CustomerReader) -> Iterator[Item]:
             rejects += 1
             yield line, None, str(exc), raw
             continue
-        record.document = document(record)
+        if documents:
+            record.document = document(record)
         if record.warnings:  # imported, with warnings (``record.warnings``) that list the row
             raw = source.raw(row) if warned < RAW_REJECTS_KEPT else None
             warned += 1
@@ -64,14 +67,20 @@ def parse(source: CsvSource, reader: CustomerReader) -> Iterator[Item]:
 
 
 def document(record: CustomerRecord) -> str:
-    searchable = {
-        "first_name": record.first_name,
-        "last_name": record.last_name,
-        "email": record.email,
-        "phone": record.phone,
-    }
-    postcodes = [record.address["postcode"]] if record.address else []
-    return customer_document(searchable, postcodes)
+    return document_of(*searchable(record))
+
+
+def searchable(record: CustomerRecord) -> tuple[str, str, str | None, str | None, str | None]:
+    """What a new customer's search document is made of: names, email, phone, postcode."""
+    postcode = record.address["postcode"] if record.address else None
+    return record.first_name, record.last_name, record.email, record.phone, postcode
+
+
+def document_of(
+    first_name: str, last_name: str, email: str | None, phone: str | None, postcode: str | None
+) -> str:
+    fields = {"first_name": first_name, "last_name": last_name, "email": email, "phone": phone}
+    return customer_document(fields, [postcode] if postcode else [])
 
 
 class relaxed_gc:
@@ -96,10 +105,12 @@ class ParsedRows:
     def __init__(self, source: CsvSource, reader: CustomerReader) -> None:
         self.source, self.reader = source, reader
         self.bytes_done = 0
+        # records come with their search documents, unless whoever indexes them makes them
+        self.documents = True
 
     def __iter__(self) -> Iterator[Item]:
         if self.source.bytes_total < IN_PROCESS_BYTES:
-            for item in parse(self.source, self.reader):
+            for item in parse(self.source, self.reader, self.documents):
                 self.bytes_done = self.source.bytes_done
                 yield item
             return
@@ -109,13 +120,16 @@ class ParsedRows:
         context = multiprocessing.get_context("fork")
         ready = context.Queue(maxsize=AHEAD)
         helper = helpers.start(
-            context, _parse_into, (self.source, self.reader, ready), "import-reader"
+            context,
+            _parse_into,
+            (self.source, self.reader, self.documents, ready),
+            "import-reader",
         )
         try:
             while (message := _next(ready, helper)) is not None:
                 if isinstance(message, BaseException):
                     raise message
-                batch, self.bytes_done = message
+                batch, self.bytes_done = marshal.loads(message)
                 for line, fields, why, raw in batch:
                     yield line, CustomerRecord(*fields) if fields else None, why, raw
         finally:
@@ -132,21 +146,27 @@ def _next(ready: Any, helper: Any) -> Any:
                 raise DatabaseError("the import's reading process stopped unexpectedly") from None
 
 
-def _parse_into(source: CsvSource, reader: CustomerReader, ready: Any) -> None:
-    """The helper: batches of (line, record fields, reason, cells), then None."""
+def _parse_into(source: CsvSource, reader: CustomerReader, documents: bool, ready: Any) -> None:
+    """The helper: marshalled batches of (line, record fields, reason, cells), then None."""
     # The Queue's feeder thread writes each batch into the pipe 64 KiB at a time and needs the
     # GIL for every piece, which this thread holds for the default 5 ms between switches:
     # the writer then waited for batches that were ready (measured: a quarter of the run).
     sys.setswitchinterval(FEEDER_SWITCH_INTERVAL)
     batch: list[tuple] = []
     try:
-        for line, record, why, raw in parse(source, reader):
+        for line, record, why, raw in parse(source, reader, documents):
             batch.append((line, _as_tuple(record) if record else None, why, raw))
             if len(batch) >= BATCH:
-                helpers.put(ready, (batch, source.bytes_done))
+                helpers.put(ready, _batch(batch, source))
                 batch = []
-        helpers.put(ready, (batch, source.bytes_done))
+        helpers.put(ready, _batch(batch, source))
         helpers.put(ready, None)
     except BaseException as exc:  # handed to the writer, which raises it in its place
-        helpers.put(ready, (batch, source.bytes_done))  # after the rows before it
+        helpers.put(ready, _batch(batch, source))  # after the rows before it
         helpers.put(ready, exc)
+
+
+def _batch(batch: list[tuple], source: CsvSource) -> bytes:
+    # marshal: the rows are only tuples, dicts, strings and numbers, and marshal writes and
+    # reads them faster than the Queue's pickle (the queue then sends plain bytes)
+    return marshal.dumps((batch, source.bytes_done))

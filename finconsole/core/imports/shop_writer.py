@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from types import SimpleNamespace
 from typing import Any
 
@@ -240,6 +241,42 @@ def new_customer_rows(records: Sequence[CustomerRecord], ids: Sequence[int]) -> 
         )
         for r, cid in zip(records, ids)
     ]
+
+
+_ADDRESS_VALUES = itemgetter(*ADDRESS_PARTS)
+
+
+def insert_new_customers(records: Sequence[CustomerRecord], ids: Sequence[int]) -> None:
+    """Insert the customers ``ids`` with their default addresses."""
+    if not is_sqlite():
+        insert_many("customer", CUSTOMER_COLUMNS, new_customer_rows(records, ids))
+        addresses = [
+            (cid, "postal", *_ADDRESS_VALUES(r.address), True, 1)
+            for r, cid in zip(records, ids)
+            if r.address
+        ]
+        insert_many("address", (*ADDRESS_COLUMNS, "is_default", "version"), addresses)
+        return
+    # SQLite binds each parameter of each row in Python: the values every new row shares are
+    # written into the statement instead (a third of the insert's time at a million rows)
+    now = db_now()
+    language = runtime.settings("customers")["default_language"]
+    cursor = database.cursor()
+    cursor.executemany(
+        "INSERT INTO customer (id, shop_ref, first_name, last_name, email, phone, phone_review, "
+        "language, note, objection_marketing_at, restricted, created_at, updated_at, version) "
+        f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '{now}', '{now}', 1)",
+        [
+            (cid, r.shop_ref, r.first_name, r.last_name, r.email, r.phone, bool(r.phone_review))
+            + (r.language or language, r.note, now if r.marketing_no else None)
+            for r, cid in zip(records, ids)
+        ],
+    )
+    cursor.executemany(
+        "INSERT INTO address (customer_id, kind, street, street2, postcode, city, country, "
+        "is_default, version) VALUES (?, 'postal', ?, ?, ?, ?, ?, 1, 1)",
+        [(cid, *_ADDRESS_VALUES(r.address)) for r, cid in zip(records, ids) if r.address],
+    )
 
 
 def merge(record: CustomerRecord, stored: dict[str, Any]) -> dict[str, Any]:

@@ -48,6 +48,7 @@ def import_woocommerce_json(
     permissions.require(actor, "import_shop_data")
     objects = read_objects(Path(path))
     result = ImportResult()
+    result.name_source(Path(path))
     is_orders = any("line_items" in o for o in objects)
     label = "WooCommerce order" if is_orders else "WooCommerce customer"
     # a fault after a chunk was committed: exit 4, saying how many were written
@@ -154,11 +155,7 @@ def _import_customers(actor: Actor, objects: list[dict], result: ImportResult) -
 _ORDER_NAMES = (
     "id number date status total email customer_id first_name last_name phone currency "
     "shipping taxes paid_at line_items tracking"
-).split() + [
-    f"{side}_{part}"
-    for side in ("billing", "shipping")
-    for part in _PARTS
-]
+).split() + [f"{side}_{part}" for side in ("billing", "shipping") for part in _PARTS]
 _ORDER_COLUMNS: dict[str, int | None] = {name: i for i, name in enumerate(_ORDER_NAMES)}
 
 

@@ -271,6 +271,44 @@ def large_cache(kib: int = BULK_CACHE_KIB) -> Iterator[None]:
         database.execute_sql(f"PRAGMA cache_size = {int(before)}")
 
 
+@contextmanager
+def bulk_load(cache_kib: int = BULK_CACHE_KIB) -> Iterator[None]:
+    """A bigger SQLite page cache and a rollback journal for a big load into an empty
+    register (``finconsole demo``, a shop's first import), restored afterwards. Enter it
+    before the load's transaction begins.
+
+    Foreign-key checks are off for the load (a B-tree probe of the parent for each of
+    millions of rows): every id the loader writes refers to a row it made earlier in the same
+    transaction. The pragma only takes effect outside a transaction, hence here.
+    """
+    if not is_sqlite():
+        yield
+        return
+    journal = _set_journal_mode("truncate")
+    database.execute_sql("PRAGMA foreign_keys = 0")
+    try:
+        with large_cache(cache_kib):
+            yield
+    finally:
+        database.execute_sql("PRAGMA foreign_keys = 1")
+        database.execute_sql("PRAGMA shrink_memory")
+        if journal == "truncate":
+            _set_journal_mode("wal")
+
+
+def _set_journal_mode(mode: str) -> str | None:
+    """Switch the journal mode if no other connection is open; returns the mode in force.
+
+    A big load in WAL mode writes every page twice (the WAL, then the checkpoint); a rollback
+    journal holds only the few pages that existed before, since the register was empty. With
+    another console open the switch is refused and the load simply stays in WAL mode.
+    """
+    try:
+        return database.execute_sql(f"PRAGMA journal_mode = {mode}").fetchone()[0]
+    except pw.OperationalError:
+        return None
+
+
 def checkpoint() -> None:
     """Fold the WAL into the main file and truncate it (erased bytes leave the -wal file)."""
     if is_sqlite():

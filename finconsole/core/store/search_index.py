@@ -207,7 +207,7 @@ def reindex_many(customer_ids: Iterable[int]) -> None:
         else:
             for table in PG_TABLES:
                 database.execute_sql(f"DELETE FROM {table} WHERE customer_id IN ({marks})", part)
-        write_documents(list(_documents_for(part).items()))
+        write_documents(list(documents_for(part).items()))
 
 
 STALE_KEY = "search_stale_entries"  # meta: set while an import's stale entries are not purged
@@ -266,7 +266,7 @@ def purge_if_stale() -> bool:
     return True
 
 
-def _documents_for(customer_ids: list[int]) -> dict[int, str]:
+def documents_for(customer_ids: list[int]) -> dict[int, str]:
     """``document_for`` of each of these customers (those that exist)."""
     postcodes: dict[int, list[str]] = {cid: [] for cid in customer_ids}
     codes: dict[int, list[str]] = {cid: [] for cid in customer_ids}
@@ -361,6 +361,8 @@ def finish_bulk_load() -> None:
 def build_index_apart(connection: Any, batches: Iterable[list[tuple[int, str]]]) -> None:
     """Build a search index of ``batches`` of (customer id, document) in the SQLite database
     of ``connection`` (a plain driver connection, not the register's), for ``adopt_index``.
+    A later document of an id replaces the earlier one (an import's update of a customer it
+    created moments before).
 
     The documents go straight into the table's document store and the index is then made
     from it in one pass ('rebuild') and merged into one segment: cheaper than inserting
@@ -371,7 +373,9 @@ def build_index_apart(connection: Any, batches: Iterable[list[tuple[int, str]]])
     # no merging while building: 'optimize' merges everything once at the end
     connection.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('automerge', 0)")
     for batch in batches:
-        connection.executemany(f"INSERT INTO {FTS_TABLE}_content(id, c0) VALUES (?, ?)", batch)
+        connection.executemany(
+            f"INSERT OR REPLACE INTO {FTS_TABLE}_content(id, c0) VALUES (?, ?)", batch
+        )
     connection.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
     connection.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')")
     connection.execute("COMMIT")
@@ -397,6 +401,8 @@ def adopt_index(schema: str) -> None:
     database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('automerge', 4)")
     database.execute_sql("ROLLBACK TO search_reload")
     database.execute_sql("RELEASE search_reload")
+    # a new index: whatever stale entries a killed import left went with the old one
+    Meta.delete().where(Meta.key == STALE_KEY).execute()
 
 
 def remove(customer_id: int) -> None:

@@ -140,9 +140,7 @@ def postgres_plan(
     indexable = any(len(w) > 1 for w in words)  # a one-letter word has no trigram to look up
     if bitmap and indexable and together * 4 < PG_BITMAP_MAX and _has_trigrams():
         costs["bitmap"] = (
-            PG_COST_BITMAP
-            + estimates[ordered[0]] * PG_COST_BITMAP_TERM
-            + together * PG_COST_PROBE
+            PG_COST_BITMAP + estimates[ordered[0]] * PG_COST_BITMAP_TERM + together * PG_COST_PROBE
         )
     forced = force or PG_FORCE_PLAN
     if forced == "bitmap" and not bitmap:  # after the bitmap overflowed: any other plan
@@ -248,8 +246,10 @@ def _pg_bitmap(words: list[str], limit: int, after_id: int, restricted: str) -> 
             conditions += _PG_DOC_HAS
             params.append(_doc_pattern(w))
         else:
-            conditions += " AND d.doc LIKE %s AND strpos(d.doc, %s) > 0" if len(w) > 2 else (
-                " AND strpos(d.doc, %s) > 0"
+            conditions += (
+                " AND d.doc LIKE %s AND strpos(d.doc, %s) > 0"
+                if len(w) > 2
+                else (" AND strpos(d.doc, %s) > 0")
             )
             params += [f"%{w[:PG_BITMAP_LOOKUP]}%", f" {w}"] if len(w) > 2 else [f" {w}"]
     sql = (

@@ -14,7 +14,7 @@ import threading
 from bench import bench_erasure
 from bench.bench_import import write_csv
 from finconsole.core.erasure import retention
-from finconsole.core.imports import shop_import
+from finconsole.core.imports import shop_customers
 from finconsole.core.store import db as db_mod
 from finconsole.core.store.models import Customer, ErasureLedger, database
 
@@ -41,7 +41,7 @@ def test_retention_finishes_while_an_import_writes(db, officer, tmp_path, monkey
     def import_it() -> None:
         try:
             with db_mod.thread_connection():
-                outcome["import"] = shop_import.import_shopify_customers(
+                outcome["import"] = shop_customers.import_shopify_customers(
                     officer, path, progress=lambda rows, *_: rows > 11_000 and writing.set()
                 )
         except Exception as exc:  # noqa: BLE001 - the test reports it

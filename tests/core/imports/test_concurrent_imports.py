@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from finconsole.core.imports import shop_import, shop_orders
+from finconsole.core.imports import shop_customers, shop_import, shop_orders
 from finconsole.core.store import db as db_mod
 from finconsole.core.store.models import Customer, Order
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 IMPORTERS = {
-    "customers": (shop_import.import_shopify_customers, FIXTURES / "shopify_customers.csv"),
+    "customers": (shop_customers.import_shopify_customers, FIXTURES / "shopify_customers.csv"),
     "orders": (shop_orders.import_shopify_orders, FIXTURES / "shopify_orders.csv"),
 }
 
@@ -63,7 +63,7 @@ def test_a_slow_chunk_makes_the_next_ones_smaller(sqlite_db, officer, tmp_path, 
     monkeypatch.setattr(shop_import, "MIN_CHUNK", 1000)
     path = tmp_path / "customers.csv"
     write_csv(path, shop_import.CHUNK + 2000, seed=4)
-    result = shop_import.import_shopify_customers(officer, path)
+    result = shop_customers.import_shopify_customers(officer, path)
     assert result.created == shop_import.CHUNK + 2000
     chunks = AuditEvent.select().where(AuditEvent.action == "import_customers")
     assert chunks.count() == 3  # 10000, then 1000 and 1000 (one event a chunk on SQLite)

@@ -434,9 +434,7 @@ def test_reimport_leaves_no_trace_of_old_values_in_the_search_index(
     assert config["secure-delete"] == 1
 
 
-def test_an_import_killed_before_its_purge_is_purged_by_the_next_erasure(
-    sqlite_db, officer, clock
-):
+def test_an_import_killed_before_its_purge_is_purged_by_the_next_erasure(sqlite_db, officer, clock):
     """A re-import commits its chunks with stale entries and purges them at its end: killed
     in between, the old values would stay in the index pages; an erasure purges them first."""
     from finconsole.core.erasure import erasure

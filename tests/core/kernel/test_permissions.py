@@ -35,7 +35,13 @@ from finconsole.core.erasure import (
     merge,
     retention,
 )
-from finconsole.core.imports import registry, shop_import, shop_orders, tracking_import, woo_json
+from finconsole.core.imports import (
+    registry,
+    shop_customers,
+    shop_orders,
+    tracking_import,
+    woo_json,
+)
 from finconsole.core.kernel import clock as clock_mod
 from finconsole.core.kernel.actor import OFFICER, ROLES, Actor
 from finconsole.core.kernel.errors import (
@@ -480,13 +486,13 @@ SERVICES: dict[str, Call] = {
         check=_retention_only_for_officer,
     ),
     # imports
-    "imports.shop_import.import_shopify_customers": Call(
+    "imports.shop_customers.import_shopify_customers": Call(
         "import_shop_data",
-        lambda a, w: shop_import.import_shopify_customers(a, SHOP / "shopify_customers.csv"),
+        lambda a, w: shop_customers.import_shopify_customers(a, SHOP / "shopify_customers.csv"),
     ),
-    "imports.shop_import.import_woocommerce_customers": Call(
+    "imports.shop_customers.import_woocommerce_customers": Call(
         "import_shop_data",
-        lambda a, w: shop_import.import_woocommerce_customers(
+        lambda a, w: shop_customers.import_woocommerce_customers(
             a, SHOP / "woocommerce_customers.csv"
         ),
     ),
@@ -697,6 +703,7 @@ BUILDING_BLOCKS: dict[str, str] = {
     "imports.shop_import.write_customer_chunk": "one chunk of import_file's run",
     "imports.shop_import.create_customers": "inserts for write_customer_chunk",
     "imports.shop_import.update_customers": "updates for write_customer_chunk",
+    "imports.shop_fresh.load": "a first import's load, for import_file's run",
     "imports.shop_orders.write_order_chunk": "one chunk of import_orders' run",
     "imports.shop_writer.audit_many": "the audit events of an import chunk",
     "kernel.permissions.allowed": "the check itself",
