@@ -16,6 +16,8 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey
@@ -86,10 +88,35 @@ def line_of(values: list[str], widths: list[int]) -> Text:
     return Text("  ".join(cells), no_wrap=True)
 
 
+class ResultLine:
+    """A results row, laid out (``line_of``) when the table first draws it: an 80x24 terminal
+    shows 19 rows of a 200-row page, and the rest mostly never."""
+
+    __slots__ = ("row", "widths", "text")
+
+    def __init__(self, row: dict[str, Any], widths: list[int]) -> None:
+        self.row = row
+        self.widths = widths
+        self.text: Text | None = None
+
+    def __rich__(self) -> Text:
+        if self.text is None:
+            self.text = line_of(summary_values(self.row), self.widths)
+        return self.text
+
+    def __str__(self) -> str:
+        return self.__rich__().plain
+
+
 class SearchBox(Input):
     """The search field: Down moves into the results."""
 
     BINDINGS = [Binding("down", "screen.focus_results", "Results", show=False)]
+    # Input sets its virtual size (the text's width, for scrolling long text) on every key,
+    # and Widget declares that size as needing a layout: a reflow and repaint of the whole
+    # screen per keystroke. The box's own size never changes and it has no scrollbar, so
+    # repainting the box is enough (scrolling reads the size itself, not the layout).
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
 
 class RegisterScreen(Screen):
@@ -127,6 +154,7 @@ class RegisterScreen(Screen):
         self.keep_id: int | None = None  # a refresh puts the cursor back on this customer
         self.stale_on_resume = False  # see on_screen_suspend
         self.widths: list[int] = []
+        self.table_shows: tuple[list[dict[str, Any]], list[int]] | None = None  # rows, widths
 
     def compose(self) -> ComposeResult:
         yield SearchBox(
@@ -176,10 +204,16 @@ class RegisterScreen(Screen):
         return [minimum + int(extra * share) if minimum else 0 for share, minimum in specs]
 
     def _fill_table(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(PagedTable)
         cursor = table.cursor_row
-        table.clear()
-        table.add_rows([line_of(summary_values(r), self.widths)] for r in self.rows)
+        # the same rows again (a key that does not change the search: a space, the first
+        # letter): the table and its drawn lines stay, only the cursor goes where a refill
+        # would put it
+        if self.table_shows != (self.rows, self.widths):
+            table.replace_rows([ResultLine(r, self.widths)] for r in self.rows)
+            self.table_shows = (self.rows, self.widths)
+        elif self.fresh_rows and cursor:
+            table.move_cursor(row=0)
         kept = next((i for i, r in enumerate(self.rows) if r["id"] == self.keep_id), None)
         if kept is not None:
             table.move_cursor(row=kept)
@@ -285,7 +319,7 @@ class RegisterScreen(Screen):
             # full scan of a common name), so say which rows these are, never "200 matches"
             first = page * PAGE_SIZE + 1
             text = f"Matches {first}–{first + n - 1}{where}{more or ', the last'}"
-        self.query_one("#status", Static).update(text)
+        self.query_one("#status", Static).update(text, layout=False)  # one line, fixed height
 
     # --- keys -----------------------------------------------------------------------------
 
