@@ -342,3 +342,33 @@ async def test_long_text_in_the_search_box_scrolls_to_its_end(db, officer):
         await settle(app, pilot)
         assert box.value == text and box.scroll_x > 0
         assert "aazyx" in screen_text(app).splitlines()[1]
+
+
+async def test_the_same_text_again_asks_the_database_once(db, officer, monkeypatch):
+    """A space after a word searches the same text: the rows shown answer it already, so no
+    second query; a refresh (ctrl+r) and a changed text do ask again."""
+    customers.create(officer, {"first_name": "Eve", "last_name": "Virtanen"})
+    asked: list[str] = []
+    fetch = RegisterScreen._fetch
+
+    def counted(screen, query, start):
+        asked.append(query)
+        return fetch(screen, query, start)
+
+    monkeypatch.setattr(RegisterScreen, "_fetch", counted)
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await type_text(pilot, "v")  # one letter: still the recent list, already shown
+        await settle(app, pilot)
+        assert asked == [""] and "Type 2+ characters" in screen_text(app)
+        await type_text(pilot, "irt ")
+        await settle(app, pilot)
+        assert asked[-1] == "virt" and asked.count("virt") == 1
+        assert "Virtanen, Eve" in screen_text(app) and "1 match" in screen_text(app)
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert asked.count("virt") == 2
+        await type_text(pilot, "a")
+        await settle(app, pilot)
+        assert asked[-1] == "virt a"

@@ -154,6 +154,8 @@ class RegisterScreen(Screen):
         self.keep_id: int | None = None  # a refresh puts the cursor back on this customer
         self.stale_on_resume = False  # see on_screen_suspend
         self.widths: list[int] = []
+        self.asked: tuple[str, int] | None = None  # the search last started: (text, page)
+        self.answered = False  # its rows are the ones shown
         self.table_shows: tuple[list[dict[str, Any]], list[int]] | None = None  # rows, widths
 
     def compose(self) -> ComposeResult:
@@ -229,6 +231,12 @@ class RegisterScreen(Screen):
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_text = event.value
         self.open_when_shown = False
+        if self.asked == (self.searched_text(), 0):
+            # the text searched for is the same (a space after a word, a first letter): no
+            # new query; show its rows again (the status follows the text) once they are here
+            if self.answered:
+                self.show_rows(self.asked[0], 0, self.rows, self.landing)
+            return
         self.page_starts = [None]
         self.start_search(0)
 
@@ -238,6 +246,7 @@ class RegisterScreen(Screen):
         return "" if 0 < len(query) < MIN_QUERY else query
 
     def start_search(self, page: int) -> None:
+        self.asked, self.answered = (self.searched_text(), page), False
         self.run_search(self.searched_text(), self.page_starts[page], page)
 
     @work(thread=True, exclusive=True, group="search")
@@ -253,10 +262,14 @@ class RegisterScreen(Screen):
                 rows, landing = self._fetch(query, start)
         except FinconsoleError as exc:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self.app.say, str(exc), error=True)
+                self.app.call_from_thread(self._search_failed, str(exc))
             return
         if not worker.is_cancelled:
             self.app.call_from_thread(self.show_rows, query, page, rows, landing)
+
+    def _search_failed(self, message: str) -> None:
+        self.asked = None  # the next key searches again, whatever it types
+        self.app.say(message, error=True)
 
     def _fetch(self, query: str, start: Any) -> tuple[list[dict], dict | None]:
         from finconsole.core.register.overview import register_page
@@ -266,6 +279,7 @@ class RegisterScreen(Screen):
     def show_rows(self, query: str, page: int, rows: list[dict], landing: dict | None) -> None:
         self.rows = rows
         self.rows_query = query
+        self.answered = self.answered or (query, page) == self.asked
         self.landing = landing
         self.fresh_rows = True
         self._fill_table()
