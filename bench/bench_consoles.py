@@ -2,7 +2,7 @@
 
 python -m bench consoles [--customers N] [--pg URL] [--consoles K] [--rounds R]
                          [--key-ms MS] [--read-ms MS] [--import-rows M]
-                         [--retention-shells S] [--pg-copy NAME]
+                         [--retention-shells S] [--batch-nice NICE] [--pg-copy NAME]
 
 Each console is a headless Pilot console (80x24) in a process of its own, typing the fixed
 query mix of ``bench console`` key by key against one register, as support. First one console
@@ -10,8 +10,9 @@ types alone (the baseline, same run); then K consoles type at once (default 8 on
 4 on SQLite) while, in two more processes, a Shopify customer import of M rows and a
 retention run (S held erasures whose hold ended, added first) write to the same register,
 round after round, at the niceness ``finconsole import`` and ``retention run`` take
-(``[batch] nice``). Every console process is started and has painted its first screen before
-any of them types: start-up is not a keystroke.
+(``[batch] nice``, default 10; ``--batch-nice 0`` runs them as before that setting). Every
+console process is started and has painted its first screen before any of them types:
+start-up is not a keystroke.
 
 Two ways of typing, each measured alone and K at once in the same run:
 
@@ -67,6 +68,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--read-ms", type=int, default=2000, help="paced: reading between queries")
     parser.add_argument("--import-rows", type=int, default=20_000)
     parser.add_argument("--retention-shells", type=int, default=2_000)
+    parser.add_argument(
+        "--batch-nice", type=int, help="the writers' [batch] nice (default: the config's, 10)"
+    )
     parser.add_argument("--child", nargs=2, metavar=("ROLE", "URL"), help=argparse.SUPPRESS)
     parser.add_argument("--phase", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--index", type=int, default=0, help=argparse.SUPPRESS)
@@ -86,6 +90,8 @@ def main(argv: list[str]) -> int:
         )
         common = ["--rounds", str(args.rounds), "--import-rows", str(args.import_rows)]
         common += ["--retention-shells", str(args.retention_shells)]
+        if args.batch_nice is not None:
+            common += ["--batch-nice", str(args.batch_nice)]
         typings = [("closed loop", 0, 0)]
         if args.key_ms:
             typings.insert(0, ("paced", args.key_ms, args.read_ms))
@@ -194,7 +200,10 @@ def child(role: str, url: str, args) -> int:
 
     folder = Path(tempfile.mkdtemp(prefix=f"bench_{role}_"))
     try:
-        runtime.set_config(bench_config(folder))
+        config = bench_config(folder)
+        if args.batch_nice is not None:
+            config.data["batch"]["nice"] = args.batch_nice
+        runtime.set_config(config)
         started = time.monotonic()
         if role == "console":
             result: dict = asyncio.run(type_queries(url, args))
