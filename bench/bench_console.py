@@ -208,10 +208,10 @@ class PaintClock:
 
         app._display = display
 
-    async def painted_after(self, moment_of, screen=None) -> float:
-        """Wait for the first frame after ``moment_of()`` (a time, None until it is known),
-        of ``screen`` when given."""
-        await wait_until(lambda: moment_of() is not None)
+    async def painted_after(self, moment_of, screen=None, timeout: float = 10.0) -> float:
+        """Wait (up to ``timeout`` seconds) for the first frame after ``moment_of()`` (a time,
+        None until it is known), of ``screen`` when given."""
+        await wait_until(lambda: moment_of() is not None, timeout)
         at = moment_of()
 
         def frames():
@@ -221,8 +221,14 @@ class PaintClock:
                 if t >= at and (screen is None or shown is screen)
             ]
 
-        await wait_until(lambda: bool(frames()))
+        await wait_until(lambda: bool(frames()), timeout)
         return frames()[0]
+
+
+async def workers_done(app) -> None:
+    """Wait for the app's workers. A search cancelled by its successor (exclusive workers) is
+    expected: ``wait_for_complete`` would raise WorkerCancelled for it and end the run."""
+    await asyncio.gather(*[worker.wait() for worker in app.workers], return_exceptions=True)
 
 
 async def press_key(app, key: str) -> None:
@@ -273,7 +279,7 @@ async def measure_console(url: str, target: int) -> dict:
         await pilot.pause(0.5)  # let the customer screen be prewarmed
         for query in QUERY_MIX:
             register.query_one("#search").value = ""
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             for ch in query:
                 count = len(shown)
@@ -283,7 +289,7 @@ async def measure_console(url: str, target: int) -> dict:
                     lambda c=count: shown[c] if len(shown) > c else None
                 )
                 keystrokes.append(done - started)
-                await app.workers.wait_for_complete()
+                await workers_done(app)
         rss_browse = rss_mb()
         for _ in range(15):
             started = time.perf_counter()

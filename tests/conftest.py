@@ -106,6 +106,9 @@ def config_file(tmp_path, db_url) -> Path:
     """A config.toml (and key file) in tmp_path pointing at the test database."""
     data = config_mod.defaults()
     data["database"]["url"] = db_url
+    # commands run in the test process here: a batch command's niceness would stay with the
+    # rest of the worker's tests (tests/cli/test_batch_priority.py checks it is asked for)
+    data["batch"]["nice"] = 0
     path = tmp_path / "config.toml"
     config_mod.write(path, data)
     keys.create_key_file(tmp_path / "finconsole.key")

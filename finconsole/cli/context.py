@@ -55,6 +55,14 @@ class Context:
                 for note in notes or []:
                     print(f"finconsole: note: {note}", file=sys.stderr)
 
+    def run_as_batch(self) -> None:
+        """A long batch command (import, retention run): yield the CPU to consoles typing on
+        this machine (``[batch] nice``; helper processes forked later inherit it)."""
+        from finconsole.core.settings import priority
+
+        _ = self.config  # the config in force is the one the niceness is read from
+        priority.run_as_batch()
+
     @property
     def actor(self) -> Actor:
         return self.acting_as or Actor.cli()

@@ -297,3 +297,78 @@ async def test_enter_before_the_results_opens_the_text_typed(db, officer, monkey
         await settle(app, pilot)
         assert isinstance(app.screen, CustomerScreen)
         assert app.screen.customer_id == wanted["id"]
+
+
+async def test_a_key_that_does_not_change_the_results_keeps_the_table(db, officer):
+    """A space after a word (or the first letter of a word) searches the same text: the rows
+    on screen stay as they are, drawn once; only the status and the cursor follow the key."""
+    _people(officer, 3)
+    customers.create(officer, {"first_name": "Eve", "last_name": "Virtanen"})
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        await type_text(pilot, "virt")
+        await settle(app, pilot)
+        keys, painted = list(table.rows), screen.searches_painted
+        await type_text(pilot, " ")
+        await settle(app, pilot)
+        assert screen.searches_painted == painted + 1  # searched and shown again
+        assert list(table.rows) == keys  # the very same rows: no refill
+        assert "Virtanen, Eve" in screen_text(app) and "1 match" in screen_text(app)
+        await type_text(pilot, "x")
+        await settle(app, pilot)
+        assert table.row_count == 0 and "No customer matches" in screen_text(app)
+        # back to the recent list with the cursor moved down: the same rows again after a
+        # new search put the cursor on the first row, as a refill does
+        await pilot.press("ctrl+a", "ctrl+k")
+        await settle(app, pilot)
+        await pilot.press("down", "down")
+        assert table.has_focus and table.cursor_row == 1
+        keys = list(table.rows)
+        await pilot.press("slash", "q")  # one letter: the recent list again
+        await settle(app, pilot)
+        assert list(table.rows) == keys and table.cursor_row == 0
+
+
+async def test_long_text_in_the_search_box_scrolls_to_its_end(db, officer):
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        box = app.screen.query_one(Input)
+        text = "a" * 90 + "zyx"
+        await type_text(pilot, text)
+        await settle(app, pilot)
+        assert box.value == text and box.scroll_x > 0
+        assert "aazyx" in screen_text(app).splitlines()[1]
+
+
+async def test_the_same_text_again_asks_the_database_once(db, officer, monkeypatch):
+    """A space after a word searches the same text: the rows shown answer it already, so no
+    second query; a refresh (ctrl+r) and a changed text do ask again."""
+    customers.create(officer, {"first_name": "Eve", "last_name": "Virtanen"})
+    asked: list[str] = []
+    fetch = RegisterScreen._fetch
+
+    def counted(screen, query, start):
+        asked.append(query)
+        return fetch(screen, query, start)
+
+    monkeypatch.setattr(RegisterScreen, "_fetch", counted)
+    app = make_app(officer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await type_text(pilot, "v")  # one letter: still the recent list, already shown
+        await settle(app, pilot)
+        assert asked == [""] and "Type 2+ characters" in screen_text(app)
+        await type_text(pilot, "irt ")
+        await settle(app, pilot)
+        assert asked[-1] == "virt" and asked.count("virt") == 1
+        assert "Virtanen, Eve" in screen_text(app) and "1 match" in screen_text(app)
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert asked.count("virt") == 2
+        await type_text(pilot, "a")
+        await settle(app, pilot)
+        assert asked[-1] == "virt a"

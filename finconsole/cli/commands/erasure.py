@@ -187,6 +187,7 @@ def cmd_merge(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_retention_run(args: argparse.Namespace, ctx: Context) -> int:
+    ctx.run_as_batch()
     ctx.connect()
     report = retention.run(ctx.actor)
     print(report.summary())

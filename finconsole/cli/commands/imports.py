@@ -35,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     if args.rejects:
         check_writable(args.rejects)  # before the import writes anything: exit 1 means none
+    ctx.run_as_batch()
     ctx.connect()
     progress = _ProgressBar.for_terminal()
     try:

@@ -88,6 +88,11 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         # the only place sftp reaches; relative to the config file's folder
         "folder": (str, "files"),
     },
+    "batch": {
+        # the niceness (0-19) imports and retention runs, and their helper processes, run at
+        # at least: consoles (niceness 0) on the same machine get the CPU first; 0 = as started
+        "nice": (int, 10),
+    },
 }
 # Sane bounds of each number (inclusive): a value outside them is refused at load with one line
 # naming the key, instead of overflowing a date or a timedelta deep inside a service later
@@ -107,6 +112,7 @@ RANGES: dict[str, tuple[int, int]] = {
     "disclosures.notice_days": (0, 365),
     "outbox.max_attempts": (1, 1000),
     "outbox.forget_hours": (1, 8760),
+    "batch.nice": (0, 19),
 }
 # [mail] is free-form too: absent, nothing is sent by email (messages wait to be posted).
 FREE_SECTIONS = {"carriers": dict, "processors": list, "mail": dict}

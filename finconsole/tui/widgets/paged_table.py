@@ -4,21 +4,48 @@ Textual's DataTable measures every cell of every new row (on idle) to size its c
 when each column has a fixed width: for a 200-row page that is ~60 ms, more than the whole
 keystroke-to-paint budget. With fixed widths and one-line rows there is nothing to measure, so
 this table only updates its virtual size. Any auto-width column falls back to the full work.
+
+``replace_rows`` swaps the whole page at once: ``add_row`` re-validates the cursor (a reactive
+with its watchers) and asks for an idle callback once per row, most of the cost of refilling a
+200-row page after each keystroke.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import zip_longest
 from typing import TypeVar
 
 from textual.geometry import Size
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowKey
+from textual.widgets.data_table import CellType, RowKey
+from textual.widgets.data_table import Row as TableRow
 
 Row = TypeVar("Row")
 
 
 class PagedTable(DataTable):
+    def replace_rows(self, rows: Iterable[Sequence[CellType]]) -> None:
+        """``clear()`` then ``add_rows(rows)``, the bookkeeping done once for the page: the
+        same rows (one line each, keys generated), cursor and highlight event."""
+        self.clear()
+        keys = [column.key for column in self.ordered_columns]
+        for index, cells in enumerate(rows):
+            if len(cells) > len(keys):
+                raise ValueError("More values provided than there are columns.")
+            row_key = RowKey()
+            self._row_locations[row_key] = index
+            self._data[row_key] = dict(zip_longest(keys, cells))
+            self.rows[row_key] = TableRow(row_key, 1)
+            self._new_rows.add(row_key)
+        if self.rows:
+            self._require_update_dimensions = True
+            self.cursor_coordinate = self.cursor_coordinate  # clamped to the new rows
+            if keys and self.show_cursor and self.cursor_type != "none":
+                self._highlight_cursor()  # as add_row does when the first row arrives
+        self._update_count += 1
+        self.check_idle()
+
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         if any(column.auto_width for column in self.columns.values()):
             super()._update_dimensions(new_rows)

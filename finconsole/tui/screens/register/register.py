@@ -16,6 +16,8 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey
@@ -86,10 +88,35 @@ def line_of(values: list[str], widths: list[int]) -> Text:
     return Text("  ".join(cells), no_wrap=True)
 
 
+class ResultLine:
+    """A results row, laid out (``line_of``) when the table first draws it: an 80x24 terminal
+    shows 19 rows of a 200-row page, and the rest mostly never."""
+
+    __slots__ = ("row", "widths", "text")
+
+    def __init__(self, row: dict[str, Any], widths: list[int]) -> None:
+        self.row = row
+        self.widths = widths
+        self.text: Text | None = None
+
+    def __rich__(self) -> Text:
+        if self.text is None:
+            self.text = line_of(summary_values(self.row), self.widths)
+        return self.text
+
+    def __str__(self) -> str:
+        return self.__rich__().plain
+
+
 class SearchBox(Input):
     """The search field: Down moves into the results."""
 
     BINDINGS = [Binding("down", "screen.focus_results", "Results", show=False)]
+    # Input sets its virtual size (the text's width, for scrolling long text) on every key,
+    # and Widget declares that size as needing a layout: a reflow and repaint of the whole
+    # screen per keystroke. The box's own size never changes and it has no scrollbar, so
+    # repainting the box is enough (scrolling reads the size itself, not the layout).
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
 
 class RegisterScreen(Screen):
@@ -127,6 +154,9 @@ class RegisterScreen(Screen):
         self.keep_id: int | None = None  # a refresh puts the cursor back on this customer
         self.stale_on_resume = False  # see on_screen_suspend
         self.widths: list[int] = []
+        self.asked: tuple[str, int] | None = None  # the search last started: (text, page)
+        self.answered = False  # its rows are the ones shown
+        self.table_shows: tuple[list[dict[str, Any]], list[int]] | None = None  # rows, widths
 
     def compose(self) -> ComposeResult:
         yield SearchBox(
@@ -176,10 +206,16 @@ class RegisterScreen(Screen):
         return [minimum + int(extra * share) if minimum else 0 for share, minimum in specs]
 
     def _fill_table(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(PagedTable)
         cursor = table.cursor_row
-        table.clear()
-        table.add_rows([line_of(summary_values(r), self.widths)] for r in self.rows)
+        # the same rows again (a key that does not change the search: a space, the first
+        # letter): the table and its drawn lines stay, only the cursor goes where a refill
+        # would put it
+        if self.table_shows != (self.rows, self.widths):
+            table.replace_rows([ResultLine(r, self.widths)] for r in self.rows)
+            self.table_shows = (self.rows, self.widths)
+        elif self.fresh_rows and cursor:
+            table.move_cursor(row=0)
         kept = next((i for i, r in enumerate(self.rows) if r["id"] == self.keep_id), None)
         if kept is not None:
             table.move_cursor(row=kept)
@@ -195,6 +231,12 @@ class RegisterScreen(Screen):
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_text = event.value
         self.open_when_shown = False
+        if self.asked == (self.searched_text(), 0):
+            # the text searched for is the same (a space after a word, a first letter): no
+            # new query; show its rows again (the status follows the text) once they are here
+            if self.answered:
+                self.show_rows(self.asked[0], 0, self.rows, self.landing)
+            return
         self.page_starts = [None]
         self.start_search(0)
 
@@ -204,6 +246,7 @@ class RegisterScreen(Screen):
         return "" if 0 < len(query) < MIN_QUERY else query
 
     def start_search(self, page: int) -> None:
+        self.asked, self.answered = (self.searched_text(), page), False
         self.run_search(self.searched_text(), self.page_starts[page], page)
 
     @work(thread=True, exclusive=True, group="search")
@@ -219,10 +262,14 @@ class RegisterScreen(Screen):
                 rows, landing = self._fetch(query, start)
         except FinconsoleError as exc:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self.app.say, str(exc), error=True)
+                self.app.call_from_thread(self._search_failed, str(exc))
             return
         if not worker.is_cancelled:
             self.app.call_from_thread(self.show_rows, query, page, rows, landing)
+
+    def _search_failed(self, message: str) -> None:
+        self.asked = None  # the next key searches again, whatever it types
+        self.app.say(message, error=True)
 
     def _fetch(self, query: str, start: Any) -> tuple[list[dict], dict | None]:
         from finconsole.core.register.overview import register_page
@@ -232,6 +279,7 @@ class RegisterScreen(Screen):
     def show_rows(self, query: str, page: int, rows: list[dict], landing: dict | None) -> None:
         self.rows = rows
         self.rows_query = query
+        self.answered = self.answered or (query, page) == self.asked
         self.landing = landing
         self.fresh_rows = True
         self._fill_table()
@@ -285,7 +333,7 @@ class RegisterScreen(Screen):
             # full scan of a common name), so say which rows these are, never "200 matches"
             first = page * PAGE_SIZE + 1
             text = f"Matches {first}–{first + n - 1}{where}{more or ', the last'}"
-        self.query_one("#status", Static).update(text)
+        self.query_one("#status", Static).update(text, layout=False)  # one line, fixed height
 
     # --- keys -----------------------------------------------------------------------------
 
