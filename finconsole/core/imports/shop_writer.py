@@ -2,9 +2,10 @@
 
 Work is done a chunk of records at a time, each chunk in one write transaction: one query
 finds which records belong to erased people, one or two find the customers already in the
-register, then rows go in with ``executemany``. Ids of new customers are allocated up front
-(the IMMEDIATE transaction on SQLite holds the write lock; PostgreSQL hands out sequence
-values), so addresses, search entries and audit events can be written in bulk too.
+register, then rows go in with ``executemany`` (SQLite) or ``COPY`` (PostgreSQL: psycopg2's
+executemany sends one statement a row). Ids of new customers are allocated up front (the
+IMMEDIATE transaction on SQLite holds the write lock; PostgreSQL hands out sequence values),
+so addresses, search entries and audit events can be written in bulk too.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from finconsole.core.imports.shop_formats import CustomerRecord
 from finconsole.core.kernel import clock
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.settings import runtime
+from finconsole.core.store import bulk
 from finconsole.core.store.db import is_sqlite
 from finconsole.core.store.models import ErasureLedger, database
 
@@ -58,8 +60,8 @@ def executemany(query: str, rows: Sequence[Sequence[Any]]) -> None:
 
 
 def insert_many(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    marks = ", ".join("?" for _ in columns)
-    executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+    """``executemany`` on SQLite, ``COPY`` on PostgreSQL (``bulk.bulk_insert``)."""
+    bulk.bulk_insert(table, columns, rows)
 
 
 def select_in(query: str, values: Sequence[Any]) -> list[tuple]:

@@ -5,9 +5,10 @@ carrier, location and description. A time with no zone (Pakettikauppa's ``event_
 is the shop's local time (``[shop] time_zone``). Pakettikauppa/Posti status events read as
 documented: ``status_code``, ``event_timestamp``, ``postcode`` and ``post_office``.
 Rows go in batches: the parcels of a batch are looked up in one query per few hundred
-codes, the events written with one ``executemany`` (duplicates ignored by the unique index
-on parcel, time and code, so a second import of the same file adds nothing), and the touched
-parcels' status recomputed from their events in the same transaction. An interrupted import
+codes, the events written with one ``executemany`` on SQLite, one ``COPY`` and ``INSERT``
+on PostgreSQL (duplicates ignored by the unique index on parcel, time and code, so a second
+import of the same file adds nothing), and the touched parcels' status recomputed from their
+events in the same transaction. An interrupted import
 leaves whole batches only and can simply be re-run.
 """
 
@@ -42,8 +43,9 @@ from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import ValidationError
 from finconsole.core.kernel.validation import FieldError
 from finconsole.core.parcels import carrier_events, carriers
+from finconsole.core.store import bulk
 from finconsole.core.store.db import is_sqlite, large_cache, write_transaction
-from finconsole.core.store.models import TrackingEvent, database
+from finconsole.core.store.models import database
 
 BATCH = 20_000
 LOOKUP_CHUNK = 500  # parcels a status refresh query
@@ -347,23 +349,7 @@ class _Importer:
 
     def _insert(self, events: list[tuple]) -> int:
         """Insert, ignoring duplicates; returns how many rows were new."""
-        if self.sqlite:
-            sql = (
-                f"INSERT INTO tracking_event ({', '.join(INSERT_COLUMNS)}) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
-            )
-            cursor = database.cursor()
-            cursor.executemany(sql, events)
-            return cursor.rowcount
-        fields = [
-            getattr(TrackingEvent, c if c != "parcel_id" else "parcel") for c in INSERT_COLUMNS
-        ]
-        created = 0
-        for start in range(0, len(events), 1000):
-            chunk = events[start : start + 1000]
-            query = TrackingEvent.insert_many(chunk, fields=fields).on_conflict_ignore()
-            created += query.as_rowcount().execute()
-        return created
+        return bulk.insert_new("tracking_event", INSERT_COLUMNS, events)
 
 
 # --- parcel status from its events ------------------------------------------------------------
@@ -419,10 +405,7 @@ def refresh_parcels(parcel_ids: set[int], pickup_days: dict[str, int]) -> None:
                     [v for c, v in zip(STATE_COLUMNS, row) if c in changed] + [pid]
                 )
         for columns, updates in groups.items():
-            assignments = ", ".join(f"{c} = {p}" for c in columns)
-            database.cursor().executemany(
-                f"UPDATE parcel SET {assignments} WHERE id = {p}", updates
-            )
+            bulk.bulk_update("parcel", "id", columns, updates)
 
 
 def _update_row(pid: int, state: tuple, shipped_before: Any, pickup_days: int) -> list:
