@@ -33,7 +33,7 @@ from finconsole.core.imports.shop_pipeline import ParsedRows, document, relaxed_
 from finconsole.core.kernel import permissions
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.store import search_index as search
-from finconsole.core.store.db import large_cache, write_transaction
+from finconsole.core.store.db import is_sqlite, large_cache, write_transaction
 
 CHUNK = 10000
 # A chunk holds SQLite's write lock while it is written: other writers (the retention run,
@@ -152,6 +152,10 @@ def _timed_chunk(
     started = time.monotonic()
     write_customer_chunk(actor, chunk, result, bulk=True)
     took = time.monotonic() - started
+    if not is_sqlite():
+        # PostgreSQL has no database-wide write lock: a chunk holds the rows it writes and
+        # other imports' turn (``lock_imports``), never another console's writes
+        return CHUNK
     if len(chunk) < limit // 2:  # cut short by a repeated person: says little about speed
         return limit
     fits = int(len(chunk) * CHUNK_SECONDS / took) if took > 0 else CHUNK

@@ -131,6 +131,18 @@ def test_copy_text_escapes_what_would_end_a_value_or_a_row():
     assert bulk.copy_text(WHEN) == "2026-03-15T12:30:45.123456"
 
 
+def test_copy_lines_encode_each_column_whatever_its_values():
+    rows = [
+        (1, "plain", None, True, "a\\b"),
+        (2, None, None, None, "c"),
+        (3, "x", "\\N", False, ""),
+    ]
+    assert bulk.copy_lines(rows, 5) == (
+        "1\tplain\t\\N\tt\ta\\\\b\n2\t\\N\t\\N\t\\N\tc\n3\tx\t\\\\N\tf\t\n"
+    )
+    assert bulk.copy_lines([], 3) == ""
+
+
 def test_a_constraint_violation_rolls_back_the_whole_batch(db):
     _make_tables()
     rows = [(1, "first"), (2, "second"), (1, "the same key again")]
