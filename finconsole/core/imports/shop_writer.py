@@ -65,7 +65,7 @@ def insert_many(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
 
 
 def select_in(query: str, values: Sequence[Any]) -> list[tuple]:
-    """``query`` with one ``IN ({})`` placeholder list, run in slices the drivers accept."""
+    """``query`` with one ``IN ({})`` placeholder, filled with a subquery of ``values``."""
     out: list[tuple] = []
     values = list(dict.fromkeys(values))
     if not values:
@@ -75,11 +75,9 @@ def select_in(query: str, values: Sequence[Any]) -> list[tuple]:
         # values (preparing and binding them cost more than the index lookups)
         subquery = "SELECT value FROM json_each(?)"
         return list(database.execute_sql(query.format(subquery), (json.dumps(values),)))
-    for start in range(0, len(values), 500):
-        part = values[start : start + 500]
-        marks = ", ".join("?" for _ in part)
-        out += list(database.execute_sql(sql(query.format(marks)), part))
-    return out
+    # PostgreSQL: the list as one array parameter too; 20 IN-lists of 500 values took 10x as
+    # long (a statement to plan each), a sixth of an import's time
+    return list(database.execute_sql(sql(query.format("SELECT unnest(?)")), (values,)))
 
 
 def allocate_ids(table: str, count: int) -> list[int]:
