@@ -32,6 +32,7 @@ from finconsole.core.imports.shop_formats import CustomerRecord
 from finconsole.core.imports.shop_pipeline import ParsedRows, document, relaxed_gc
 from finconsole.core.kernel import permissions
 from finconsole.core.kernel.actor import Actor
+from finconsole.core.store import bulk
 from finconsole.core.store import search_index as search
 from finconsole.core.store.db import is_sqlite, large_cache, write_transaction
 
@@ -272,16 +273,18 @@ def update_customers(
     return len(customer_rows)
 
 
+_UPDATED_COLUMNS = (
+    *w.SHOP_FIELDS,
+    "phone_review",
+    "shop_ref",
+    "objection_marketing_at",
+    "updated_at",
+)
+
+
 def _write_updates(customer_rows: list, address_updates: list, address_inserts: list) -> None:
-    w.executemany(
-        "UPDATE customer SET first_name = ?, last_name = ?, email = ?, phone = ?, "
-        "phone_review = ?, shop_ref = ?, objection_marketing_at = ?, updated_at = ?, "
-        "version = version + 1 WHERE id = ?",
-        customer_rows,
-    )
-    w.executemany(
-        "UPDATE address SET street = ?, street2 = ?, postcode = ?, city = ?, country = ?, "
-        "version = version + 1 WHERE id = ?",
-        address_updates,
-    )
+    # executemany on SQLite; on PostgreSQL a statement a thousand rows, not one a row
+    bump = "version = version + 1"
+    bulk.bulk_update("customer", "id", _UPDATED_COLUMNS, customer_rows, also=bump)
+    bulk.bulk_update("address", "id", w.ADDRESS_PARTS, address_updates, also=bump)
     w.insert_many("address", (*w.ADDRESS_COLUMNS, "is_default", "version"), address_inserts)

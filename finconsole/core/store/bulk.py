@@ -17,7 +17,7 @@ import datetime as dt
 import decimal
 import io
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from finconsole.core.store.models import database, is_sqlite
@@ -73,9 +73,12 @@ def insert_new(table: str, columns: Sequence[str], rows: Rows) -> int:
     return inserted
 
 
-def bulk_update(table: str, key: str, columns: Sequence[str], rows: Rows) -> None:
+def bulk_update(
+    table: str, key: str, columns: Sequence[str], rows: Rows, *, also: str = ""
+) -> None:
     """``UPDATE table SET columns WHERE key = ...`` for each row: the new values in the
-    order of ``columns``, then the key.
+    order of ``columns``, then the key. ``also``: more assignments of the table's own
+    columns, the same for every row (``"version = version + 1"``).
 
     PostgreSQL: ``UPDATE ... FROM (VALUES ...)`` a thousand rows a statement, each value cast
     to its column's type (a VALUES list has no types of its own: a column of NULLs would be
@@ -83,15 +86,14 @@ def bulk_update(table: str, key: str, columns: Sequence[str], rows: Rows) -> Non
     if not rows:
         return
     if is_sqlite():
-        assignments = ", ".join(f"{c} = ?" for c in columns)
+        assignments = ", ".join([*(f"{c} = ?" for c in columns), *([also] if also else [])])
         database.cursor().executemany(f"UPDATE {table} SET {assignments} WHERE {key} = ?", rows)
         return
     types = column_types(table, [*columns, key])
     row_marks = "(" + ", ".join(f"%s::{t}" for t in types) + ")"
-    assignments = ", ".join(f"{c} = v.{c}" for c in columns)
+    assignments = ", ".join([*(f"{c} = v.{c}" for c in columns), *([also] if also else [])])
     names = ", ".join([*columns, key])
-    for start in range(0, len(rows), UPDATE_ROWS):
-        part = rows[start : start + UPDATE_ROWS]
+    for part in _statements(rows):
         database.execute_sql(
             f"UPDATE {table} AS t SET {assignments} FROM (VALUES "
             + ", ".join([row_marks] * len(part))
@@ -100,11 +102,28 @@ def bulk_update(table: str, key: str, columns: Sequence[str], rows: Rows) -> Non
         )
 
 
+def _statements(rows: Rows) -> Iterator[Rows]:
+    """``rows`` cut into one statement's worth each. A key met again starts a new statement:
+    UPDATE ... FROM applies one of a key's rows, where executemany applies each in turn."""
+    part: list[Sequence[Any]] = []
+    keys: set[Any] = set()
+    for row in rows:
+        if row[-1] in keys or len(part) >= UPDATE_ROWS:
+            yield part
+            part, keys = [], set()
+        part.append(row)
+        keys.add(row[-1])
+    if part:
+        yield part
+
+
 def column_types(table: str, columns: Sequence[str]) -> list[str]:
-    """PostgreSQL: the declared type of each of ``table``'s ``columns``, as SQL."""
+    """PostgreSQL: the type of each of ``table``'s ``columns``, as SQL, without its length
+    or precision: a cast to ``varchar(8)`` would cut a longer value short, where storing it
+    in the column refuses it, as a plain UPDATE does."""
     found = dict(
         database.execute_sql(
-            "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+            "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute "
             "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
             (table,),
         ).fetchall()

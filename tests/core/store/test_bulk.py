@@ -208,6 +208,28 @@ def test_bulk_update_many_statements(db, monkeypatch):
     ]
 
 
+def test_bulk_update_refuses_a_value_too_long_as_an_update_does(db):
+    if is_sqlite():
+        pytest.skip("PostgreSQL: SQLite does not enforce a VARCHAR's length")
+    database.execute_sql("CREATE TEMPORARY TABLE short (id INT PRIMARY KEY, v VARCHAR(4), n INT)")
+    database.execute_sql("INSERT INTO short VALUES (1, 'old', 0), (2, 'old', 0)")
+    with pytest.raises(pw.DatabaseError, match="too long"):
+        with write_transaction():
+            bulk.bulk_update("short", "id", ("v",), [("ok", 1), ("far too long", 2)])
+    bulk.bulk_update("short", "id", ("v",), [("new", 2)], also="n = n + 1")
+    rows = database.execute_sql("SELECT id, v, n FROM short ORDER BY id").fetchall()
+    assert [tuple(r) for r in rows] == [(1, "old", 0), (2, "new", 1)]
+
+
+def test_bulk_update_applies_rows_of_one_key_in_turn(db):
+    _make_tables()
+    bulk.bulk_insert("by_bulk", ("id", "t", "f"), [(1, "old", 0.0), (2, "old", 0.0)])
+    rows = [("first", 1), ("second", 2), ("third", 1)]
+    bulk.bulk_update("by_bulk", "id", ("t",), rows, also="f = f + 1")
+    got = _read("by_bulk", ("id", "t", "f"))
+    assert got == [(1, "third", 2.0), (2, "second", 1.0)]  # as executemany: each row in turn
+
+
 def _stored(value: dt.datetime):
     """A datetime as the backend gives it back (SQLite: the text its driver wrote)."""
     return str(value) if is_sqlite() else value
