@@ -334,15 +334,13 @@ class _Importer:
     def _lookup(self, codes: set[str]) -> None:
         """Find the parcels of codes not seen yet, in sorted chunks (index locality)."""
         todo = sorted(c for c in codes if c and c not in self.parcels)
-        p = database.param
         for start in range(0, len(todo), CODE_CHUNK):
             chunk = todo[start : start + CODE_CHUNK]
             for code in chunk:
                 self.parcels[code] = []
+            where, params = one_of("tracking_code", chunk)
             cursor = database.execute_sql(
-                "SELECT tracking_code, id, carrier FROM parcel "
-                f"WHERE tracking_code IN ({', '.join([p] * len(chunk))})",
-                chunk,
+                f"SELECT tracking_code, id, carrier FROM parcel WHERE {where}", params
             )
             for code, parcel_id, carrier in cursor:
                 self.parcels[code].append((parcel_id, carrier))
@@ -369,21 +367,21 @@ def refresh_parcels(parcel_ids: set[int], pickup_days: dict[str, int]) -> None:
     with ``parcels.fold``, the one rule for a parcel's state."""
     from finconsole.core.parcels.parcels import fold as state_of
 
-    p = database.param
     ids = sorted(parcel_ids)
     sqlite = is_sqlite()
     for start in range(0, len(ids), LOOKUP_CHUNK):
         chunk = ids[start : start + LOOKUP_CHUNK]
-        marks = ", ".join([p] * len(chunk))
+        where, params = one_of("id", chunk)
         parcels = database.execute_sql(
             "SELECT id, carrier, shipped_at, status, last_event_at, delivered_at, pickup_deadline "
-            f"FROM parcel WHERE id IN ({marks})",
-            chunk,
+            f"FROM parcel WHERE {where}",
+            params,
         ).fetchall()
+        where, params = one_of("parcel_id", chunk)
         rows = database.execute_sql(
             "SELECT parcel_id, occurred_at, status FROM tracking_event "
-            f"WHERE parcel_id IN ({marks}) ORDER BY parcel_id, occurred_at, id",
-            chunk,
+            f"WHERE {where} ORDER BY parcel_id, occurred_at, id",
+            params,
         ).fetchall()
         by_parcel: dict[int, list] = {}
         for pid, occurred_at, status in rows:
@@ -406,6 +404,14 @@ def refresh_parcels(parcel_ids: set[int], pickup_days: dict[str, int]) -> None:
                 )
         for columns, updates in groups.items():
             bulk.bulk_update("parcel", "id", columns, updates)
+
+
+def one_of(column: str, values: list[Any]) -> tuple[str, list[Any]]:
+    """``column IN (?, ?, ...)`` on SQLite; ``column = ANY(%s)`` with one array parameter on
+    PostgreSQL, which plans an IN-list of hundreds of constants slower than it runs it."""
+    if is_sqlite():
+        return f"{column} IN ({', '.join(['?'] * len(values))})", values
+    return f"{column} = ANY(%s)", [values]
 
 
 def _update_row(pid: int, state: tuple, shipped_before: Any, pickup_days: int) -> list:
