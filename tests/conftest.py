@@ -58,7 +58,7 @@ def db_url(request, tmp_path):
     tables = [m._meta.table_name for m in ALL_MODELS if m._meta.table_name != "meta"]
     database.execute_sql(
         "TRUNCATE "
-        + ", ".join(f'"{t}"' for t in tables + ["search_term"])
+        + ", ".join(f'"{t}"' for t in tables + ["search_term", "search_doc"])
         + " RESTART IDENTITY CASCADE"
     )
     # the key's fingerprint, the audit head ...: each test brings a key file of its own

@@ -25,9 +25,9 @@ from finconsole.core.imports.shop_csv import ImportFormatError
 from finconsole.core.imports.shop_formats import CustomerRecord
 from finconsole.core.imports.shop_pipeline import ParsedRows, document
 from finconsole.core.kernel.actor import Actor
-from finconsole.core.store import busy
+from finconsole.core.store import bulk, busy
 from finconsole.core.store import search_index as search
-from finconsole.core.store.db import write_transaction
+from finconsole.core.store.db import is_sqlite, write_transaction
 
 CHUNK = 10000
 # A chunk holds SQLite's write lock while it is written: other writers (the retention run,
@@ -66,6 +66,10 @@ class ChunkWriter:
 def _next_limit(size: int, took: float, limit: int) -> int:
     """The next chunk's size: smaller if this one outlasted CHUNK_SECONDS (a bounded time
     holding the write lock), back up to CHUNK when fast."""
+    if not is_sqlite():
+        # PostgreSQL has no database-wide write lock: a chunk holds the rows it writes and
+        # other imports' turn (``lock_imports``), never another console's writes
+        return CHUNK
     if size < limit // 2:  # cut short by a repeated person: says little about speed
         return limit
     fits = int(size * CHUNK_SECONDS / took) if took > 0 else CHUNK
@@ -241,16 +245,18 @@ def update_customers(
     return len(customer_rows)
 
 
+_UPDATED_COLUMNS = (
+    *w.SHOP_FIELDS,
+    "phone_review",
+    "shop_ref",
+    "objection_marketing_at",
+    "updated_at",
+)
+
+
 def _write_updates(customer_rows: list, address_updates: list, address_inserts: list) -> None:
-    w.executemany(
-        "UPDATE customer SET first_name = ?, last_name = ?, email = ?, phone = ?, "
-        "phone_review = ?, shop_ref = ?, objection_marketing_at = ?, updated_at = ?, "
-        "version = version + 1 WHERE id = ?",
-        customer_rows,
-    )
-    w.executemany(
-        "UPDATE address SET street = ?, street2 = ?, postcode = ?, city = ?, country = ?, "
-        "version = version + 1 WHERE id = ?",
-        address_updates,
-    )
+    # executemany on SQLite; on PostgreSQL a statement a thousand rows, not one a row
+    bump = "version = version + 1"
+    bulk.bulk_update("customer", "id", _UPDATED_COLUMNS, customer_rows, also=bump)
+    bulk.bulk_update("address", "id", w.ADDRESS_PARTS, address_updates, also=bump)
     w.insert_many("address", (*w.ADDRESS_COLUMNS, "is_default", "version"), address_inserts)

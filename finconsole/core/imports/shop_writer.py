@@ -2,9 +2,10 @@
 
 Work is done a chunk of records at a time, each chunk in one write transaction: one query
 finds which records belong to erased people, one or two find the customers already in the
-register, then rows go in with ``executemany``. Ids of new customers are allocated up front
-(the IMMEDIATE transaction on SQLite holds the write lock; PostgreSQL hands out sequence
-values), so addresses, search entries and audit events can be written in bulk too.
+register, then rows go in with ``executemany`` (SQLite) or ``COPY`` (PostgreSQL: psycopg2's
+executemany sends one statement a row). Ids of new customers are allocated up front (the
+IMMEDIATE transaction on SQLite holds the write lock; PostgreSQL hands out sequence values),
+so addresses, search entries and audit events can be written in bulk too.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from finconsole.core.imports.shop_formats import CustomerRecord
 from finconsole.core.kernel import clock
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.settings import runtime
+from finconsole.core.store import bulk
 from finconsole.core.store.db import is_sqlite
 from finconsole.core.store.models import ErasureLedger, database
 
@@ -59,12 +61,12 @@ def executemany(query: str, rows: Sequence[Sequence[Any]]) -> None:
 
 
 def insert_many(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    marks = ", ".join("?" for _ in columns)
-    executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+    """``executemany`` on SQLite, ``COPY`` on PostgreSQL (``bulk.bulk_insert``)."""
+    bulk.bulk_insert(table, columns, rows)
 
 
 def select_in(query: str, values: Sequence[Any]) -> list[tuple]:
-    """``query`` with one ``IN ({})`` placeholder list, run in slices the drivers accept."""
+    """``query`` with one ``IN ({})`` placeholder, filled with a subquery of ``values``."""
     out: list[tuple] = []
     values = list(dict.fromkeys(values))
     if not values:
@@ -74,11 +76,9 @@ def select_in(query: str, values: Sequence[Any]) -> list[tuple]:
         # values (preparing and binding them cost more than the index lookups)
         subquery = "SELECT value FROM json_each(?)"
         return list(database.execute_sql(query.format(subquery), (json.dumps(values),)))
-    for start in range(0, len(values), 500):
-        part = values[start : start + 500]
-        marks = ", ".join("?" for _ in part)
-        out += list(database.execute_sql(sql(query.format(marks)), part))
-    return out
+    # PostgreSQL: the list as one array parameter too; 20 IN-lists of 500 values took 10x as
+    # long (a statement to plan each), a sixth of an import's time
+    return list(database.execute_sql(sql(query.format("SELECT unnest(?)")), (values,)))
 
 
 def allocate_ids(table: str, count: int) -> list[int]:

@@ -5,9 +5,10 @@ carrier, location and description. A time with no zone (Pakettikauppa's ``event_
 is the shop's local time (``[shop] time_zone``). Pakettikauppa/Posti status events read as
 documented: ``status_code``, ``event_timestamp``, ``postcode`` and ``post_office``.
 Rows go in batches: the parcels of a batch are looked up in one query per few hundred
-codes, the events written with one ``executemany`` (duplicates ignored by the unique index
-on parcel, time and code, so a second import of the same file adds nothing), and the touched
-parcels' status recomputed from their events in the same transaction. An interrupted import
+codes, the events written with one ``executemany`` on SQLite, one ``COPY`` and ``INSERT``
+on PostgreSQL (duplicates ignored by the unique index on parcel, time and code, so a second
+import of the same file adds nothing), and the touched parcels' status recomputed from their
+events in the same transaction. An interrupted import
 leaves whole batches only and can simply be re-run.
 """
 
@@ -42,8 +43,9 @@ from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import ValidationError
 from finconsole.core.kernel.validation import FieldError
 from finconsole.core.parcels import carrier_events, carriers
+from finconsole.core.store import bulk
 from finconsole.core.store.db import is_sqlite, large_cache, write_transaction
-from finconsole.core.store.models import TrackingEvent, database
+from finconsole.core.store.models import database
 
 BATCH = 20_000
 LOOKUP_CHUNK = 500  # parcels a status refresh query
@@ -332,38 +334,20 @@ class _Importer:
     def _lookup(self, codes: set[str]) -> None:
         """Find the parcels of codes not seen yet, in sorted chunks (index locality)."""
         todo = sorted(c for c in codes if c and c not in self.parcels)
-        p = database.param
         for start in range(0, len(todo), CODE_CHUNK):
             chunk = todo[start : start + CODE_CHUNK]
             for code in chunk:
                 self.parcels[code] = []
+            where, params = one_of("tracking_code", chunk)
             cursor = database.execute_sql(
-                "SELECT tracking_code, id, carrier FROM parcel "
-                f"WHERE tracking_code IN ({', '.join([p] * len(chunk))})",
-                chunk,
+                f"SELECT tracking_code, id, carrier FROM parcel WHERE {where}", params
             )
             for code, parcel_id, carrier in cursor:
                 self.parcels[code].append((parcel_id, carrier))
 
     def _insert(self, events: list[tuple]) -> int:
         """Insert, ignoring duplicates; returns how many rows were new."""
-        if self.sqlite:
-            sql = (
-                f"INSERT INTO tracking_event ({', '.join(INSERT_COLUMNS)}) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
-            )
-            cursor = database.cursor()
-            cursor.executemany(sql, events)
-            return cursor.rowcount
-        fields = [
-            getattr(TrackingEvent, c if c != "parcel_id" else "parcel") for c in INSERT_COLUMNS
-        ]
-        created = 0
-        for start in range(0, len(events), 1000):
-            chunk = events[start : start + 1000]
-            query = TrackingEvent.insert_many(chunk, fields=fields).on_conflict_ignore()
-            created += query.as_rowcount().execute()
-        return created
+        return bulk.insert_new("tracking_event", INSERT_COLUMNS, events)
 
 
 # --- parcel status from its events ------------------------------------------------------------
@@ -383,21 +367,21 @@ def refresh_parcels(parcel_ids: set[int], pickup_days: dict[str, int]) -> None:
     with ``parcels.fold``, the one rule for a parcel's state."""
     from finconsole.core.parcels.parcels import fold as state_of
 
-    p = database.param
     ids = sorted(parcel_ids)
     sqlite = is_sqlite()
     for start in range(0, len(ids), LOOKUP_CHUNK):
         chunk = ids[start : start + LOOKUP_CHUNK]
-        marks = ", ".join([p] * len(chunk))
+        where, params = one_of("id", chunk)
         parcels = database.execute_sql(
             "SELECT id, carrier, shipped_at, status, last_event_at, delivered_at, pickup_deadline "
-            f"FROM parcel WHERE id IN ({marks})",
-            chunk,
+            f"FROM parcel WHERE {where}",
+            params,
         ).fetchall()
+        where, params = one_of("parcel_id", chunk)
         rows = database.execute_sql(
             "SELECT parcel_id, occurred_at, status FROM tracking_event "
-            f"WHERE parcel_id IN ({marks}) ORDER BY parcel_id, occurred_at, id",
-            chunk,
+            f"WHERE {where} ORDER BY parcel_id, occurred_at, id",
+            params,
         ).fetchall()
         by_parcel: dict[int, list] = {}
         for pid, occurred_at, status in rows:
@@ -419,10 +403,15 @@ def refresh_parcels(parcel_ids: set[int], pickup_days: dict[str, int]) -> None:
                     [v for c, v in zip(STATE_COLUMNS, row) if c in changed] + [pid]
                 )
         for columns, updates in groups.items():
-            assignments = ", ".join(f"{c} = {p}" for c in columns)
-            database.cursor().executemany(
-                f"UPDATE parcel SET {assignments} WHERE id = {p}", updates
-            )
+            bulk.bulk_update("parcel", "id", columns, updates)
+
+
+def one_of(column: str, values: list[Any]) -> tuple[str, list[Any]]:
+    """``column IN (?, ?, ...)`` on SQLite; ``column = ANY(%s)`` with one array parameter on
+    PostgreSQL, which plans an IN-list of hundreds of constants slower than it runs it."""
+    if is_sqlite():
+        return f"{column} IN ({', '.join(['?'] * len(values))})", values
+    return f"{column} = ANY(%s)", [values]
 
 
 def _update_row(pid: int, state: tuple, shipped_before: Any, pickup_days: int) -> list:

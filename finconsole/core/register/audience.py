@@ -23,7 +23,7 @@ from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import ValidationError
 from finconsole.core.kernel.text import spreadsheet_safe
 from finconsole.core.register.customers import OBJECTIONS
-from finconsole.core.store.db import write_transaction
+from finconsole.core.store.db import is_sqlite, write_transaction
 from finconsole.core.store.models import Address, Customer, Order, database
 
 PURPOSES = OBJECTIONS
@@ -98,10 +98,21 @@ def _first_unblocked_ids(emails: set[str]) -> dict[str, int]:
     )
     query = (
         Customer.select(lowered, pw.fn.MIN(Customer.id), pw.fn.SUM(blocked))
-        .where(lowered.in_(list(emails)))
+        .where(lowered.in_(_values(list(emails))))
         .group_by(lowered)
     )
     return {email: first for email, first, n_blocked in database.execute(query) if not n_blocked}
+
+
+def _values(values: list[str]) -> Any:
+    """The right side of an IN: the values themselves on SQLite; on PostgreSQL one array
+    parameter (``IN (SELECT unnest(...))``), since planning an IN-list of 5,000 constants
+    took longer than the look-ups it plans."""
+    if is_sqlite():
+        return values
+    return pw.NodeList(
+        [pw.SQL("SELECT unnest("), pw.Value(values, unpack=False), pw.SQL(")")], parens=True
+    )
 
 
 def statistics_rows() -> Iterator[dict[str, Any]]:

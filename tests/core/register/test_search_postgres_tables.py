@@ -46,19 +46,3 @@ def test_edit_and_erasure_keep_both_tables_in_step(pg, officer, clock):
         ("% uusinimi%", "% poistuva%"),
     ).fetchone()[0]
     assert hits == 0
-
-
-def test_copy_rows_takes_any_value(pg):
-    import datetime as dt
-
-    database.execute_sql("CREATE TEMP TABLE copied (a INTEGER, b TEXT, c BOOLEAN, d TIMESTAMP)")
-    at = dt.datetime(2026, 3, 15, 12, 30)
-    rows = [
-        (1, "tab\there", True, at),
-        (2, "back\\slash\nnew line\r", False, None),
-        (3, None, None, at),
-        (4, "\\N", True, at),  # the text, not NULL
-    ]
-    search.copy_rows("copied", ("a", "b", "c", "d"), rows)
-    got = database.execute_sql("SELECT a, b, c, d FROM copied ORDER BY a").fetchall()
-    assert [tuple(r) for r in got] == rows
