@@ -158,6 +158,14 @@ def _m9_search_trigrams(db: pw.Database) -> None:
     search.create_trigram_index(db)
 
 
+def _m10_search_streams(db: pw.Database) -> None:
+    """PostgreSQL: an index of the search's terms by their first three letters, then
+    customer, which lists a word's customers in id order (#19: ``teemu ma`` reads the 50
+    lowest ids it needs, not every ``teemu``). Idempotent (IF NOT EXISTS); nothing on
+    SQLite. About a minute at a million customers."""
+    search.create_stream_index(db)
+
+
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _m1_initial,
     _m2_drop_unused_order_indexes,
@@ -168,6 +176,7 @@ MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _m7_search_doc,
     _m8_phone_review,
     _m9_search_trigrams,
+    _m10_search_streams,
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 
