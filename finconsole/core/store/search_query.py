@@ -81,7 +81,8 @@ PG_BITMAP_OVERFLOW = -1
 # read than they remove; the exact check of each candidate is on the whole word
 PG_BITMAP_LOOKUP = 4
 # A walk reads on until the page is full, all the register when nothing matches: before one,
-# the rarest word's terms are counted up to this (cheap) and it drives if it has fewer.
+# the rarest word's terms are counted up to this (cheap) and it drives if it has fewer. Below
+# it the planner's estimate of a word is unsure: no stream plan either (``_stream_words``).
 PG_WALK_MIN_TERMS = 5000
 # The stream plan (the terms' index by first three letters, ``search_index.TERM_STREAM_INDEX``):
 # reading one entry of a word's three-letter range in id order, from the index alone, and
@@ -172,7 +173,11 @@ def postgres_plan(
             + together * PG_COST_PROBE
         )
     streams = _stream_words(ordered, estimates, share, limit, customers)
-    if streams and _has(TERM_STREAM_INDEX):
+    # not when the rarest word may be rare: its estimate is then no better than the planner's
+    # floor (~1,000 terms for ``arttumakinen79icloudcom``, which has one), and the stream would
+    # read its whole three-letter range (17,000 ``art…`` entries) where the drive reads one term
+    sure = estimates[ordered[0]] >= PG_WALK_MIN_TERMS
+    if streams and sure and _has(TERM_STREAM_INDEX):
         costs["stream"] = _stream_cost(streams, estimates, share, limit, customers)
     forced = force or PG_FORCE_PLAN
     if forced == "bitmap" and not bitmap:  # after the bitmap overflowed: any other plan
