@@ -99,3 +99,29 @@ def test_a_word_that_may_be_rare_is_not_streamed(monkeypatch):
     all 17,000 ``art…`` entries would be read for it; the drive reads its one term."""
     plan = _plan_at_a_million(monkeypatch, "arttumakinen79@icloud.com")
     assert "left(term" not in plan.sql and plan.params[0] == "arttumakinen79icloudcom%"
+
+
+def test_a_plans_settings_end_with_it(db, officer):
+    """A search inside a longer transaction (a savepoint) puts the planner settings back at
+    once; on its own, its transaction's end does."""
+    if is_sqlite():
+        pytest.skip("PostgreSQL plans")
+    for first, last, email, phone in PEOPLE:
+        customers.create(
+            officer, {"first_name": first, "last_name": last, "email": email, "phone": phone}
+        )
+
+    def settings() -> list[str]:
+        names = ("enable_hashjoin", "enable_nestloop", "jit")
+        return [db.execute_sql(f"SHOW {name}").fetchone()[0] for name in names]
+
+    before = settings()
+    for plan in ("drive", "stream"):
+        search.PG_FORCE_PLAN = plan
+        try:
+            with db.atomic():
+                assert search.matching_ids("anna virt", 50)
+                assert settings() == before, plan
+            assert search.matching_ids("anna virt", 50) and settings() == before, plan
+        finally:
+            search.PG_FORCE_PLAN = None
