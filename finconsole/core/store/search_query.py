@@ -1,10 +1,10 @@
 """Finding customers in the search index: the ids matching every word of a query.
 
 SQLite answers with one FTS5 MATCH of the query's tokens as quoted prefixes. PostgreSQL has
-five plans over ``search_term`` and ``search_doc`` (walk, drive, intersect, bitmap, stream) and
-runs the cheapest by the planner's own estimates (``postgres_plan``). User text never reaches MATCH
-unquoted: tokens (``search_tokens.query_tokens``) are letters and digits only, each
-double-quoted; on PostgreSQL they are bound parameters with no LIKE wildcard in them.
+five plans over ``search_term`` and ``search_doc`` (walk, drive, intersect, bitmap, stream)
+and runs the cheapest by the planner's own estimates (``postgres_plan``). User text never
+reaches MATCH unquoted: tokens (``search_tokens.query_tokens``) are letters and digits only,
+each double-quoted; on PostgreSQL they are bound parameters with no LIKE wildcard in them.
 """
 
 from __future__ import annotations
@@ -173,18 +173,9 @@ def postgres_plan(
             + together * PG_COST_PROBE
         )
     forced = force or PG_FORCE_PLAN
-    # no stream when the rarest word may be rare: its estimate is then no better than the
-    # planner's floor (~1,000 terms for ``arttumakinen79icloudcom``, which has one), and the
-    # stream would read its whole three-letter range (17,000 ``art…`` entries) where the
-    # drive reads one term. Nor are its ranges estimated then (a planning step: ~0.3 ms each).
-    sure = estimates[ordered[0]] >= PG_WALK_MIN_TERMS
-    streams: list[str] = []
-    if (sure or forced == "stream") and _has(TERM_STREAM_INDEX):
-        ranges = {w[:STREAM_PREFIX] for w in words if len(w) > STREAM_PREFIX} - set(estimates)
-        estimates.update(_estimates(sorted(ranges)))
-        streams = _stream_words(ordered, estimates, share, limit, customers)
-        if streams and sure:
-            costs["stream"] = _stream_cost(streams, estimates, share, limit, customers)
+    streams, stream_cost = _stream_option(ordered, estimates, share, limit, customers, forced)
+    if stream_cost is not None:
+        costs["stream"] = stream_cost
     if forced == "bitmap" and not bitmap:  # after the bitmap overflowed: any other plan
         forced = None
     if forced == "stream" and not streams:  # no word of three letters to read in id order
@@ -249,6 +240,33 @@ def _plan_costs(
         reading = (estimates[rarest] + estimates[second]) * PG_COST_ENTRY
         costs["intersect"] = reading + checks * PG_COST_PROBE
     return costs
+
+
+def _stream_option(
+    ordered: list[str],
+    estimates: dict[str, float],
+    share: dict[str, float],
+    limit: int,
+    customers: float,
+    forced: str | None,
+) -> tuple[list[str], float | None]:
+    """The stream plan's words and its estimated µs (None: not to be chosen by cost).
+
+    Not when the rarest word may be rare: its estimate is then no better than the planner's
+    floor (~1,000 terms for ``arttumakinen79icloudcom``, which has one), and the stream would
+    read its whole three-letter range (17,000 ``art…`` entries) where the drive reads one
+    term. Nor are the ranges estimated then (a planning step, ~0.3 ms each), unless the plan
+    is forced. ``estimates`` gains the ranges' estimates.
+    """
+    sure = estimates[ordered[0]] >= PG_WALK_MIN_TERMS
+    if not (sure or forced == "stream") or not _has(TERM_STREAM_INDEX):
+        return [], None
+    ranges = {w[:STREAM_PREFIX] for w in ordered if len(w) > STREAM_PREFIX} - set(estimates)
+    estimates.update(_estimates(sorted(ranges)))
+    streams = _stream_words(ordered, estimates, share, limit, customers)
+    if not (streams and sure):
+        return streams, None
+    return streams, _stream_cost(streams, estimates, share, limit, customers)
 
 
 def _stream_words(
