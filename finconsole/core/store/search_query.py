@@ -157,7 +157,10 @@ def postgres_plan(
     words checked on the document, until the page is full: a name prefix (``korhone``: ~60
     index entries) and a first name with a common surname start (``teemu ma``).
     """
-    estimates = _estimates(words)
+    # a word of letters only is most often a name, common enough for the stream plan, whose
+    # cost needs its three-letter range: estimated in the same planning step (one round trip)
+    names = [w[:STREAM_PREFIX] for w in words if len(w) > STREAM_PREFIX and w.isalpha()]
+    estimates = _estimates(list(dict.fromkeys(words + names)))
     customers = max(1.0, _pg_customers())
     share = {w: min(1.0, estimates[w] / PG_TERMS_PER_CUSTOMER / customers) for w in words}
     ordered = sorted(words, key=lambda w: estimates[w])
