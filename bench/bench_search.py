@@ -1,6 +1,6 @@
 """Search speed over a fixed mix of 210 realistic queries, against a LIKE '%q%' scan.
 
-python -m bench search [--customers N] [--seed S] [--pg URL] [--baseline-sample K]
+python -m bench search [--customers N] [--seed S] [--pg URL [--copy NAME]] [--baseline-sample K]
 
 The mix (drawn with a fixed seed from the register itself): one letter, two letters, longer
 name prefixes, two-word names (first name and the start of a surname), emails and email
@@ -11,7 +11,9 @@ run through the plan before #19 (``bench/pg_old_plan.py``: term table only), in 
 each kind's before and after side by side. The baseline is the obvious query
 without an index: every word must occur (LIKE '%w%') in a name, email, phone, postcode,
 order number or tracking code; it is run on every K-th query of the mix, because a scan of a
-million rows takes seconds.
+million rows takes seconds. ``--copy NAME`` runs on a copy of the PostgreSQL register
+(``bench.common.postgres_copy``, made once and kept), migrated by the code being measured:
+for trying a new index or migration without changing the register other checkouts share.
 """
 
 from __future__ import annotations
@@ -22,7 +24,14 @@ import statistics
 import time
 
 from bench import pg_old_plan
-from bench.common import describe, percentile, postgres_register, sqlite_register
+from bench.common import (
+    describe,
+    fill,
+    percentile,
+    postgres_copy,
+    postgres_register,
+    sqlite_register,
+)
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.register import customers, find
 from finconsole.core.store import db, search_query, search_tokens
@@ -37,12 +46,18 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pg", metavar="URL", help="run on this PostgreSQL server instead")
+    parser.add_argument(
+        "--copy", metavar="NAME", help="PostgreSQL: on a copy of the register, named for NAME"
+    )
     parser.add_argument("--baseline-sample", type=int, default=10, metavar="K")
     parser.add_argument(
         "--explain", action="store_true", help="PostgreSQL: EXPLAIN the slowest query of each kind"
     )
     args = parser.parse_args(argv)
-    if args.pg:
+    if args.pg and args.copy:
+        url = postgres_copy(args.pg, args.customers, args.copy)
+        fill(url, args.customers, args.seed)  # migrates the copy, checks its size
+    elif args.pg:
         url = postgres_register(args.pg, args.customers, args.seed)
     else:
         url = sqlite_register(args.customers, args.seed)

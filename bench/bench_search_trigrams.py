@@ -1,12 +1,15 @@
-"""PostgreSQL: the search with and without its bitmap plan (the documents' trigram index,
-#19), the same query mix as ``bench search`` in the same run, taking turns at going first.
+"""PostgreSQL: the search with and without one of its plans (#19): the bitmap plan (the
+documents' trigram index) or the stream plan (the terms' index by first three letters), the
+same query mix as ``bench search`` in the same run, taking turns at going first.
 
 Each query runs through ``find.search`` as the console calls it, once as the search chooses
-(bitmap plan allowed) and once with the plans before the trigram index (walk, drive,
-intersect); both must return the same customers. Prints each kind's median and p95 of both,
-their ratio, and which plan the two-word queries got.
+(every plan allowed) and once without the plan named by ``--without`` (default: bitmap);
+both must return the same customers. Prints each kind's median and p95 of both, their
+ratio, and which plan the two-word queries got. ``--copy NAME`` runs on a kept copy of the
+register (as ``bench search --copy``).
 
     python -m bench search_trigrams --customers 1000000 --pg postgresql://postgres@127.0.0.1:5432/postgres
+    python -m bench search_trigrams --customers 1000000 --pg URL --without stream --copy pgs
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ import statistics
 import time
 
 from bench.bench_search import _kinds, query_mix
-from bench.common import percentile, postgres_register
+from bench.common import fill, percentile, postgres_copy, postgres_register
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.register import find
 from finconsole.core.store import db, search_query, search_tokens
+from finconsole.core.store.search_index import DOC_TRIGRAM_INDEX, TERM_STREAM_INDEX
 
 
 def main(argv: list[str]) -> int:
@@ -28,16 +32,23 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pg", metavar="URL", help="the PostgreSQL server")
     parser.add_argument("--rounds", type=int, default=3, help="times each query runs")
+    parser.add_argument("--without", choices=("bitmap", "stream"), default="bitmap")
+    parser.add_argument("--copy", metavar="NAME", help="on a copy of the register, for NAME")
     args = parser.parse_args(argv)
     if not args.pg:
         print("PostgreSQL only (--pg URL): nothing to measure on SQLite")
         return 0
-    db.connect(postgres_register(args.pg, args.customers, args.seed))
+    if args.copy:
+        url = postgres_copy(args.pg, args.customers, args.copy)
+        fill(url, args.customers, args.seed)  # migrates the copy, checks its size
+    else:
+        url = postgres_register(args.pg, args.customers, args.seed)
+    db.connect(url)
     try:
         queries = query_mix(args.seed)
         actor = Actor.cli()
-        with_index = _timer(actor, bitmap=True)
-        without = _timer(actor, bitmap=False)
+        with_index = _timer(actor, None)
+        without = _timer(actor, args.without)
         for q in queries[:30]:  # warm the cache as a console that has been open a while
             with_index(q)
             without(q)
@@ -54,29 +65,32 @@ def main(argv: list[str]) -> int:
                     times[name][i].append(ms)
                 if answers["new"] != answers["old"]:
                     raise SystemExit(f"{q!r}: the plans disagree")
-        _report(queries, times)
+        _report(queries, times, args.without)
     finally:
         db.close()
     return 0
 
 
-def _timer(actor: Actor, *, bitmap: bool):
+def _timer(actor: Actor, without: str | None):
+    """A timed search; ``without`` names a plan the search may not choose (its index is
+    taken as missing, as in a register before the migration that adds it)."""
+    missing = {"bitmap": DOC_TRIGRAM_INDEX, "stream": TERM_STREAM_INDEX}.get(without or "")
+    has = search_query._has
+
     def call(query: str) -> tuple[float, list[int]]:
-        saved = search_query.PG_BITMAP_MAX
-        if not bitmap:
-            search_query.PG_BITMAP_MAX = 0  # never estimated cheap: the plans before it
+        search_query._has = lambda index: index != missing and has(index)
         try:
             started = time.perf_counter()
             ids = [row["id"] for row in find.search(actor, query)]
             return (time.perf_counter() - started) * 1000, ids
         finally:
-            search_query.PG_BITMAP_MAX = saved
+            search_query._has = has
 
     return call
 
 
-def _report(queries: list[str], times: dict[str, list[list[float]]]) -> None:
-    print("PostgreSQL, median / p95 ms of every run; 'without' = no bitmap plan, same run")
+def _report(queries: list[str], times: dict[str, list[list[float]]], without: str) -> None:
+    print(f"PostgreSQL, median / p95 ms of every run; 'without' = no {without} plan, same run")
     for kind, start, end in _kinds():
         new = [ms for runs in times["new"][start:end] for ms in runs]
         old = [ms for runs in times["old"][start:end] for ms in runs]
@@ -89,5 +103,6 @@ def _report(queries: list[str], times: dict[str, list[list[float]]]) -> None:
     for q in queries[start:end]:
         plan = search_query.postgres_plan(search_tokens.query_tokens(q), 50, 0)
         name = "bitmap" if "cand AS" in plan.sql else "walk" if plan.guarded else "other"
+        name = "stream" if " s0" in plan.sql else name
         plans[name] = plans.get(name, 0) + 1
     print(f"  two_words plans: {plans}")

@@ -72,19 +72,24 @@ def ensure_key() -> None:
 
 def postgres_copy(server_url: str, customers: int, purpose: str, *, fresh: bool = False) -> str:
     """A copy of the demo register of ``customers`` (``postgres_register``) for a benchmark
-    that changes it (erasure, imports): ``CREATE DATABASE ... TEMPLATE``, a file copy, far
-    quicker than building another. Kept for the next run unless ``fresh``."""
-    source = urlparse(postgres_register(server_url, customers)).path.lstrip("/")
+    that changes it (erasure, imports, a migration being tried): ``CREATE DATABASE ...
+    TEMPLATE``, a file copy, far quicker than building another. Kept for the next run unless
+    ``fresh``; a kept copy is used without opening the register it was copied from (opening
+    migrates it, and the shared one must stay as the other checkouts' code expects)."""
     name = f"fcbench_{purpose}_{customers}"
     admin = db.make_database(server_url)
     admin.connect()
     if fresh:
         admin.execute_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    if not admin.execute_sql("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+    exists = admin.execute_sql("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+    admin.close()
+    if not exists:
+        source = urlparse(postgres_register(server_url, customers)).path.lstrip("/")
+        admin.connect()
         started = time.monotonic()
         admin.execute_sql(f"CREATE DATABASE {name} TEMPLATE {source}")
         print(f"copied {source} to {name} in {time.monotonic() - started:.1f} s", flush=True)
-    admin.close()
+        admin.close()
     return urlparse(server_url)._replace(path="/" + name).geturl()
 
 

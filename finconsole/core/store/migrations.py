@@ -166,6 +166,14 @@ def _m10_search_without_foreign_keys(db: pw.Database) -> None:
     search.drop_foreign_keys(db)
 
 
+def _m11_search_streams(db: pw.Database) -> None:
+    """PostgreSQL: an index of the search's terms by their first three letters, then
+    customer, which lists a word's customers in id order (#19: ``teemu ma`` reads the 50
+    lowest ids it needs, not every ``teemu``). Idempotent (IF NOT EXISTS); nothing on
+    SQLite. About a minute at a million customers."""
+    search.create_stream_index(db)
+
+
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _m1_initial,
     _m2_drop_unused_order_indexes,
@@ -177,6 +185,7 @@ MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _m8_phone_review,
     _m9_search_trigrams,
     _m10_search_without_foreign_keys,
+    _m11_search_streams,
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

@@ -1,24 +1,29 @@
 """Finding customers in the search index: the ids matching every word of a query.
 
 SQLite answers with one FTS5 MATCH of the query's tokens as quoted prefixes. PostgreSQL has
-four plans over ``search_term`` and ``search_doc`` (walk, drive, intersect, bitmap) and runs the
-cheapest by the planner's own estimates (``postgres_plan``). User text never reaches MATCH
-unquoted: tokens (``search_tokens.query_tokens``) are letters and digits only, each
-double-quoted; on PostgreSQL they are bound parameters with no LIKE wildcard in them.
+five plans over ``search_term`` and ``search_doc`` (walk, drive, intersect, bitmap, stream)
+and runs the cheapest by the planner's own estimates (``postgres_plan``). User text never
+reaches MATCH unquoted: tokens (``search_tokens.query_tokens``) are letters and digits only,
+each double-quoted; on PostgreSQL they are bound parameters with no LIKE wildcard in them.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import time
+from itertools import combinations
 from typing import NamedTuple
 
 from finconsole.core.store.models import database, is_sqlite
 from finconsole.core.store.search_index import (
     DOC_TABLE,
+    DOC_TRIGRAM_INDEX,
     FTS_TABLE,
+    STREAM_PREFIX,
+    TERM_STREAM_INDEX,
     TERM_TABLE,
-    has_trigram_index,
+    has_index,
 )
 from finconsole.core.store.search_tokens import query_tokens
 
@@ -76,9 +81,15 @@ PG_BITMAP_OVERFLOW = -1
 # read than they remove; the exact check of each candidate is on the whole word
 PG_BITMAP_LOOKUP = 4
 # A walk reads on until the page is full, all the register when nothing matches: before one,
-# the rarest word's terms are counted up to this (cheap) and it drives if it has fewer.
+# the rarest word's terms are counted up to this (cheap) and it drives if it has fewer. Below
+# it the planner's estimate of a word is unsure: no stream plan either (``_stream_words``).
 PG_WALK_MIN_TERMS = 5000
-# None picks the cheapest plan; "walk", "drive", "intersect" or "bitmap" forces one
+PG_WALK_SURE = 10  # estimated at 10x that or more, the word is common: no count before the walk
+# The stream plan (the terms' index by first three letters, ``search_index.TERM_STREAM_INDEX``):
+# reading one entry of a word's three-letter range in id order, from the index alone, and
+# checking the term against the whole word (measured ~0.2-0.3 µs on 2 cores)
+PG_COST_STREAM_ENTRY = 0.3
+# None picks the cheapest plan; "walk", "drive", "intersect", "bitmap" or "stream" forces one
 PG_FORCE_PLAN: str | None = None
 _PG_DOC_HAS = " AND d.doc LIKE %s"
 # Nested loops in id order stop when the page is full, where a hash or merge join would first
@@ -93,6 +104,19 @@ _PG_SETTINGS = (
     "enable_material = off",
     "max_parallel_workers_per_gather = 0",
     "join_collapse_limit = 1",
+    "jit = off",  # a plan's cost estimate can pass jit_above_cost: compiling took 25 ms
+)
+# The stream plan: its words' id-ordered lists merged (a merge join, nothing else: no sort,
+# no hash), each from its index alone (no bitmap scan); the other checks are subqueries
+_PG_STREAM_SETTINGS = (
+    "enable_hashjoin = off",
+    "enable_nestloop = off",
+    "enable_sort = off",
+    "enable_seqscan = off",
+    "enable_bitmapscan = off",
+    "enable_material = off",
+    "max_parallel_workers_per_gather = 0",
+    "jit = off",
 )
 
 
@@ -127,9 +151,16 @@ def postgres_plan(
     documents that do not match. Bitmap (where the register has the documents' trigram
     index): the documents having every word's trigrams, from the index, checked with the
     LIKEs and sorted: when the words together are rare though each is common (``pekka aa``:
-    ~400 customers of a million, where ``aa`` alone has 37,000 index terms).
+    ~400 customers of a million, where ``aa`` alone has 37,000 index terms). Stream (where
+    the register has the terms' index by first three letters): the customers of one or two
+    words of three letters or more read from that index in id order (two merged), the other
+    words checked on the document, until the page is full: a name prefix (``korhone``: ~60
+    index entries) and a first name with a common surname start (``teemu ma``).
     """
-    estimates = _estimates(words)
+    # a word of letters only is most often a name, common enough for the stream plan, whose
+    # cost needs its three-letter range: estimated in the same planning step (one round trip)
+    names = [w[:STREAM_PREFIX] for w in words if len(w) > STREAM_PREFIX and w.isalpha()]
+    estimates = _estimates(list(dict.fromkeys(words + names)))
     customers = max(1.0, _pg_customers())
     share = {w: min(1.0, estimates[w] / PG_TERMS_PER_CUSTOMER / customers) for w in words}
     ordered = sorted(words, key=lambda w: estimates[w])
@@ -138,18 +169,29 @@ def postgres_plan(
     for w in ordered:
         together *= share[w]
     indexable = any(len(w) > 1 for w in words)  # a one-letter word has no trigram to look up
-    if bitmap and indexable and together * 4 < PG_BITMAP_MAX and _has_trigrams():
+    if bitmap and indexable and together * 4 < PG_BITMAP_MAX and _has(DOC_TRIGRAM_INDEX):
         costs["bitmap"] = (
             PG_COST_BITMAP + estimates[ordered[0]] * PG_COST_BITMAP_TERM + together * PG_COST_PROBE
         )
     forced = force or PG_FORCE_PLAN
+    streams, stream_cost = _stream_option(ordered, estimates, share, limit, customers, forced)
+    if stream_cost is not None:
+        costs["stream"] = stream_cost
     if forced == "bitmap" and not bitmap:  # after the bitmap overflowed: any other plan
+        forced = None
+    if forced == "stream" and not streams:  # no word of three letters to read in id order
         forced = None
     plan = forced or min(costs, key=lambda name: costs[name])
     if plan == "walk":
-        return _pg_walk(ordered, limit, after_id, restricted, guard=not forced)
+        # no guard when the rarest word is estimated far above it: its count would only cost
+        # (5,000 index entries read: 1-6 ms for 't' under load) and the walk goes ahead anyway
+        unsure = estimates[ordered[0]] < PG_WALK_MIN_TERMS * PG_WALK_SURE
+        return _pg_walk(ordered, limit, after_id, restricted, guard=not forced and unsure)
     if plan == "bitmap":
         return _pg_bitmap(ordered, limit, after_id, restricted)
+    if plan == "stream":
+        checked = [w for w in ordered if w not in streams]
+        return _pg_stream(streams, checked, limit, after_id, restricted)
     if plan == "drive" or len(ordered) == 1:
         drive = f"SELECT customer_id FROM {TERM_TABLE} WHERE term LIKE %s AND customer_id > %s"
         params = [ordered[0] + "%", after_id]
@@ -199,6 +241,107 @@ def _plan_costs(
         reading = (estimates[rarest] + estimates[second]) * PG_COST_ENTRY
         costs["intersect"] = reading + checks * PG_COST_PROBE
     return costs
+
+
+def _stream_option(
+    ordered: list[str],
+    estimates: dict[str, float],
+    share: dict[str, float],
+    limit: int,
+    customers: float,
+    forced: str | None,
+) -> tuple[list[str], float | None]:
+    """The stream plan's words and its estimated µs (None: not to be chosen by cost).
+
+    Not when the rarest word may be rare: its estimate is then no better than the planner's
+    floor (~1,000 terms for ``arttumakinen79icloudcom``, which has one), and the stream would
+    read its whole three-letter range (17,000 ``art…`` entries) where the drive reads one
+    term. Nor are the ranges estimated then (a planning step, ~0.3 ms each), unless the plan
+    is forced. ``estimates`` gains the ranges' estimates.
+    """
+    sure = estimates[ordered[0]] >= PG_WALK_MIN_TERMS
+    if not (sure or forced == "stream") or not _has(TERM_STREAM_INDEX):
+        return [], None
+    ranges = {w[:STREAM_PREFIX] for w in ordered if len(w) > STREAM_PREFIX} - set(estimates)
+    estimates.update(_estimates(sorted(ranges)))
+    streams = _stream_words(ordered, estimates, share, limit, customers)
+    if not (streams and sure):
+        return streams, None
+    return streams, _stream_cost(streams, estimates, share, limit, customers)
+
+
+def _stream_words(
+    ordered: list[str],
+    estimates: dict[str, float],
+    share: dict[str, float],
+    limit: int,
+    customers: float,
+) -> list[str]:
+    """The words the stream plan reads in id order: the one, or the two, of three letters or
+    more whose reading costs least (``_stream_cost``); none when no word is that long."""
+    long = [w for w in ordered if len(w) >= STREAM_PREFIX]
+    options = [[w] for w in long] + [list(pair) for pair in combinations(long, 2)]
+    if not options:
+        return []
+    return min(options, key=lambda s: _stream_cost(s, estimates, share, limit, customers))
+
+
+def _stream_cost(
+    streams: list[str],
+    estimates: dict[str, float],
+    share: dict[str, float],
+    limit: int,
+    customers: float,
+) -> float:
+    """Estimated µs of the stream plan reading ``streams``. The page is full once ``limit``
+    customers having every word are found: at that share of the id range (all of it when
+    fewer match). Up to there each stream word's whole three-letter range is read (``hei``
+    for ``heidi``: Heikki and Heinonen too), and each customer having all the stream words
+    is checked (document, customer row)."""
+    every = math.prod(share.values())
+    scanned = min(1.0, limit / max(every * customers, 1e-9))
+    entries = sum(estimates[w[:STREAM_PREFIX]] for w in streams) * scanned
+    passing = customers * scanned * math.prod(share[w] for w in streams)
+    return entries * PG_COST_STREAM_ENTRY + passing * PG_COST_PROBE
+
+
+def _pg_stream(
+    streams: list[str], checked: list[str], limit: int, after_id: int, restricted: str
+) -> PgPlan:
+    """Each stream word's customers from the terms' index by first three letters, in id order
+    and without duplicates, merged (a merge join stops where the page is full), then the
+    other words checked on the document and the customer row read, one customer at a time.
+
+    The merged list is a subquery with OFFSET 0 so that the checks, subqueries the planner
+    keeps as they are, run after the merge and only for the customers it yields; a CASE
+    runs the document's check before the customer row's (the planner orders plain ANDs by
+    its cost guess, which put the customer row first: twice the look-ups).
+    """
+    lists, params = [], []
+    for i, word in enumerate(streams):
+        lists.append(
+            f"(SELECT DISTINCT customer_id FROM {TERM_TABLE} WHERE left(term, {STREAM_PREFIX}) "
+            f"= %s AND term LIKE %s AND customer_id > %s ORDER BY customer_id) s{i}"
+        )
+        params += [word[:STREAM_PREFIX], word + "%", after_id]
+    merged = lists[0] + "".join(
+        f" JOIN {part} ON s{i}.customer_id = s0.customer_id" for i, part in enumerate(lists[1:], 1)
+    )
+    customer = f"(SELECT TRUE FROM customer c WHERE c.id = h.customer_id{restricted})"
+    check = customer
+    if checked:  # the document first (it removes most), in this order whatever the costs say
+        document = (
+            f"(SELECT TRUE FROM {DOC_TABLE} d WHERE d.customer_id = h.customer_id"
+            + _PG_DOC_HAS * len(checked)
+            + ")"
+        )
+        check = f"CASE WHEN {document} THEN {customer} ELSE FALSE END"
+        params += [_doc_pattern(w) for w in checked]
+    sql = (
+        f"SELECT h.customer_id FROM (SELECT s0.customer_id FROM {merged} "
+        f"ORDER BY s0.customer_id OFFSET 0) h WHERE {check} ORDER BY h.customer_id LIMIT %s"
+    )
+    return PgPlan(sql, [*params, limit], _PG_STREAM_SETTINGS)
 
 
 def _pg_walk(words: list[str], limit: int, after_id: int, restricted: str, guard: bool) -> PgPlan:
@@ -272,19 +415,34 @@ def _doc_pattern(word: str) -> str:
 
 
 def run_postgres_plan(plan: PgPlan) -> list[int]:
-    """Run a plan of ``postgres_plan`` with its planner settings (for this statement only:
-    put back at once, in case this is a savepoint of a longer transaction)."""
+    """Run a plan of ``postgres_plan`` with its planner settings (``SET LOCAL``: for this
+    transaction; put back at once when it is a savepoint of a longer one). With psycopg2,
+    which sends several statements at once, the settings go with the query: one round trip
+    instead of three (each ~0.1 ms, more under load)."""
+    settings = [f"SET LOCAL {s}" for s in plan.settings]
+    nested = database.in_transaction()  # then the atomic block below is only a savepoint
     with database.atomic():
-        _run_all([f"SET LOCAL {s}" for s in plan.settings])
-        ids = [row[0] for row in database.execute_sql(plan.sql, plan.params)]
-        _run_all([f"SET LOCAL {s.split(' =')[0]} TO DEFAULT" for s in plan.settings])
+        if _sends_several():
+            cursor = database.execute_sql("; ".join([*settings, plan.sql]), plan.params)
+        else:
+            _run_all(settings)
+            cursor = database.execute_sql(plan.sql, plan.params)
+        ids = [row[0] for row in cursor]
+        if nested:
+            _run_all([f"SET LOCAL {s.split(' =')[0]} TO DEFAULT" for s in plan.settings])
     return ids
+
+
+def _sends_several() -> bool:
+    """psycopg2 (which has ``copy_expert``) sends a string of several statements as one;
+    psycopg 3 binds parameters on the server, one statement at a time."""
+    return hasattr(database.cursor(), "copy_expert")
 
 
 def _run_all(statements: list[str]) -> None:
     """Statements without parameters: in one round trip with psycopg2 (which sends several
     at once), one by one with a driver that does not (psycopg 3 with parameters)."""
-    if hasattr(database.cursor(), "copy_expert"):
+    if _sends_several():
         database.execute_sql("; ".join(statements))
     else:
         for statement in statements:
@@ -292,8 +450,10 @@ def _run_all(statements: list[str]) -> None:
 
 
 def _estimates(words: list[str]) -> dict[str, float]:
-    """The planner's estimate of the index terms starting with each word (its statistics of
-    ``search_term.term``): one planning step for all the words, no index read."""
+    """The planner's estimate of the index terms starting with each word or prefix (its
+    statistics of ``search_term.term``): one planning step for all of them, no index read."""
+    if not words:
+        return {}
     one = f"SELECT 1 FROM {TERM_TABLE} WHERE term LIKE %s"
     sql = "EXPLAIN (FORMAT JSON) " + " UNION ALL ".join([one] * len(words))
     plan = database.execute_sql(sql, [w + "%" for w in words]).fetchone()[0]
@@ -305,18 +465,19 @@ def _estimates(words: list[str]) -> dict[str, float]:
 
 
 _customers_seen: dict[str, tuple[float, float]] = {}  # database name -> (read at, count)
-_trigrams_seen: dict[str, tuple[float, bool]] = {}  # database name -> (read at, has the index)
+# (database name, index name) -> (read at, the register has the index)
+_indexes_seen: dict[tuple[str, str], tuple[float, bool]] = {}
 
 
-def _has_trigrams() -> bool:
-    """Whether the register has the documents' trigram index (read again once a minute: a
-    migration adds it)."""
+def _has(index: str) -> bool:
+    """Whether the register has the index a plan needs (the documents' trigram index, the
+    terms' stream index): read again once a minute, as a migration adds them."""
     now = time.monotonic()
-    name = str(getattr(database.obj, "database", ""))
-    at, has = _trigrams_seen.get(name, (-1e9, False))
+    key = (str(getattr(database.obj, "database", "")), index)
+    at, has = _indexes_seen.get(key, (-1e9, False))
     if now - at > 60:
-        has = has_trigram_index(database)
-        _trigrams_seen[name] = (now, has)
+        has = has_index(database, index)
+        _indexes_seen[key] = (now, has)
     return has
 
 

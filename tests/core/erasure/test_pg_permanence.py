@@ -212,3 +212,22 @@ def test_a_large_register_is_compacted_by_the_retention_run(
     assert retention.run(officer).permanent or settled_despite_others()
     assert permanence.pending() == 0
     assert found(distinctive_values()) == []
+
+
+def test_the_compaction_leaves_the_visibility_map_set(db, quiet_server, officer, clock):
+    """``VACUUM FULL`` writes new files with an empty visibility map: the search's index-only
+    scans would then fetch every heap row until autovacuum came by. The compaction vacuums
+    each rewritten table once more, which sets it."""
+    cid = populate(officer)
+    result = erasure.erase(officer, cid, request_ref="R-2026-0100")
+    assert result.permanent or settled_despite_others()
+    with database.atomic():
+        for setting in ("enable_seqscan", "enable_bitmapscan"):
+            database.execute_sql(f"SET LOCAL {setting} = off")
+        plan = database.execute_sql(
+            "EXPLAIN (ANALYZE, FORMAT JSON) SELECT customer_id FROM search_term "
+            "WHERE customer_id > 0"
+        ).fetchone()[0]
+    scan = plan[0]["Plan"]
+    assert scan["Node Type"] == "Index Only Scan" and scan["Actual Rows"] > 0
+    assert scan["Heap Fetches"] == 0

@@ -20,7 +20,7 @@ from finconsole.core.store.models import ALL_MODELS, Customer, Order
 SIZE = 400
 SEED = 7
 # PostgreSQL's plans to run the query set with: the cheapest (by estimate), then each forced
-PLANS = (None, "walk", "drive", "intersect", "bitmap")
+PLANS = (None, "walk", "drive", "intersect", "bitmap", "stream")
 
 
 def _register(url: str, plans: tuple[str | None, ...] = (None,)) -> list[dict[str, list[int]]]:
@@ -70,11 +70,14 @@ def _query_set() -> list[str]:
     d = Customer.get_by_id(123)
     order_number = Order.select(Order.order_number).order_by(Order.id).first().order_number
     national = "0" + c.phone[4:] if c.phone else "040"
+    domain = (c.email or "x@gmail.com").split("@")[1].split(".")[0]
     return [
         c.last_name[:4],  # one word prefix
         c.last_name,  # one whole word
         f"{c.first_name} {c.last_name[:2]}",  # first name + surname start
         f"{d.first_name} {d.last_name[:3]}",
+        f"{c.first_name} {c.last_name[:3]} {domain}",  # three words: two streams and a check
+        c.first_name[:3],  # a three-letter stream whose range holds other names too
         f"{d.last_name[:1]} {d.first_name[:1]}",  # two letters, both very common
         "a",  # one letter
         "k",
