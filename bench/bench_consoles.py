@@ -49,7 +49,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import bench_config, percentile, postgres_copy, sqlite_register
+from bench.common import bench_config, ensure_key, percentile, postgres_copy, sqlite_register
+from finconsole.core.store import db
 
 # the retention run's shells get ids downwards from here: the import's ids (a sequence, or
 # SQLite's AUTOINCREMENT) grow upwards from the register's, and never meet them
@@ -118,7 +119,13 @@ def load_average() -> str:
 
 def register_url(args, folder: Path) -> str:
     if args.pg:
-        return postgres_copy(args.pg, args.customers, args.pg_copy)
+        url = postgres_copy(args.pg, args.customers, args.pg_copy)
+        # a copy kept from an earlier run may predate this code's migrations: the consoles
+        # (eight at once) must find it ready, not each try to migrate it
+        ensure_key()
+        db.connect(url, migrate=True)
+        db.close()
+        return url
     source = Path(sqlite_register(args.customers).removeprefix("sqlite:///"))
     target = folder / "register.db"
     shutil.copyfile(source, target)  # the demo leaves it checkpointed: the file is all of it
