@@ -3,6 +3,7 @@ FINCONSOLE_TEST_PG_URL is set (each test process gets a database of its own)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import uuid
@@ -126,6 +127,20 @@ def runtime_config(tmp_path, monkeypatch):
     runtime.set_config(cfg)
     yield cfg
     runtime.set_config(config_mod.Config(config_mod.defaults(), None))
+
+
+@pytest.fixture(autouse=True)
+def _niceness_kept():
+    """A batch command run in the test process ([batch] nice: an import, a retention run with
+    a config of the test's own) leaves the rest of the worker's tests niced, and
+    tests/core/settings/test_priority.py could not test from niceness 0: put it back (a
+    process may lower its niceness only with privileges; without them the niceness stays and
+    those tests say so when they skip)."""
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    yield
+    if os.getpriority(os.PRIO_PROCESS, 0) > before:
+        with contextlib.suppress(PermissionError):
+            os.setpriority(os.PRIO_PROCESS, 0, before)
 
 
 @pytest.fixture(autouse=True)
