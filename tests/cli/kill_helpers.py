@@ -109,3 +109,21 @@ def leftovers(folder: Path) -> list[str]:
     a demo or an import, half-written exports."""
     patterns = ("*.restore*", "*.part*", ".finconsole-*-index-*", ".*.tmp")
     return sorted(p.name for pattern in patterns for p in folder.glob(pattern))
+
+
+def kill_while_loading(
+    process: subprocess.Popen, seen: Callable[[], object], folder: Path, delay: float = 0.0
+) -> bool:
+    """SIGKILL ``process`` once ``seen()`` (its helpers are up) and its scratch file exists in
+    ``folder``, ``delay`` seconds later if given; False when it ended before that. The process
+    is waited for either way."""
+    try:
+        ready = wait_for(lambda: seen() and leftovers(folder), 30, 0.01)
+        if ready and delay:
+            wait_for(lambda: process.poll() is not None, delay)
+        if not ready or process.poll() is not None:
+            return False
+        process.kill()
+        return True
+    finally:
+        process.wait(timeout=60)

@@ -16,6 +16,7 @@ from tests.cli.kill_helpers import (
     alive,
     children,
     kill_all,
+    kill_while_loading,
     leftovers,
     make_config,
     run,
@@ -134,14 +135,9 @@ def test_a_killed_demo_leaves_no_index_file_and_no_helper(tmp_path):
         (tmp_path / "fc.db").unlink(missing_ok=True)
         process = start(config, "demo", "--customers", "40000")
         watch = Helpers(process)
-        try:
-            # two row makers and the index builder, and the index's scratch file
-            seen = wait_for(lambda: watch.seen(3) and leftovers(tmp_path), 30, 0.01)  # noqa: B023
-            if not seen or process.poll() is not None:
-                continue
-            process.kill()
-        finally:
-            process.wait(timeout=60)
+        # two row makers and the index builder, and the index's scratch file
+        if not kill_while_loading(process, lambda: watch.seen(3), tmp_path):  # noqa: B023
+            continue
         gone = wait_for(watch.gone, 15, 0.05)
         kill_all(watch.helpers)  # never leave one behind, even when the test fails
         assert gone, "helpers outlived their parent"
@@ -225,16 +221,9 @@ def test_a_killed_first_import_leaves_the_register_empty_and_importable(tmp_path
         assert run(config, "user", "list").returncode == 0  # an empty register
         process = start(config, "import", "shopify-customers", str(csv_path))
         watch = Helpers(process)
-        try:
-            # the row reader and the index builder, and the index's scratch file
-            seen = wait_for(lambda: watch.seen(2) and leftovers(tmp_path), 30, 0.01)  # noqa: B023
-            if seen and delay:
-                wait_for(lambda: process.poll() is not None, delay)  # noqa: B023
-            if not seen or process.poll() is not None:
-                continue
-            process.kill()
-        finally:
-            process.wait(timeout=60)
+        # the row reader and the index builder, and the index's scratch file
+        if not kill_while_loading(process, lambda: watch.seen(2), tmp_path, delay):  # noqa: B023
+            continue
         gone = wait_for(watch.gone, 15, 0.05)
         kill_all(watch.helpers)
         assert gone, "helpers outlived their parent"
