@@ -130,6 +130,21 @@ class PgPlan(NamedTuple):
     guarded: bool = False
 
 
+class _Words(NamedTuple):
+    """What the cost model knows of a query's words (``postgres_plan``)."""
+
+    ordered: list[str]  # rarest first
+    estimates: dict[str, float]  # index terms starting with each word (and each range)
+    share: dict[str, float]  # the share of customers having each word
+    limit: int
+    customers: float
+
+    @property
+    def every(self) -> float:
+        """The share of customers having every word, were the words independent."""
+        return math.prod(self.share.values())
+
+
 def postgres_plan(
     words: list[str],
     limit: int,
@@ -164,10 +179,9 @@ def postgres_plan(
     customers = max(1.0, _pg_customers())
     share = {w: min(1.0, estimates[w] / PG_TERMS_PER_CUSTOMER / customers) for w in words}
     ordered = sorted(words, key=lambda w: estimates[w])
-    costs = _plan_costs(ordered, estimates, share, limit, customers)
-    together = customers  # the customers having every word, were the words independent
-    for w in ordered:
-        together *= share[w]
+    counts = _Words(ordered, estimates, share, limit, customers)
+    costs = _plan_costs(counts)
+    together = customers * counts.every  # the customers having every word
     # a one-letter word has no trigram to look up; a word of digits has, but ten symbols make
     # few trigrams, each in a good share of the documents (phones, order numbers, postcodes):
     # the index narrows nothing ('w 7777': 84 ms by the bitmap, 1.6 ms by the drive at 1M)
@@ -177,7 +191,7 @@ def postgres_plan(
             PG_COST_BITMAP + estimates[ordered[0]] * PG_COST_BITMAP_TERM + together * PG_COST_PROBE
         )
     forced = force or PG_FORCE_PLAN
-    streams, stream_cost = _stream_option(ordered, estimates, share, limit, customers, forced)
+    streams, stream_cost = _stream_option(counts, forced)
     if stream_cost is not None:
         costs["stream"] = stream_cost
     if forced == "bitmap" and not bitmap:  # after the bitmap overflowed: any other plan
@@ -219,17 +233,10 @@ def postgres_plan(
     return PgPlan(sql, params, _PG_SETTINGS)
 
 
-def _plan_costs(
-    ordered: list[str],
-    estimates: dict[str, float],
-    share: dict[str, float],
-    limit: int,
-    customers: float,
-) -> dict[str, float]:
-    """Estimated µs of each plan (see ``postgres_plan``); ``ordered`` rarest first."""
-    both = 1.0
-    for w in ordered:
-        both *= share[w]
+def _plan_costs(counts: _Words) -> dict[str, float]:
+    """Estimated µs of each plan (see ``postgres_plan``)."""
+    ordered, estimates, share, limit, customers = counts
+    both = counts.every
     costs = {"walk": min(customers, limit / max(both, 1e-9)) * PG_COST_WALK}
     rarest = ordered[0]
     rest = both / share[rarest]
@@ -246,14 +253,7 @@ def _plan_costs(
     return costs
 
 
-def _stream_option(
-    ordered: list[str],
-    estimates: dict[str, float],
-    share: dict[str, float],
-    limit: int,
-    customers: float,
-    forced: str | None,
-) -> tuple[list[str], float | None]:
+def _stream_option(counts: _Words, forced: str | None) -> tuple[list[str], float | None]:
     """The stream plan's words and its estimated µs (None: not to be chosen by cost).
 
     Not when the rarest word may be rare: its estimate is then no better than the planner's
@@ -262,47 +262,36 @@ def _stream_option(
     term. Nor are the ranges estimated then (a planning step, ~0.3 ms each), unless the plan
     is forced. ``estimates`` gains the ranges' estimates.
     """
+    ordered, estimates = counts.ordered, counts.estimates
     sure = estimates[ordered[0]] >= PG_WALK_MIN_TERMS
     if not (sure or forced == "stream") or not _has(TERM_STREAM_INDEX):
         return [], None
     ranges = {w[:STREAM_PREFIX] for w in ordered if len(w) > STREAM_PREFIX} - set(estimates)
     estimates.update(_estimates(sorted(ranges)))
-    streams = _stream_words(ordered, estimates, share, limit, customers)
+    streams = _stream_words(counts)
     if not (streams and sure):
         return streams, None
-    return streams, _stream_cost(streams, estimates, share, limit, customers)
+    return streams, _stream_cost(streams, counts)
 
 
-def _stream_words(
-    ordered: list[str],
-    estimates: dict[str, float],
-    share: dict[str, float],
-    limit: int,
-    customers: float,
-) -> list[str]:
+def _stream_words(counts: _Words) -> list[str]:
     """The words the stream plan reads in id order: the one, or the two, of three letters or
     more whose reading costs least (``_stream_cost``); none when no word is that long."""
-    long = [w for w in ordered if len(w) >= STREAM_PREFIX]
+    long = [w for w in counts.ordered if len(w) >= STREAM_PREFIX]
     options = [[w] for w in long] + [list(pair) for pair in combinations(long, 2)]
     if not options:
         return []
-    return min(options, key=lambda s: _stream_cost(s, estimates, share, limit, customers))
+    return min(options, key=lambda s: _stream_cost(s, counts))
 
 
-def _stream_cost(
-    streams: list[str],
-    estimates: dict[str, float],
-    share: dict[str, float],
-    limit: int,
-    customers: float,
-) -> float:
+def _stream_cost(streams: list[str], counts: _Words) -> float:
     """Estimated µs of the stream plan reading ``streams``. The page is full once ``limit``
     customers having every word are found: at that share of the id range (all of it when
     fewer match). Up to there each stream word's whole three-letter range is read (``hei``
     for ``heidi``: Heikki and Heinonen too), and each customer having all the stream words
     is checked (document, customer row)."""
-    every = math.prod(share.values())
-    scanned = min(1.0, limit / max(every * customers, 1e-9))
+    _, estimates, share, limit, customers = counts
+    scanned = min(1.0, limit / max(counts.every * customers, 1e-9))
     entries = sum(estimates[w[:STREAM_PREFIX]] for w in streams) * scanned
     passing = customers * scanned * math.prod(share[w] for w in streams)
     return entries * PG_COST_STREAM_ENTRY + passing * PG_COST_PROBE
