@@ -2,11 +2,10 @@
 and finds the same customers with it; running it again changes nothing; SQLite is left as
 it was."""
 
-from finconsole.core.register import customers, find
-from finconsole.core.store import migrations, search_query
+from finconsole.core.register import find
 from finconsole.core.store import search_index as search
-from finconsole.core.store.db import is_sqlite
-from finconsole.core.store.models import Meta
+from finconsole.core.store import search_query
+from tests.core.store.index_migrations import add_people, as_before, upgraded
 
 QUERIES = ["anna virt", "virt", "a", "an vi", "040 123", "sanna@example.fi", "zzz qq"]
 
@@ -16,29 +15,19 @@ def _ids(actor) -> dict[str, list[int]]:
 
 
 def test_older_register_gets_the_trigram_index(db, officer):
-    for first, last, email, phone in [
-        ("Anna", "Virtanen", "anna.virtanen@example.fi", "040 123 4567"),
-        ("Sanna", "Virta", "sanna@example.fi", ""),
-        ("Hanna", "Avirta", "", ""),  # 'anna' and 'virt' inside her tokens, at no start
-        ("Antti", "Korhonen", "", ""),
-    ]:
-        customers.create(
-            officer, {"first_name": first, "last_name": last, "email": email, "phone": phone}
-        )
-    number, step = migrations.numbered("search_trigrams")
-    if not is_sqlite():
-        db.execute_sql(f"DROP INDEX {search.DOC_TRIGRAM_INDEX}")  # a register before it
-        assert not search.has_trigram_index(db)
+    add_people(
+        officer,
+        [
+            ("Anna", "Virtanen", "anna.virtanen@example.fi", "040 123 4567"),
+            ("Sanna", "Virta", "sanna@example.fi", ""),
+            ("Hanna", "Avirta", "", ""),  # 'anna' and 'virt' inside her tokens, at no start
+            ("Antti", "Korhonen", "", ""),
+        ],
+    )
+    step = as_before(db, "search_trigrams", search.DOC_TRIGRAM_INDEX)
     before = _ids(officer)
-    Meta.update(value=str(number - 1)).where(Meta.key == "schema_version").execute()
-    assert migrations.migrate(db) == migrations.CURRENT_VERSION
-    step(db)  # twice: no error
-    if is_sqlite():
-        assert not db.execute_sql(
-            "SELECT name FROM sqlite_master WHERE name = ?", (search.DOC_TRIGRAM_INDEX,)
-        ).fetchall()
+    if not upgraded(db, step, search.DOC_TRIGRAM_INDEX):
         return
-    assert search.has_trigram_index(db)
     search_query.PG_FORCE_PLAN = "bitmap"
     try:
         assert _ids(officer) == before

@@ -1,0 +1,45 @@
+"""What the tests of migrations that add a PostgreSQL search index share: a few people, a
+register as it was before the migration, and the upgrade (run twice: it must be idempotent)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import peewee as pw
+
+from finconsole.core.register import customers
+from finconsole.core.store import migrations
+from finconsole.core.store import search_index as search
+from finconsole.core.store.db import is_sqlite
+from finconsole.core.store.models import Meta
+
+
+def add_people(officer, people: list[tuple[str, str, str, str]]) -> None:
+    for first, last, email, phone in people:
+        customers.create(
+            officer, {"first_name": first, "last_name": last, "email": email, "phone": phone}
+        )
+
+
+def as_before(db: pw.Database, migration: str, index: str) -> Callable[[pw.Database], None]:
+    """The register as before ``migration``: without ``index`` (PostgreSQL), one schema
+    version back. Returns the migration's step."""
+    number, step = migrations.numbered(migration)
+    if not is_sqlite():
+        db.execute_sql(f"DROP INDEX {index}")
+        assert not search.has_index(db, index)
+    Meta.update(value=str(number - 1)).where(Meta.key == "schema_version").execute()
+    return step
+
+
+def upgraded(db: pw.Database, step: Callable[[pw.Database], None], index: str) -> bool:
+    """Migrate, then the step again (no error); False on SQLite, which gets no such index."""
+    assert migrations.migrate(db) == migrations.CURRENT_VERSION
+    step(db)
+    if is_sqlite():
+        assert not db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE name = ?", (index,)
+        ).fetchall()
+        return False
+    assert search.has_index(db, index)
+    return True
