@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import statistics
 import time
@@ -12,7 +11,7 @@ from urllib.parse import urlparse
 from finconsole.core.demo import demo
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.settings import config, keys, runtime
-from finconsole.core.store import db
+from finconsole.core.store import bulk, db
 from finconsole.core.store.models import Customer, database
 
 # FINCONSOLE_BENCH_OUT: one folder (and so one key) shared by several checkouts, whose
@@ -94,26 +93,9 @@ def postgres_copy(server_url: str, customers: int, purpose: str, *, fresh: bool 
 
 
 def insert_rows(table: str, columns: list[str], rows) -> None:
-    """Bulk insert (the build of a benchmark's register): executemany on SQLite, COPY on
-    PostgreSQL (text format: None as \\N, booleans as t/f; values hold no tab or newline)."""
-    names = ", ".join(columns)
-    if db.is_sqlite():
-        marks = ", ".join(["?"] * len(columns))
-        database.cursor().executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
-        return
-    buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join(_copy_text(v) for v in row) + "\n")
-    buffer.seek(0)
-    database.cursor().copy_expert(f'COPY "{table}" ({names}) FROM STDIN', buffer)
-
-
-def _copy_text(value) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    return str(value)
+    """Bulk insert (the build of a benchmark's register) through the import's own bulk write
+    (``store.bulk``): executemany on SQLite, COPY on PostgreSQL."""
+    bulk.bulk_insert(f'"{table}"', columns, list(rows))
 
 
 def sync_sequences() -> None:
