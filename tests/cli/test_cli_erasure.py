@@ -7,6 +7,7 @@ import pytest
 
 from finconsole.cli import context as context_mod
 from finconsole.core.erasure import backup
+from finconsole.core.store import meta
 from finconsole.core.store.models import Customer, Request
 from finconsole.entry import main
 from tests.factories import add_order, add_request, make_customer
@@ -137,8 +138,8 @@ def test_cli_refuses_a_pending_restore(
     db, config_file, officer, clock, capsys, terminal, monkeypatch
 ):
     sqlite_only()
-    backup._set_meta(backup.RESTORE_PENDING, "1")
-    backup._set_meta(backup.RESTORE_SINCE, "2026-03-15T12:00:00")
+    meta.put(backup.RESTORE_PENDING, "1")
+    meta.put(backup.RESTORE_SINCE, "2026-03-15T12:00:00")
     assert run(config_file, "erase", "1", "--preview") == 1
     assert "restore --resume" in capsys.readouterr().err
     from textual.app import App

@@ -11,6 +11,7 @@ from finconsole.core.erasure import key_rotation
 from finconsole.core.kernel.errors import ConfigError, ValidationError
 from finconsole.core.settings import keys, runtime
 from finconsole.core.store import db as db_mod
+from finconsole.core.store import meta
 from finconsole.core.store.models import Meta, User
 from tests.cli.helpers import run
 
@@ -140,7 +141,7 @@ def test_rotation_refuses_a_broken_audit_trail_and_changes_nothing(db, officer, 
     with pytest.raises(audit.ChainBroken, match="broken at event 1"):
         key_rotation.rotate(officer, tmp_path / "new.key")
     assert not (tmp_path / "new.key").exists()
-    assert keyring.meta_value(keyring.HISTORY_KEY) is None
+    assert meta.get(keyring.HISTORY_KEY) is None
 
 
 def test_a_backup_from_before_a_rotation_is_rekeyed_when_restored(folder, capsys):
@@ -176,7 +177,7 @@ def test_a_console_left_open_across_a_rotation_writes_nothing(db, officer, runti
     """Its keyed hashes and audit events would be made under the key the register left."""
     keyring.record_fingerprint(runtime.master_key())
     audit.record(officer, "login")
-    keyring.set_meta_value(keyring.FINGERPRINT_KEY, "0000-1111-2222-3333")  # rotated elsewhere
+    meta.put(keyring.FINGERPRINT_KEY, "0000-1111-2222-3333")  # rotated elsewhere
     with pytest.raises(ConfigError, match="the register was re-keyed .*0000-1111-2222-3333"):
         audit.record(officer, "logout")
     assert [e["action"] for e in audit.search(officer)] == ["login"]

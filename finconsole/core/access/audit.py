@@ -32,6 +32,7 @@ from finconsole.core.kernel import clock, permissions
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import FinconsoleError, ValidationError
 from finconsole.core.settings import keys, runtime
+from finconsole.core.store import meta
 from finconsole.core.store.db import after_commit, is_sqlite, write_transaction
 from finconsole.core.store.models import AuditEvent, Meta, database
 
@@ -122,7 +123,7 @@ def chain_start() -> tuple[str, bytes | None]:
     last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
     keyed = CHAIN_KEY in flags
     if last is None and not keyed:
-        keyring.set_meta_value(CHAIN_KEY, KEYED)  # a new chain is keyed from its first event
+        meta.put(CHAIN_KEY, KEYED)  # a new chain is keyed from its first event
         keyed = True
     after_commit(write_checkpoint)
     return (last.hash if last else GENESIS), (chain_key() if keyed else None)
@@ -187,7 +188,7 @@ def rehash_chain(new_master: bytes, old_master: bytes) -> int:
             f"UPDATE audit_event SET prev_hash = {marks}, hash = {marks} WHERE id = {marks}",
             updates[start : start + 5000],
         )
-    keyring.set_meta_value(CHAIN_KEY, KEYED)
+    meta.put(CHAIN_KEY, KEYED)
     after_commit(write_checkpoint)
     return len(updates)
 

@@ -26,8 +26,9 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from finconsole.core.kernel.errors import ConfigError
 from finconsole.core.settings import keys, runtime
+from finconsole.core.store import meta
 from finconsole.core.store.db import write_transaction
-from finconsole.core.store.models import Meta, User, database
+from finconsole.core.store.models import User, database
 
 FINGERPRINT_KEY = "key_fingerprint"
 HISTORY_KEY = "key_history"
@@ -42,17 +43,6 @@ def fingerprint(master: bytes) -> str:
     """A short public name of a key (derived one way: it gives nothing of the key away)."""
     digest = keys.subkey(master, "fingerprint")[:8].hex()
     return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
-
-
-def meta_value(key: str) -> str | None:
-    row = Meta.get_or_none(Meta.key == key)
-    return row.value if row else None
-
-
-def set_meta_value(key: str, value: str) -> None:
-    Meta.insert(key=key, value=value).on_conflict(
-        conflict_target=[Meta.key], update={Meta.value: value}
-    ).execute()
 
 
 def key_path_text() -> str:
@@ -72,13 +62,13 @@ def ensure_key() -> None:
         if _matches_stored_key():
             return  # another process recorded it meanwhile
         _check_key_decrypts_secrets()
-        set_meta_value(FINGERPRINT_KEY, fingerprint(runtime.master_key()))
+        meta.put(FINGERPRINT_KEY, fingerprint(runtime.master_key()))
 
 
 def _matches_stored_key() -> bool:
     """True when the database names this key; False when it names none; refuses another."""
     current = fingerprint(runtime.master_key())
-    stored = meta_value(FINGERPRINT_KEY)
+    stored = meta.get(FINGERPRINT_KEY)
     if stored is not None and stored != current:
         raise ConfigError(
             f"the key file {key_path_text()} (fingerprint {current}) is not the key of this "
@@ -116,13 +106,13 @@ def _fingerprint_of_current() -> str:
 def record_fingerprint(master: bytes) -> None:
     """At ``init``: the new database takes this key; one that has another is refused."""
     current = fingerprint(master)
-    stored = meta_value(FINGERPRINT_KEY)
+    stored = meta.get(FINGERPRINT_KEY)
     if stored not in (None, current):
         raise ConfigError(
             f"the database already belongs to another key (fingerprint {stored}), not "
             f"{current}: give the register's key file"
         )
-    set_meta_value(FINGERPRINT_KEY, current)
+    meta.put(FINGERPRINT_KEY, current)
 
 
 def _check_key_decrypts_secrets() -> None:
@@ -163,7 +153,7 @@ def history(master: bytes | None = None) -> list[bytes]:
     cached = _history_cache.get(db) if db is not None else None
     if cached is not None and cached[0] == master:
         return cached[1]
-    old = unseal_history(meta_value(HISTORY_KEY), master)
+    old = unseal_history(meta.get(HISTORY_KEY), master)
     if db is not None:
         _history_cache[db] = (master, old)
     return old

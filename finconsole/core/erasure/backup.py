@@ -32,9 +32,9 @@ from finconsole.core.kernel import clock, permissions, scratch
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import DatabaseError, FinconsoleError, ValidationError
 from finconsole.core.outbox import outbox
-from finconsole.core.store import migrations
+from finconsole.core.store import meta, migrations
 from finconsole.core.store.db import is_sqlite, write_transaction
-from finconsole.core.store.models import AuditEvent, Customer, ErasureLedger, Meta, database
+from finconsole.core.store.models import AuditEvent, Customer, ErasureLedger, database
 
 RESTORE_PENDING = "restore_pending"
 RESTORE_SINCE = "restore_backup_taken_at"  # replay erasures made at or after this time
@@ -64,7 +64,7 @@ PG_GUIDANCE = (
 
 
 def restore_pending() -> bool:
-    return Meta.select().where(Meta.key == RESTORE_PENDING).exists()
+    return meta.get(RESTORE_PENDING) is not None
 
 
 def ensure_no_pending_restore() -> None:
@@ -76,33 +76,22 @@ def ensure_no_pending_restore() -> None:
         )
 
 
-def _meta(key: str) -> str | None:
-    row = Meta.get_or_none(Meta.key == key)
-    return row.value if row else None
-
-
-def _set_meta(key: str, value: str) -> None:
-    Meta.insert(key=key, value=value).on_conflict(
-        conflict_target=[Meta.key], update={Meta.value: value}
-    ).execute()
-
-
 def stored_database_id() -> str | None:
     """This register's id if it has one yet (``database_id`` makes one on first use)."""
-    return _meta(DATABASE_ID)
+    return meta.get(DATABASE_ID)
 
 
 def adopt_database_id(value: str) -> None:
     """A copy restored from before the id was made takes the id of the register it came from."""
-    _set_meta(DATABASE_ID, value)
+    meta.put(DATABASE_ID, value)
 
 
 def database_id() -> str:
     """A random id of this register, so a restore can refuse another register's backup."""
-    value = _meta(DATABASE_ID)
+    value = meta.get(DATABASE_ID)
     if value is None:
         value = uuid.uuid4().hex
-        _set_meta(DATABASE_ID, value)
+        meta.put(DATABASE_ID, value)
     return value
 
 
@@ -213,22 +202,22 @@ def inspect(path: Path) -> dict[str, Any]:
     try:
         source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            meta = dict(source.execute("SELECT key, value FROM meta").fetchall())
+            stamped = dict(source.execute("SELECT key, value FROM meta").fetchall())
         finally:
             source.close()
     except sqlite3.DatabaseError:
         raise ValidationError({"path": "is not a finconsole backup"}) from None
-    if TAKEN_AT not in meta or migrations.VERSION_KEY not in meta:
+    if TAKEN_AT not in stamped or migrations.VERSION_KEY not in stamped:
         raise ValidationError({"path": "is not a finconsole backup (no backup stamp)"})
-    version = int(meta[migrations.VERSION_KEY])
+    version = int(stamped[migrations.VERSION_KEY])
     if version > migrations.CURRENT_VERSION:
         raise ValidationError(
             {"path": "was taken by a newer finconsole: restore it with that version"}
         )
-    current = _meta(DATABASE_ID)
-    if current is not None and meta.get(DATABASE_ID) not in (None, current):
+    current = meta.get(DATABASE_ID)
+    if current is not None and stamped.get(DATABASE_ID) not in (None, current):
         raise ValidationError({"path": "is a backup of another register"})
-    taken_at = dt.datetime.fromisoformat(meta[TAKEN_AT])
+    taken_at = dt.datetime.fromisoformat(stamped[TAKEN_AT])
     return {"path": str(path), "taken_at": taken_at, "schema_version": version}
 
 
@@ -317,7 +306,7 @@ def resume(actor: Actor) -> int:
     belong to someone else. Returns how many customers were erased again.
     """
     permissions.require(actor, "restore_database")
-    since_text = _meta(RESTORE_SINCE)
+    since_text = meta.get(RESTORE_SINCE)
     if not restore_pending() or since_text is None:
         raise ValidationError({"restore": "no restore is waiting to be finished"})
     since = dt.datetime.fromisoformat(since_text)
@@ -335,7 +324,7 @@ def resume(actor: Actor) -> int:
                 erased += 1
         # the restored outbox forgets everyone erased, whether or not their row came back
         outbox.forget_customers([e.customer_id for e in ErasureLedger.select()])
-        Meta.delete().where(Meta.key.in_([RESTORE_PENDING, RESTORE_SINCE])).execute()
+        meta.remove(RESTORE_PENDING, RESTORE_SINCE)
         audit.record(actor, "restore_database", "database", fields=["erasure_ledger"])
     erasure.make_permanent()
     return erased

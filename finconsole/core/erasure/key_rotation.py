@@ -25,8 +25,9 @@ from finconsole.core.kernel import permissions
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.kernel.errors import ConfigError, ValidationError
 from finconsole.core.settings import keys, runtime
+from finconsole.core.store import meta
 from finconsole.core.store.db import write_transaction
-from finconsole.core.store.models import ErasureLedger, Meta, RecoveryCode, User, database
+from finconsole.core.store.models import ErasureLedger, RecoveryCode, User, database
 
 LEDGER_HASHES = ("subject_hash", "phone_hash", "shop_ref_hash")
 
@@ -76,8 +77,8 @@ def carry_key(conn: Any) -> None:
     register's key and earlier keys, so ``adopt_restored_key`` can re-key the backup's data,
     even from ``restore --resume`` in another process."""
     rows = (
-        (RESTORE_FINGERPRINT, keyring.meta_value(keyring.FINGERPRINT_KEY)),
-        (RESTORE_HISTORY, keyring.meta_value(keyring.HISTORY_KEY)),
+        (RESTORE_FINGERPRINT, meta.get(keyring.FINGERPRINT_KEY)),
+        (RESTORE_HISTORY, meta.get(keyring.HISTORY_KEY)),
     )
     for key, value in rows:
         if value is not None:
@@ -88,12 +89,12 @@ def adopt_restored_key() -> bool:
     """A restored backup taken under an earlier key is re-keyed under the current one (its
     TOTP secrets, recovery codes and audit chain; the erasure ledger is the live one already).
     Call in the restore's transaction. Returns True if it re-keyed."""
-    live = keyring.meta_value(RESTORE_FINGERPRINT)
-    token = keyring.meta_value(RESTORE_HISTORY)
+    live = meta.get(RESTORE_FINGERPRINT)
+    token = meta.get(RESTORE_HISTORY)
     master = runtime.master_key()
     if live is None or live != keyring.fingerprint(master):
         return False  # nothing carried over (or not this key): ensure_key decides later
-    taken = keyring.meta_value(keyring.FINGERPRINT_KEY)
+    taken = meta.get(keyring.FINGERPRINT_KEY)
     chain = [*keyring.unseal_history(token, master), master]
     # a backup from before fingerprints were kept was made under the register's first key
     found = [i for i, k in enumerate(chain) if taken in (None, keyring.fingerprint(k))]
@@ -105,8 +106,8 @@ def adopt_restored_key() -> bool:
     start = found[0] if found else 0
     for key, value in ((keyring.FINGERPRINT_KEY, live), (keyring.HISTORY_KEY, token)):
         if value is not None:
-            keyring.set_meta_value(key, value)
-    Meta.delete().where(Meta.key.in_([RESTORE_FINGERPRINT, RESTORE_HISTORY])).execute()
+            meta.put(key, value)
+    meta.remove(RESTORE_FINGERPRINT, RESTORE_HISTORY)
     keyring.forget_cached_history()
     if chain[start] == master:
         return False
@@ -124,8 +125,8 @@ def _rekey(old: bytes, new: bytes) -> dict[str, int]:
         "recovery_codes": _rehash(RecoveryCode, ("code_hash",), "recovery", new),
         "erasure_ledger": _rehash(ErasureLedger, LEDGER_HASHES, "ledger", new),
     }
-    keyring.set_meta_value(keyring.HISTORY_KEY, keyring.sealed_history([*history, old], new))
-    keyring.set_meta_value(keyring.FINGERPRINT_KEY, keyring.fingerprint(new))
+    meta.put(keyring.HISTORY_KEY, keyring.sealed_history([*history, old], new))
+    meta.put(keyring.FINGERPRINT_KEY, keyring.fingerprint(new))
     return counts
 
 

@@ -36,7 +36,8 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from finconsole.core.store.models import Meta, database, is_sqlite
+from finconsole.core.store import meta
+from finconsole.core.store.models import database, is_sqlite
 
 REQUESTED = "permanence_requested"
 DONE = "permanence_done"
@@ -81,9 +82,9 @@ def request() -> None:
 
 
 def _count(key: str) -> int:
-    row = Meta.get_or_none(Meta.key == key)
+    value = meta.get(key)
     try:
-        return int(row.value) if row else 0
+        return int(value) if value else 0
     except ValueError:
         return 0
 

@@ -21,11 +21,10 @@ from typing import Any
 
 import peewee as pw
 
-from finconsole.core.store import bulk
+from finconsole.core.store import bulk, meta
 from finconsole.core.store.models import (
     Address,
     Customer,
-    Meta,
     Order,
     Parcel,
     database,
@@ -300,7 +299,7 @@ def stale_entries_allowed() -> Iterator[None]:
         return
     # committed with the chunk: an import killed before its purge is purged at the next start
     # (bootstrap) or erasure (purge_if_stale), so no erased person's old values stay behind
-    Meta.insert(key=STALE_KEY, value="1").on_conflict_replace().execute()
+    meta.put(STALE_KEY, "1")
     database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('secure-delete', 0)")
     try:
         yield
@@ -319,12 +318,12 @@ def purge_stale_entries() -> None:
     left behind (their freed pages are zeroed: the register runs with secure_delete)."""
     if is_sqlite():
         database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')")
-        Meta.delete().where(Meta.key == STALE_KEY).execute()
+        meta.remove(STALE_KEY)
 
 
 def stale_entries_left() -> bool:
     """Whether an import left stale entries in the index (killed before its own purge)."""
-    return is_sqlite() and Meta.get_or_none(Meta.key == STALE_KEY) is not None
+    return is_sqlite() and meta.get(STALE_KEY) is not None
 
 
 def purge_if_stale() -> bool:
@@ -436,7 +435,7 @@ def adopt_index(schema: str) -> None:
     database.execute_sql("ROLLBACK TO search_reload")
     database.execute_sql("RELEASE search_reload")
     # a new index: whatever stale entries a killed import left went with the old one
-    Meta.delete().where(Meta.key == STALE_KEY).execute()
+    meta.remove(STALE_KEY)
 
 
 def remove(customer_id: int) -> None:

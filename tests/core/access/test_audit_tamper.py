@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from finconsole.core.access import audit, audit_head, keyring
+from finconsole.core.access import audit, audit_head
+from finconsole.core.store import meta
 from finconsole.core.store.models import AuditEvent, Meta, database
 
 
@@ -59,7 +60,7 @@ def test_deleting_every_event_is_found(chain):
 def test_deleting_the_first_100_and_the_anchor_is_found(chain):
     hundredth = AuditEvent.get_by_id(100).hash
     database.execute_sql("DELETE FROM audit_event WHERE id <= 100")
-    keyring.set_meta_value(audit.ANCHOR_KEY, hundredth)
+    meta.put(audit.ANCHOR_KEY, hundredth)
     report = audit.verify(chain)
     assert not report.ok and "events at the start were removed" in report.reason
     Meta.delete().where(Meta.key == audit.ANCHOR_KEY).execute()

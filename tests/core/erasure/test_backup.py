@@ -8,6 +8,7 @@ import pytest
 from finconsole.core.erasure import backup, erasure
 from finconsole.core.kernel.errors import DatabaseError, PermissionDenied, ValidationError
 from finconsole.core.register import customers
+from finconsole.core.store import meta
 from finconsole.core.store.models import Customer, ErasureLedger, Order
 from tests.core.erasure.test_erasure_permanence import found
 from tests.factories import add_order, distinctive_values, make_customer
@@ -108,7 +109,7 @@ def test_restore_refuses_other_files(sqlite_db, officer, clock, tmp_path):
     with pytest.raises(ValidationError):
         backup.inspect(tmp_path / "missing.db")
     backup.backup(officer, tmp_path / "b.db")
-    backup._set_meta(backup.DATABASE_ID, "another-register")
+    meta.put(backup.DATABASE_ID, "another-register")
     with pytest.raises(ValidationError, match="another register"):
         backup.restore(officer, tmp_path / "b.db")
 
