@@ -3,12 +3,13 @@ register as it was before the migration, and the upgrade (run twice: it must be 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import peewee as pw
 
-from finconsole.core.register import customers
-from finconsole.core.store import migrations
+from finconsole.core.register import customers, find
+from finconsole.core.store import migrations, search_query
 from finconsole.core.store import search_index as search
 from finconsole.core.store.db import is_sqlite
 from finconsole.core.store.models import Meta
@@ -43,3 +44,18 @@ def upgraded(db: pw.Database, step: Callable[[pw.Database], None], index: str) -
         return False
     assert search.has_index(db, index)
     return True
+
+
+def found(actor, queries: list[str]) -> dict[str, list[int]]:
+    """The customer ids each query finds, as the console's search returns them."""
+    return {q: [r["id"] for r in find.search(actor, q)] for q in queries}
+
+
+@contextmanager
+def plan_forced(plan: str) -> Iterator[None]:
+    """Every PostgreSQL search in the block takes ``plan``."""
+    search_query.PG_FORCE_PLAN = plan
+    try:
+        yield
+    finally:
+        search_query.PG_FORCE_PLAN = None

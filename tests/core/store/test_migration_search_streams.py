@@ -2,16 +2,16 @@
 letters (the stream plan's) and finds the same customers with it; running it again changes
 nothing; SQLite is left as it was."""
 
-from finconsole.core.register import find
 from finconsole.core.store import search_index as search
-from finconsole.core.store import search_query
-from tests.core.store.index_migrations import add_people, as_before, upgraded
+from tests.core.store.index_migrations import (
+    add_people,
+    as_before,
+    found,
+    plan_forced,
+    upgraded,
+)
 
 QUERIES = ["anna virt", "virt", "ann", "an vi", "040 123", "sanna@example.fi", "vir exa", "zzz qq"]
-
-
-def _ids(actor) -> dict[str, list[int]]:
-    return {q: [r["id"] for r in find.search(actor, q)] for q in QUERIES}
 
 
 def test_older_register_gets_the_stream_index(db, officer):
@@ -26,12 +26,9 @@ def test_older_register_gets_the_stream_index(db, officer):
         ],
     )
     step = as_before(db, "search_streams", search.TERM_STREAM_INDEX)
-    before = _ids(officer)
+    before = found(officer, QUERIES)
     if not upgraded(db, step, search.TERM_STREAM_INDEX):
         return
-    search_query.PG_FORCE_PLAN = "stream"
-    try:
-        assert _ids(officer) == before
-    finally:
-        search_query.PG_FORCE_PLAN = None
+    with plan_forced("stream"):
+        assert found(officer, QUERIES) == before
     assert before["anna virt"] == [1] and before["ann"] == [1, 4] and before["vir exa"] == [1, 2]

@@ -2,16 +2,16 @@
 and finds the same customers with it; running it again changes nothing; SQLite is left as
 it was."""
 
-from finconsole.core.register import find
 from finconsole.core.store import search_index as search
-from finconsole.core.store import search_query
-from tests.core.store.index_migrations import add_people, as_before, upgraded
+from tests.core.store.index_migrations import (
+    add_people,
+    as_before,
+    found,
+    plan_forced,
+    upgraded,
+)
 
 QUERIES = ["anna virt", "virt", "a", "an vi", "040 123", "sanna@example.fi", "zzz qq"]
-
-
-def _ids(actor) -> dict[str, list[int]]:
-    return {q: [r["id"] for r in find.search(actor, q)] for q in QUERIES}
 
 
 def test_older_register_gets_the_trigram_index(db, officer):
@@ -25,12 +25,9 @@ def test_older_register_gets_the_trigram_index(db, officer):
         ],
     )
     step = as_before(db, "search_trigrams", search.DOC_TRIGRAM_INDEX)
-    before = _ids(officer)
+    before = found(officer, QUERIES)
     if not upgraded(db, step, search.DOC_TRIGRAM_INDEX):
         return
-    search_query.PG_FORCE_PLAN = "bitmap"
-    try:
-        assert _ids(officer) == before
-    finally:
-        search_query.PG_FORCE_PLAN = None
+    with plan_forced("bitmap"):
+        assert found(officer, QUERIES) == before
     assert before["anna virt"] == [1] and before["an vi"] == [1] and before["zzz qq"] == []
