@@ -16,6 +16,9 @@ Deleting a row is not enough on either backend:
   reader (every later query on that table would queue behind it), and retry a few times.
   ``VACUUM FULL`` must copy rows still visible to an older open transaction: its report
   ("N dead row versions cannot be removed yet") is read and such a table stays pending.
+  Our tables are rewritten instead the way ``store.online_rewrite`` does, to the same
+  effect (new files, the old ones dropped) while consoles go on reading them; ``VACUUM
+  FULL`` remains for a table it cannot carry everything of (a view on it, grants).
   Table statistics (``pg_statistic``, filled by ``ANALYZE``) can quote column values: they
   are refreshed and the catalog compacted too, where the database owner may.
 
@@ -36,7 +39,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from finconsole.core.store import meta
+from finconsole.core.store import meta, online_rewrite
 from finconsole.core.store.models import database, is_sqlite
 
 REQUESTED = "permanence_requested"
@@ -164,15 +167,27 @@ def _checkpoint(tries: int, busy_ms: int) -> bool:
 
 def _compact(tables: list[str]) -> str:
     """VACUUM FULL each table; '' when every one is clean, else why not."""
+    online_rewrite.validate_left()
     database.execute_sql(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
     try:
         for table in tables:
-            why = _vacuum_full(table)
+            why = _rewrite(table)
             if why:
                 return why
         return _compact_statistics(tables)
     finally:
         database.execute_sql("RESET lock_timeout")
+
+
+def _rewrite(table: str) -> str:
+    """The table into new files: while its readers go on (``store.online_rewrite``; every
+    table of ours), else ``VACUUM FULL``, which locks them out for the whole rewrite."""
+    if not online_rewrite.eligible(table):
+        return _vacuum_full(table)
+    why = online_rewrite.rewrite(table)
+    if not why:
+        _set_visibility_map(table)
+    return why
 
 
 def _vacuum_full(table: str) -> str:
@@ -184,7 +199,7 @@ def _vacuum_full(table: str) -> str:
         try:
             database.execute_sql(f'VACUUM (FULL, VERBOSE) "{table}"')
         except pw.OperationalError as exc:
-            if not _lock_timeout(exc):
+            if not online_rewrite.is_lock_timeout(exc):
                 raise
             if attempt + 1 < LOCK_TRIES:
                 time.sleep(0.5)
@@ -203,14 +218,8 @@ def _set_visibility_map(table: str) -> None:
     try:
         database.execute_sql(f'VACUUM "{table}"')
     except pw.OperationalError as exc:
-        if not _lock_timeout(exc):
+        if not online_rewrite.is_lock_timeout(exc):
             raise
-
-
-def _lock_timeout(exc: pw.OperationalError) -> bool:
-    return getattr(getattr(exc, "orig", exc), "pgcode", None) == "55P03" or (
-        "lock timeout" in str(exc)
-    )
 
 
 def oldest_transaction() -> str:
