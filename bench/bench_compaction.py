@@ -1,6 +1,7 @@
-"""What making a PostgreSQL erasure permanent costs (issue 16): ``VACUUM FULL`` of every table
-an erasure touches, compared in the same run with what it replaced (plain ``VACUUM``) and with
-the erasure's own deletes; and how long another console's look-ups stall meanwhile.
+"""What making a PostgreSQL erasure permanent costs (issue 16): the rewrite of every table an
+erasure touches (``store.online_rewrite``, readers going on), compared in the same run with
+what it replaced (plain ``VACUUM``), with ``VACUUM FULL`` of the same tables and with the
+erasure's own deletes; and how long another console's look-ups stall during each rewrite.
 
     python -m bench.bench_compaction --server postgresql://postgres@127.0.0.1:5432/postgres \\
         [--customers N | --template DBNAME] [--keep]
@@ -141,7 +142,7 @@ def measure(url: str) -> int:
     finally:
         permanence.settle = settle  # type: ignore[assignment]
     deletes = time.monotonic() - started
-    # 3. the compaction, with another console reading meanwhile
+    # 3. the compaction (our tables rewritten while readers go on), another console reading
     reader = Reader(url, customers)
     reader.start()
     time.sleep(1.0)
@@ -149,20 +150,26 @@ def measure(url: str) -> int:
     started = time.monotonic()
     outcome = permanence.settle(erasure.TOUCHED_TABLES)  # large: as the retention run does
     compaction = time.monotonic() - started
+    during = reader.times[before:]
+    # 4. the same run's baseline of the rewrite: VACUUM FULL of each table, the reader on
+    full_started = len(reader.times)
+    full, per = timed('VACUUM FULL "{table}"')
+    during_full = reader.times[full_started:]
     reader.stop.set()
     reader.join()
     print(f"plain VACUUM of the touched tables (baseline): {plain:.2f} s")
     print(f"the erasure's deletes: {deletes:.2f} s")
     print(
-        f"VACUUM FULL of the touched tables: {compaction:.2f} s, done={outcome.done} "
+        f"the compaction of the touched tables: {compaction:.2f} s, done={outcome.done} "
         f"{outcome.reason}".rstrip()
     )
-    _, per = timed('VACUUM FULL "{table}"')
+    print(f"VACUUM FULL of the same tables (the rewrite before it went online): {full:.2f} s")
     for table, seconds in sorted(per.items(), key=lambda kv: -kv[1])[:5]:
         print(f"  {table}: {seconds:.2f} s")
     print(f"ratio compaction / plain VACUUM: {compaction / max(plain, 1e-6):.1f}x")
-    print(f"another console during the compaction: {describe(reader.times[before:] or [0.0])}")
     print(f"another console before it: {describe(reader.times[:before] or [0.0])}")
+    print(f"another console during the compaction: {describe(during or [0.0])}")
+    print(f"another console during VACUUM FULL: {describe(during_full or [0.0])}")
     return 0 if outcome.done else 1
 
 
