@@ -199,3 +199,30 @@ def test_the_compaction_rewrites_our_tables_without_vacuum_full(terms, monkeypat
     assert set(fully) == {"pg_statistic"}  # the statistics catalog only: no table of ours
     assert all(filenode(t) != node for t, node in nodes.items())
     assert not database.execute_sql("SELECT 1 FROM search_term WHERE customer_id = 7").fetchone()
+
+
+def test_a_rewrite_cut_off_midway_leaves_the_table_as_it_was(db_url, terms, other, monkeypatch):
+    """The server ends the rewriting session (as when the command is killed) after the copy:
+    the transaction is rolled back, the copy's files with it."""
+    from finconsole.core.store import db as db_mod
+
+    node, rows = filenode("customer"), contents("customer")
+    execute = online_rewrite.execute
+    pid = database.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+
+    def cut_off(sql: str) -> None:
+        execute(sql)
+        if sql.startswith("ANALYZE"):
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+    monkeypatch.setattr(online_rewrite, "execute", cut_off)
+    with pytest.raises(pw.PeeweeException):
+        online_rewrite.rewrite("customer")
+    db_mod.close()
+    db_mod.connect(db_url)
+    assert filenode("customer") == node
+    assert contents("customer") == rows
+    assert not database.execute_sql(
+        "SELECT 1 FROM pg_class WHERE relname LIKE %s", ("%" + online_rewrite.SUFFIX + "%",)
+    ).fetchone()
