@@ -309,12 +309,18 @@ def _pg_stream(
     keeps as they are, run after the merge and only for the customers it yields; a CASE
     runs the document's check before the customer row's (the planner orders plain ANDs by
     its cost guess, which put the customer row first: twice the look-ups).
+
+    Each word's LIKE takes its pattern from a subquery, which the planner cannot see into:
+    the settings leave it this one plan whatever the estimates, and estimating ``term LIKE
+    'mikko%'`` against the 1,000 common values and 1,000 histogram bounds of ``term`` was
+    most of the planning (0.42 of 0.44 ms for two words at 1M; 0.09 ms without, the
+    execution the same).
     """
     lists, params = [], []
     for i, word in enumerate(streams):
         lists.append(
             f"(SELECT DISTINCT customer_id FROM {TERM_TABLE} WHERE left(term, {STREAM_PREFIX}) "
-            f"= %s AND term LIKE %s AND customer_id > %s ORDER BY customer_id) s{i}"
+            f"= %s AND term LIKE (SELECT %s::text) AND customer_id > %s ORDER BY customer_id) s{i}"
         )
         params += [word[:STREAM_PREFIX], word + "%", after_id]
     merged = lists[0] + "".join(
