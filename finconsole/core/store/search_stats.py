@@ -52,12 +52,14 @@ class _Seen(NamedTuple):
     stats: TermStats | None
 
 
-_seen: list[_Seen] = []  # the last statistics read, and for which database connection
+# the last statistics read, and for which database (one assignment: threads read it whole)
+_seen: _Seen | None = None
 
 
 def forget() -> None:
     """After an ANALYZE of the term table: read the statistics again at the next search."""
-    _seen.clear()
+    global _seen
+    _seen = None
 
 
 def estimates(words: list[str]) -> dict[str, float] | None:
@@ -91,12 +93,14 @@ def _run(values: list[str], prefix: str) -> tuple[int, int]:
 
 
 def _stats() -> TermStats | None:
+    global _seen
     connection = database.obj
     now = time.monotonic()
-    if _seen and _seen[0].connection is connection and now - _seen[0].at <= MAX_AGE:
-        return _seen[0].stats
+    seen = _seen
+    if seen is not None and seen.connection is connection and now - seen.at <= MAX_AGE:
+        return seen.stats
     stats = read_stats()
-    _seen[:] = [_Seen(connection, now, stats)]
+    _seen = _Seen(connection, now, stats)
     return stats
 
 
