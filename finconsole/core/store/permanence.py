@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from finconsole.core.store import meta, online_rewrite
+from finconsole.core.store import meta, online_rewrite, search_stats
 from finconsole.core.store.models import database, is_sqlite
 
 REQUESTED = "permanence_requested"
@@ -252,6 +252,7 @@ def _compact_statistics(tables: list[str]) -> str:
         database.execute_sql(f'ANALYZE "{table}"')
         if database.execute_sql(f'SELECT NOT EXISTS (SELECT 1 FROM "{table}")').fetchone()[0]:
             _forget_statistics(table)
+    search_stats.forget()  # nor kept in this process's memory once they leave the catalog
     for _ in range(STATISTICS_TRIES):  # the ANALYZE just above left dead rows any transaction
         why = _vacuum_full("pg_statistic")  # begun before it may still see: let those end
         if not why:

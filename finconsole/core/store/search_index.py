@@ -21,7 +21,7 @@ from typing import Any
 
 import peewee as pw
 
-from finconsole.core.store import bulk, meta
+from finconsole.core.store import bulk, meta, search_stats
 from finconsole.core.store.models import (
     Address,
     Customer,
@@ -133,6 +133,7 @@ def create_document_table(db: pw.Database) -> None:
             "GROUP BY customer_id"
         )
     db.execute_sql(f"ANALYZE {TERM_TABLE}, {DOC_TABLE}")
+    search_stats.forget()
 
 
 def create_trigram_index(db: pw.Database) -> None:
@@ -389,6 +390,7 @@ def finish_bulk_load() -> None:
         database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('automerge', 4)")
     else:
         database.execute_sql(f"ANALYZE {TERM_TABLE}, {DOC_TABLE}")
+        search_stats.forget()  # the plans' estimates: from the new statistics
 
 
 def build_index_apart(connection: Any, batches: Iterable[list[tuple[int, str]]]) -> None:

@@ -1,5 +1,7 @@
 """PostgreSQL picks one of its query plans by estimated cost: each gives the same answer."""
 
+import contextlib
+
 import pytest
 
 from finconsole.core.register import customers
@@ -134,6 +136,20 @@ def test_a_plans_settings_end_with_it(db, officer):
             assert search.matching_ids("anna virt", 50) and settings() == before, plan
         finally:
             search.PG_FORCE_PLAN = None
+
+
+def test_a_plans_settings_hold_for_its_query_alone(db):
+    """Outside a transaction the settings and the query go as one string (one round trip):
+    the settings must still hold for the query, and only for it."""
+    if is_sqlite():
+        pytest.skip("PostgreSQL plans")
+    plan = search.PgPlan(
+        "SELECT current_setting('enable_hashjoin')", [], ("enable_hashjoin = off",)
+    )
+    for nested in (False, True):
+        with db.atomic() if nested else contextlib.nullcontext():
+            assert search.run_postgres_plan(plan) == ["off"], nested
+            assert db.execute_sql("SHOW enable_hashjoin").fetchone()[0] == "on", nested
 
 
 def test_a_word_estimated_far_above_the_guard_walks_without_counting(monkeypatch):
