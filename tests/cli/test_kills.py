@@ -214,7 +214,7 @@ def test_a_killed_first_import_leaves_the_register_empty_and_importable(tmp_path
     customer and no search entry in it, and the same import then goes in whole."""
     config = make_config(tmp_path)
     csv_path = tmp_path / "customers.csv"
-    rows = 60_000
+    rows = 120_000  # a load that lasts well past the 1.5 s kill (60,000 rows no longer did)
     write_csv(csv_path, rows)
     for _ in range(TRIES):
         (tmp_path / "fc.db").unlink(missing_ok=True)

@@ -46,7 +46,6 @@ from finconsole.core.imports.shop_pipeline import (
     IN_PROCESS_BYTES,
     ParsedRows,
     document_of,
-    searchable,
 )
 from finconsole.core.kernel.actor import Actor
 from finconsole.core.store import busy, index_apart
@@ -75,12 +74,11 @@ def load(
     """Import ``parsed`` as one load; returns how many rows were read, or None (nothing done)
     when another console's import put customers in first: then import chunk by chunk."""
     stopped: ImportFormatError | None = None
-    with bulk_load(), index_apart.built_apart(True, None, "import", document_of) as index:
+    with bulk_load(), index_apart.built_apart(True, None, "import") as index:
         assert index is not None
         with result.committing(), _load_transaction():
             if Customer.select().exists():
                 return None
-            parsed.documents = False  # the index builder makes them
             destination = FreshLoad(index)
             chunks = _SavepointChunks(actor, result, destination)
             with _deferred_indexes():
@@ -110,15 +108,17 @@ class FreshLoad(Destination):
         self.filled: set[str] = set()
 
     def documents(self, records: Sequence[CustomerRecord], ids: Sequence[int]) -> None:
+        # made by the parsing process, which has the most time to spare: the builder, last in
+        # line, indexes them as they come and is what the writer waits for at the end
         if ids:
-            self.index.send([(cid, *searchable(r)) for r, cid in zip(records, ids)])
+            self.index.send([(cid, r.document) for r, cid in zip(records, ids)])
 
     def reindex(self, customer_ids: list[int], *, bulk: bool) -> None:
         """A customer the file names twice: their entry made again from what is stored now
         (the builder keeps an id's last entry; a new customer has one address)."""
         rows = w.select_in(_SEARCHABLE, customer_ids)
         if rows:
-            self.index.send([tuple(row) for row in rows])
+            self.index.send([(row[0], document_of(*row[1:])) for row in rows])
 
     def created(self, actor: Actor, records: Sequence[CustomerRecord], ids: Sequence[int]) -> None:
         self.filled |= filled_fields(records)

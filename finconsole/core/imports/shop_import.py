@@ -95,7 +95,8 @@ def write_parsed(
             if record is None:
                 result.reject(line, why, raw or {})
                 continue
-            result.warn(line, record.warnings, raw or {})  # imported, but a person should look
+            if record.warnings:  # imported, but a person should look
+                result.warn(line, record.warnings, raw or {})
             # (a row without a shop id, as in older exports, is the same person only by email:
             # None in ``keys`` would write a chunk a row)
             same_person = (record.shop_ref and record.shop_ref in keys) or (
@@ -183,13 +184,14 @@ def write_customer_chunk(
     with result.committing(), write_transaction():
         w.lock_imports()  # another console importing the same file waits
         erased = w.erased_records(records)
-        live = [r for r in records if id(r) not in erased]
+        # (a first import's chunks have none erased and none stored: no pass over them)
+        live = [r for r in records if id(r) not in erased] if erased else records
         result.skipped_erased += len(records) - len(live)
         stored = w.existing_customers(live)
-        new = [r for r in live if id(r) not in stored]
+        new = [r for r in live if id(r) not in stored] if stored else live
         create_customers(actor, new, to=to)
         result.created += len(new)
-        pairs = [(r, stored[id(r)]) for r in live if id(r) in stored]
+        pairs = [(r, stored[id(r)]) for r in live if id(r) in stored] if stored else []
         changed = update_customers(actor, pairs, bulk=bulk, to=to)
         result.updated += changed
         result.unchanged += len(pairs) - changed

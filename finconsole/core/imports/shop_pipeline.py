@@ -29,7 +29,7 @@ from finconsole.core.imports.shop_formats import CustomerRecord, RowRejected
 from finconsole.core.imports.shop_writer import RAW_REJECTS_KEPT
 from finconsole.core.kernel import helpers
 from finconsole.core.kernel.errors import DatabaseError
-from finconsole.core.store.search_tokens import customer_document
+from finconsole.core.store.search_tokens import new_customer_document
 
 IN_PROCESS_BYTES = 4 << 20  # below this, parse in-process
 BATCH = 2000  # rows a message
@@ -76,11 +76,7 @@ def searchable(record: CustomerRecord) -> tuple[str, str, str | None, str | None
     return record.first_name, record.last_name, record.email, record.phone, postcode
 
 
-def document_of(
-    first_name: str, last_name: str, email: str | None, phone: str | None, postcode: str | None
-) -> str:
-    fields = {"first_name": first_name, "last_name": last_name, "email": email, "phone": phone}
-    return customer_document(fields, [postcode] if postcode else [])
+document_of = new_customer_document  # (first, last, email, phone, postcode) -> document
 
 
 class relaxed_gc:

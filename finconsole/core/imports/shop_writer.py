@@ -162,12 +162,12 @@ def existing_customers(records: Sequence[CustomerRecord]) -> dict[int, dict[str,
             _EXISTING.format(key="shop_ref"), [r.shop_ref for r in records if r.shop_ref]
         )
     }
-    matched = {id(r): by_ref[r.shop_ref] for r in records if r.shop_ref in by_ref}
-    wanted = [r.email for r in records if id(r) not in matched and r.email]
+    matched = {id(r): by_ref[r.shop_ref] for r in records if r.shop_ref in by_ref} if by_ref else {}
+    wanted = [r.email for r in records if r.email and id(r) not in matched]
     by_email: dict[str, dict[str, Any]] = {}
     for row in select_in(_EXISTING.format(key="email") + " ORDER BY id", wanted):
         by_email.setdefault(row[4], dict(zip(names, row)))
-    for r in records:
+    for r in records if by_email else ():  # (none, as a rule, in a first import)
         if id(r) not in matched and r.email in by_email:
             found = by_email[r.email]
             # an email match may adopt the shop's id, never take over another shop's customer
@@ -189,7 +189,7 @@ def _match_by_name(records: Sequence[CustomerRecord], matched: dict, names: tupl
     """A row with neither shop id nor email (an old export, or an id a spreadsheet destroyed)
     matches a customer who has neither either, by name and postcode: so importing the same
     file twice does not make everyone without an email twice."""
-    anonymous = [r for r in records if id(r) not in matched and not r.shop_ref and not r.email]
+    anonymous = [r for r in records if not r.shop_ref and not r.email and id(r) not in matched]
     if not anonymous:
         return
     found: dict[tuple, dict[str, Any]] = {}

@@ -41,6 +41,12 @@ class IndexBuilder:
     ``documents``: ``chunks`` of them, or (``chunks`` None) until ``adopt`` says the last is
     in. A later document of the same id replaces the earlier one.
 
+    With ``chunks`` (the demo: its writer rebuilds other indexes at the end, for longer than
+    this takes) the documents are stored and indexed in one pass once all are in; without
+    (a first import: its writer has little left to do after the last row) each list is
+    indexed as it comes while the builder keeps up (no list waits in the queue), so that
+    little is left when the writer is done (``search.build_index_apart``).
+
     With ``make_document`` the lists hold (customer id, *what the document is made of``) and
     the helper makes the documents: work taken off the processes that are busier.
     """
@@ -121,7 +127,9 @@ def _build(
         # a scratch file: no journal, no syncs (it is deleted if anything goes wrong)
         connection.execute("PRAGMA journal_mode = off")
         connection.execute("PRAGMA synchronous = off")
-        search.build_index_apart(connection, batches)
+        # a first import's lists are indexed as they come while none waits behind them
+        index_now = documents.empty if chunks is None else None
+        search.build_index_apart(connection, batches, index_now=index_now)
         connection.close()
     except BaseException as exc:  # reported to the writer, which raises it
         for _ in batches:

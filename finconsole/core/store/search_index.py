@@ -15,7 +15,7 @@ the index is ``search_query``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -393,7 +393,12 @@ def finish_bulk_load() -> None:
         search_stats.forget()  # the plans' estimates: from the new statistics
 
 
-def build_index_apart(connection: Any, batches: Iterable[list[tuple[int, str]]]) -> None:
+def build_index_apart(
+    connection: Any,
+    batches: Iterable[list[tuple[int, str]]],
+    *,
+    index_now: Callable[[], bool] | None = None,
+) -> None:
     """Build a search index of ``batches`` of (customer id, document) in the SQLite database
     of ``connection`` (a plain driver connection, not the register's), for ``adopt_index``.
     A later document of an id replaces the earlier one (an import's update of a customer it
@@ -402,18 +407,52 @@ def build_index_apart(connection: Any, batches: Iterable[list[tuple[int, str]]])
     The documents go straight into the table's document store and the index is then made
     from it in one pass ('rebuild') and merged into one segment: cheaper than inserting
     through the table, which stores each document and indexes it row by row.
+
+    ``index_now``, asked before each batch: yes indexes the batch as it comes, for a few per
+    cent more work in all, so that little is left when the last batch is in (a first
+    import's writer has nothing else to do then; the demo's rebuilds indexes meanwhile, and
+    passes none). No puts the batch aside, at a fraction of the cost, to be indexed at the
+    end: a builder that has fallen behind (on a busy machine) catches up instead of holding
+    the writer back, and does the rest once the writer is done.
     """
     connection.execute(f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5({FTS_OPTIONS})")
     connection.execute("BEGIN")
     # no merging while building: 'optimize' merges everything once at the end
     connection.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('automerge', 0)")
-    for batch in batches:
-        connection.executemany(
-            f"INSERT OR REPLACE INTO {FTS_TABLE}_content(id, c0) VALUES (?, ?)", batch
-        )
-    connection.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
+    if index_now is None:
+        for batch in batches:
+            connection.executemany(
+                f"INSERT OR REPLACE INTO {FTS_TABLE}_content(id, c0) VALUES (?, ?)", batch
+            )
+        connection.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
+    else:
+        _index_as_they_come(connection, batches, index_now)
     connection.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')")
     connection.execute("COMMIT")
+
+
+_LATER = "index_later"  # the batches put aside, in the builder's scratch file
+
+
+def _index_as_they_come(
+    connection: Any, batches: Iterable[list[tuple[int, str]]], index_now: Callable[[], bool]
+) -> None:
+    connection.execute(f"CREATE TABLE {_LATER} (id INTEGER PRIMARY KEY, doc TEXT NOT NULL)")
+    put_aside = False
+    for batch in batches:
+        if not index_now():
+            connection.executemany(f"INSERT OR REPLACE INTO {_LATER} VALUES (?, ?)", batch)
+            put_aside = True
+            continue
+        if put_aside:  # an id's earlier document put aside must not replace this one
+            connection.executemany(f"DELETE FROM {_LATER} WHERE id = ?", [(i,) for i, _ in batch])
+        connection.executemany(
+            f"INSERT OR REPLACE INTO {FTS_TABLE}(rowid, doc) VALUES (?, ?)", batch
+        )
+    connection.execute(
+        f"INSERT OR REPLACE INTO {FTS_TABLE}(rowid, doc) SELECT id, doc FROM {_LATER} ORDER BY id"
+    )
+    connection.execute(f"DROP TABLE {_LATER}")
 
 
 def adopt_index(schema: str) -> None:

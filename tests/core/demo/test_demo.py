@@ -121,7 +121,7 @@ def test_a_failing_index_helper_leaves_the_register_as_it_was(
     monkeypatch.setattr(demo, "IN_PROCESS_LIMIT", 10)
     monkeypatch.setattr(demo, "CHUNK", 20)
 
-    def full_disk(connection, batches):
+    def full_disk(connection, batches, **options):
         raise pw.OperationalError("database or disk is full")
 
     build = search.build_index_apart
