@@ -158,7 +158,8 @@ def _finnish_e164(raw: str) -> str | None:
     else:
         return None
     patterns, general = _fi_tables()
-    if not national.isdigit() or not general.fullmatch(national):
+    # ASCII only: str.isdigit and the pattern's \d take any script's digits, stored as typed
+    if not (national.isascii() and national.isdigit()) or not general.fullmatch(national):
         return None
     for pattern, lengths in patterns:
         if len(national) in lengths and pattern.fullmatch(national):

@@ -94,3 +94,12 @@ def test_a_plain_finnish_phone_is_what_the_validator_returns(prefix, start):
 )
 def test_plain_finnish_phones(raw, e164):
     assert v.plain_finnish_phone(raw) == e164
+
+
+@pytest.mark.parametrize("typed", ["040١٢٣٤٥٦٧", "+35840١٢٣٤٥٦٧", "０４０１２３４５６７"])
+def test_digits_of_other_scripts_are_stored_as_ascii_digits(typed):
+    """``str.isdigit`` and ``\\d`` take Arabic-Indic or full-width digits: the fast path once
+    stored them as typed (``+35840١٢٣٤٥٦٧``); phonenumbers reads them as the digits they are."""
+    stored = v.phone(typed, "FI")
+    assert stored is not None and stored.isascii()
+    assert stored.startswith("+35840") and stored[1:].isdigit()
