@@ -21,7 +21,7 @@ import queue
 import tempfile
 import urllib.parse
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -46,9 +46,6 @@ class IndexBuilder:
     (a first import: its writer has little left to do after the last row) each list is
     indexed as it comes while the builder keeps up (no list waits in the queue), so that
     little is left when the writer is done (``search.build_index_apart``).
-
-    With ``make_document`` the lists hold (customer id, *what the document is made of``) and
-    the helper makes the documents: work taken off the processes that are busier.
     """
 
     def __init__(
@@ -56,7 +53,6 @@ class IndexBuilder:
         path: Path,
         chunks: int | None,
         purpose: str,
-        make_document: Callable[..., str] | None = None,
     ) -> None:
         context = multiprocessing.get_context("fork")  # the children only run Python and SQLite
         self.documents = context.Queue(maxsize=8)
@@ -65,7 +61,7 @@ class IndexBuilder:
         self.process = helpers.start(
             context,
             _build,
-            (str(path), chunks, make_document, self.documents, self._outcome),
+            (str(path), chunks, self.documents, self._outcome),
             f"{purpose}-index",
         )
 
@@ -108,7 +104,6 @@ class IndexBuilder:
 def _build(
     path: str,
     chunks: int | None,
-    make_document: Callable[..., str] | None,
     documents: Any,
     outcome: Any,
 ) -> None:
@@ -116,7 +111,7 @@ def _build(
 
     On an error it keeps taking the documents, so the senders never wait on a full queue.
     """
-    batches = _batches(documents, chunks, make_document)
+    batches = _batches(documents, chunks)
     try:
         # open, never create: the writer made the file, and removes it when a signal ends
         # the load; a SIGTERM landing right after this helper's fork leaves the writer no
@@ -139,20 +134,14 @@ def _build(
     helpers.put(outcome, None)
 
 
-def _batches(
-    documents: Any, chunks: int | None, make_document: Callable[..., str] | None
-) -> Iterator[list[tuple[int, str]]]:
+def _batches(documents: Any, chunks: int | None) -> Iterator[list[tuple[int, str]]]:
     taken = 0
     while chunks is None or taken < chunks:
         item = helpers.get(documents)
         if item is None:
             return
         taken += 1
-        batch = marshal.loads(item)
-        if make_document is None:
-            yield batch
-        else:
-            yield [(row[0], make_document(*row[1:])) for row in batch]
+        yield marshal.loads(item)
 
 
 @contextmanager
@@ -160,7 +149,6 @@ def built_apart(
     enabled: bool,
     chunks: int | None,
     purpose: str,
-    make_document: Callable[..., str] | None = None,
 ) -> Iterator[IndexBuilder | None]:
     """An ``IndexBuilder`` with its scratch file attached, or None when not ``enabled``.
 
@@ -175,7 +163,7 @@ def built_apart(
         try:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             database.execute_sql(f"ATTACH DATABASE ? AS {SCHEMA}", (str(path),))
-            builder = IndexBuilder(path, chunks, purpose, make_document)
+            builder = IndexBuilder(path, chunks, purpose)
             try:
                 yield builder
             finally:

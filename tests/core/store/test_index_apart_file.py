@@ -11,7 +11,7 @@ def test_the_builder_does_not_create_a_removed_scratch_file(tmp_path):
     folder.mkdir()
     path = folder / ".finconsole-demo-index-gone.db"
     documents, outcome = multiprocessing.Queue(), multiprocessing.Queue()
-    index_apart._build(str(path), 0, None, documents, outcome)
+    index_apart._build(str(path), 0, documents, outcome)
     assert "cannot be opened" in outcome.get(timeout=5)
     assert list(folder.iterdir()) == []
 
@@ -22,6 +22,6 @@ def test_the_builder_opens_a_path_with_uri_characters(tmp_path):
     path = folder / ".finconsole-demo-index-x.db"
     path.touch()
     documents, outcome = multiprocessing.Queue(), multiprocessing.Queue()
-    index_apart._build(str(path), 0, None, documents, outcome)
+    index_apart._build(str(path), 0, documents, outcome)
     assert outcome.get(timeout=5) is None
     assert [p.name for p in folder.iterdir()] == [path.name]
