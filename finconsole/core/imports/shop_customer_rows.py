@@ -14,7 +14,7 @@ from typing import Any
 
 from finconsole.core.imports.layouts import SPREADSHEET_WARNING, spreadsheet_damaged
 from finconsole.core.imports.reading.phones import KEPT, default_country, read_phone
-from finconsole.core.imports.shop_csv import says_no
+from finconsole.core.imports.shop_csv import says_no, shop_id
 from finconsole.core.imports.shop_formats import CustomerRecord, RowRejected, country_code
 from finconsole.core.kernel import validation as v
 from finconsole.core.kernel.validation import plain_email, plain_finnish_phone
@@ -54,6 +54,12 @@ def _check(validate: Callable, value: str, name: str, errors: dict[str, str], *a
         return None
 
 
+def _postcode(value: str, country: str, errors: dict[str, str]) -> str:
+    if country == "FI" and len(value) == 5 and value.isdigit() and value.isascii():
+        return value  # what v.postcode returns for it
+    return _check(v.postcode, value, "postcode", errors, country) or ""
+
+
 class CustomerReader:
     """``reader(row, line) -> CustomerRecord`` for one file's column layout."""
 
@@ -74,7 +80,7 @@ class CustomerReader:
         (ref, first, last, email, phone, address_phone, note, marketing, *place, language) = (
             self._cells(row)
         )
-        ref = ref.lstrip("'").strip()  # ``shop_id`` of a stripped cell, without a call
+        ref = shop_id(ref)
         warnings: list[str] = []
         if ref and spreadsheet_damaged(ref):
             warnings.append(f"{self.id_label}: {SPREADSHEET_WARNING}, so matched by email")
@@ -82,16 +88,12 @@ class CustomerReader:
         elif not ref and self.has_id:
             raise RowRejected(f"{self.id_label} is missing")
         errors: dict[str, str] = {}
-        # the checks inline for the plain value nearly every cell holds (a call a cell was a
-        # tenth of the row's time), the validators for the rest
-        if len(first) > 100 or not first.isprintable():
-            first = _text(first, "first_name", errors)
-        if len(last) > 100 or not last.isprintable():
-            last = _text(last, "last_name", errors)
+        first = _text(first, "first_name", errors)
+        last = _text(last, "last_name", errors)
         clean_email: str | None = email
         if not plain_email(email):
             clean_email = _check(v.email, email, "email", errors) if email else None
-        raw_phone = (phone or address_phone).lstrip("'").strip()
+        raw_phone = shop_id(phone or address_phone)
         if raw_phone and spreadsheet_damaged(raw_phone):
             warnings.append(f"phone: {SPREADSHEET_WARNING}, so not imported")
             raw_phone = ""
@@ -151,22 +153,11 @@ class CustomerReader:
         country = (
             "FI" if country in ("", "FI") else _check(country_code, country, "country", errors)
         ) or "FI"
-        if len(street) > 200 or not street.isprintable():
-            street = _text(street, "street", errors, 200)
-        if len(street2) > 200 or not street2.isprintable():
-            street2 = _text(street2, "street2", errors, 200)
-        postcode = postcode.lstrip("'").strip()
-        if not (
-            country == "FI" and len(postcode) == 5 and postcode.isascii() and postcode.isdigit()
-        ):
-            postcode = _check(v.postcode, postcode, "postcode", errors, country) or ""
         return {
-            "street": street,
-            "street2": street2,
-            "postcode": postcode,
-            "city": city
-            if len(city) <= 100 and city.isprintable()
-            else _text(city, "city", errors),
+            "street": _text(street, "street", errors, 200),
+            "street2": _text(street2, "street2", errors, 200),
+            "postcode": _postcode(shop_id(postcode), country, errors),
+            "city": _text(city, "city", errors),
             "country": country,
         }
 
