@@ -129,7 +129,7 @@ _SEPARATORS = re.compile(r"[\s\-().]")
 
 def plain_finnish_phone(raw: str) -> str | None:
     """E.164 of a Finnish number written with no separators (``+358401234567``,
-    ``0401234567``), by one regex: what ``_finnish_e164`` finds for it; None: ask ``phone``."""
+    ``0401234567``), by one regex; None: ask ``phone``."""
     match = _fi_plain().fullmatch(raw)
     return "+358" + match[1] if match else None
 
@@ -149,22 +149,9 @@ def _fi_plain() -> re.Pattern:
 
 def _finnish_e164(raw: str) -> str | None:
     """A fast yes for ordinary Finnish mobile and landline numbers (imports validate a
-    million of them); None means "ask phonenumbers", which stays the authority."""
-    digits = _SEPARATORS.sub("", raw)
-    if digits.startswith("+358"):
-        national = digits[4:]
-    elif digits.startswith("0") and not digits.startswith("00"):
-        national = digits[1:]
-    else:
-        return None
-    patterns, general = _fi_tables()
-    # ASCII only: str.isdigit and the pattern's \d take any script's digits, stored as typed
-    if not (national.isascii() and national.isdigit()) or not general.fullmatch(national):
-        return None
-    for pattern, lengths in patterns:
-        if len(national) in lengths and pattern.fullmatch(national):
-            return "+358" + national
-    return None
+    million of them); None means "ask phonenumbers", which stays the authority. ASCII digits
+    only (``str.isdigit`` and ``\\d`` take any script's, which would be stored as typed)."""
+    return plain_finnish_phone(_SEPARATORS.sub("", raw))
 
 
 def format_phone(e164: str | None) -> str:
