@@ -132,6 +132,12 @@ def create_document_table(db: pw.Database) -> None:
             f"SELECT customer_id, ' ' || string_agg(term, ' ') || ' ' FROM {TERM_TABLE} "
             "GROUP BY customer_id"
         )
+    analyze(db)
+
+
+def analyze(db: pw.Database) -> None:
+    """PostgreSQL: fresh planner statistics of the search tables, and the plans' estimates
+    (``search_stats``) read from them at the next search."""
     db.execute_sql(f"ANALYZE {TERM_TABLE}, {DOC_TABLE}")
     search_stats.forget()
 
@@ -389,8 +395,7 @@ def finish_bulk_load() -> None:
         database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')")
         database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('automerge', 4)")
     else:
-        database.execute_sql(f"ANALYZE {TERM_TABLE}, {DOC_TABLE}")
-        search_stats.forget()  # the plans' estimates: from the new statistics
+        analyze(database)
 
 
 def build_index_apart(

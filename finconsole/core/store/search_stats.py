@@ -41,7 +41,6 @@ class TermStats(NamedTuple):
     common: list[str]  # the most common values
     common_sums: list[float]  # their frequencies summed up to and with each
     histogram: list[str]  # the histogram's bounds, less the first and the last
-    histogram_size: int
     rest: float  # the share of rows neither null nor a common value
     rows: float  # the table's rows as the planner estimates them
 
@@ -74,7 +73,7 @@ def estimates(words: list[str]) -> dict[str, float] | None:
 def estimate(stats: TermStats, prefix: str) -> float:
     """Rows of ``term LIKE 'prefix%'`` as the planner estimates them (see the module)."""
     first, end = _run(stats.histogram, prefix)
-    selectivity = (end - first) / stats.histogram_size
+    selectivity = (end - first) / len(stats.histogram)
     selectivity = min(MAX_SELECTIVITY, max(MIN_SELECTIVITY, selectivity))
     selectivity *= stats.rest
     first, end = _run(stats.common, prefix)
@@ -128,4 +127,4 @@ def read_stats() -> TermStats | None:
     rest = 1.0 - null_frac - (sums[-1] if sums else 0.0)
     rows = round(reltuples / relpages * pages)  # the planner's estimate_rel_size
     histogram = sorted(bounds[1:-1])
-    return TermStats([v for v, _ in common], sums, histogram, len(histogram), rest, float(rows))
+    return TermStats([v for v, _ in common], sums, histogram, rest, float(rows))
