@@ -166,27 +166,30 @@ def _checkpoint(tries: int, busy_ms: int) -> bool:
 
 
 def _compact(tables: list[str]) -> str:
-    """VACUUM FULL each table; '' when every one is clean, else why not."""
+    """Rewrite each table into new files; '' when every one is clean, else why not."""
     online_rewrite.validate_left()
     database.execute_sql(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
     try:
+        anew: list[str] = []  # rewritten online: new statistics of their own already
         for table in tables:
-            why = _rewrite(table)
+            why = _rewrite(table, anew)
             if why:
                 return why
-        return _compact_statistics(tables)
+        return _compact_statistics(tables, anew)
     finally:
         database.execute_sql("RESET lock_timeout")
 
 
-def _rewrite(table: str) -> str:
+def _rewrite(table: str, anew: list[str]) -> str:
     """The table into new files: while its readers go on (``store.online_rewrite``; every
-    table of ours), else ``VACUUM FULL``, which locks them out for the whole rewrite."""
+    table of ours; then added to ``anew``), else ``VACUUM FULL``, which locks them out for
+    the whole rewrite."""
     if not online_rewrite.eligible(table):
         return _vacuum_full(table)
     why = online_rewrite.rewrite(table)
     if not why:
         _set_visibility_map(table)
+        anew.append(table)
     return why
 
 
@@ -236,25 +239,28 @@ def oldest_transaction() -> str:
     return f"a transaction open for {seconds} s (database {row[0]}, process {row[1]})"
 
 
-def _compact_statistics(tables: list[str]) -> str:
+def _compact_statistics(tables: list[str], anew: list[str]) -> str:
     """ANALYZE statistics quote sampled values: refresh those of our tables, then rewrite the
     statistics catalog so the old ones leave its files. ANALYZE keeps the old statistics of a
     table that became empty: those are deleted (a superuser may; others are told in the
-    README). The database owner may rewrite the catalog; for others VACUUM only warns."""
+    README). The tables in ``anew`` were analysed on their new rows by their rewrite, and
+    their old statistics went with the old table: only the catalog is left to rewrite. The
+    database owner may rewrite the catalog; for others VACUUM only warns."""
     names = ", ".join(f"'{t}'" for t in tables)
     analysed = database.execute_sql(
         "SELECT DISTINCT c.relname FROM pg_statistic s JOIN pg_class c ON c.oid = s.starelid "
         f"WHERE c.relname IN ({names}) AND c.relnamespace = 'public'::regnamespace"
     ).fetchall()
-    if not analysed:
+    stale = [table for (table,) in analysed if table not in anew]
+    if not stale and not anew:
         return ""
-    for (table,) in analysed:
+    for table in stale:
         database.execute_sql(f'ANALYZE "{table}"')
         if database.execute_sql(f'SELECT NOT EXISTS (SELECT 1 FROM "{table}")').fetchone()[0]:
             _forget_statistics(table)
     search_stats.forget()  # nor kept in this process's memory once they leave the catalog
-    for _ in range(STATISTICS_TRIES):  # the ANALYZE just above left dead rows any transaction
-        why = _vacuum_full("pg_statistic")  # begun before it may still see: let those end
+    for _ in range(STATISTICS_TRIES):  # the ANALYZEs and drops left dead rows any transaction
+        why = _vacuum_full("pg_statistic")  # begun before them may still see: let those end
         if not why:
             return ""
         time.sleep(1.0)
