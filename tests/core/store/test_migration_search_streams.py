@@ -4,6 +4,7 @@ nothing; SQLite is left as it was."""
 
 from finconsole.core.store import search_index as search
 from tests.core.store.index_migrations import (
+    PEOPLE,
     add_people,
     as_before,
     found,
@@ -15,16 +16,9 @@ QUERIES = ["anna virt", "virt", "ann", "an vi", "040 123", "sanna@example.fi", "
 
 
 def test_older_register_gets_the_stream_index(db, officer):
-    add_people(
-        officer,
-        [
-            ("Anna", "Virtanen", "anna.virtanen@example.fi", "040 123 4567"),
-            ("Sanna", "Virta", "sanna@example.fi", ""),
-            ("Hanna", "Avirta", "", ""),  # 'anna' and 'virt' inside her tokens, at no start
-            ("Annikki", "Viro", "", ""),  # 'ann' and 'vir' starting other words than Anna's
-            ("Antti", "Korhonen", "", ""),
-        ],
-    )
+    people = [*PEOPLE]
+    people.insert(3, ("Annikki", "Viro", "", ""))  # 'ann' and 'vir' starting other words
+    add_people(officer, people)
     step = as_before(db, "search_streams", search.TERM_STREAM_INDEX)
     before = found(officer, QUERIES)
     if not upgraded(db, step, search.TERM_STREAM_INDEX):

@@ -4,6 +4,7 @@ it was."""
 
 from finconsole.core.store import search_index as search
 from tests.core.store.index_migrations import (
+    PEOPLE,
     add_people,
     as_before,
     found,
@@ -15,15 +16,7 @@ QUERIES = ["anna virt", "virt", "a", "an vi", "040 123", "sanna@example.fi", "zz
 
 
 def test_older_register_gets_the_trigram_index(db, officer):
-    add_people(
-        officer,
-        [
-            ("Anna", "Virtanen", "anna.virtanen@example.fi", "040 123 4567"),
-            ("Sanna", "Virta", "sanna@example.fi", ""),
-            ("Hanna", "Avirta", "", ""),  # 'anna' and 'virt' inside her tokens, at no start
-            ("Antti", "Korhonen", "", ""),
-        ],
-    )
+    add_people(officer, PEOPLE)
     step = as_before(db, "search_trigrams", search.DOC_TRIGRAM_INDEX)
     before = found(officer, QUERIES)
     if not upgraded(db, step, search.DOC_TRIGRAM_INDEX):
