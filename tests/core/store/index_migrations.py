@@ -67,3 +67,17 @@ def plan_forced(plan: str) -> Iterator[None]:
         yield
     finally:
         search_query.PG_FORCE_PLAN = None
+
+
+def answers_kept(
+    db: pw.Database, actor, migration: str, index: str, plan: str, queries: list[str]
+) -> dict[str, list[int]] | None:
+    """What ``queries`` find before ``migration``; after it ``plan`` (which reads ``index``)
+    must find the same. None on SQLite, which gets no such index."""
+    step = as_before(db, migration, index)
+    before = found(actor, queries)
+    if not upgraded(db, step, index):
+        return None
+    with plan_forced(plan):
+        assert found(actor, queries) == before
+    return before
