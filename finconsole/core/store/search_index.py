@@ -135,7 +135,7 @@ def create_document_table(db: pw.Database) -> None:
     analyze(db)
 
 
-def analyze(db: pw.Database) -> None:
+def analyze(db: pw.Database | pw.DatabaseProxy) -> None:
     """PostgreSQL: fresh planner statistics of the search tables, and the plans' estimates
     (``search_stats``) read from them at the next search."""
     db.execute_sql(f"ANALYZE {TERM_TABLE}, {DOC_TABLE}")
