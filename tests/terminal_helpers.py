@@ -94,7 +94,8 @@ class PtyConsole:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             pid, status = os.waitpid(self.pid, os.WNOHANG)
-            if pid:
+            if pid:  # what it wrote last may still wait in the terminal (a CI run missed it)
+                self.drain()
                 self.status = status
                 return status
             self.drain()
