@@ -261,20 +261,20 @@ def insert_new_customers(records: Sequence[CustomerRecord], ids: Sequence[int]) 
     # written into the statement instead (a third of the insert's time at a million rows)
     now = db_now()
     language = runtime.settings("customers")["default_language"]
-    cursor = database.cursor()
-    cursor.executemany(
+    bulk.sqlite_insert(
         "INSERT INTO customer (id, shop_ref, first_name, last_name, email, phone, phone_review, "
-        "language, note, objection_marketing_at, restricted, created_at, updated_at, version) "
-        f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '{now}', '{now}', 1)",
+        "language, note, objection_marketing_at, restricted, created_at, updated_at, version)",
+        f"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '{now}', '{now}', 1)",
         [
             (cid, r.shop_ref, r.first_name, r.last_name, r.email, r.phone, bool(r.phone_review))
             + (r.language or language, r.note, now if r.marketing_no else None)
             for r, cid in zip(records, ids)
         ],
     )
-    cursor.executemany(
+    bulk.sqlite_insert(
         "INSERT INTO address (customer_id, kind, street, street2, postcode, city, country, "
-        "is_default, version) VALUES (?, 'postal', ?, ?, ?, ?, ?, 1, 1)",
+        "is_default, version)",
+        "(?, 'postal', ?, ?, ?, ?, ?, 1, 1)",
         [(cid, *_ADDRESS_VALUES(r.address)) for r, cid in zip(records, ids) if r.address],
     )
 

@@ -98,6 +98,37 @@ def test_bulk_insert_stores_what_a_plain_insert_stores(db):
         assert stored == sorted(rows, key=lambda row: row[0])
 
 
+@pytest.mark.parametrize("count", [1, 99, 100, 101, 250])
+def test_sqlite_insert_writes_every_row_in_order_whatever_the_count(db, count):
+    if not is_sqlite():
+        pytest.skip("SQLite: PostgreSQL inserts with COPY")
+    database.execute_sql("CREATE TEMPORARY TABLE t (id INTEGER PRIMARY KEY, name TEXT, k TEXT)")
+    rows = [(n, f"name {n}") for n in range(1, count + 1)]
+    with write_transaction():
+        bulk.sqlite_insert("INSERT INTO t (id, name, k)", "(?, ?, 'same')", rows)
+    stored = list(database.execute_sql("SELECT id, name, k FROM t ORDER BY id"))
+    assert stored == [(n, name, "same") for n, name in rows]
+
+
+def test_sqlite_insert_keeps_a_statement_within_the_bound_values_limit(db, monkeypatch):
+    if not is_sqlite():
+        pytest.skip("SQLite: PostgreSQL inserts with COPY")
+    monkeypatch.setattr(bulk, "SQLITE_VALUES", 7)  # 3 values a row: 2 rows a statement
+    database.execute_sql("CREATE TEMPORARY TABLE t (a INTEGER, b INTEGER, c INTEGER)")
+    statements: list[str] = []
+    database.connection().set_trace_callback(statements.append)
+    try:
+        with write_transaction():
+            bulk.sqlite_insert(
+                "INSERT INTO t (a, b, c)", "(?, ?, ?)", [(n, n, n) for n in range(5)]
+            )
+    finally:
+        database.connection().set_trace_callback(None)
+    assert [row[0] for row in database.execute_sql("SELECT a FROM t")] == [0, 1, 2, 3, 4]
+    inserts = [s for s in statements if s.startswith("INSERT")]
+    assert max(s.count("(") for s in inserts) == 3  # the column list and two rows
+
+
 def test_every_type_the_driver_adapts_goes_through_copy_the_same(db):
     if is_sqlite():
         pytest.skip("PostgreSQL: SQLite's driver binds fewer types (no Decimal, time, UUID)")
