@@ -22,6 +22,7 @@ from typing import Any
 MAX_QUERY_TOKENS = 8
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_ALNUM_RUN = re.compile(r"[0-9a-z]+")  # (what _NON_ALNUM.split leaves, without the empties)
 _PHONE_QUERY = re.compile(r"^\+?[\d\s\-().]{3,}$")
 
 
@@ -92,12 +93,28 @@ def customer_document(
 def new_customer_document(
     first: str, last: str, email: str | None, phone: str | None, postcode: str | None
 ) -> str:
-    """``customer_document`` of a customer an import creates, from its parts (no dict to
-    build and read a million times)."""
-    words = person_words(first, last, email, phone)
+    """``customer_document`` of a customer an import creates, from its parts: the same text,
+    made the quickest way for the usual values (an import makes a million of them)."""
+    words: list[str] = [*(_tokens(first) if first else ()), *(_tokens(last) if last else ())]
+    if email:
+        # an ASCII address: its runs of letters and digits are the tokens split() leaves
+        parts = (
+            _ALNUM_RUN.findall(email.lower())
+            if email.isascii()
+            else [t for t in _NON_ALNUM.split(fold(email)) if t]
+        )
+        words += parts
+        if len(parts) > 1:
+            words.append("".join(parts))
+    if phone:
+        if phone[:4] == "+358" and len(phone) > PHONE_END_DIGITS + 2:  # phone_tokens' usual case
+            words += (phone[1:], "0" + phone[4:], phone[-PHONE_END_DIGITS:])
+        else:
+            words += phone_tokens(phone)
     if postcode:
         words += _tokens(postcode)
-    return " ".join(dict.fromkeys(words))
+    # unique, order kept; a set tells the usual case (no word twice) quicker than a dict
+    return " ".join(words) if len(set(words)) == len(words) else " ".join(dict.fromkeys(words))
 
 
 def person_words(
