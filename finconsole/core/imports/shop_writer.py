@@ -365,7 +365,9 @@ def audit_many(actor: Actor, events: Sequence[tuple]) -> None:
 def id_runs(ids: Sequence[int]) -> list[tuple[int, int]]:
     """Ascending ids as (first, last) runs of consecutive values: [1, 2, 3, 7] -> [(1, 3), (7, 7)].
     SQLite hands an import consecutive ids; PostgreSQL's sequence may interleave another
-    session's, which only splits a run."""
+    session's, which only splits a run. The ids are distinct (new rows' keys)."""
+    if ids and max(ids) - min(ids) + 1 == len(ids):
+        return [(min(ids), max(ids))]  # the usual chunk: distinct ids that fill their range
     runs: list[tuple[int, int]] = []
     for cid in sorted(ids):
         if runs and cid == runs[-1][1] + 1:

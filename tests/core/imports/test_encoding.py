@@ -121,3 +121,35 @@ def test_a_utf16_export_imports(db, officer, tmp_path):
     result = registry.import_file(officer, "shopify-customers", path)
     assert (result.created, result.rejected) == (3, 0)
     assert Customer.get(Customer.email == "asa@esimerkki.fi").last_name == "Öhman"
+
+
+def _lines_by_splitting(chunk, line, length, limit, newline):
+    """Every line measured: what ``_lines`` must answer, by the plain way."""
+    parts = chunk.split(newline)
+    for at, part in enumerate(parts):
+        if (length if at == 0 else 0) + len(part) > limit:
+            return ("too long", line + at)
+    return (line + len(parts) - 1, (length if len(parts) == 1 else 0) + len(parts[-1]))
+
+
+def _answer(chunk, line, length, limit, newline):
+    try:
+        return encoding._lines(chunk, line, length, limit, newline)
+    except ImportFormatError as exc:
+        return ("too long", int(str(exc).split()[1]))
+
+
+def test_line_counts_and_lengths_are_those_of_splitting_every_line():
+    import random
+
+    rng = random.Random(6)
+    for _ in range(3000):
+        newline = rng.choice([b"\n", "\n"])
+        pieces = [rng.choice(["a" * rng.randrange(0, 40), "\n", "\n\n", "é"]) for _ in range(12)]
+        chunk = "".join(pieces)
+        chunk = chunk.encode() if isinstance(newline, bytes) else chunk
+        line, length = rng.randrange(1, 9), rng.randrange(0, 50)
+        limit = rng.choice([5, 30, 60, len(chunk), len(chunk) + 100, 1 << 20])
+        assert _answer(chunk, line, length, limit, newline) == _lines_by_splitting(
+            chunk, line, length, limit, newline
+        ), (chunk, line, length, limit)

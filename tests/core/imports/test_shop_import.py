@@ -400,6 +400,7 @@ def test_id_runs():
     assert id_runs([]) == []
     assert id_runs([7, 1, 2, 3, 9, 8]) == [(1, 3), (7, 9)]
     assert id_runs([5]) == [(5, 5)]
+    assert id_runs([4, 2, 3]) == [(2, 4)] and id_runs(list(range(10, 20))) == [(10, 19)]
 
 
 def test_reimport_leaves_no_trace_of_old_values_in_the_search_index(

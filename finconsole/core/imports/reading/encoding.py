@@ -71,7 +71,14 @@ def _check_utf16(fh: BinaryIO, codec: str, max_line: int) -> str:
 
 def _lines(chunk, line: int, length: int, limit: int, newline) -> tuple[int, int]:
     """Line number and length of the open line after ``chunk``; raises at a line over
-    ``limit``. ``split`` in C is cheap next to decoding, so every line is measured."""
+    ``limit``."""
+    first = chunk.find(newline)
+    if first >= 0 and len(chunk) <= limit:
+        # a line that ends inside a chunk no longer than the limit is within it: only the
+        # open line's end is measured (no list of a million lines to make)
+        if length + first > limit:
+            raise line_too_long(line)
+        return line + chunk.count(newline), len(chunk) - chunk.rfind(newline) - len(newline)
     parts = chunk.split(newline)
     if length + len(parts[0]) > limit:
         raise line_too_long(line)
