@@ -134,6 +134,11 @@ class Destination:
     def documents(self, records: Sequence[CustomerRecord], ids: Sequence[int]) -> None:
         search.write_documents([(cid, r.document or document(r)) for r, cid in zip(records, ids)])
 
+    def may_match_by_email(self, records: Sequence[CustomerRecord]) -> bool:
+        """Whether a record may be a stored customer found by email (a register's customers
+        may have no shop id, or another's)."""
+        return True
+
     def reindex(self, customer_ids: list[int], *, bulk: bool) -> None:
         if bulk and customer_ids:
             with search.stale_entries_allowed():
@@ -187,7 +192,7 @@ def write_customer_chunk(
         # (a first import's chunks have none erased and none stored: no pass over them)
         live = [r for r in records if id(r) not in erased] if erased else records
         result.skipped_erased += len(records) - len(live)
-        stored = w.existing_customers(live)
+        stored = w.existing_customers(live, by_email=to.may_match_by_email(live))
         new = [r for r in live if id(r) not in stored] if stored else live
         create_customers(actor, new, to=to)
         result.created += len(new)

@@ -153,8 +153,11 @@ _EXISTING = (
 )
 
 
-def existing_customers(records: Sequence[CustomerRecord]) -> dict[int, dict[str, Any]]:
-    """``id(record)`` -> the stored customer it matches: by the shop's id first, then email."""
+def existing_customers(
+    records: Sequence[CustomerRecord], *, by_email: bool = True
+) -> dict[int, dict[str, Any]]:
+    """``id(record)`` -> the stored customer it matches: by the shop's id first, then email
+    (unless the caller knows none can match by email)."""
     names = ("id", "shop_ref", *SHOP_FIELDS, "objection_marketing_at", "restricted", "phone_review")
     by_ref = {
         row[1]: dict(zip(names, row))
@@ -163,13 +166,13 @@ def existing_customers(records: Sequence[CustomerRecord]) -> dict[int, dict[str,
         )
     }
     matched = {id(r): by_ref[r.shop_ref] for r in records if r.shop_ref in by_ref} if by_ref else {}
-    wanted = [r.email for r in records if r.email and id(r) not in matched]
-    by_email: dict[str, dict[str, Any]] = {}
+    wanted = [r.email for r in records if r.email and id(r) not in matched] if by_email else []
+    emails: dict[str, dict[str, Any]] = {}
     for row in select_in(_EXISTING.format(key="email") + " ORDER BY id", wanted):
-        by_email.setdefault(row[4], dict(zip(names, row)))
-    for r in records if by_email else ():  # (none, as a rule, in a first import)
-        if id(r) not in matched and r.email in by_email:
-            found = by_email[r.email]
+        emails.setdefault(row[4], dict(zip(names, row)))
+    for r in records if emails else ():  # (none, as a rule, in a first import)
+        if id(r) not in matched and r.email in emails:
+            found = emails[r.email]
             # an email match may adopt the shop's id, never take over another shop's customer
             if not found["shop_ref"] or not r.shop_ref:
                 matched[id(r)] = found

@@ -100,6 +100,22 @@ def test_a_person_twice_in_a_first_import_is_one_customer_with_the_later_values(
     assert "myohempinimi" in doc and header_and_rows[5][2].lower() not in doc.split()
 
 
+def test_a_customer_without_a_shop_id_is_found_by_email_in_a_later_chunk(
+    sqlite_db, officer, big_csv, tmp_path
+):
+    rows = list(csv.reader(big_csv.open(encoding="utf-8", newline="")))
+    rows[5][0] = "7.02255E+12"  # an id a spreadsheet destroyed: created without one
+    later = list(rows[5])  # the same email, with its id, chunks later
+    later[0], later[2] = "'99999999", "Myohempinimi"
+    path = tmp_path / "damaged.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([*rows, later])
+    result = registry.import_file(officer, "shopify-customers", path)
+    assert (result.created, result.updated) == (ROWS, 1)
+    customer = Customer.get(Customer.email == rows[5][3])
+    assert (customer.shop_ref, customer.last_name) == ("shopify:99999999", "Myohempinimi")
+
+
 def test_a_first_import_that_fails_part_way_writes_nothing(
     sqlite_db, officer, big_csv, monkeypatch
 ):
