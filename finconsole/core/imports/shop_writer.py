@@ -10,7 +10,6 @@ so addresses, search entries and audit events can be written in bulk too.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from types import SimpleNamespace
@@ -65,20 +64,7 @@ def insert_many(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
     bulk.bulk_insert(table, columns, rows)
 
 
-def select_in(query: str, values: Sequence[Any]) -> list[tuple]:
-    """``query`` with one ``IN ({})`` placeholder, filled with a subquery of ``values``."""
-    out: list[tuple] = []
-    values = list(dict.fromkeys(values))
-    if not values:
-        return out
-    if is_sqlite():
-        # the whole list as one JSON parameter: one statement a chunk instead of one per 500
-        # values (preparing and binding them cost more than the index lookups)
-        subquery = "SELECT value FROM json_each(?)"
-        return list(database.execute_sql(query.format(subquery), (json.dumps(values),)))
-    # PostgreSQL: the list as one array parameter too; 20 IN-lists of 500 values took 10x as
-    # long (a statement to plan each), a sixth of an import's time
-    return list(database.execute_sql(sql(query.format("SELECT unnest(?)")), (values,)))
+select_in = bulk.select_in  # ``query`` with one ``IN ({})``, filled with ``values``
 
 
 def allocate_ids(table: str, count: int) -> list[int]:

@@ -29,7 +29,6 @@ from finconsole.core.store.models import (
     Parcel,
     database,
     is_sqlite,
-    tuples,
 )
 from finconsole.core.store.search_tokens import PHONE_END_DIGITS, customer_document
 
@@ -341,31 +340,29 @@ def purge_if_stale() -> bool:
     return True
 
 
+_POSTCODES = "SELECT customer_id, postcode FROM address WHERE customer_id IN ({})"
+_ORDER_NUMBERS = 'SELECT customer_id, order_number FROM "order" WHERE customer_id IN ({})'
+_TRACKING_CODES = (
+    'SELECT o.customer_id, p.tracking_code FROM parcel p JOIN "order" o ON o.id = p.order_id '
+    "WHERE o.customer_id IN ({})"
+)
+_NAMES = "SELECT id, first_name, last_name, email, phone FROM customer WHERE id IN ({})"
+
+
 def documents_for(customer_ids: list[int]) -> dict[int, str]:
-    """``document_for`` of each of these customers (those that exist)."""
+    """``document_for`` of each of these customers (those that exist), a query a part (the
+    ids as one parameter: ``bulk.select_in``)."""
     postcodes: dict[int, list[str]] = {cid: [] for cid in customer_ids}
     codes: dict[int, list[str]] = {cid: [] for cid in customer_ids}
-    for cid, postcode in tuples(
-        Address.select(Address.customer, Address.postcode).where(Address.customer.in_(customer_ids))
-    ):
+    for cid, postcode in bulk.select_in(_POSTCODES, customer_ids):
         postcodes[cid].append(postcode)
-    for cid, number in tuples(
-        Order.select(Order.customer, Order.order_number).where(Order.customer.in_(customer_ids))
-    ):
-        codes[cid].append(number)
-    for cid, code in tuples(
-        Parcel.select(Order.customer, Parcel.tracking_code)
-        .join(Order)
-        .where(Order.customer.in_(customer_ids))
-    ):
-        codes[cid].append(code)
+    for query in (_ORDER_NUMBERS, _TRACKING_CODES):
+        for cid, code in bulk.select_in(query, customer_ids):
+            codes[cid].append(code)
     fields = ("first_name", "last_name", "email", "phone")
-    query = Customer.select(
-        Customer.id, Customer.first_name, Customer.last_name, Customer.email, Customer.phone
-    ).where(Customer.id.in_(customer_ids))
     return {
         row[0]: customer_document(dict(zip(fields, row[1:])), postcodes[row[0]], codes[row[0]])
-        for row in tuples(query)
+        for row in bulk.select_in(_NAMES, customer_ids)
     }
 
 
