@@ -6,7 +6,7 @@ remove (leftovers), helper processes alive after their parent died (orphans), re
 next command could not open (broken), and first imports found half done (half: customers
 neither none nor all of the file, or a search index that does not hold exactly them).
 
-    python -m bench.kill_campaign [--runs N] [--seed S] [--customers N]
+    python -m bench.kill_campaign [--runs N] [--seed S] [--customers N] [--command C]
 
 Prints one line a run that found anything, then the totals. Exit 1 if anything was left.
 """
@@ -27,7 +27,7 @@ from bench.bench_import import write_csv
 from tests.cli.kill_helpers import alive, children, kill_all, leftovers, make_config, run, start
 
 COMMANDS = ("import", "first-import", "demo", "backup", "restore", "erase")
-FIRST_IMPORT_ROWS = 60_000
+FIRST_IMPORT_ROWS = 200_000  # loads in about 3 s: most kills land during the load
 SIGNALS = (signal.SIGKILL,) * 3 + (signal.SIGTERM, signal.SIGHUP)
 
 
@@ -62,8 +62,10 @@ def args_for(command: str, files: dict[str, Path], rng: random.Random, run_no: i
     return ["erase", str(rng.randrange(1, 20_000)), "--yes"]
 
 
-def one_run(files: dict[str, Path], rng: random.Random, run_no: int) -> dict[str, object]:
-    command = rng.choice(COMMANDS)
+def one_run(
+    files: dict[str, Path], rng: random.Random, run_no: int, commands: tuple[str, ...] = COMMANDS
+) -> dict[str, object]:
+    command = rng.choice(commands)
     signum = rng.choice(SIGNALS)
     args = args_for(command, files, rng, run_no)
     config = files["config"]
@@ -124,13 +126,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--customers", type=int, default=25_000)
+    parser.add_argument("--command", choices=COMMANDS, help="kill only this command")
     args = parser.parse_args(argv)
+    commands = (args.command,) if args.command else COMMANDS
     rng = random.Random(args.seed)
     totals: Counter = Counter()
     with tempfile.TemporaryDirectory(prefix="kill-campaign-") as folder:
         files = prepare(Path(folder), args.customers)
         for run_no in range(args.runs):
-            result = one_run(files, rng, run_no)
+            result = one_run(files, rng, run_no, commands)
             totals["runs"] += 1
             totals["killed mid-way"] += bool(result["killed"])
             totals[f"{result['command']} killed"] += bool(result["killed"])
