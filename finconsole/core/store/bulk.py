@@ -1,4 +1,5 @@
-"""Writing many rows at once: ``COPY`` on PostgreSQL, ``executemany`` on SQLite.
+"""Writing many rows at once: ``COPY`` on PostgreSQL, ``executemany`` on SQLite; and reading
+the rows of many keys with one parameter (``select_in``).
 
 psycopg2's ``executemany`` sends one statement a row, a network round trip and a parse each:
 an import of a million customers spent most of its time there (3,100 rows/s, 135x a bare
