@@ -191,13 +191,16 @@ def _match_by_name(records: Sequence[CustomerRecord], matched: dict, names: tupl
 
 
 def default_addresses(customer_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """Each customer's address an import updates: the default one (or, with none marked,
+    the first), the one the console shows first (``register.overview``)."""
     query = (
         "SELECT id, customer_id, street, street2, postcode, city, country FROM address "
-        "WHERE customer_id IN ({}) ORDER BY is_default DESC, id DESC"
+        "WHERE customer_id IN ({}) ORDER BY is_default DESC, id"
     )
     out: dict[int, dict[str, Any]] = {}
     for row in select_in(query, customer_ids):
-        out[row[1]] = dict(zip(("id", "customer_id", *ADDRESS_PARTS), row))
+        if row[1] not in out:  # (the first of each customer's rows)
+            out[row[1]] = dict(zip(("id", "customer_id", *ADDRESS_PARTS), row))
     return out
 
 

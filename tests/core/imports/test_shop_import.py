@@ -15,7 +15,14 @@ from finconsole.core.kernel import clock as core_clock
 from finconsole.core.kernel.errors import PermissionDenied
 from finconsole.core.register import customers, find
 from finconsole.core.store import search_index as search
-from finconsole.core.store.models import Customer, ErasureLedger, Order, OrderLine, Parcel
+from finconsole.core.store.models import (
+    Address,
+    Customer,
+    ErasureLedger,
+    Order,
+    OrderLine,
+    Parcel,
+)
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 SHOPIFY_CUSTOMERS = FIXTURES / "shopify_customers.csv"
@@ -267,6 +274,33 @@ def test_progress_is_reported(db, officer, tmp_path):
     )
     rows, done, total = calls[-1]
     assert rows == 303 and done == total == SHOPIFY_CUSTOMERS.stat().st_size
+
+
+@pytest.mark.parametrize("default_first", [True, False])
+def test_an_import_changes_the_default_address_of_a_customer_with_several(
+    db, officer, tmp_path, default_first
+):
+    run(officer, "shopify-customers", SHOPIFY_CUSTOMERS)
+    customer = Customer.get(Customer.shop_ref == "shopify:7000002")
+    imported = customer.addresses.get()
+    other = dict(street="Toinen tie 2", street2="", postcode="90100", city="Oulu", country="FI")
+    Address.create(customer=customer, kind="postal", is_default=False, version=1, **other)
+    if not default_first:  # the default one is the newer
+        Address.update(is_default=False).where(Address.id == imported.id).execute()
+        Address.create(
+            customer=customer, kind="postal", is_default=True, version=1,
+            **{k: getattr(imported, k) for k in ("street", "street2", "postcode", "city", "country")},
+        )  # fmt: skip
+
+    def move(row):
+        if row["Customer ID"] == "'7000002":
+            row["Default Address City"] = "Kemi"
+
+    result = run(officer, "shopify-customers", rewrite(SHOPIFY_CUSTOMERS, tmp_path / "m.csv", move))
+    assert result.updated == 1
+    default = customer.addresses.where(Address.is_default).get()
+    assert default.city == "Kemi"
+    assert customer.addresses.where(Address.street == "Toinen tie 2").get().city == "Oulu"
 
 
 def test_restricted_customer_is_not_changed_by_an_import(db, officer, tmp_path):
