@@ -287,10 +287,9 @@ def test_an_import_changes_the_default_address_of_a_customer_with_several(
     Address.create(customer=customer, kind="postal", is_default=False, version=1, **other)
     if not default_first:  # the default one is the newer
         Address.update(is_default=False).where(Address.id == imported.id).execute()
-        Address.create(
-            customer=customer, kind="postal", is_default=True, version=1,
-            **{k: getattr(imported, k) for k in ("street", "street2", "postcode", "city", "country")},
-        )  # fmt: skip
+        parts = ("street", "street2", "postcode", "city", "country")
+        again = {k: getattr(imported, k) for k in parts}
+        Address.create(customer=customer, kind="postal", is_default=True, version=1, **again)
 
     def move(row):
         if row["Customer ID"] == "'7000002":
