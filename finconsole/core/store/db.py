@@ -318,11 +318,12 @@ def _written_back_early(enabled: bool) -> Iterator[None]:
         yield  # (the load goes on: its commit syncs everything, as without this)
         return
     done = threading.Event()
+    sync = getattr(os, "fdatasync", os.fsync)  # (macOS has no fdatasync)
 
     def write_back() -> None:
         while not done.wait(WRITEBACK_SECONDS):
             try:
-                os.fdatasync(fd)
+                sync(fd)
             except OSError:
                 return  # the commit's own sync reports it
 
