@@ -178,12 +178,12 @@ def timestamp(value: str, *, required: bool = False, utc: bool = False) -> dt.da
         raise v.FieldError("is not a possible date") from None
 
 
-NO_WORDS = frozenset({"no", "false", "0", "n", "ei", "unsubscribed", "not_subscribed", "opted_out"})
+_NO = frozenset({"no", "false", "0", "n", "ei", "unsubscribed", "not_subscribed", "opted_out"})
 
 
 def says_no(value: str) -> bool:
     """Only an explicit no counts: an empty cell says nothing either way."""
-    return value.strip().casefold() in NO_WORDS
+    return value.strip().casefold() in _NO
 
 
 def quantity(value: str) -> int:

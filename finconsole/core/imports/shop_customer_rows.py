@@ -14,10 +14,10 @@ from typing import Any
 
 from finconsole.core.imports.layouts import SPREADSHEET_WARNING, spreadsheet_damaged
 from finconsole.core.imports.reading.phones import KEPT, default_country, read_phone
-from finconsole.core.imports.shop_csv import NO_WORDS
+from finconsole.core.imports.shop_csv import says_no, shop_id
 from finconsole.core.imports.shop_formats import CustomerRecord, RowRejected, country_code
 from finconsole.core.kernel import validation as v
-from finconsole.core.kernel.validation import plain_email, plain_finnish_phone
+from finconsole.core.kernel.validation import plain_email
 
 FIELDS = (
     "id",
@@ -77,40 +77,28 @@ class CustomerReader:
         self.has_id = columns.get("id") is not None
 
     def __call__(self, row: list[str], line: int) -> CustomerRecord:
-        # the checks' usual answers are written out inline (a million rows): each shortcut
-        # is what the call it skips returns for such a value; anything else makes the call
         (ref, first, last, email, phone, address_phone, note, marketing, *place, language) = (
             self._cells(row)
         )
-        if ref[:1] == "'":  # shop_id of a stripped cell
-            ref = ref.lstrip("'").strip()
+        ref = shop_id(ref)
         warnings: list[str] = []
-        if ref and ("E" in ref or "e" in ref) and spreadsheet_damaged(ref):
+        if ref and spreadsheet_damaged(ref):
             warnings.append(f"{self.id_label}: {SPREADSHEET_WARNING}, so matched by email")
             ref = ""
         elif not ref and self.has_id:
             raise RowRejected(f"{self.id_label} is missing")
         errors: dict[str, str] = {}
-        if first and not (len(first) <= 100 and first.isprintable()):
-            first = _text(first, "first_name", errors)
-        if last and not (len(last) <= 100 and last.isprintable()):
-            last = _text(last, "last_name", errors)
+        first = _text(first, "first_name", errors)
+        last = _text(last, "last_name", errors)
         clean_email: str | None = email
         if not plain_email(email):
             clean_email = _check(v.email, email, "email", errors) if email else None
-        raw_phone = phone or address_phone
-        if raw_phone[:1] == "'":
-            raw_phone = raw_phone.lstrip("'").strip()
-        if raw_phone and ("E" in raw_phone or "e" in raw_phone) and spreadsheet_damaged(raw_phone):
+        raw_phone = shop_id(phone or address_phone)
+        if raw_phone and spreadsheet_damaged(raw_phone):
             warnings.append(f"phone: {SPREADSHEET_WARNING}, so not imported")
             raw_phone = ""
         # a number is read in the address's country; one no plan reads is kept, not a reject
-        if not raw_phone:
-            clean_phone, review = None, False
-        elif (plain := self._plain_phone(raw_phone, place[4])) is not None:
-            clean_phone, review = plain, False
-        else:
-            clean_phone, review = self._phone(raw_phone, place[4])
+        clean_phone, review = self._phone(raw_phone, place[4])
         if not (first or last or clean_email) and not errors:
             raise RowRejected("email and name are both missing")
         address = self._address(place, errors)  # errors in the order the row is checked
@@ -128,29 +116,21 @@ class CustomerReader:
             clean_phone,
             note,
             address,
-            marketing.casefold() in NO_WORDS if marketing else False,  # says_no
-            shop_language(language) if language else "",
+            says_no(marketing),
+            shop_language(language),
             "",
-            tuple(warnings) if warnings else (),
+            tuple(warnings),
             phone_review,
         )
         if errors:
             raise RowRejected("; ".join(f"{k}: {m}" for k, m in errors.items()))
         return record
 
-    def _plain_phone(self, raw: str, country: str) -> str | None:
-        """The number ``_phone`` reads by the shortcut (a plain Finnish one), or None."""
-        if self.default_country == "FI" and (not country or country == "FI"):
-            return plain_finnish_phone(raw)
-        return None
-
     def _phone(self, raw: str, country: str) -> tuple[str | None, bool]:
         """``read_phone``, with a shortcut for the usual row: a number in the default country."""
         if not raw:
             return None, False
         if not country or country == self.default_country:
-            if self.default_country == "FI" and (plain := plain_finnish_phone(raw)):
-                return plain, False
             try:
                 return v.phone(raw, self.default_country), False
             except v.FieldError:
@@ -171,22 +151,11 @@ class CustomerReader:
         country = (
             "FI" if country in ("", "FI") else _check(country_code, country, "country", errors)
         ) or "FI"
-        if postcode[:1] == "'":
-            postcode = postcode.lstrip("'").strip()
-        # (inline: _text's and _postcode's answers for the usual values; the calls otherwise)
         return {
-            "street": street
-            if len(street) <= 200 and street.isprintable()
-            else _text(street, "street", errors, 200),
-            "street2": street2
-            if len(street2) <= 200 and street2.isprintable()
-            else _text(street2, "street2", errors, 200),
-            "postcode": postcode
-            if country == "FI" and len(postcode) == 5 and postcode.isdigit() and postcode.isascii()
-            else _postcode(postcode, country, errors),
-            "city": city
-            if len(city) <= 100 and city.isprintable()
-            else _text(city, "city", errors),
+            "street": _text(street, "street", errors, 200),
+            "street2": _text(street2, "street2", errors, 200),
+            "postcode": _postcode(shop_id(postcode), country, errors),
+            "city": _text(city, "city", errors),
             "country": country,
         }
 
