@@ -87,34 +87,18 @@ def customer_document(
         words += tokens(postcode)
     for code in codes:
         words += identifier_tokens(code)
-    return " ".join(dict.fromkeys(words))  # unique, order kept
+    return _joined(words)
 
 
 def new_customer_document(
     first: str, last: str, email: str | None, phone: str | None, postcode: str | None
 ) -> str:
-    """``customer_document`` of a customer an import creates, from its parts: the same text,
-    made the quickest way for the usual values (an import makes a million of them)."""
-    words: list[str] = [*(_tokens(first) if first else ()), *(_tokens(last) if last else ())]
-    if email:
-        # an ASCII address: its runs of letters and digits are the tokens split() leaves
-        parts = (
-            _ALNUM_RUN.findall(email.lower())
-            if email.isascii()
-            else [t for t in _NON_ALNUM.split(fold(email)) if t]
-        )
-        words += parts
-        if len(parts) > 1:
-            words.append("".join(parts))
-    if phone:
-        if phone[:4] == "+358" and len(phone) > PHONE_END_DIGITS + 2:  # phone_tokens' usual case
-            words += (phone[1:], "0" + phone[4:], phone[-PHONE_END_DIGITS:])
-        else:
-            words += phone_tokens(phone)
+    """``customer_document`` of a customer an import creates, from its parts (no dict to
+    build and read a million times)."""
+    words = person_words(first, last, email, phone)
     if postcode:
         words += _tokens(postcode)
-    # unique, order kept; a set tells the usual case (no word twice) quicker than a dict
-    return " ".join(words) if len(set(words)) == len(words) else " ".join(dict.fromkeys(words))
+    return _joined(words)
 
 
 def person_words(
@@ -123,14 +107,25 @@ def person_words(
     """The tokens of a customer's names, email and phone, in the document's order."""
     words: list[str] = [*(_tokens(first) if first else ()), *(_tokens(last) if last else ())]
     if email:
-        # not through the cache: every address is different, caching them only evicts names
-        parts = [t for t in _NON_ALNUM.split(fold(email)) if t]
+        # not through the cache: every address is different, caching them only evicts names;
+        # an ASCII address's tokens are its runs of letters and digits, found by one regex
+        parts = (
+            _ALNUM_RUN.findall(email.lower())
+            if email.isascii()
+            else [t for t in _NON_ALNUM.split(fold(email)) if t]
+        )
         words += parts
         if len(parts) > 1:
             words.append("".join(parts))  # as identifier_tokens: the address run together
     if phone:
         words += phone_tokens(phone)
     return words
+
+
+def _joined(words: list[str]) -> str:
+    """The words, each once, in their order; a set tells the usual case (no word twice)
+    quicker than the dict that keeps the order when one is."""
+    return " ".join(words) if len(set(words)) == len(words) else " ".join(dict.fromkeys(words))
 
 
 def query_tokens(query: str) -> list[str]:

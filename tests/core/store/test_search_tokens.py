@@ -1,11 +1,17 @@
-"""The search documents an import makes (``new_customer_document``, its quick paths) are the
-documents ``customer_document`` makes of the same customer, whatever the values."""
+"""The search documents an import makes (``new_customer_document``) are the documents
+``customer_document`` makes of the same customer, whatever the values; an address's quick
+path (ASCII) gives the tokens of the general one."""
 
 from __future__ import annotations
 
 import itertools
 
-from finconsole.core.store.search_tokens import customer_document, new_customer_document
+from finconsole.core.store.search_tokens import (
+    customer_document,
+    new_customer_document,
+    person_words,
+    tokens,
+)
 
 FIRST = ["Aino", "", "Åsa", "Jean-Luc", "O'Brien", "STRAßE", "aino"]
 LAST = ["Virtanen", "", "Söderholm", "van der Berg", "fi"]
@@ -52,3 +58,10 @@ def test_the_usual_customer_has_each_word_once_in_the_documents_order():
         "aino virtanen asiakas1 esimerkki fi asiakas1esimerkkifi "
         "358401234567 0401234567 1234567 00730"
     )
+
+
+def test_an_addresss_words_are_the_tokens_of_the_address_whatever_its_letters():
+    for email in [e for e in EMAIL if e] + ["Ä.B-c_d+e@Bücher.DE", "x\u00a0y@z.fi", "ØRJAN@x.fi"]:
+        parts = tokens(email)
+        expected = parts + (["".join(parts)] if len(parts) > 1 else [])
+        assert person_words(None, None, email, None) == expected, email
