@@ -107,7 +107,7 @@ class FreshLoad(Destination):
         self.index = index
         self.runs: list[tuple[int, int]] = []
         self.filled: set[str] = set()
-        self.all_by_shop_id = True  # every customer created so far has the shop's id
+        self.all_by_shop_id = True  # every record so far had the shop's id
 
     def documents(self, records: Sequence[CustomerRecord], ids: Sequence[int]) -> None:
         # made by the parsing process, which has the most time to spare: the builder, last in
@@ -123,14 +123,16 @@ class FreshLoad(Destination):
             self.index.send([(row[0], document_of(*row[1:])) for row in rows])
 
     def may_match_by_email(self, records: Sequence[CustomerRecord]) -> bool:
-        """An email match never takes another shop id: while every customer the load wrote
-        has one, a record with one is only ever its shop id's customer (the email look-up,
-        random reads of an index, was a twentieth of a load's writer)."""
-        return not (self.all_by_shop_id and all(r.shop_ref for r in records))
+        """An email match never takes another shop id: while every record of the load has
+        one, so has every customer it wrote, and a record is only ever its shop id's customer
+        (the email look-up, random reads of an index, was a twentieth of a load's writer).
+        The first record without one turns the look-up on for the rest of the load."""
+        if self.all_by_shop_id and not all(r.shop_ref for r in records):
+            self.all_by_shop_id = False
+        return not self.all_by_shop_id
 
     def created(self, actor: Actor, records: Sequence[CustomerRecord], ids: Sequence[int]) -> None:
         self.filled |= filled_fields(records)
-        self.all_by_shop_id = self.all_by_shop_id and all(r.shop_ref for r in records)
         for first, last in w.id_runs(ids):
             if self.runs and first == self.runs[-1][1] + 1:
                 self.runs[-1] = (self.runs[-1][0], last)
