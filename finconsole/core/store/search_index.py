@@ -23,10 +23,6 @@ import peewee as pw
 
 from finconsole.core.store import bulk, meta, search_stats
 from finconsole.core.store.models import (
-    Address,
-    Customer,
-    Order,
-    Parcel,
     database,
     is_sqlite,
 )
@@ -237,29 +233,8 @@ def has_index(db: pw.Database | pw.DatabaseProxy, name: str) -> bool:
 
 
 def document_for(customer_id: int) -> str | None:
-    customer = Customer.get_or_none(Customer.id == customer_id)
-    if customer is None:
-        return None
-    postcodes = [
-        a.postcode for a in Address.select(Address.postcode).where(Address.customer == customer_id)
-    ]
-    codes = [
-        o.order_number
-        for o in Order.select(Order.order_number).where(Order.customer == customer_id)
-    ]
-    codes += [
-        p.tracking_code
-        for p in Parcel.select(Parcel.tracking_code)
-        .join(Order)
-        .where(Order.customer == customer_id)
-    ]
-    data = {
-        "first_name": customer.first_name,
-        "last_name": customer.last_name,
-        "email": customer.email,
-        "phone": customer.phone,
-    }
-    return customer_document(data, postcodes, codes)
+    """The customer's index entry as their data makes it now; None if there is no customer."""
+    return documents_for([customer_id]).get(customer_id)
 
 
 def reindex(customer_id: int) -> None:
