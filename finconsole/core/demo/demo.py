@@ -177,10 +177,27 @@ def _chunks_ahead(
             if isinstance(item, BaseException):
                 raise item
             yield marshal.loads(item)
+        if index:
+            _makers_ended([maker for maker, _ in makers], index.process)
     finally:
         for maker, ready in makers:
             helpers.stop(maker)
             ready.close()
+
+
+def _makers_ended(makers: list, builder) -> None:
+    """Wait for the makers to end by themselves once their last rows are in. A maker's
+    documents go to the index builder through another queue than its rows, each written to
+    its pipe by a thread of the maker's own, so the last documents can still be on their way
+    when the last rows have come; a process sends what it has queued as it exits. A maker
+    stopped at once lost them, and the builder waited for them for ever (a demo hung in
+    ``adopt`` in about one run of twenty). A builder that has ended has taken every document
+    it was waiting for, or failed (``adopt`` says which): then there is nothing to wait for."""
+    for maker in makers:
+        while maker.is_alive() and builder.is_alive():
+            maker.join(1)
+        if maker.exitcode not in (0, None):  # its documents may not all have been sent
+            raise DatabaseError("a demo data helper process stopped unexpectedly")
 
 
 def _next_chunk(ready, helpers: list):

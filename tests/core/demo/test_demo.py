@@ -1,3 +1,6 @@
+import threading
+import time
+
 import peewee as pw
 import phonenumbers
 import pytest
@@ -113,6 +116,39 @@ def test_helper_process_path_gives_the_same_data(sqlite_db, officer, clock, monk
     assert [r["id"] for r in find.search(officer, "zyxw")] == [7]
     sqlite_db.execute_sql("INSERT INTO customer_fts(customer_fts) VALUES('integrity-check')")
     assert not list(tmp_path.glob(".finconsole-demo-index-*"))
+
+
+def test_a_makers_last_documents_reach_the_builder_though_its_rows_came_first(
+    sqlite_db, officer, clock, monkeypatch
+):
+    # a maker's documents are written to their pipe by a thread of its own, its rows by
+    # another: here the documents come 0.3 s late, as they can on a busy machine. The writer
+    # has every row by then; had it stopped the makers at once, the builder would wait for
+    # the lost documents for ever.
+    monkeypatch.setattr(demo, "IN_PROCESS_LIMIT", 10)
+    monkeypatch.setattr(demo, "CHUNK", 20)
+    make_chunks = demo._make_chunks
+
+    def late_documents(recipe, chunks, ready, documents):
+        sending: list[threading.Thread] = []
+
+        class Late:
+            def put(self, item, timeout=None):
+                thread = threading.Thread(target=lambda: (time.sleep(0.3), documents.put(item)))
+                thread.start()
+                sending.append(thread)
+
+        make_chunks(recipe, chunks, ready, Late())
+        for thread in sending:  # as a Queue's feeder thread is waited for at exit
+            thread.join()
+
+    monkeypatch.setattr(demo, "_make_chunks", late_documents)
+    done: list[object] = []
+    run = threading.Thread(target=lambda: done.append(demo.generate(officer, 50, seed=5)))
+    run.start()
+    run.join(30)
+    assert done, "the demo still waited for the search index after 30 s"
+    assert sqlite_db.execute_sql("SELECT count(*) FROM customer_fts").fetchone()[0] == 50
 
 
 def test_a_failing_index_helper_leaves_the_register_as_it_was(
